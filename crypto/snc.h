@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsnc entry point: snc_init() must run once per process before any other
+ * snc_ call (it initialises libsodium and picks CPU-specific implementations).
+ */
+#ifndef SNC_H
+#define SNC_H
+
+/* Returns 0, or -1 when libsodium cannot initialise (no entropy source). */
+int snc_init(void);
+
+#endif

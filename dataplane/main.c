@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snode-dataplane: EAL up, app options, mbuf pool, then the requested mode.
+ * Today the only mode is --self-check; the onion relay (issue 4) is not
+ * implemented yet and is refused with an error that says so.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "args.h"
+#include "dp.h"
+#include "mempool.h"
+#include "selfcheck.h"
+
+static int
+run_self_check(void)
+{
+	uint16_t nb_ports = rte_eth_dev_count_avail();
+	uint32_t n = dp_mempool_size(nb_ports, 1, 512, 512, (uint16_t)rte_lcore_count(), DP_BURST);
+	struct rte_mempool *pool = dp_mempool_create("dp_selfcheck", n, (int)rte_socket_id());
+	int rc;
+
+	if (pool == NULL) {
+		fprintf(stderr, "snode-dataplane: cannot create mbuf pool of %u: %s\n", n,
+			rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	rc = dp_selfcheck_run(pool);
+	rte_mempool_free(pool);
+	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dp_args args;
+	int consumed, rc;
+
+	consumed = rte_eal_init(argc, argv);
+	if (consumed < 0) {
+		fprintf(stderr, "snode-dataplane: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	argv[consumed] = argv[0];
+	if (dp_args_parse(argc - consumed, argv + consumed, &args) != 0) {
+		rte_eal_cleanup();
+		return 2;
+	}
+	if (args.help) {
+		dp_args_usage(argv[0]);
+		rc = EXIT_SUCCESS;
+	} else if (args.self_check) {
+		rc = run_self_check();
+	} else {
+		fprintf(stderr, "snode-dataplane: the onion relay mode is not implemented yet "
+				"(issue 4); only --self-check runs today\n");
+		rc = 2;
+	}
+	rte_eal_cleanup();
+	return rc;
+}

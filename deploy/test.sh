@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The README's test command: sets up (deploy/setup.sh), checks formatting, runs
+# every meson suite (unit, cli, dpdk), runs the unit suite again under
+# AddressSanitizer + UBSan, and ends with one line "N passed, N failed"
+# counting every individual test case. Exits non-zero on any failure or when
+# no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+deploy/setup.sh || exit 1
+
+logs=()
+format_log=build/meson-logs/format.tap
+{
+	files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build*')
+	if out=$(clang-format --dry-run --Werror $files 2>&1); then
+		echo "ok 1 - clang-format: every C source matches .clang-format"
+	else
+		echo "not ok 1 - clang-format: sources differ from .clang-format"
+		echo "$out" | head -40 | sed 's/^/# /'
+	fi
+	echo "1..1"
+} >"$format_log"
+cat "$format_log"
+logs+=("tap:$format_log")
+
+meson test -C build --print-errorlogs --num-processes 2
+logs+=("meson:build/meson-logs/testlog.json")
+
+# Sanitizer build of the unit suite (pure logic; DPDK EAL is not run under ASan).
+if [ ! -f build-asan/build.ninja ]; then
+	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+fi
+ninja -C build-asan >/dev/null &&
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --suite unit --suite cli --print-errorlogs --num-processes 2
+logs+=("meson:build-asan/meson-logs/testlog.json")
+
+python3 tests/lib/count_results.py "${logs[@]}"
