@@ -43,6 +43,29 @@ key_path(const char *cmd, const char *dir, char *out, size_t len)
 	return 0;
 }
 
+/* mkdir -p: parents as 0755, the data dir itself private (0700). */
+static int
+make_data_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, dir, len + 1);
+	for (char *p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 /* Parses the shared options; seed_hex may be NULL for commands that do not take it. */
 static int
 parse_opts(const char *cmd, int argc, char **argv, const char **dir, const char **seed_hex)
@@ -92,9 +115,10 @@ tool_cmd_keygen(int argc, char **argv)
 	} else {
 		randombytes_buf(seed, sizeof(seed));
 	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+	rc = make_data_dir(dir);
+	if (rc != 0) {
 		sodium_memzero(seed, sizeof(seed));
-		return tool_fail("keygen", "%s: cannot create data dir: %s", dir, strerror(errno));
+		return tool_fail("keygen", "%s: cannot create data dir: %s", dir, strerror(-rc));
 	}
 	rc = snc_identity_save(path, seed, err, sizeof(err));
 	if (rc == 0)

@@ -30,6 +30,8 @@ check "keygen --from-seed prints the RFC 8032 public key" \
 check "keygen writes a 32-byte seed file with mode 0600" \
 	test "$(stat -c '%a %s' "$DIR/a/ed25519.seed")" = "600 32"
 check "data dir is created private (0700)" test "$(stat -c '%a' "$DIR/a")" = 700
+"$TOOL" keygen --data-dir "$DIR/deep/er/dir" >/dev/null
+check "keygen creates missing parent directories" test -f "$DIR/deep/er/dir/ed25519.seed"
 id=$("$TOOL" id --data-dir "$DIR/a")
 check "id prints the same identity as keygen" test "$id" = "$out"
 sid=$(echo "$id" | json_field session_id)
