@@ -3,8 +3,13 @@
 
 #include <sodium.h>
 
+#include "aead.h"
+
 int
 snc_init(void)
 {
-	return sodium_init() < 0 ? -1 : 0;
+	if (sodium_init() < 0)
+		return -1;
+	snc_aead_select();
+	return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: sets up (deploy/setup.sh), checks formatting, runs
-# every meson suite (unit, cli, dpdk), runs the unit suite again under
-# AddressSanitizer + UBSan, and ends with one line "N passed, N failed"
+# every meson suite (unit, cli, dpdk), runs the unit and cli suites again under
+# AddressSanitizer + UBSan, runs each libFuzzer harness for a bounded count, and ends with one line "N passed, N failed"
 # counting every individual test case. Exits non-zero on any failure or when
 # no test ran.
 set -uo pipefail
@@ -34,5 +34,14 @@ ninja -C build-asan >/dev/null &&
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --suite unit --suite cli --print-errorlogs --num-processes 2
 logs+=("meson:build-asan/meson-logs/testlog.json")
+
+# libFuzzer harnesses (clang), each a bounded run over its seed corpus.
+if [ ! -f build-fuzz/build.ninja ]; then
+	CC=clang meson setup build-fuzz -Dfuzz=true -Ddataplane=disabled \
+		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+fi
+ninja -C build-fuzz >/dev/null &&
+	meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2
+logs+=("meson:build-fuzz/meson-logs/testlog.json")
 
 python3 tests/lib/count_results.py "${logs[@]}"

@@ -19,6 +19,24 @@ struct tool_cmd {
 static const struct tool_cmd tool_cmds[] = {
 	{"keygen", tool_cmd_keygen, "create a node identity (Ed25519 seed, mode 0600)"},
 	{"id", tool_cmd_id, "print the node's Ed25519, X25519 and 05-prefixed keys as JSON"},
+	{"onion-encrypt", tool_cmd_onion_encrypt,
+	 "encrypt one onion layer to a node (client side)"},
+	{"onion-decrypt", tool_cmd_onion_decrypt, "decrypt one onion layer (node side)"},
+	{"onion-build", tool_cmd_onion_build, "build a whole onion request for a path"},
+	{"onion-peel", tool_cmd_onion_peel, "peel one layer and say what the hop does next"},
+	{"onion-reply-seal", tool_cmd_onion_reply_seal, "encrypt a destination's reply"},
+	{"onion-reply-open", tool_cmd_onion_reply_open, "decrypt a destination's reply"},
+	{"session-encrypt", tool_cmd_session_encrypt, "encrypt a Session 1:1 message (test tool)"},
+	{"session-decrypt", tool_cmd_session_decrypt, "decrypt a Session 1:1 message (test tool)"},
+	{"group-encrypt", tool_cmd_group_encrypt, "encrypt a groups v2 message (test tool)"},
+	{"group-decrypt", tool_cmd_group_decrypt, "decrypt a groups v2 message (test tool)"},
+	{"msg-hash", tool_cmd_msg_hash, "storage message hash of a pubkey, namespace and data"},
+	{"swarm-point", tool_cmd_swarm_point, "a pubkey's point in swarm space"},
+	{"closest-swarm", tool_cmd_closest_swarm, "the swarm that stores a pubkey"},
+	{"verify-storage-sig", tool_cmd_verify_storage_sig, "verify a storage RPC signature"},
+	{"subaccount-check", tool_cmd_subaccount_check, "check a subaccount token for an account"},
+	{"blind15-id", tool_cmd_blind15_id, "15-blinded community IDs of a Session ID"},
+	{"blind25-id", tool_cmd_blind25_id, "25-blinded community ID of a Session ID"},
 };
 
 static void
@@ -27,7 +45,7 @@ usage(FILE *f)
 	fprintf(f, "usage: snode-tool <command> [options]   (snode %s)\n\ncommands:\n",
 		SNODE_VERSION);
 	for (size_t i = 0; i < sizeof(tool_cmds) / sizeof(tool_cmds[0]); i++)
-		fprintf(f, "  %-10s %s\n", tool_cmds[i].name, tool_cmds[i].help);
+		fprintf(f, "  %-18s %s\n", tool_cmds[i].name, tool_cmds[i].help);
 	fprintf(f, "\n'snode-tool <command> --help' for a command's options.\n");
 }
 

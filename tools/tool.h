@@ -31,10 +31,33 @@ int tool_hex_exact(const char *hex, uint8_t *out, size_t len);
 /* A json string of the hex encoding of bin. */
 json_t *tool_json_hex(const uint8_t *bin, size_t len);
 
+/* Decodes standard base64 (padding optional) into a malloc'd buffer; 0 or -1. */
+int tool_b64_decode(const char *b64, uint8_t **out, size_t *out_len);
+
+/* A json string of the standard, padded base64 encoding of bin. */
+json_t *tool_json_b64(const uint8_t *bin, size_t len);
+
 /* --data-dir, else $SNODE_DATA_DIR, else /var/lib/snode. */
 const char *tool_default_data_dir(void);
 
 int tool_cmd_keygen(int argc, char **argv);
 int tool_cmd_id(int argc, char **argv);
+int tool_cmd_onion_encrypt(int argc, char **argv);
+int tool_cmd_onion_decrypt(int argc, char **argv);
+int tool_cmd_onion_build(int argc, char **argv);
+int tool_cmd_onion_peel(int argc, char **argv);
+int tool_cmd_onion_reply_seal(int argc, char **argv);
+int tool_cmd_onion_reply_open(int argc, char **argv);
+int tool_cmd_session_encrypt(int argc, char **argv);
+int tool_cmd_session_decrypt(int argc, char **argv);
+int tool_cmd_group_encrypt(int argc, char **argv);
+int tool_cmd_group_decrypt(int argc, char **argv);
+int tool_cmd_msg_hash(int argc, char **argv);
+int tool_cmd_swarm_point(int argc, char **argv);
+int tool_cmd_closest_swarm(int argc, char **argv);
+int tool_cmd_verify_storage_sig(int argc, char **argv);
+int tool_cmd_subaccount_check(int argc, char **argv);
+int tool_cmd_blind15_id(int argc, char **argv);
+int tool_cmd_blind25_id(int argc, char **argv);
 
 #endif

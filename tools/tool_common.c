@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
+__attribute__((format(printf, 2, 0))) static void
 vreport(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "snode-tool %s: ", cmd);
@@ -73,6 +73,46 @@ tool_json_hex(const uint8_t *bin, size_t len)
 	sodium_bin2hex(hex, 2 * len + 1, bin, len);
 	s = json_string(hex);
 	free(hex);
+	return s;
+}
+
+int
+tool_b64_decode(const char *b64, uint8_t **out, size_t *out_len)
+{
+	size_t len = strlen(b64), got = 0;
+	const char *end = NULL;
+	uint8_t *buf = malloc(len / 4 * 3 + 3);
+
+	if (buf == NULL)
+		return -1;
+	if (sodium_base642bin(buf, len / 4 * 3 + 3, b64, len, NULL, &got, &end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 &&
+	    sodium_base642bin(buf, len / 4 * 3 + 3, b64, len, NULL, &got, &end,
+			      sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0) {
+		free(buf);
+		return -1;
+	}
+	if (end == NULL || *end != '\0') {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*out_len = got;
+	return 0;
+}
+
+json_t *
+tool_json_b64(const uint8_t *bin, size_t len)
+{
+	size_t cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = malloc(cap);
+	json_t *s;
+
+	if (b64 == NULL)
+		return NULL;
+	sodium_bin2base64(b64, cap, bin, len, sodium_base64_VARIANT_ORIGINAL);
+	s = json_string(b64);
+	free(b64);
 	return s;
 }
 

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snode-bench-crypto: per-core throughput of libsnc's onion primitives, one
+ * table on stdout. Not a test: figures depend on the machine. Each row runs
+ * for --seconds (default 0.5) on the calling thread; pin it with taskset.
+ * The ratio column compares each row with the X25519 row measured in the same run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "aead.h"
+#include "kdf.h"
+#include "onion_layer.h"
+#include "snc.h"
+#include "x25519.h"
+
+enum {
+	BENCH_BATCH = 32,
+	BENCH_MAX_LEN = 16384
+};
+
+static double bench_seconds = 0.5;
+static double x25519_rate;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Runs fn(arg) in rounds until bench_seconds pass; returns items per second. */
+static double
+measure(unsigned (*fn)(void *arg), void *arg)
+{
+	double start = now(), elapsed;
+	unsigned long long items = 0;
+
+	do {
+		items += fn(arg);
+		elapsed = now() - start;
+	} while (elapsed < bench_seconds);
+	return (double)items / elapsed;
+}
+
+static void
+row(const char *name, size_t bytes, double rate)
+{
+	printf("%-34s %9.0f ops/s %9.1f MB/s %8.2fx\n", name, rate,
+	       bytes ? rate * (double)bytes / 1e6 : 0.0,
+	       x25519_rate > 0 ? rate / x25519_rate : 1.0);
+}
+
+static uint8_t sk[32], pk[32], peer[32], key[32];
+static uint8_t buf_in[BENCH_MAX_LEN + 64], buf_out[BENCH_MAX_LEN + 64];
+
+static unsigned
+run_x25519(void *arg)
+{
+	uint8_t out[32];
+
+	(void)arg;
+	for (int i = 0; i < 64; i++)
+		snc_x25519(sk, peer, out);
+	return 64;
+}
+
+static unsigned
+run_kdf(void *arg)
+{
+	enum snc_enc_type t = *(enum snc_enc_type *)arg;
+	uint8_t out[32];
+
+	for (int i = 0; i < 1024; i++)
+		snc_kdf_derive(t, key, pk, peer, out);
+	return 1024;
+}
+
+struct aead_arg {
+	enum snc_enc_type type;
+	size_t len;
+	int open;
+	size_t ct_len;
+};
+
+static unsigned
+run_aead(void *arg)
+{
+	struct aead_arg *a = arg;
+	size_t out_len;
+
+	for (int i = 0; i < 16; i++) {
+		if (a->open)
+			snc_aead_open(a->type, key, buf_in, a->ct_len, buf_out, sizeof(buf_out),
+				      &out_len);
+		else
+			snc_aead_seal(a->type, key, buf_in, a->len, buf_out, sizeof(buf_out),
+				      &out_len);
+	}
+	return 16;
+}
+
+struct peel_arg {
+	enum snc_enc_type type;
+	struct snc_node_keys node;
+	uint8_t eph_pk[32];
+	uint8_t ct[1024 + 64];
+	size_t ct_len;
+	uint8_t out[BENCH_BATCH][1024 + 64];
+	size_t n;
+};
+
+static unsigned
+run_peel(void *arg)
+{
+	struct peel_arg *a = arg;
+	struct snc_layer_job jobs[BENCH_BATCH];
+	int status[BENCH_BATCH] = {0};
+
+	for (size_t i = 0; i < a->n; i++)
+		jobs[i] = (struct snc_layer_job){.type = a->type,
+						 .eph_pk = a->eph_pk,
+						 .in = a->ct,
+						 .in_len = a->ct_len,
+						 .out = a->out[i],
+						 .out_cap = sizeof(a->out[i])};
+	if (snc_onion_layer_peel_batch(&a->node, a->n, jobs, status) != 0) {
+		fprintf(stderr, "bench: peel failed\n");
+		exit(1);
+	}
+	return (unsigned)a->n;
+}
+
+static void
+bench_aead(void)
+{
+	const size_t lens[] = {256, 1024, 16384};
+	char name[64];
+
+	for (int t = 0; t < SNC_ENC_TYPE_COUNT; t++) {
+		for (size_t i = 0; i < 3; i++) {
+			struct aead_arg a = {.type = t, .len = lens[i]};
+			const char *impl = t == SNC_ENC_AES_GCM	  ? snc_aead_gcm_impl_name()
+					   : t == SNC_ENC_AES_CBC ? "openssl"
+								  : "libsodium";
+
+			snprintf(name, sizeof(name), "seal %s/%s %zu B", snc_enc_type_name(t), impl,
+				 lens[i]);
+			row(name, lens[i], measure(run_aead, &a));
+			snc_aead_seal(t, key, buf_out, lens[i], buf_in, sizeof(buf_in), &a.ct_len);
+			a.open = 1;
+			snprintf(name, sizeof(name), "open %s/%s %zu B", snc_enc_type_name(t), impl,
+				 lens[i]);
+			row(name, lens[i], measure(run_aead, &a));
+		}
+	}
+}
+
+static void
+bench_peel(void)
+{
+	static struct peel_arg a;
+	uint8_t seed[32], eph_sk[32];
+	char name[64];
+
+	randombytes_buf(seed, 32);
+	snc_onion_layer_keypair_from_seed(seed, a.node.x25519_sk, a.node.x25519_pk);
+	randombytes_buf(seed, 32);
+	snc_onion_layer_keypair_from_seed(seed, eph_sk, a.eph_pk);
+	for (int t = SNC_ENC_AES_GCM; t <= SNC_ENC_XCHACHA20; t++) {
+		a.type = t;
+		snc_onion_layer_encrypt(t, eph_sk, a.eph_pk, a.node.x25519_pk, buf_in, 1024, a.ct,
+					sizeof(a.ct), &a.ct_len);
+		for (size_t n = 1; n <= BENCH_BATCH; n += BENCH_BATCH - 1) {
+			a.n = n;
+			snprintf(name, sizeof(name), "peel layer %s 1 KB, batch %zu",
+				 snc_enc_type_name(t), n);
+			row(name, 1024, measure(run_peel, &a));
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	enum snc_enc_type gcm = SNC_ENC_AES_GCM, xch = SNC_ENC_XCHACHA20;
+
+	if (argc == 3 && strcmp(argv[1], "--seconds") == 0)
+		bench_seconds = atof(argv[2]);
+	else if (argc != 1) {
+		fprintf(stderr, "usage: snode-bench-crypto [--seconds S]\n");
+		return 2;
+	}
+	if (snc_init() != 0)
+		return 1;
+	randombytes_buf(sk, 32);
+	randombytes_buf(key, 32);
+	randombytes_buf(buf_in, sizeof(buf_in));
+	crypto_scalarmult_base(pk, sk);
+	crypto_scalarmult_base(peer, key);
+	printf("snode-bench-crypto: one core, %.2f s per row; x25519 impl %s, aes-gcm impl %s\n",
+	       bench_seconds, snc_x25519_impl_name(), snc_aead_gcm_impl_name());
+	printf("%-34s %15s %15s %9s\n", "operation", "rate", "throughput", "vs x25519");
+	x25519_rate = measure(run_x25519, NULL);
+	row("x25519 (scalar)", 0, x25519_rate);
+	row("kdf aes-gcm (HMAC-SHA256 LOKI)", 0, measure(run_kdf, &gcm));
+	row("kdf xchacha20 (BLAKE2b-256)", 0, measure(run_kdf, &xch));
+	bench_aead();
+	bench_peel();
+	return 0;
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+#include "aead.h"
+
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+
+static int gcm_use_sodium;
+
+void
+snc_aead_select(void)
+{
+	const char *force = getenv("SNC_AESGCM_IMPL");
+
+	gcm_use_sodium = crypto_aead_aes256gcm_is_available();
+	if (force != NULL && strcmp(force, "openssl") == 0)
+		gcm_use_sodium = 0;
+}
+
+const char *
+snc_aead_gcm_impl_name(void)
+{
+	return gcm_use_sodium ? "libsodium" : "openssl";
+}
+
+/* OpenSSL one-shot for GCM (fallback) and CBC. enc: 1 seal, 0 open. */
+static int
+evp_crypt(const EVP_CIPHER *cipher, int enc, const uint8_t *key, const uint8_t *iv,
+	  const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len, uint8_t *tag)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int len1 = 0, len2 = 0, ok;
+
+	if (ctx == NULL || in_len > INT32_MAX) {
+		EVP_CIPHER_CTX_free(ctx);
+		return SNC_E_LENGTH;
+	}
+	ok = EVP_CipherInit_ex(ctx, cipher, NULL, NULL, NULL, enc) == 1;
+	if (ok && tag != NULL)
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, SNC_GCM_IV_BYTES, NULL) == 1;
+	ok = ok && EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) == 1;
+	ok = ok && EVP_CipherUpdate(ctx, out, &len1, in, (int)in_len) == 1;
+	if (ok && tag != NULL && !enc)
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, SNC_GCM_TAG_BYTES, tag) == 1;
+	ok = ok && EVP_CipherFinal_ex(ctx, out + len1, &len2) == 1;
+	if (ok && tag != NULL && enc)
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, SNC_GCM_TAG_BYTES, tag) == 1;
+	EVP_CIPHER_CTX_free(ctx);
+	*out_len = ok ? (size_t)len1 + (size_t)len2 : 0;
+	return ok ? 0 : SNC_E_AUTH;
+}
+
+static int
+gcm_open(const uint8_t *key, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
+{
+	const uint8_t *iv = in, *ct = in + SNC_GCM_IV_BYTES;
+	size_t ct_len = in_len - SNC_GCM_IV_BYTES;
+	unsigned long long mlen = 0;
+	uint8_t tag[SNC_GCM_TAG_BYTES];
+
+	if (gcm_use_sodium) {
+		if (crypto_aead_aes256gcm_decrypt(out, &mlen, NULL, ct, ct_len, NULL, 0, iv, key) !=
+		    0)
+			return SNC_E_AUTH;
+		*out_len = (size_t)mlen;
+		return 0;
+	}
+	memcpy(tag, ct + ct_len - SNC_GCM_TAG_BYTES, sizeof(tag));
+	return evp_crypt(EVP_aes_256_gcm(), 0, key, iv, ct, ct_len - SNC_GCM_TAG_BYTES, out,
+			 out_len, tag);
+}
+
+static int
+gcm_seal(const uint8_t *key, const uint8_t *iv, const uint8_t *in, size_t in_len, uint8_t *out)
+{
+	unsigned long long clen = 0;
+	size_t n = 0;
+
+	memmove(out, iv, SNC_GCM_IV_BYTES);
+	if (gcm_use_sodium)
+		return crypto_aead_aes256gcm_encrypt(out + SNC_GCM_IV_BYTES, &clen, in, in_len,
+						     NULL, 0, NULL, out, key) == 0
+			       ? 0
+			       : SNC_E_AUTH;
+	return evp_crypt(EVP_aes_256_gcm(), 1, key, out, in, in_len, out + SNC_GCM_IV_BYTES, &n,
+			 out + SNC_GCM_IV_BYTES + in_len);
+}
+
+static int
+xchacha_open(const uint8_t *key, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
+{
+	unsigned long long mlen = 0;
+
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    out, &mlen, NULL, in + SNC_XCHACHA_NONCE_BYTES,
+		    in_len - SNC_XCHACHA_NONCE_BYTES, NULL, 0, in, key) != 0)
+		return SNC_E_AUTH;
+	*out_len = (size_t)mlen;
+	return 0;
+}
+
+static int
+cbc_open(const uint8_t *key, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
+{
+	if ((in_len - SNC_CBC_IV_BYTES) % SNC_CBC_BLOCK_BYTES != 0)
+		return SNC_E_LENGTH;
+	return evp_crypt(EVP_aes_256_cbc(), 0, key, in, in + SNC_CBC_IV_BYTES,
+			 in_len - SNC_CBC_IV_BYTES, out, out_len, NULL);
+}
+
+int
+snc_aead_open(enum snc_enc_type type, const uint8_t key[SNC_KEY_BYTES], const uint8_t *in,
+	      size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	size_t min = snc_enc_type_min_len(type);
+
+	*out_len = 0;
+	if (type >= SNC_ENC_TYPE_COUNT)
+		return SNC_E_ENC_TYPE;
+	/* CBC's minimum counts one padding block that the plaintext does not get. */
+	if (in_len < min || out_cap < in_len - (type == SNC_ENC_AES_CBC ? SNC_CBC_IV_BYTES : min))
+		return SNC_E_LENGTH;
+	switch (type) {
+	case SNC_ENC_AES_GCM:
+		return gcm_open(key, in, in_len, out, out_len);
+	case SNC_ENC_XCHACHA20:
+		return xchacha_open(key, in, in_len, out, out_len);
+	default:
+		return cbc_open(key, in, in_len, out, out_len);
+	}
+}
+
+int
+snc_aead_seal_with_nonce(enum snc_enc_type type, const uint8_t key[SNC_KEY_BYTES],
+			 const uint8_t *nonce, const uint8_t *in, size_t in_len, uint8_t *out,
+			 size_t out_cap, size_t *out_len)
+{
+	size_t need = snc_enc_type_sealed_len(type, in_len);
+	unsigned long long clen = 0;
+	size_t n = 0;
+	int rc;
+
+	*out_len = 0;
+	if (type >= SNC_ENC_TYPE_COUNT)
+		return SNC_E_ENC_TYPE;
+	if (out_cap < need || need < in_len)
+		return SNC_E_LENGTH;
+	switch (type) {
+	case SNC_ENC_AES_GCM:
+		rc = gcm_seal(key, nonce, in, in_len, out);
+		break;
+	case SNC_ENC_XCHACHA20:
+		memmove(out, nonce, SNC_XCHACHA_NONCE_BYTES);
+		rc = crypto_aead_xchacha20poly1305_ietf_encrypt(
+			out + SNC_XCHACHA_NONCE_BYTES, &clen, in, in_len, NULL, 0, NULL, out, key);
+		break;
+	default:
+		memmove(out, nonce, SNC_CBC_IV_BYTES);
+		rc = evp_crypt(EVP_aes_256_cbc(), 1, key, out, in, in_len, out + SNC_CBC_IV_BYTES,
+			       &n, NULL);
+		break;
+	}
+	if (rc == 0)
+		*out_len = need;
+	return rc;
+}
+
+int
+snc_aead_seal(enum snc_enc_type type, const uint8_t key[SNC_KEY_BYTES], const uint8_t *in,
+	      size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len)
+{
+	uint8_t nonce[SNC_XCHACHA_NONCE_BYTES]; /* the longest of the three */
+
+	randombytes_buf(nonce, sizeof(nonce));
+	return snc_aead_seal_with_nonce(type, key, nonce, in, in_len, out, out_cap, out_len);
+}
+
+unsigned
+snc_aead_open_batch(size_t n, const enum snc_enc_type type[], const uint8_t *const key[],
+		    struct snc_aead_buf buf[], int status[])
+{
+	unsigned failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (status[i] != 0)
+			continue;
+		status[i] = snc_aead_open(type[i], key[i], buf[i].in, buf[i].in_len, buf[i].out,
+					  buf[i].out_cap, &buf[i].out_len);
+		failed += status[i] != 0;
+	}
+	return failed;
+}
+
+unsigned
+snc_aead_seal_batch(size_t n, const enum snc_enc_type type[], const uint8_t *const key[],
+		    struct snc_aead_buf buf[], int status[])
+{
+	unsigned failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (status[i] != 0)
+			continue;
+		status[i] = snc_aead_seal(type[i], key[i], buf[i].in, buf[i].in_len, buf[i].out,
+					  buf[i].out_cap, &buf[i].out_len);
+		failed += status[i] != 0;
+	}
+	return failed;
+}
