@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every reason the dataplane drops a packet, in one list: the enum, the
+ * counter name in telemetry (/snode/dp/drops) and its help text all come
+ * from here, so a drop can never go uncounted or unexplained.
+ */
+#ifndef DP_DROP_H
+#define DP_DROP_H
+
+#define DP_DROP_LIST(X)                                                                            \
+	X(BAD_VERSION, "bad_version", "cell version is not 1")                                     \
+	X(BAD_KIND, "bad_kind", "unknown cell kind")                                               \
+	X(BAD_SIZE, "bad_size", "datagram size differs from its size class")                       \
+	X(BAD_CLASS, "bad_class", "unknown size class")                                            \
+	X(BAD_FLAGS, "bad_flags", "undefined flag bits set")                                       \
+	X(BAD_LENGTH, "bad_length", "a length field runs past the cell")                           \
+	X(BAD_LABEL, "bad_label", "label 0 on a circuit cell, or non-zero on DIRECT")              \
+	X(BAD_ENC_TYPE, "bad_enc_type", "unknown onion enc_type")                                  \
+	X(BAD_REPLY_MODE, "bad_reply_mode", "unknown reply mode")                                  \
+	X(TOO_MANY_HOPS, "too_many_hops", "hop_no above 15")                                       \
+	X(LOW_ORDER, "low_order", "ephemeral key of low order (X25519 output zero)")               \
+	X(BAD_MAC, "bad_mac", "onion layer or data cell failed authentication")                    \
+	X(BAD_JSON, "bad_json", "peeled layer's routing JSON invalid")                             \
+	X(UNKNOWN_NEXT_HOP, "unknown_next_hop", "next hop not in the node table")                  \
+	X(NO_CIRCUIT, "no_circuit", "unknown or expired circuit label")                            \
+	X(REPLAY, "replay", "CREATE ephemeral key seen within the replay window")                  \
+	X(RATELIMIT, "ratelimit", "source over its CREATE token bucket")                           \
+	X(NOT_CELL, "not_cell", "not a UDP/IPv4 datagram to the cell port")                        \
+	X(CHANNEL_FULL, "channel_full", "control channel full or away")                            \
+	X(TX_FULL, "tx_full", "transmit queue refused the packet")
+
+enum dp_drop_reason {
+	DP_DROP_NONE = 0,
+#define DP_DROP_ENUM(name, label, help) DP_DROP_##name,
+	DP_DROP_LIST(DP_DROP_ENUM)
+#undef DP_DROP_ENUM
+	DP_DROP_COUNT,
+};
+
+/* Counter label ("bad_mac") and help text of a reason. */
+const char *dp_drop_label(enum dp_drop_reason r);
+const char *dp_drop_help(enum dp_drop_reason r);
+
+#endif
