@@ -26,6 +26,11 @@
 	X(REPLAY, "replay", "CREATE ephemeral key seen within the replay window")                  \
 	X(RATELIMIT, "ratelimit", "source over its CREATE token bucket")                           \
 	X(NOT_CELL, "not_cell", "not a UDP/IPv4 datagram to the cell port")                        \
+	X(BAD_IP, "bad_ip", "malformed IPv4 or UDP header")                                        \
+	X(FRAGMENT, "fragment", "IPv4 fragment (reassembly not built yet)")                        \
+	X(UNKNOWN_PEER, "unknown_peer", "node cell from an address not in the node table")         \
+	X(CIRCUIT_FULL, "circuit_full", "circuit table full")                                      \
+	X(NOT_SUPPORTED, "not_supported", "cell kind or size class this build cannot handle yet")  \
 	X(CHANNEL_FULL, "channel_full", "control channel full or away")                            \
 	X(TX_FULL, "tx_full", "transmit queue refused the packet")
 

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: MIT */
+#include "create.h"
+
+#include <rte_mbuf.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "aead.h"
+#include "batch.h"
+#include "cell_mask.h"
+#include "kdf.h"
+#include "x25519.h"
+
+/* Per-burst working set of the pipeline (on the stack: ~4 KB at DP_BURST 32). */
+struct create_batch {
+	int status[DP_BURST];
+	const uint8_t *sk[DP_BURST], *eph[DP_BURST], *node_pk[DP_BURST], *dh_in[DP_BURST];
+	const uint8_t *key_in[DP_BURST];
+	uint8_t *dh_out[DP_BURST], *key_out[DP_BURST];
+	uint8_t dh[DP_BURST][32];
+	uint8_t key[DP_BURST][32];
+	enum snc_enc_type type[DP_BURST];
+	struct snc_aead_buf buf[DP_BURST];
+	uint8_t client[DP_BURST];
+};
+
+static void
+drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
+{
+	dp_stats_drop(&w->stats, r);
+	rte_pktmbuf_free(m);
+}
+
+static enum dp_drop_reason
+gate(struct dp_worker *w, const struct dp_create_item *it, uint64_t now_ns)
+{
+	if (it->cell.size_class != 0)
+		return DP_DROP_NOT_SUPPORTED; /* medium/large need multi-segment mbufs */
+	if (!dp_ratelimit_allow(&w->ratelimit, it->pkt.src_ip, now_ns))
+		return DP_DROP_RATELIMIT;
+	if (dp_replay_check_and_add(&w->replay, it->cell.eph_key, now_ns))
+		return DP_DROP_REPLAY;
+	return DP_DROP_NONE;
+}
+
+/* The mask key: a client's CREATE is masked with this hop's shared secret, a
+ * node's with our link key. NULL when a node cell comes from a stranger. */
+static const uint8_t *
+mask_key(const struct dp_worker *w, const struct dp_create_item *it, const uint8_t dh[32])
+{
+	const struct dp_node *peer;
+
+	if (it->cell.flags & DP_CELL_FLAG_CLIENT)
+		return dh;
+	peer = dp_node_by_addr(w->nodes, it->pkt.src_ip, it->pkt.src_port);
+	return peer != NULL ? peer->link_key : NULL;
+}
+
+static enum dp_drop_reason
+unmask(const struct dp_worker *w, struct dp_create_item *it, const uint8_t dh[32])
+{
+	uint8_t mask[DP_CELL_MASK_BYTES];
+	const uint8_t *key = mask_key(w, it, dh);
+
+	if (key == NULL)
+		return DP_DROP_UNKNOWN_PEER;
+	snc_cell_mask(key, DP_CELL_CREATE, it->cell.label, 0, mask);
+	return dp_cell_unmask(&it->cell, mask);
+}
+
+static enum dp_drop_reason
+status_reason(int status)
+{
+	switch (status) {
+	case SNC_E_LOW_ORDER:
+		return DP_DROP_LOW_ORDER;
+	case SNC_E_ENC_TYPE:
+		return DP_DROP_BAD_ENC_TYPE;
+	default:
+		return DP_DROP_BAD_MAC;
+	}
+}
+
+/* Rewrites the mbuf as the next hop's CREATE: same class, re-padded, fresh label. */
+static void
+emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
+	   const struct snc_payload *p, const struct dp_node *next, uint64_t out_label)
+{
+	uint8_t *cell = rte_pktmbuf_mtod_offset(it->m, uint8_t *, DP_PKT_HDR_LEN);
+	uint8_t mask[DP_CELL_MASK_BYTES];
+	uint32_t used, size = dp_cell_class_size(it->cell.size_class);
+
+	snc_cell_mask(next->link_key, DP_CELL_CREATE, out_label, 0, mask);
+	used = dp_cell_write_create(cell, it->cell.size_class, it->cell.flags & DP_CELL_FLAG_MORE,
+				    out_label, (uint8_t)r->enc_type, it->cell.reply_mode, r->eph_pk,
+				    (uint8_t)(it->cell.hop_no + 1), mask, p->blob,
+				    (uint32_t)p->blob_len);
+	dp_worker_random(w, cell + used, size - used);
+	dp_pkt_write_headers(it->m, &w->iface, (const struct rte_ether_addr *)next->mac, next->ip,
+			     next->port, size);
+	w->tx[w->ntx++] = it->m;
+	w->stats.create_relayed++;
+}
+
+static struct dp_circuit *
+open_circuit(struct dp_worker *w, const struct dp_create_item *it, const uint8_t key[32],
+	     uint64_t now_ns)
+{
+	const struct dp_addr prev = {it->pkt.src_ip, it->pkt.src_port};
+	struct dp_circuit *c = dp_circuit_add(&w->circuits, it->cell.label, &prev, now_ns);
+
+	if (c == NULL)
+		return NULL;
+	memcpy(c->hop_key, key, 32);
+	snc_cell_data_keys(key, c->kf, c->kr);
+	c->size_class = it->cell.size_class;
+	c->reply_mode = it->cell.reply_mode;
+	c->enc_type = it->cell.enc_type;
+	c->client_link = (it->cell.flags & DP_CELL_FLAG_CLIENT) != 0;
+	return c;
+}
+
+static enum dp_drop_reason
+relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
+      const struct snc_payload *p, const uint8_t key[32], uint64_t now_ns)
+{
+	const struct dp_node *next = dp_node_by_ed25519(w->nodes, r->next_ed25519);
+	struct dp_circuit *c;
+	uint64_t out_label;
+
+	if (next == NULL)
+		return DP_DROP_UNKNOWN_NEXT_HOP;
+	if (it->cell.hop_no >= DP_CELL_MAX_HOPS)
+		return DP_DROP_TOO_MANY_HOPS;
+	if (p->blob_len > dp_cell_class_size(it->cell.size_class) - DP_CELL_CREATE_HDR)
+		return DP_DROP_BAD_LENGTH;
+	c = open_circuit(w, it, key, now_ns);
+	if (c == NULL)
+		return DP_DROP_CIRCUIT_FULL;
+	out_label = dp_worker_new_label(w);
+	if (dp_circuit_set_out(&w->circuits, c, out_label,
+			       &(struct dp_addr){next->ip, next->port}) != 0) {
+		dp_circuit_remove(&w->circuits, c);
+		return DP_DROP_CIRCUIT_FULL;
+	}
+	emit_relay(w, it, r, p, next, out_label);
+	return DP_DROP_NONE;
+}
+
+static enum dp_drop_reason
+deliver(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
+	const uint8_t *pt, size_t pt_len, const struct snc_payload *p, const uint8_t key[32],
+	uint64_t now_ns)
+{
+	struct dp_circuit *c = open_circuit(w, it, key, now_ns);
+	struct dp_delivery d = {.circuit = c,
+				.kind = r->kind,
+				.route = r,
+				.plaintext = pt,
+				.plaintext_len = (uint32_t)pt_len,
+				.payload = *p};
+
+	if (c == NULL)
+		return DP_DROP_CIRCUIT_FULL;
+	if (w->deliver == NULL)
+		return DP_DROP_CHANNEL_FULL;
+	w->deliver(w, &d, w->deliver_arg);
+	w->stats.create_delivered++;
+	rte_pktmbuf_free(it->m);
+	return DP_DROP_NONE;
+}
+
+/* Routes one peeled layer; the mbuf is consumed unless a drop reason is returned. */
+static enum dp_drop_reason
+route_one(struct dp_worker *w, struct dp_create_item *it, const uint8_t *pt, size_t pt_len,
+	  const uint8_t key[32], uint64_t now_ns)
+{
+	struct snc_payload p;
+	struct snc_route r;
+
+	if (snc_payload_parse(pt, pt_len, &p) != 0 || snc_route_parse(p.json, p.json_len, &r) != 0)
+		return DP_DROP_BAD_JSON;
+	if (r.kind == SNC_ROUTE_RELAY)
+		return relay(w, it, &r, &p, key, now_ns);
+	return deliver(w, it, &r, pt, pt_len, &p, key, now_ns);
+}
+
+static void
+crypto_stages(struct dp_worker *w, struct dp_create_item *items, uint16_t n, struct create_batch *b)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		b->sk[i] = w->keys->x25519_sk;
+		b->node_pk[i] = w->keys->x25519_pk;
+		b->eph[i] = items[i].cell.eph_key;
+		b->dh_out[i] = b->dh[i];
+		b->dh_in[i] = b->dh[i];
+		b->key_out[i] = b->key[i];
+		b->key_in[i] = b->key[i];
+		b->type[i] = (enum snc_enc_type)items[i].cell.enc_type;
+	}
+	snc_x25519_batch(n, b->sk, b->eph, b->dh_out, b->status);
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_drop_reason r;
+		if (b->status[i] != 0)
+			continue;
+		r = unmask(w, &items[i], b->dh[i]);
+		if (r != DP_DROP_NONE)
+			b->status[i] = -(int)r - 1000; /* our own code: not a crypto failure */
+		b->buf[i] = (struct snc_aead_buf){.in = items[i].cell.data,
+						  .in_len = items[i].cell.data_len,
+						  .out = w->scratch[i],
+						  .out_cap = sizeof(w->scratch[i])};
+	}
+	snc_kdf_batch(n, b->type, b->dh_in, b->eph, b->node_pk, b->key_out, b->status);
+	sodium_memzero(b->dh, sizeof(b->dh));
+	snc_aead_open_batch(n, b->type, b->key_in, b->buf, b->status);
+}
+
+void
+dp_create_stage(struct dp_worker *w, struct dp_create_item *items, uint16_t n, uint64_t now_ns)
+{
+	struct dp_create_item ok[DP_BURST];
+	struct create_batch b;
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_drop_reason r = gate(w, &items[i], now_ns);
+		if (r != DP_DROP_NONE)
+			drop(w, items[i].m, r);
+		else
+			ok[k++] = items[i];
+	}
+	memset(&b, 0, sizeof(b));
+	crypto_stages(w, ok, k, &b);
+	for (uint16_t i = 0; i < k; i++) {
+		enum dp_drop_reason r;
+		if (b.status[i] <= -1000)
+			r = (enum dp_drop_reason)(-b.status[i] - 1000);
+		else if (b.status[i] != 0)
+			r = status_reason(b.status[i]);
+		else
+			r = route_one(w, &ok[i], w->scratch[i], b.buf[i].out_len, b.key[i], now_ns);
+		if (r != DP_DROP_NONE)
+			drop(w, ok[i].m, r);
+	}
+	sodium_memzero(b.key, sizeof(b.key));
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#include "worker.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <string.h>
+
+void
+dp_worker_conf_defaults(struct dp_worker_conf *conf)
+{
+	conf->circuits = 65536;
+	conf->circuit_ttl_ns = (uint64_t)DP_CIRCUIT_DEFAULT_TTL_S * 1000000000ull;
+	conf->replay_log2_bits = DP_REPLAY_DEFAULT_LOG2_BITS;
+	conf->replay_window_ns = (uint64_t)DP_REPLAY_DEFAULT_WINDOW_S * 1000000000ull;
+	conf->ratelimit_sources = 65536;
+	conf->ratelimit_burst = DP_RATELIMIT_BURST;
+	conf->ratelimit_rate = DP_RATELIMIT_RATE;
+}
+
+int
+dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf *conf,
+	       const struct dp_iface *iface, const struct snc_node_keys *keys,
+	       const struct dp_node_table *nodes, uint64_t now_ns)
+{
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->lcore = lcore;
+	w->iface = *iface;
+	w->keys = keys;
+	w->nodes = nodes;
+	randombytes_buf(w->rng_key, sizeof(w->rng_key));
+	rc = dp_circuit_table_init(&w->circuits, conf->circuits, conf->circuit_ttl_ns);
+	if (rc == 0)
+		rc = dp_replay_init(&w->replay, conf->replay_log2_bits, conf->replay_window_ns,
+				    now_ns);
+	if (rc == 0)
+		rc = dp_ratelimit_init(&w->ratelimit, conf->ratelimit_sources,
+				       conf->ratelimit_burst, conf->ratelimit_rate);
+	if (rc != 0)
+		dp_worker_free(w);
+	return rc;
+}
+
+void
+dp_worker_free(struct dp_worker *w)
+{
+	dp_circuit_table_free(&w->circuits);
+	dp_replay_free(&w->replay);
+	dp_ratelimit_free(&w->ratelimit);
+	sodium_memzero(w->rng_key, sizeof(w->rng_key));
+	sodium_memzero(w->scratch, sizeof(w->scratch));
+}
+
+void
+dp_worker_random(struct dp_worker *w, uint8_t *buf, size_t len)
+{
+	uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {0};
+
+	memcpy(nonce, &w->rng_ctr, sizeof(w->rng_ctr));
+	w->rng_ctr++;
+	crypto_stream_chacha20_ietf(buf, len, nonce, w->rng_key);
+}
+
+uint64_t
+dp_worker_new_label(struct dp_worker *w)
+{
+	uint64_t label = 0;
+
+	/* The low 8 bits name the owning lcore (REPLY handoff); the rest is random. */
+	while ((label >> 8) == 0)
+		dp_worker_random(w, (uint8_t *)&label, sizeof(label));
+	return (label & ~0xffull) | (w->lcore & 0xff);
+}

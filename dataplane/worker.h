@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One worker lcore's state: everything it owns (circuits, replay filter, rate
+ * limits, counters, scratch buffers), so the fast path takes no locks. Shared
+ * read-only: this node's keys and the node table.
+ */
+#ifndef DP_WORKER_H
+#define DP_WORKER_H
+
+#include <stdint.h>
+
+#include "cell.h"
+#include "circuit.h"
+#include "dp.h"
+#include "node_table.h"
+#include "onion_layer.h"
+#include "onion_route.h"
+#include "payload.h"
+#include "pkt.h"
+#include "ratelimit.h"
+#include "replay.h"
+#include "stats.h"
+
+struct rte_mbuf;
+struct rte_mempool;
+struct dp_worker;
+
+/* A layer for which this node is the destination (or the exit to a server). */
+struct dp_delivery {
+	const struct dp_circuit *circuit; /* where the reply goes back */
+	enum snc_route_kind kind;	  /* DESTINATION or PROXY */
+	const struct snc_route *route;
+	const uint8_t *plaintext; /* the whole peeled layer: [N][blob]{json} */
+	uint32_t plaintext_len;
+	struct snc_payload payload; /* views into plaintext */
+};
+
+typedef void (*dp_deliver_fn)(struct dp_worker *w, const struct dp_delivery *d, void *arg);
+
+struct dp_worker_conf {
+	uint32_t circuits; /* circuit table capacity */
+	uint64_t circuit_ttl_ns;
+	uint32_t replay_log2_bits;
+	uint64_t replay_window_ns;
+	uint32_t ratelimit_sources; /* power of two */
+	uint32_t ratelimit_burst;
+	uint32_t ratelimit_rate;
+};
+
+struct dp_worker {
+	unsigned lcore;
+	struct dp_iface iface;
+	const struct snc_node_keys *keys;
+	const struct dp_node_table *nodes;
+	struct dp_circuit_table circuits;
+	struct dp_replay replay;
+	struct dp_ratelimit ratelimit;
+	struct dp_stats stats;
+	dp_deliver_fn deliver;
+	void *deliver_arg;
+	uint8_t rng_key[32]; /* padding and labels: ChaCha20 keystream, no syscalls */
+	uint64_t rng_ctr;
+	struct rte_mbuf *tx[DP_BURST];
+	uint16_t ntx;
+	uint8_t scratch[DP_BURST][DP_CELL_SMALL]; /* peeled layers of one burst */
+};
+
+/* Defaults: 65,536 circuits for 60 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */
+void dp_worker_conf_defaults(struct dp_worker_conf *conf);
+
+int dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf *conf,
+		   const struct dp_iface *iface, const struct snc_node_keys *keys,
+		   const struct dp_node_table *nodes, uint64_t now_ns);
+void dp_worker_free(struct dp_worker *w);
+
+/* Fills buf with keystream bytes (cell padding) and returns a fresh label for this lcore. */
+void dp_worker_random(struct dp_worker *w, uint8_t *buf, size_t len);
+uint64_t dp_worker_new_label(struct dp_worker *w);
+
+#endif
