@@ -1,15 +1,84 @@
 /* SPDX-License-Identifier: MIT */
 #include "args.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct option dp_long_opts[] = {
 	{"self-check", no_argument, NULL, 'S'},
+	{"data-dir", required_argument, NULL, 'd'},
+	{"nodes", required_argument, NULL, 'n'},
+	{"ip", required_argument, NULL, 'i'},
+	{"cell-port", required_argument, NULL, 'c'},
+	{"stats-interval", required_argument, NULL, 's'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
+
+/* Whole-string unsigned number within [min, max]. */
+static int
+parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+bad(const char *opt, const char *val, const char *want)
+{
+	fprintf(stderr, "snode-dataplane: --%s '%s': %s\n", opt, val, want);
+	return -1;
+}
+
+static int
+take(struct dp_args *a, int c, const char *v)
+{
+	unsigned long n;
+	struct in_addr in;
+
+	switch (c) {
+	case 'S':
+		a->self_check = true;
+		return 0;
+	case 'h':
+		a->help = true;
+		return 0;
+	case 'd':
+		a->data_dir = v;
+		return 0;
+	case 'n':
+		a->nodes = v;
+		return 0;
+	case 'i':
+		if (inet_pton(AF_INET, v, &in) != 1 || in.s_addr == 0)
+			return bad("ip", v, "expected a non-zero IPv4 address");
+		a->ip = ntohl(in.s_addr);
+		return 0;
+	case 'c':
+		if (parse_uint(v, 1, 65535, &n) != 0)
+			return bad("cell-port", v, "expected 1..65535");
+		a->cell_port = (uint16_t)n;
+		return 0;
+	case 's':
+		if (parse_uint(v, 0, 86400, &n) != 0)
+			return bad("stats-interval", v, "expected seconds, 0..86400");
+		a->stats_interval = (unsigned)n;
+		return 0;
+	default:
+		return -1;
+	}
+}
 
 int
 dp_args_parse(int argc, char **argv, struct dp_args *args)
@@ -17,23 +86,25 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 	int c;
 
 	memset(args, 0, sizeof(*args));
+	args->cell_port = DP_DEFAULT_CELL_PORT;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", dp_long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'S':
-			args->self_check = true;
-			break;
-		case 'h':
-			args->help = true;
-			break;
-		default:
-			fprintf(stderr, "snode-dataplane: unknown option '%s'\n", argv[optind - 1]);
+		if (c == '?' || c == ':') {
+			fprintf(stderr, "snode-dataplane: unknown option or missing value: '%s'\n",
+				argv[optind - 1]);
 			return -1;
 		}
+		if (take(args, c, optarg) != 0)
+			return -1;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "snode-dataplane: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!args->self_check && !args->help && (args->ip == 0 || args->nodes == NULL)) {
+		fprintf(stderr, "snode-dataplane: relay mode needs --ip and --nodes "
+				"(or --self-check; --help for usage)\n");
 		return -1;
 	}
 	return 0;
@@ -42,11 +113,18 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 void
 dp_args_usage(const char *prog)
 {
-	printf("usage: %s [EAL options] -- [--self-check] [-h]\n"
-	       "  --self-check   start, exercise, stop and close every port, then exit\n"
-	       "  -h, --help     this text\n"
+	printf("usage: %s [EAL options] -- --self-check\n"
+	       "       %s [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]\n"
+	       "                 [--cell-port N] [--stats-interval SECONDS]\n"
+	       "  --self-check         start, exercise, stop and close every port, then exit\n"
+	       "  --ip A.B.C.D         this node's IPv4 address on port 0\n"
+	       "  --nodes FILE         node table: ed25519 x25519 ip:port mac per line\n"
+	       "  --data-dir DIR       node identity (default $SNODE_DATA_DIR or /var/lib/snode)\n"
+	       "  --cell-port N        UDP port of cells (default %d)\n"
+	       "  --stats-interval S   one stats line every S seconds (default 0: off)\n"
+	       "  -h, --help           this text\n"
 	       "software mode example:\n"
 	       "  %s --no-huge -m 256 --no-pci --vdev net_null0 --file-prefix sn0 -- "
 	       "--self-check\n",
-	       prog, prog);
+	       prog, prog, DP_DEFAULT_CELL_PORT, prog);
 }

@@ -1,18 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Application options, after EAL's and a "--":
- *   snode-dataplane [EAL options] -- [--self-check] [-h]
- * The relay options of issue 4 (-p, --config, -f, --ctl-sock,
- * --stats-interval) join this table when the relay lands.
+ *   snode-dataplane [EAL options] -- --self-check
+ *   snode-dataplane [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]
+ *                   [--cell-port N] [--stats-interval SECONDS]
+ * Relay mode serves port 0 with one rx/tx queue per worker lcore (the main
+ * lcore works too when EAL gives it no workers).
  */
 #ifndef DP_ARGS_H
 #define DP_ARGS_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+enum {
+	DP_DEFAULT_CELL_PORT = 22030,
+};
 
 struct dp_args {
 	bool self_check;
 	bool help;
+	const char *data_dir; /* node identity; default $SNODE_DATA_DIR or /var/lib/snode */
+	const char *nodes;    /* node table file */
+	uint32_t ip;	      /* this node's IPv4 address, host order; 0 = not given */
+	uint16_t cell_port;
+	unsigned stats_interval; /* seconds; 0 = off */
 };
 
 /* Returns 0, or -1 after printing a one-line reason on stderr. */

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snode-dataplane: EAL up, app options, mbuf pool, then the requested mode.
- * Today the only mode is --self-check; the onion relay (issue 4) is not
- * implemented yet and is refused with an error that says so.
+ * snode-dataplane: EAL up, app options, then the requested mode: --self-check
+ * (bring every port up and down) or the onion relay (relay.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +13,11 @@
 #include <rte_mempool.h>
 
 #include "args.h"
+#include "relay.h"
 #include "dp.h"
 #include "mempool.h"
 #include "selfcheck.h"
+#include "snc.h"
 
 static int
 run_self_check(void)
@@ -48,7 +49,7 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	argv[consumed] = argv[0];
-	if (dp_args_parse(argc - consumed, argv + consumed, &args) != 0) {
+	if (snc_init() != 0 || dp_args_parse(argc - consumed, argv + consumed, &args) != 0) {
 		rte_eal_cleanup();
 		return 2;
 	}
@@ -58,9 +59,7 @@ main(int argc, char **argv)
 	} else if (args.self_check) {
 		rc = run_self_check();
 	} else {
-		fprintf(stderr, "snode-dataplane: the onion relay mode is not implemented yet "
-				"(issue 4); only --self-check runs today\n");
-		rc = 2;
+		rc = dp_relay_run(&args);
 	}
 	rte_eal_cleanup();
 	return rc;

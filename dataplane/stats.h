@@ -7,6 +7,7 @@
 #ifndef DP_STATS_H
 #define DP_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "drop.h"
@@ -25,5 +26,11 @@ dp_stats_drop(struct dp_stats *s, enum dp_drop_reason r)
 {
 	s->drops[r]++;
 }
+
+/* out = the sum of n per-lcore blocks (read without locks: approximate while running). */
+void dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out);
+
+/* One line: "rx=.. tx=.. relayed=.. delivered=.. arp=.. drops=.. [reason=n ...]". */
+int dp_stats_format(const struct dp_stats *s, char *buf, size_t len);
 
 #endif

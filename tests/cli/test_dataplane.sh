@@ -26,8 +26,8 @@ check "an unknown app option exits 2" test $? -eq 2
 
 err=$(timeout 60 "$DP" "${EAL[@]}" "$(prefix e)" --vdev net_null0 2>&1 >/dev/null)
 rc=$?
-check "relay mode is refused with exit 2 until it exists" test $rc -eq 2
-check "the refusal names the missing feature" grep -q 'not implemented yet' <<<"$err"
+check "relay mode without --ip/--nodes exits 2" test $rc -eq 2
+check "the error names what is missing" grep -q 'needs --ip and --nodes' <<<"$err"
 
 timeout 60 "$DP" "${EAL[@]}" "$(prefix f)" --vdev net_null0 -- --help | grep -q 'self-check'
 check "--help documents --self-check" test "${PIPESTATUS[0]}" -eq 0

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* dataplane/args.c: application options after EAL's "--". */
+/* dataplane/args.c: application options after EAL's "--", every value at its edges. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,21 +16,30 @@ parse(struct dp_args *a, int argc, const char **argv)
 }
 
 static void
-no_options_means_no_mode(void **state)
+relay_mode_needs_ip_and_nodes(void **state)
 {
-	const char *argv[] = {"snode-dataplane", NULL};
+	const char *none[] = {"dp", NULL};
+	const char *ip_only[] = {"dp", "--ip", "10.0.0.1", NULL};
+	const char *nodes_only[] = {"dp", "--nodes", "n.txt", NULL};
+	const char *both[] = {"dp", "--ip", "10.0.0.1", "--nodes", "n.txt", NULL};
 	struct dp_args a;
 
 	(void)state;
-	assert_int_equal(parse(&a, 1, argv), 0);
-	assert_false(a.self_check);
-	assert_false(a.help);
+	assert_int_equal(parse(&a, 1, none), -1);
+	assert_int_equal(parse(&a, 3, ip_only), -1);
+	assert_int_equal(parse(&a, 3, nodes_only), -1);
+	assert_int_equal(parse(&a, 5, both), 0);
+	assert_int_equal(a.ip, 0x0a000001);
+	assert_string_equal(a.nodes, "n.txt");
+	assert_int_equal(a.cell_port, DP_DEFAULT_CELL_PORT);
+	assert_int_equal(a.stats_interval, 0);
+	assert_null(a.data_dir);
 }
 
 static void
-self_check_and_help(void **state)
+self_check_and_help_need_nothing_else(void **state)
 {
-	const char *argv[] = {"snode-dataplane", "--self-check", "-h", NULL};
+	const char *argv[] = {"dp", "--self-check", "-h", NULL};
 	struct dp_args a;
 
 	(void)state;
@@ -40,33 +49,54 @@ self_check_and_help(void **state)
 }
 
 static void
-unknown_option_is_an_error(void **state)
+cell_port_and_stats_interval_edges(void **state)
 {
-	const char *argv[] = {"snode-dataplane", "--bogus", NULL};
 	struct dp_args a;
+	const char *ok[] = {
+		"dp", "--self-check", "--cell-port", "65535", "--stats-interval", "86400", NULL};
+	const char *low[] = {"dp", "--self-check", "--cell-port", "0", NULL};
+	const char *high[] = {"dp", "--self-check", "--cell-port", "65536", NULL};
+	const char *junk[] = {"dp", "--self-check", "--cell-port", "80x", NULL};
+	const char *neg[] = {"dp", "--self-check", "--stats-interval", "-1", NULL};
+	const char *big[] = {"dp", "--self-check", "--stats-interval", "86401", NULL};
 
 	(void)state;
-	assert_int_equal(parse(&a, 2, argv), -1);
+	assert_int_equal(parse(&a, 6, ok), 0);
+	assert_int_equal(a.cell_port, 65535);
+	assert_int_equal(a.stats_interval, 86400);
+	assert_int_equal(parse(&a, 4, low), -1);
+	assert_int_equal(parse(&a, 4, high), -1);
+	assert_int_equal(parse(&a, 4, junk), -1);
+	assert_int_equal(parse(&a, 4, neg), -1);
+	assert_int_equal(parse(&a, 4, big), -1);
 }
 
 static void
-stray_argument_is_an_error(void **state)
+bad_addresses_and_options(void **state)
 {
-	const char *argv[] = {"snode-dataplane", "--self-check", "extra", NULL};
 	struct dp_args a;
+	const char *zero[] = {"dp", "--ip", "0.0.0.0", "--nodes", "n", NULL};
+	const char *v6[] = {"dp", "--ip", "::1", "--nodes", "n", NULL};
+	const char *bogus[] = {"dp", "--bogus", NULL};
+	const char *missing[] = {"dp", "--self-check", "--nodes", NULL};
+	const char *stray[] = {"dp", "--self-check", "extra", NULL};
 
 	(void)state;
-	assert_int_equal(parse(&a, 3, argv), -1);
+	assert_int_equal(parse(&a, 5, zero), -1);
+	assert_int_equal(parse(&a, 5, v6), -1);
+	assert_int_equal(parse(&a, 2, bogus), -1);
+	assert_int_equal(parse(&a, 3, missing), -1);
+	assert_int_equal(parse(&a, 3, stray), -1);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(no_options_means_no_mode),
-		cmocka_unit_test(self_check_and_help),
-		cmocka_unit_test(unknown_option_is_an_error),
-		cmocka_unit_test(stray_argument_is_an_error),
+		cmocka_unit_test(relay_mode_needs_ip_and_nodes),
+		cmocka_unit_test(self_check_and_help_need_nothing_else),
+		cmocka_unit_test(cell_port_and_stats_interval_edges),
+		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);
 }

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The worker lcore loop: rx burst -> ARP / framing / cell checks -> split by
+ * kind -> CREATE stage as one batch -> tx burst. Idle lcores back off into
+ * short sleeps (up to DP_IDLE_SLEEP_MAX_US) so a dozen test nodes can share
+ * two cores; any packet returns the loop to full polling.
+ */
+#ifndef DP_LOOP_H
+#define DP_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "worker.h"
+
+enum {
+	DP_IDLE_POLLS = 256,	     /* empty polls before the first sleep */
+	DP_IDLE_SLEEP_MAX_US = 1000, /* longest idle sleep (microseconds) */
+	DP_AGE_BUDGET = 64,	     /* circuit slots aged per loop iteration */
+};
+
+/* Set by SIGINT/SIGTERM; every loop returns soon after. */
+extern volatile bool dp_force_quit;
+
+struct dp_lcore {
+	struct dp_worker worker;
+	uint16_t port;
+	uint16_t queue; /* rx and tx queue of this lcore on port */
+};
+
+/* Runs until dp_force_quit; arg is a struct dp_lcore. Returns 0. */
+int dp_loop_run(void *arg);
+
+/* One burst (exposed for tests): consumes every mbuf, transmits on (port, txq). */
+void dp_loop_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts,
+		   uint16_t n, uint64_t now_ns);
+
+/* Monotonic nanoseconds from the TSC. */
+uint64_t dp_loop_now_ns(void);
+
+#endif

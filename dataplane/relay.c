@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+#include "relay.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+#include <sodium.h>
+
+#include "identity.h"
+#include "log.h"
+#include "loop.h"
+#include "mempool.h"
+#include "port.h"
+
+enum {
+	RELAY_NODES_MAX = 1 << 16, /* node table capacity */
+	RELAY_DESC = 1024,	   /* rx/tx descriptors per queue */
+};
+
+struct relay {
+	struct snc_node_keys keys;
+	struct dp_node_table nodes;
+	struct rte_mempool *pool;
+	struct dp_lcore *lcores;
+	unsigned nb_lcores;
+	bool port_up;
+};
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	dp_force_quit = true;
+}
+
+static int
+fail(const char *msg)
+{
+	fprintf(stderr, "snode-dataplane: %s\n", msg);
+	return 1;
+}
+
+static int
+load_keys(const struct dp_args *a, struct relay *r)
+{
+	const char *dir = a->data_dir;
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	struct snc_identity id;
+
+	if (dir == NULL)
+		dir = getenv("SNODE_DATA_DIR") ? getenv("SNODE_DATA_DIR") : "/var/lib/snode";
+	snprintf(path, sizeof(path), "%s/%s", dir, SNC_IDENTITY_FILE);
+	if (snc_identity_load(path, &id, err, sizeof(err)) != 0)
+		return fail(err);
+	memcpy(r->keys.x25519_sk, id.x25519_sk, 32);
+	memcpy(r->keys.x25519_pk, id.x25519_pk, 32);
+	snc_identity_wipe(&id);
+	if (dp_node_table_init(&r->nodes, RELAY_NODES_MAX, r->keys.x25519_sk, r->keys.x25519_pk) !=
+		    0 ||
+	    dp_node_table_load(&r->nodes, a->nodes, err, sizeof(err)) != 0)
+		return fail(err);
+	return 0;
+}
+
+static int
+init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_conf *conf,
+	   const struct dp_iface *iface)
+{
+	r->lcores[i].port = 0;
+	r->lcores[i].queue = (uint16_t)i;
+	if (dp_worker_init(&r->lcores[i].worker, lcore, conf, iface, &r->keys, &r->nodes,
+			   dp_loop_now_ns()) != 0)
+		return fail("cannot allocate worker tables");
+	return 0;
+}
+
+/* One queue per worker lcore, or the main lcore alone when EAL gave no workers. */
+static int
+setup_port_and_workers(const struct dp_args *a, struct relay *r)
+{
+	struct dp_worker_conf conf;
+	struct dp_iface iface = {.ip = a->ip, .port = a->cell_port};
+	unsigned lcore, i = 0;
+	uint32_t nb_mbufs;
+
+	if (rte_eth_dev_count_avail() == 0)
+		return fail("no ports (add --vdev ... in software mode, or -a PCI)");
+	r->nb_lcores = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1;
+	r->lcores = calloc(r->nb_lcores, sizeof(*r->lcores));
+	nb_mbufs = dp_mempool_size(1, (uint16_t)r->nb_lcores, RELAY_DESC, RELAY_DESC,
+				   (uint16_t)rte_lcore_count(), DP_BURST);
+	r->pool = dp_mempool_create("dp_relay", nb_mbufs, (int)rte_socket_id());
+	if (r->lcores == NULL || r->pool == NULL)
+		return fail("cannot allocate the mbuf pool or lcore state");
+	if (dp_port_configure(0,
+			      &(struct dp_port_conf){(uint16_t)r->nb_lcores, (uint16_t)r->nb_lcores,
+						     RELAY_DESC, RELAY_DESC},
+			      r->pool) != 0 ||
+	    dp_port_start(0) != 0)
+		return fail("port 0 did not start (see the log line above)");
+	r->port_up = true;
+	rte_eth_promiscuous_enable(0);
+	rte_eth_macaddr_get(0, &iface.mac);
+	dp_worker_conf_defaults(&conf);
+	if (rte_lcore_count() == 1)
+		return init_lcore(r, 0, rte_get_main_lcore(), &conf, &iface);
+	RTE_LCORE_FOREACH_WORKER (lcore) {
+		if (init_lcore(r, i++, lcore, &conf, &iface) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+print_stats(const struct relay *r, const char *when)
+{
+	const struct dp_stats *per[RTE_MAX_LCORE];
+	struct dp_stats sum;
+	char line[1024];
+
+	for (unsigned i = 0; i < r->nb_lcores; i++)
+		per[i] = &r->lcores[i].worker.stats;
+	dp_stats_sum(per, r->nb_lcores, &sum);
+	dp_stats_format(&sum, line, sizeof(line));
+	printf("snode-dp %s: %s\n", when, line);
+	fflush(stdout);
+}
+
+static void
+run_workers(const struct dp_args *a, struct relay *r)
+{
+	unsigned waited_ms = 0;
+
+	if (rte_lcore_count() == 1) {
+		dp_loop_run(&r->lcores[0]);
+		return;
+	}
+	for (unsigned i = 0; i < r->nb_lcores; i++)
+		rte_eal_remote_launch(dp_loop_run, &r->lcores[i], r->lcores[i].worker.lcore);
+	while (!dp_force_quit) {
+		usleep(100 * 1000);
+		waited_ms += 100;
+		if (a->stats_interval > 0 && waited_ms >= a->stats_interval * 1000) {
+			print_stats(r, "stats");
+			waited_ms = 0;
+		}
+	}
+	rte_eal_mp_wait_lcore();
+}
+
+static void
+teardown(struct relay *r)
+{
+	if (r->port_up)
+		dp_port_shutdown(0);
+	for (unsigned i = 0; r->lcores != NULL && i < r->nb_lcores; i++)
+		dp_worker_free(&r->lcores[i].worker);
+	free(r->lcores);
+	rte_mempool_free(r->pool);
+	dp_node_table_free(&r->nodes);
+	sodium_memzero(&r->keys, sizeof(r->keys));
+}
+
+int
+dp_relay_run(const struct dp_args *a)
+{
+	struct relay r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = load_keys(a, &r);
+	if (rc == 0)
+		rc = setup_port_and_workers(a, &r);
+	if (rc == 0) {
+		DP_LOG(INFO, "relaying on port 0 with %u lcore(s), %u known nodes, cell port %u",
+		       r.nb_lcores, r.nodes.n, a->cell_port);
+		run_workers(a, &r);
+		print_stats(&r, "final");
+	}
+	teardown(&r);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#include "stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < n; i++) {
+		out->rx += per[i]->rx;
+		out->tx += per[i]->tx;
+		out->create_relayed += per[i]->create_relayed;
+		out->create_delivered += per[i]->create_delivered;
+		out->arp_replies += per[i]->arp_replies;
+		for (int r = 0; r < DP_DROP_COUNT; r++)
+			out->drops[r] += per[i]->drops[r];
+	}
+}
+
+int
+dp_stats_format(const struct dp_stats *s, char *buf, size_t len)
+{
+	uint64_t total = 0;
+	size_t used;
+
+	for (int r = 0; r < DP_DROP_COUNT; r++)
+		total += s->drops[r];
+	used = (size_t)snprintf(
+		buf, len, "rx=%llu tx=%llu relayed=%llu delivered=%llu arp=%llu drops=%llu",
+		(unsigned long long)s->rx, (unsigned long long)s->tx,
+		(unsigned long long)s->create_relayed, (unsigned long long)s->create_delivered,
+		(unsigned long long)s->arp_replies, (unsigned long long)total);
+	for (int r = 1; r < DP_DROP_COUNT && used < len; r++)
+		if (s->drops[r] != 0)
+			used += (size_t)snprintf(buf + used, len - used, " %s=%llu",
+						 dp_drop_label(r), (unsigned long long)s->drops[r]);
+	return used < len ? 0 : -1;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# snode-dataplane relay mode as a process, in software mode: client CREATE cells
+# built by an independent builder (tests/tools/cell_builder.py) are fed through
+# net_pcap; the relayed cells written to the output pcap must peel at the next
+# node; bad cells land in their drop counters; SIGTERM stops it cleanly.
+set -u
+DP=$1
+TOOL=$2
+HERE=$(dirname "$0")
+. "$HERE/../lib/tap.sh"
+PY=/usr/bin/python3
+DIR=$(mktemp -d /tmp/snode-test-relay.XXXXXX)
+PREFIX=snode-test-relay-$$
+RUNDIR=/var/run/dpdk
+[ "$(id -u)" -ne 0 ] && RUNDIR=${XDG_RUNTIME_DIR:-/tmp}/dpdk
+DP_PID=
+cleanup() {
+	[ -n "$DP_PID" ] && kill -KILL "$DP_PID" 2>/dev/null
+	rm -rf "$DIR" "$RUNDIR/$PREFIX"
+}
+trap cleanup EXIT
+
+seed() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+SA=$(seed) SB=$(seed) SC=$(seed)
+cat >"$DIR/spec.json" <<JSON
+{"count": 6,
+ "client": {"ip": "10.0.0.100", "mac": "02:00:00:00:00:64", "port": 40000},
+ "nodes": [{"seed": "$SA", "ip": "10.0.0.1", "mac": "02:00:00:00:00:01", "port": 22030},
+           {"seed": "$SB", "ip": "10.0.0.2", "mac": "02:00:00:00:00:02", "port": 22030},
+           {"seed": "$SC", "ip": "10.0.0.3", "mac": "02:00:00:00:00:03", "port": 22030}]}
+JSON
+"$TOOL" keygen --data-dir "$DIR/a" --from-seed "$SA" >/dev/null
+node_line() { # seed ip mac
+	"$TOOL" keygen --data-dir "$DIR/n$2" --from-seed "$1" >/dev/null
+	$PY -c 'import json,sys; d=json.load(sys.stdin); print(d["ed25519"], d["x25519"], sys.argv[1]+":22030", sys.argv[2])' \
+		"$2" "$3" < <("$TOOL" id --data-dir "$DIR/n$2")
+}
+{
+	echo "# node table of A"
+	node_line "$SB" 10.0.0.2 02:00:00:00:00:02
+	node_line "$SC" 10.0.0.3 02:00:00:00:00:03
+} >"$DIR/nodes.txt"
+$PY "$HERE/../tools/cell_builder.py" make --spec "$DIR/spec.json" --out "$DIR/in.pcap"
+check "the independent builder wrote the input pcap" test -s "$DIR/in.pcap"
+
+"$DP" -l 0 --no-huge -m 256 --no-pci --no-telemetry --log-level=lib.eal:error \
+	--file-prefix "$PREFIX" --vdev "net_pcap0,rx_pcap=$DIR/in.pcap,tx_pcap=$DIR/out.pcap" \
+	-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" >"$DIR/dp.out" 2>&1 &
+DP_PID=$!
+# The pcap is read once; give the relay time to peel 8 CREATEs (about 50 us each).
+for _ in $(seq 50); do
+	sleep 0.1
+	kill -0 "$DP_PID" 2>/dev/null || break
+done
+kill -TERM "$DP_PID"
+rc=124
+for _ in $(seq 100); do
+	if ! kill -0 "$DP_PID" 2>/dev/null; then
+		wait "$DP_PID"
+		rc=$?
+		break
+	fi
+	sleep 0.1
+done
+DP_PID=
+check "SIGTERM stops the relay with exit 0 within 10 s" test "$rc" -eq 0
+final=$(grep 'snode-dp final' "$DIR/dp.out")
+check "it prints a final counter line" test -n "$final"
+num() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$final"; }
+check "6 CREATEs relayed" test "$(num relayed)" = 6
+check "the replayed cell is counted as replay" test "$(num replay)" = 1
+check "the tampered cell is counted as bad_mac" test "$(num bad_mac)" = 1
+check "the datagram to another port is counted as not_cell" test "$(num not_cell)" = 1
+check "the ARP request was answered" test "$(num arp)" = 1
+out=$($PY "$HERE/../tools/cell_builder.py" check --spec "$DIR/spec.json" --pcap "$DIR/out.pcap" 2>&1)
+check "every relayed cell unmasks with the A-B link key and peels at B toward C" \
+	test "$out" = '{"relayed": 6, "arp_replies": 1}'
+[ "$out" = '{"relayed": 6, "arp_replies": 1}' ] || echo "$out" | sed 's/^/# /'
+sed 's/^/# /' "$DIR/dp.out"
+tap_done
