@@ -19,6 +19,7 @@
 #include "loop.h"
 #include "mempool.h"
 #include "port.h"
+#include "telemetry.h"
 
 enum {
 	RELAY_NODES_MAX = 1 << 16, /* node table capacity */
@@ -182,6 +183,8 @@ dp_relay_run(const struct dp_args *a)
 	if (rc == 0)
 		rc = setup_port_and_workers(a, &r);
 	if (rc == 0) {
+		if (dp_telemetry_register(r.lcores, r.nb_lcores) != 0)
+			DP_LOG(WARNING, "telemetry commands /snode/dp/* not registered");
 		DP_LOG(INFO, "relaying on port 0 with %u lcore(s), %u known nodes, cell port %u",
 		       r.nb_lcores, r.nodes.n, a->cell_port);
 		run_workers(a, &r);

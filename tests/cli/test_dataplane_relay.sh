@@ -43,7 +43,7 @@ node_line() { # seed ip mac
 $PY "$HERE/../tools/cell_builder.py" make --spec "$DIR/spec.json" --out "$DIR/in.pcap"
 check "the independent builder wrote the input pcap" test -s "$DIR/in.pcap"
 
-"$DP" -l 0 --no-huge -m 256 --no-pci --no-telemetry --log-level=lib.eal:error \
+"$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
 	--file-prefix "$PREFIX" --vdev "net_pcap0,rx_pcap=$DIR/in.pcap,tx_pcap=$DIR/out.pcap" \
 	-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" >"$DIR/dp.out" 2>&1 &
 DP_PID=$!
@@ -52,6 +52,26 @@ for _ in $(seq 50); do
 	sleep 0.1
 	kill -0 "$DP_PID" 2>/dev/null || break
 done
+# Telemetry while it runs: the operator's view of the same counters.
+tel() {
+	$PY - "$RUNDIR/$PREFIX/dpdk_telemetry.v2" "$1" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.recv(16384)  # the greeting
+s.send(sys.argv[2].encode())
+print(json.dumps(json.loads(s.recv(65536)), sort_keys=True))
+PY
+}
+stats=$(tel /snode/dp/stats 2>&1)
+check "telemetry /snode/dp/stats reports 6 relayed CREATEs" \
+	grep -q '"create_relayed": 6' <<<"$stats"
+drops=$(tel /snode/dp/drops 2>&1)
+check "telemetry /snode/dp/drops counts the replay" grep -q '"replay": 1' <<<"$drops"
+check "telemetry /snode/dp/drops lists reasons with zero counts too" grep -q '"tx_full": 0' <<<"$drops"
+lcore=$(tel /snode/dp/lcore,0 2>&1)
+check "telemetry /snode/dp/lcore,0 shows the worker's 6 circuits" grep -q '"circuits": 6' <<<"$lcore"
 kill -TERM "$DP_PID"
 rc=124
 for _ in $(seq 100); do

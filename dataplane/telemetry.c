@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+#include "telemetry.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+static struct dp_lcore *tel_lcores;
+static unsigned tel_n;
+
+static void
+sum_stats(struct dp_stats *out)
+{
+	const struct dp_stats *per[RTE_MAX_LCORE];
+
+	for (unsigned i = 0; i < tel_n; i++)
+		per[i] = &tel_lcores[i].worker.stats;
+	dp_stats_sum(per, tel_n, out);
+}
+
+static void
+add_counters(struct rte_tel_data *d, const struct dp_stats *s)
+{
+	uint64_t drops = 0;
+
+	for (int r = 0; r < DP_DROP_COUNT; r++)
+		drops += s->drops[r];
+	rte_tel_data_add_dict_u64(d, "rx", s->rx);
+	rte_tel_data_add_dict_u64(d, "tx", s->tx);
+	rte_tel_data_add_dict_u64(d, "create_relayed", s->create_relayed);
+	rte_tel_data_add_dict_u64(d, "create_delivered", s->create_delivered);
+	rte_tel_data_add_dict_u64(d, "arp_replies", s->arp_replies);
+	rte_tel_data_add_dict_u64(d, "drops", drops);
+}
+
+static int
+cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_stats s;
+
+	(void)cmd;
+	(void)params;
+	sum_stats(&s);
+	rte_tel_data_start_dict(d);
+	add_counters(d, &s);
+	rte_tel_data_add_dict_u64(d, "lcores", tel_n);
+	return 0;
+}
+
+static int
+cmd_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_stats s;
+
+	(void)cmd;
+	(void)params;
+	sum_stats(&s);
+	rte_tel_data_start_dict(d);
+	for (int r = 1; r < DP_DROP_COUNT; r++)
+		rte_tel_data_add_dict_u64(d, dp_drop_label(r), s.drops[r]);
+	return 0;
+}
+
+static int
+cmd_lcore(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char *end = NULL;
+	unsigned long id;
+
+	(void)cmd;
+	if (params == NULL || params[0] < '0' || params[0] > '9')
+		return -EINVAL;
+	id = strtoul(params, &end, 10);
+	if (*end != '\0')
+		return -EINVAL;
+	for (unsigned i = 0; i < tel_n; i++) {
+		if (tel_lcores[i].worker.lcore != id)
+			continue;
+		rte_tel_data_start_dict(d);
+		add_counters(d, &tel_lcores[i].worker.stats);
+		rte_tel_data_add_dict_u64(d, "queue", tel_lcores[i].queue);
+		rte_tel_data_add_dict_u64(d, "circuits",
+					  dp_circuit_count(&tel_lcores[i].worker.circuits));
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int
+cmd_circuits(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char name[16];
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < tel_n; i++) {
+		snprintf(name, sizeof(name), "lcore%u", tel_lcores[i].worker.lcore);
+		rte_tel_data_add_dict_u64(d, name,
+					  dp_circuit_count(&tel_lcores[i].worker.circuits));
+	}
+	return 0;
+}
+
+int
+dp_telemetry_register(struct dp_lcore *lcores, unsigned n)
+{
+	int rc;
+
+	tel_lcores = lcores;
+	tel_n = n;
+	rc = rte_telemetry_register_cmd("/snode/dp/stats", cmd_stats,
+					"Relay totals over all worker lcores. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/snode/dp/drops", cmd_drops,
+						"Drops by reason. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/snode/dp/lcore", cmd_lcore,
+						"One worker's counters. Parameter: lcore id");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/snode/dp/circuits", cmd_circuits,
+						"Circuits per worker lcore. No parameters");
+	return rc;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DPDK telemetry commands of the relay, read with dpdk-telemetry.py -f PREFIX:
+ *   /snode/dp/stats       totals over all worker lcores
+ *   /snode/dp/drops       drops by reason (every reason, zeros included)
+ *   /snode/dp/lcore,N     one worker's counters and circuit count
+ *   /snode/dp/circuits    circuits per worker lcore
+ * Callbacks run on the telemetry thread and read per-lcore counters without
+ * locks (see stats.h).
+ */
+#ifndef DP_TELEMETRY_H
+#define DP_TELEMETRY_H
+
+#include "loop.h"
+
+/* Registers the commands over these lcores (which must outlive the process's
+ * telemetry thread: the relay keeps them until exit). 0 or a negative errno. */
+int dp_telemetry_register(struct dp_lcore *lcores, unsigned n);
+
+#endif
