@@ -4,6 +4,9 @@
  * table on stdout. Not a test: figures depend on the machine. Each row runs
  * for --seconds (default 0.5) on the calling thread; pin it with taskset.
  * The ratio column compares each row with the X25519 row measured in the same run.
+ * X25519 and the layer peel run with each X25519 implementation (forced with
+ * snc_x25519_force, the switch behind SNC_X25519_IMPL); the 8-way / scalar
+ * ratios are printed at the end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +72,30 @@ run_x25519(void *arg)
 	for (int i = 0; i < 64; i++)
 		snc_x25519(sk, peer, out);
 	return 64;
+}
+
+/* One snc_x25519_batch call over BENCH_BATCH items, distinct scalars. */
+static unsigned
+run_x25519_batch(void *arg)
+{
+	static uint8_t sks[BENCH_BATCH][32], outs[BENCH_BATCH][32];
+	const uint8_t *s[BENCH_BATCH], *p[BENCH_BATCH];
+	uint8_t *o[BENCH_BATCH];
+	int status[BENCH_BATCH] = {0};
+
+	(void)arg;
+	for (size_t i = 0; i < BENCH_BATCH; i++) {
+		sks[i][0] = (uint8_t)i;
+		sks[i][1] = key[i];
+		s[i] = sks[i];
+		p[i] = peer;
+		o[i] = outs[i];
+	}
+	if (snc_x25519_batch(BENCH_BATCH, s, p, o, status) != 0) {
+		fprintf(stderr, "bench: x25519 batch failed\n");
+		exit(1);
+	}
+	return BENCH_BATCH;
 }
 
 static unsigned
@@ -162,12 +189,42 @@ bench_aead(void)
 	}
 }
 
+static int have_ifma;
+static double ratio_x25519, ratio_peel[SNC_ENC_TYPE_COUNT];
+
+/* Forces an X25519 implementation; the bench is pointless if that fails. */
+static void
+force_x25519(const char *impl)
+{
+	if (snc_x25519_force(impl) != 0) {
+		fprintf(stderr, "bench: cannot force x25519 impl %s\n", impl);
+		exit(1);
+	}
+}
+
+static void
+bench_x25519(void)
+{
+	double scalar, ifma;
+
+	force_x25519("scalar");
+	scalar = measure(run_x25519_batch, NULL);
+	row("x25519 batch 32 (libsodium-scalar)", 0, scalar);
+	if (!have_ifma)
+		return;
+	force_x25519("ifma");
+	ifma = measure(run_x25519_batch, NULL);
+	row("x25519 batch 32 (avx512ifma-8way)", 0, ifma);
+	ratio_x25519 = ifma / scalar;
+}
+
 static void
 bench_peel(void)
 {
 	static struct peel_arg a;
 	uint8_t seed[32], eph_sk[32];
 	char name[64];
+	double scalar, ifma;
 
 	randombytes_buf(seed, 32);
 	snc_onion_layer_keypair_from_seed(seed, a.node.x25519_sk, a.node.x25519_pk);
@@ -177,13 +234,33 @@ bench_peel(void)
 		a.type = t;
 		snc_onion_layer_encrypt(t, eph_sk, a.eph_pk, a.node.x25519_pk, buf_in, 1024, a.ct,
 					sizeof(a.ct), &a.ct_len);
+		force_x25519("scalar");
 		for (size_t n = 1; n <= BENCH_BATCH; n += BENCH_BATCH - 1) {
 			a.n = n;
 			snprintf(name, sizeof(name), "peel layer %s 1 KB, batch %zu",
 				 snc_enc_type_name(t), n);
-			row(name, 1024, measure(run_peel, &a));
+			row(name, 1024, scalar = measure(run_peel, &a));
 		}
+		if (!have_ifma)
+			continue;
+		force_x25519("ifma");
+		snprintf(name, sizeof(name), "peel layer %s 1 KB, b32, ifma", snc_enc_type_name(t));
+		row(name, 1024, ifma = measure(run_peel, &a));
+		ratio_peel[t] = ifma / scalar;
 	}
+}
+
+static void
+print_ratios(void)
+{
+	if (!have_ifma) {
+		printf("avx512ifma-8way: not usable on this CPU or build; no 8-way figures\n");
+		return;
+	}
+	printf("x25519 batch 32, avx512ifma-8way / libsodium-scalar: %.2fx\n", ratio_x25519);
+	for (int t = SNC_ENC_AES_GCM; t <= SNC_ENC_XCHACHA20; t++)
+		printf("peel 1 KB %s batch 32, avx512ifma-8way / libsodium-scalar: %.2fx\n",
+		       snc_enc_type_name(t), ratio_peel[t]);
 }
 
 int
@@ -207,11 +284,14 @@ main(int argc, char **argv)
 	printf("snode-bench-crypto: one core, %.2f s per row; x25519 impl %s, aes-gcm impl %s\n",
 	       bench_seconds, snc_x25519_impl_name(), snc_aead_gcm_impl_name());
 	printf("%-34s %15s %15s %9s\n", "operation", "rate", "throughput", "vs x25519");
+	have_ifma = snc_x25519_ifma_usable();
 	x25519_rate = measure(run_x25519, NULL);
 	row("x25519 (scalar)", 0, x25519_rate);
+	bench_x25519();
 	row("kdf aes-gcm (HMAC-SHA256 LOKI)", 0, measure(run_kdf, &gcm));
 	row("kdf xchacha20 (BLAKE2b-256)", 0, measure(run_kdf, &xch));
 	bench_aead();
 	bench_peel();
+	print_ratios();
 	return 0;
 }

@@ -6,7 +6,8 @@
 #ifndef SNC_H
 #define SNC_H
 
-/* Returns 0, or -1 when libsodium cannot initialise (no entropy source). */
+/* Returns 0, or -1 when libsodium cannot initialise or SNC_X25519_IMPL /
+ * SNC_X25519_MB_MIN ask for what this machine cannot do (snc_x25519_select_error()). */
 int snc_init(void);
 
 #endif

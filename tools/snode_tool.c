@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "snc.h"
+#include "x25519.h"
 #include "snode_version.h"
 #include "tool.h"
 
@@ -62,7 +63,7 @@ main(int argc, char **argv)
 		return TOOL_EXIT_OK;
 	}
 	if (snc_init() != 0) {
-		fprintf(stderr, "snode-tool: libsodium failed to initialise\n");
+		fprintf(stderr, "snode-tool: crypto init failed: %s\n", snc_x25519_select_error());
 		return TOOL_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < sizeof(tool_cmds) / sizeof(tool_cmds[0]); i++)

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/* snode-control configuration (see config.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Which section each key lives in. */
+static const struct {
+	const char *key, *section;
+} keys[] = {
+	{"data-dir", "node"}, {"log-level", "node"}, {"testnet", "node"},
+	{"redis", "storage"}, {"listen", "rpc"},     {"dp-socket", "dataplane"},
+};
+
+void
+ctl_config_defaults(struct ctl_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->data_dir, sizeof(c->data_dir), "%s", CTL_CONFIG_DATA_DIR);
+	snprintf(c->redis, sizeof(c->redis), "%s", CTL_CONFIG_REDIS);
+	snprintf(c->listen, sizeof(c->listen), "%s", CTL_CONFIG_LISTEN);
+	c->log_level = CTL_LOG_INFO;
+}
+
+static int
+copy(char *dst, size_t cap, const char *value, const char *key, char *err, size_t errlen)
+{
+	if (strlen(value) >= cap) {
+		snprintf(err, errlen, "%s: value longer than %zu bytes", key, cap - 1);
+		return -EINVAL;
+	}
+	memcpy(dst, value, strlen(value) + 1);
+	return 0;
+}
+
+/* "A.B.C.D:PORT" with a port 1..65535. */
+static bool
+ipv4_port_ok(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char host[INET_ADDRSTRLEN];
+	struct in_addr a;
+	char *end;
+	long port;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return false;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	return inet_pton(AF_INET, host, &a) == 1 && end != colon + 1 && *end == '\0' && port > 0 &&
+	       port <= 65535;
+}
+
+/* redis: an absolute socket path, or host:port with a port 1..65535. */
+static bool
+redis_ok(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+
+	if (s[0] == '/')
+		return true;
+	if (colon == NULL || colon == s)
+		return false;
+	port = strtol(colon + 1, &end, 10);
+	return end != colon + 1 && *end == '\0' && port > 0 && port <= 65535;
+}
+
+int
+ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(key, "data-dir") == 0) {
+		if (value[0] != '/') {
+			snprintf(err, errlen, "data-dir must be an absolute path, not '%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return copy(c->data_dir, sizeof(c->data_dir), value, key, err, errlen);
+	}
+	if (strcmp(key, "redis") == 0) {
+		if (!redis_ok(value)) {
+			snprintf(err, errlen,
+				 "redis must be an absolute unix socket path or host:port, not "
+				 "'%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return copy(c->redis, sizeof(c->redis), value, key, err, errlen);
+	}
+	if (strcmp(key, "dp-socket") == 0) {
+		if (value[0] != '\0' && value[0] != '/') {
+			snprintf(err, errlen, "dp-socket must be an absolute path, not '%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return copy(c->dp_socket, sizeof(c->dp_socket), value, key, err, errlen);
+	}
+	if (strcmp(key, "listen") == 0) {
+		if (!ipv4_port_ok(value)) {
+			snprintf(err, errlen,
+				 "listen must be IPv4:port (port 1-65535), not '%.100s'", value);
+			return -EINVAL;
+		}
+		return copy(c->listen, sizeof(c->listen), value, key, err, errlen);
+	}
+	if (strcmp(key, "log-level") == 0) {
+		if (ctl_log_level_parse(value, &c->log_level) != 0) {
+			snprintf(err, errlen,
+				 "log-level must be error, warn, notice, info or debug, not "
+				 "'%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (strcmp(key, "testnet") == 0) {
+		if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 ||
+		    strcmp(value, "1") == 0) {
+			c->testnet = true;
+		} else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+			   strcmp(value, "0") == 0) {
+			c->testnet = false;
+		} else {
+			snprintf(err, errlen, "testnet must be true or false, not '%.100s'", value);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	snprintf(err, errlen, "unknown key '%.100s'", key);
+	return -ENOENT;
+}
+
+struct ini_state {
+	struct ctl_config *c;
+	char why[200]; /* the first handler error; inih gives its line */
+};
+
+static int
+on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct ini_state *s = user;
+	size_t i;
+
+	if (s->why[0] != '\0')
+		return 0;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].key, name) == 0)
+			break;
+	if (i == sizeof(keys) / sizeof(keys[0])) {
+		snprintf(s->why, sizeof(s->why), "unknown key '%.64s'", name);
+		return 0;
+	}
+	if (strcmp(keys[i].section, section) != 0) {
+		snprintf(s->why, sizeof(s->why), "key '%s' belongs in section [%s], not [%.64s]",
+			 name, keys[i].section, section);
+		return 0;
+	}
+	if (ctl_config_set(s->c, name, value, s->why, sizeof(s->why)) != 0)
+		return 0;
+	return 1;
+}
+
+int
+ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t errlen)
+{
+	struct ini_state s = {.c = c};
+	FILE *f = fopen(path, "r");
+	int line, e = errno;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
+		return e == ENOENT || e == EACCES ? -e : -EIO;
+	}
+	line = ini_parse_file(f, on_key, &s);
+	fclose(f);
+	if (line != 0) {
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+			 s.why[0] != '\0' ? s.why
+					  : "syntax error (expected [section] or key = value)");
+		return -EBADMSG;
+	}
+	snprintf(c->config_path, sizeof(c->config_path), "%s", path);
+	return 0;
+}
+
+static const struct option opts[] = {
+	{"config", required_argument, NULL, 'c'},    {"data-dir", required_argument, NULL, 'd'},
+	{"redis", required_argument, NULL, 'r'},     {"dp-socket", required_argument, NULL, 'p'},
+	{"log-level", required_argument, NULL, 'l'}, {"listen", required_argument, NULL, 'L'},
+	{"testnet", no_argument, NULL, 't'},	     {"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},	     {NULL, 0, NULL, 0},
+};
+
+const char *
+ctl_config_usage(void)
+{
+	return "usage: snode-control [--config FILE] [--data-dir DIR] [--redis PATH|HOST:PORT]\n"
+	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
+	       "                     [--testnet] [--help] [--version]\n"
+	       "Flags override the same keys in the --config file (docs/control.md).\n";
+}
+
+int
+ctl_config_from_args(struct ctl_config *c, int argc, char **argv, char *err, size_t errlen)
+{
+	const char *file = NULL;
+	int o, rc;
+
+	ctl_config_defaults(c);
+	/* Pass 1: find --config; pass 2 applies every flag over the file. */
+	opterr = 0;
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (o == 'c')
+			file = optarg;
+		else if (o == '?') {
+			snprintf(err, errlen, "unknown option or missing value: %s",
+				 argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument: %s", argv[optind]);
+		return -EINVAL;
+	}
+	if (file != NULL && (rc = ctl_config_load(c, file, err, errlen)) != 0)
+		return rc;
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char why[200];
+		const char *key = NULL;
+
+		switch (o) {
+		case 't':
+			c->testnet = true;
+			continue;
+		case 'h':
+			c->help = true;
+			continue;
+		case 'V':
+			c->version = true;
+			continue;
+		case 'c':
+			continue;
+		default:
+			for (size_t i = 0; opts[i].name != NULL; i++)
+				if (opts[i].val == o)
+					key = opts[i].name;
+		}
+		if (key != NULL && ctl_config_set(c, key, optarg, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "--%s: %s", key, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+ctl_config_validate(const struct ctl_config *c, char *err, size_t errlen)
+{
+	/* ctl_config_set already refused bad single values; defaults are valid. */
+	if (c->data_dir[0] != '/' || !redis_ok(c->redis)) {
+		snprintf(err, errlen, "invalid configuration");
+		return -EINVAL;
+	}
+	return 0;
+}

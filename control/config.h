@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snode-control configuration: an INI file (libinih) whose keys are the long
+ * command-line flags, and the flags themselves, which win over the file.
+ * Operators write deploy/etc/control.conf.example's keys; every error names
+ * the file and line (or the flag) at fault.
+ *
+ *   [node]       data-dir, log-level, testnet
+ *   [storage]    redis
+ *   [rpc]        listen
+ *   [dataplane]  dp-socket
+ */
+#ifndef CTL_CONFIG_H
+#define CTL_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+
+#define CTL_CONFIG_DATA_DIR "/var/lib/snode"
+#define CTL_CONFIG_REDIS    "/run/snode/redis.sock"
+#define CTL_CONFIG_LISTEN   "0.0.0.0:22021"
+
+enum {
+	CTL_CONFIG_ADDR_MAX = 256, /* bytes of a host:port or socket path value */
+};
+
+struct ctl_config {
+	char config_path[PATH_MAX]; /* "" when no file was read */
+	char data_dir[PATH_MAX];
+	char redis[CTL_CONFIG_ADDR_MAX];     /* /unix/socket/path or host:port */
+	char dp_socket[CTL_CONFIG_ADDR_MAX]; /* "" when the dataplane is absent */
+	char listen[CTL_CONFIG_ADDR_MAX];    /* IPv4:port of the storage RPC */
+	enum ctl_log_level log_level;
+	bool testnet;
+	bool help, version; /* --help / --version given */
+};
+
+void ctl_config_defaults(struct ctl_config *c);
+
+/* Sets one key (flag name without "--") from a string. Returns 0, -ENOENT for
+ * an unknown key, or -EINVAL with a reason in err (without location). */
+int ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *err,
+		   size_t errlen);
+
+/* Reads an INI file over c. Errors: "FILE:LINE: reason", or "FILE: reason"
+ * when it cannot be opened. Returns 0, -ENOENT/-EACCES/-EIO (open) or
+ * -EBADMSG (syntax, unknown key, bad value). */
+int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t errlen);
+
+/* Whole command line: defaults, then --config FILE, then every other flag.
+ * Returns 0, -EINVAL for a bad flag (a usage error: exit 2), or the file's
+ * error from ctl_config_load (exit 1). */
+int ctl_config_from_args(struct ctl_config *c, int argc, char **argv, char *err, size_t errlen);
+
+/* Cross-field checks: an absolute data-dir, a usable redis address. */
+int ctl_config_validate(const struct ctl_config *c, char *err, size_t errlen);
+
+/* The --help text. */
+const char *ctl_config_usage(void);
+
+#endif

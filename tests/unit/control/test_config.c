@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* control/config.c: defaults, every key, file:line errors, flags over the file. */
+#include "test_common_ctl.h"
+
+#include <unistd.h>
+
+#include "config.h"
+
+static char dir[64], path[128];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	make_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/control.conf", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static void
+defaults(void **state)
+{
+	struct ctl_config c;
+
+	(void)state;
+	ctl_config_defaults(&c);
+	assert_string_equal(c.data_dir, "/var/lib/snode");
+	assert_string_equal(c.redis, "/run/snode/redis.sock");
+	assert_string_equal(c.listen, "0.0.0.0:22021");
+	assert_string_equal(c.dp_socket, "");
+	assert_int_equal(c.log_level, CTL_LOG_INFO);
+	assert_false(c.testnet);
+	char err[200];
+	assert_int_equal(ctl_config_validate(&c, err, sizeof(err)), 0);
+}
+
+static void
+file_every_key(void **state)
+{
+	struct ctl_config c;
+	char err[300];
+
+	(void)state;
+	write_file(path, "# comment\n[node]\ndata-dir = /srv/snode\nlog-level = debug\n"
+			 "testnet = yes\n\n[storage]\nredis = 127.0.0.1:6379\n[rpc]\n"
+			 "listen = 10.0.0.1:443\n[dataplane]\ndp-socket = /run/snode/dp.sock\n");
+	ctl_config_defaults(&c);
+	assert_int_equal(ctl_config_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.data_dir, "/srv/snode");
+	assert_int_equal(c.log_level, CTL_LOG_DEBUG);
+	assert_true(c.testnet);
+	assert_string_equal(c.redis, "127.0.0.1:6379");
+	assert_string_equal(c.listen, "10.0.0.1:443");
+	assert_string_equal(c.dp_socket, "/run/snode/dp.sock");
+	assert_string_equal(c.config_path, path);
+}
+
+static void
+expect_file_error(const char *text, const char *want)
+{
+	struct ctl_config c;
+	char err[300], full[400];
+
+	write_file(path, text);
+	ctl_config_defaults(&c);
+	assert_int_equal(ctl_config_load(&c, path, err, sizeof(err)), -EBADMSG);
+	snprintf(full, sizeof(full), "%s:%s", path, want);
+	assert_string_equal(err, full);
+}
+
+static void
+file_errors(void **state)
+{
+	(void)state;
+	expect_file_error("[node]\nbogus = 1\n", "2: unknown key 'bogus'");
+	expect_file_error("\n\n[storage]\ndata-dir = /x\n",
+			  "4: key 'data-dir' belongs in section [node], not [storage]");
+	expect_file_error("data-dir = /x\n", "1: key 'data-dir' belongs in section [node], not []");
+	expect_file_error("[node]\ndata-dir = relative\n",
+			  "2: data-dir must be an absolute path, not 'relative'");
+	expect_file_error("[node]\nlog-level = loud\n",
+			  "2: log-level must be error, warn, notice, info or debug, not 'loud'");
+	expect_file_error("[node]\ntestnet = maybe\n",
+			  "2: testnet must be true or false, not 'maybe'");
+	expect_file_error("[storage]\nredis = host\n",
+			  "2: redis must be an absolute unix socket path or host:port, not 'host'");
+	expect_file_error(
+		"[storage]\nredis = host:0\n",
+		"2: redis must be an absolute unix socket path or host:port, not 'host:0'");
+	expect_file_error("[rpc]\nlisten = 1.2.3.4:65536\n",
+			  "2: listen must be IPv4:port (port 1-65535), not '1.2.3.4:65536'");
+	expect_file_error("[rpc]\nlisten = example.org:80\n",
+			  "2: listen must be IPv4:port (port 1-65535), not 'example.org:80'");
+	expect_file_error("[dataplane]\ndp-socket = dp.sock\n",
+			  "2: dp-socket must be an absolute path, not 'dp.sock'");
+	expect_file_error("[node]\njunk line\n",
+			  "2: syntax error (expected [section] or key = value)");
+}
+
+static void
+port_edges(void **state)
+{
+	struct ctl_config c;
+	char err[200];
+
+	(void)state;
+	ctl_config_defaults(&c);
+	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:65535", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:1", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:0", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "redis", "localhost:65535", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "redis", "localhost:65536", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "nope", "1", err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "unknown key 'nope'");
+	/* an empty dp-socket means "no dataplane" */
+	assert_int_equal(ctl_config_set(&c, "dp-socket", "", err, sizeof(err)), 0);
+	char long_path[600];
+	memset(long_path, 'a', sizeof(long_path) - 1);
+	long_path[0] = '/';
+	long_path[sizeof(long_path) - 1] = '\0';
+	assert_int_equal(ctl_config_set(&c, "redis", long_path, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "redis: value longer than 255 bytes");
+}
+
+static void
+missing_file(void **state)
+{
+	struct ctl_config c;
+	char err[300], want[300];
+
+	(void)state;
+	ctl_config_defaults(&c);
+	assert_int_equal(ctl_config_load(&c, "/nonexistent/x.conf", err, sizeof(err)), -ENOENT);
+	snprintf(want, sizeof(want), "/nonexistent/x.conf: cannot open: %s", strerror(ENOENT));
+	assert_string_equal(err, want);
+}
+
+static void
+flags_override_file(void **state)
+{
+	struct ctl_config c;
+	char err[300];
+	char *argv[] = {"snode-control", "--redis",	"/tmp/r.sock", "--config", path,
+			"--testnet",	 "--log-level", "warn",	       NULL};
+
+	(void)state;
+	write_file(path, "[node]\ndata-dir = /srv/a\nlog-level = debug\n[storage]\nredis = h:1\n");
+	assert_int_equal(ctl_config_from_args(&c, 8, argv, err, sizeof(err)), 0);
+	assert_string_equal(c.data_dir, "/srv/a");
+	assert_string_equal(c.redis, "/tmp/r.sock");
+	assert_int_equal(c.log_level, CTL_LOG_WARNING);
+	assert_true(c.testnet);
+}
+
+static void
+flag_errors(void **state)
+{
+	struct ctl_config c;
+	char err[300];
+	char *bad_flag[] = {"snode-control", "--bogus", NULL};
+	char *bad_value[] = {"snode-control", "--data-dir", "rel", NULL};
+	char *extra[] = {"snode-control", "extra", NULL};
+	char *no_value[] = {"snode-control", "--redis", NULL};
+	char *help[] = {"snode-control", "--help", "--version", NULL};
+
+	(void)state;
+	assert_int_equal(ctl_config_from_args(&c, 2, bad_flag, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unknown option or missing value: --bogus");
+	assert_int_equal(ctl_config_from_args(&c, 3, bad_value, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--data-dir: data-dir must be an absolute path, not 'rel'");
+	assert_int_equal(ctl_config_from_args(&c, 2, extra, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unexpected argument: extra");
+	assert_int_equal(ctl_config_from_args(&c, 2, no_value, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_from_args(&c, 3, help, err, sizeof(err)), 0);
+	assert_true(c.help && c.version);
+	assert_non_null(strstr(ctl_config_usage(), "--config FILE"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),	cmocka_unit_test(file_every_key),
+		cmocka_unit_test(file_errors),	cmocka_unit_test(port_edges),
+		cmocka_unit_test(missing_file), cmocka_unit_test(flags_override_file),
+		cmocka_unit_test(flag_errors),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}
