@@ -14,7 +14,7 @@
 static const struct {
 	const char *key, *section;
 } keys[] = {
-	{"data-dir", "node"}, {"log-level", "node"}, {"testnet", "node"},
+	{"data-dir", "node"}, {"log-level", "node"}, {"testnet", "node"},	 {"nodes", "node"},
 	{"redis", "storage"}, {"listen", "rpc"},     {"dp-socket", "dataplane"},
 };
 
@@ -94,6 +94,14 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 			return -EINVAL;
 		}
 		return copy(c->redis, sizeof(c->redis), value, key, err, errlen);
+	}
+	if (strcmp(key, "nodes") == 0) {
+		if (value[0] != '\0' && value[0] != '/') {
+			snprintf(err, errlen, "nodes must be an absolute path, not '%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return copy(c->nodes, sizeof(c->nodes), value, key, err, errlen);
 	}
 	if (strcmp(key, "dp-socket") == 0) {
 		if (value[0] != '\0' && value[0] != '/') {
@@ -192,11 +200,17 @@ ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t errlen
 }
 
 static const struct option opts[] = {
-	{"config", required_argument, NULL, 'c'},    {"data-dir", required_argument, NULL, 'd'},
-	{"redis", required_argument, NULL, 'r'},     {"dp-socket", required_argument, NULL, 'p'},
-	{"log-level", required_argument, NULL, 'l'}, {"listen", required_argument, NULL, 'L'},
-	{"testnet", no_argument, NULL, 't'},	     {"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},	     {NULL, 0, NULL, 0},
+	{"config", required_argument, NULL, 'c'},
+	{"data-dir", required_argument, NULL, 'd'},
+	{"redis", required_argument, NULL, 'r'},
+	{"dp-socket", required_argument, NULL, 'p'},
+	{"log-level", required_argument, NULL, 'l'},
+	{"listen", required_argument, NULL, 'L'},
+	{"testnet", no_argument, NULL, 't'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"nodes", required_argument, NULL, 'n'},
+	{NULL, 0, NULL, 0},
 };
 
 const char *
@@ -204,7 +218,7 @@ ctl_config_usage(void)
 {
 	return "usage: snode-control [--config FILE] [--data-dir DIR] [--redis PATH|HOST:PORT]\n"
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
-	       "                     [--testnet] [--help] [--version]\n"
+	       "                     [--nodes FILE] [--testnet] [--help] [--version]\n"
 	       "Flags override the same keys in the --config file (docs/control.md).\n";
 }
 

@@ -2,8 +2,8 @@
 /*
  * snode-control: the storage RPC and swarm process (docs/control.md). Start
  * order: configuration -> log -> node key -> Redis reachability -> event
- * loop -> READY=1. Every refusal to start is one line on stderr and exit 1
- * (2 for a bad command line); SIGTERM/SIGINT stop it with exit 0.
+ * loop -> the node (store, swarm view, RPC, dataplane channel) -> READY=1. Every refusal to start
+ * is one line on stderr and exit 1 (2 for a bad command line); SIGTERM/SIGINT stop it with exit 0.
  */
 #include <errno.h>
 #include <sodium.h>
@@ -15,6 +15,7 @@
 #include "identity.h"
 #include "log.h"
 #include "loop.h"
+#include "node.h"
 #include "redis_ping.h"
 #include "sd_notify.h"
 #include "snode_version.h"
@@ -29,6 +30,7 @@ main(int argc, char **argv)
 	struct ctl_config cfg;
 	struct snc_identity id;
 	struct ctl_loop loop;
+	struct ctl_node node;
 	char err[512], path[PATH_MAX + 32], pk[2 * SNC_ED25519_PK_BYTES + 1];
 	int rc;
 
@@ -67,6 +69,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 
+	if (ctl_node_start(&node, loop.base, &cfg, &id, err, sizeof(err)) != 0) {
+		ctl_log(CTL_LOG_ERR, "snode-control: %s", err);
+		ctl_node_stop(&node);
+		ctl_loop_free(&loop);
+		snc_identity_wipe(&id);
+		return 1;
+	}
+
 	sodium_bin2hex(pk, sizeof(pk), id.ed25519_pk, sizeof(id.ed25519_pk));
 	ctl_log(CTL_LOG_NOTICE, "snode-control %s ready: node %s, redis %s, dataplane %s%s",
 		SNODE_VERSION, pk, cfg.redis, cfg.dp_socket[0] != '\0' ? cfg.dp_socket : "absent",
@@ -75,6 +85,7 @@ main(int argc, char **argv)
 
 	rc = ctl_loop_run(&loop);
 	ctl_sd_notify("STOPPING=1");
+	ctl_node_stop(&node);
 	ctl_log(CTL_LOG_NOTICE, "snode-control stopped");
 	ctl_loop_free(&loop);
 	snc_identity_wipe(&id);

@@ -14,6 +14,7 @@ static const struct option dp_long_opts[] = {
 	{"ip", required_argument, NULL, 'i'},
 	{"cell-port", required_argument, NULL, 'c'},
 	{"stats-interval", required_argument, NULL, 's'},
+	{"channel", required_argument, NULL, 'C'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -59,6 +60,12 @@ take(struct dp_args *a, int c, const char *v)
 		return 0;
 	case 'n':
 		a->nodes = v;
+		return 0;
+	case 'C':
+		if (v[0] == '\0' || strlen(v) >= DP_CHANNEL_PATH_MAX)
+			return bad("channel", v,
+				   "expected a socket path of 1..107 bytes, or 'none'");
+		a->channel = v;
 		return 0;
 	case 'i':
 		if (inet_pton(AF_INET, v, &in) != 1 || in.s_addr == 0)
@@ -115,16 +122,18 @@ dp_args_usage(const char *prog)
 {
 	printf("usage: %s [EAL options] -- --self-check\n"
 	       "       %s [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]\n"
-	       "                 [--cell-port N] [--stats-interval SECONDS]\n"
+	       "                 [--cell-port N] [--stats-interval SECONDS] [--channel PATH]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D         this node's IPv4 address on port 0\n"
 	       "  --nodes FILE         node table: ed25519 x25519 ip:port mac per line\n"
 	       "  --data-dir DIR       node identity (default $SNODE_DATA_DIR or /var/lib/snode)\n"
 	       "  --cell-port N        UDP port of cells (default %d)\n"
 	       "  --stats-interval S   one stats line every S seconds (default 0: off)\n"
+	       "  --channel PATH       socket snode-control connects to (default DATA-DIR/%s;\n"
+	       "                       'none': no control plane, deliveries are dropped)\n"
 	       "  -h, --help           this text\n"
 	       "software mode example:\n"
 	       "  %s --no-huge -m 256 --no-pci --vdev net_null0 --file-prefix sn0 -- "
 	       "--self-check\n",
-	       prog, prog, DP_DEFAULT_CELL_PORT, prog);
+	       prog, prog, DP_DEFAULT_CELL_PORT, DP_DEFAULT_CHANNEL, prog);
 }

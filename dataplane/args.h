@@ -3,7 +3,7 @@
  * Application options, after EAL's and a "--":
  *   snode-dataplane [EAL options] -- --self-check
  *   snode-dataplane [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]
- *                   [--cell-port N] [--stats-interval SECONDS]
+ *                   [--cell-port N] [--stats-interval SECONDS] [--channel PATH]
  * Relay mode serves port 0 with one rx/tx queue per worker lcore (the main
  * lcore works too when EAL gives it no workers).
  */
@@ -15,7 +15,11 @@
 
 enum {
 	DP_DEFAULT_CELL_PORT = 22030,
+	DP_CHANNEL_PATH_MAX = 108, /* sun_path */
 };
+
+/* The control channel's socket, in the data directory unless --channel says otherwise. */
+#define DP_DEFAULT_CHANNEL "dp.sock"
 
 struct dp_args {
 	bool self_check;
@@ -25,6 +29,7 @@ struct dp_args {
 	uint32_t ip;	      /* this node's IPv4 address, host order; 0 = not given */
 	uint16_t cell_port;
 	unsigned stats_interval; /* seconds; 0 = off */
+	const char *channel;	 /* socket path, "none", or NULL for DATA-DIR/dp.sock */
 };
 
 /* Returns 0, or -1 after printing a one-line reason on stderr. */

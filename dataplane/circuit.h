@@ -37,6 +37,15 @@ struct dp_circuit {
 	uint8_t reply_mode;
 	uint8_t enc_type;
 	uint8_t client_link; /* the previous hop is a client (mask with hop keys) */
+	uint8_t hop_no;	     /* from the CREATE: how many layers a reply gets (mode 1) */
+	uint8_t prev_mac[6]; /* Ethernet source of the CREATE: where cells back go */
+	uint8_t proxy;	     /* destination is a proxy: its reply is already end-to-end */
+	uint8_t replying;    /* destination: a reply is queued (reply.c) */
+	uint8_t reply_done;  /* relay: LAST seen, later REPLY cells are refused */
+	uint32_t reply_seq;  /* relay: lowest REPLY seq still accepted */
+	uint8_t more;	     /* destination: DATA cells follow the CREATE (data.c) */
+	uint8_t data_done;   /* LAST DATA seen, later DATA cells are refused */
+	uint32_t data_seq;   /* lowest DATA seq still accepted (the next one, at the destination) */
 };
 
 struct dp_circuit_table {

@@ -8,6 +8,7 @@
 #include "aead.h"
 #include "batch.h"
 #include "cell_mask.h"
+#include "data.h"
 #include "kdf.h"
 #include "x25519.h"
 
@@ -117,6 +118,8 @@ open_circuit(struct dp_worker *w, const struct dp_create_item *it, const uint8_t
 	c->reply_mode = it->cell.reply_mode;
 	c->enc_type = it->cell.enc_type;
 	c->client_link = (it->cell.flags & DP_CELL_FLAG_CLIENT) != 0;
+	c->hop_no = it->cell.hop_no;
+	memcpy(c->prev_mac, it->pkt.src_mac.addr_bytes, sizeof(c->prev_mac));
 	return c;
 }
 
@@ -159,14 +162,24 @@ deliver(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *
 				.plaintext = pt,
 				.plaintext_len = (uint32_t)pt_len,
 				.payload = *p};
+	enum dp_drop_reason why;
 
 	if (c == NULL)
 		return DP_DROP_CIRCUIT_FULL;
-	if (w->deliver == NULL)
-		return DP_DROP_CHANNEL_FULL;
-	w->deliver(w, &d, w->deliver_arg);
-	w->stats.create_delivered++;
-	rte_pktmbuf_free(it->m);
+	c->proxy = r->kind == SNC_ROUTE_PROXY;
+	if (it->cell.flags & DP_CELL_FLAG_MORE) /* the rest comes in DATA cells (data.c) */
+		why = dp_data_begin(w, c, r, p, now_ns);
+	else
+		why = w->deliver != NULL ? w->deliver(w, &d, it->m, w->deliver_arg)
+					 : DP_DROP_CHANNEL_DOWN;
+	if (why != DP_DROP_NONE) {
+		dp_circuit_remove(&w->circuits, c);
+		return why;
+	}
+	if (it->cell.flags & DP_CELL_FLAG_MORE)
+		rte_pktmbuf_free(it->m);
+	else
+		w->stats.create_delivered++;
 	return DP_DROP_NONE;
 }
 

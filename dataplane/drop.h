@@ -31,8 +31,21 @@
 	X(UNKNOWN_PEER, "unknown_peer", "node cell from an address not in the node table")         \
 	X(CIRCUIT_FULL, "circuit_full", "circuit table full")                                      \
 	X(NOT_SUPPORTED, "not_supported", "cell kind or size class this build cannot handle yet")  \
-	X(CHANNEL_FULL, "channel_full", "control channel full or away")                            \
-	X(TX_FULL, "tx_full", "transmit queue refused the packet")
+	X(CHANNEL_FULL, "channel_full", "control channel queue full")                              \
+	X(CHANNEL_DOWN, "channel_down", "snode-control not connected to the channel")              \
+	X(TX_FULL, "tx_full", "transmit queue refused the packet")                                 \
+	X(REPLY_SEQ, "reply_seq", "REPLY seq already relayed, after LAST, or past the limit")      \
+	X(REPLY_TOO_BIG, "reply_too_big", "reply body over the reply limit (10 MiB + 64 KiB)")     \
+	X(REPLY_BUSY, "reply_busy", "worker's reply queue full (replies or bytes), or no memory")  \
+	X(REPLY_TWICE, "reply_twice", "a second reply for a circuit whose reply is being sent")    \
+	X(REPLY_STALLED, "reply_stalled", "reply dropped: no mbuf or tx room for it for 1 s")      \
+	X(DATA_SEQ, "data_seq",                                                                    \
+	  "DATA seq repeated, after LAST, past the limit, or a gap at the end")                    \
+	X(DATA_UNEXPECTED, "data_unexpected", "DATA for a destination whose CREATE had no MORE")   \
+	X(DATA_TOO_BIG, "data_too_big", "request over 10 MiB (CREATE blob + DATA)")                \
+	X(DATA_BUSY, "data_busy",                                                                  \
+	  "worker's request reassembly full (requests or bytes), or no memory")                    \
+	X(DATA_TIMEOUT, "data_timeout", "request dropped: no DATA cell for 10 s")
 
 enum dp_drop_reason {
 	DP_DROP_NONE = 0,

@@ -5,7 +5,10 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "channel.h"
 #include "create.h"
+#include "data.h"
+#include "reply.h"
 
 volatile bool dp_force_quit;
 
@@ -24,11 +27,20 @@ drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
 	rte_pktmbuf_free(m);
 }
 
-/* Classifies one packet; CREATE cells are collected into items, the rest finish here. */
+/* The cells of one burst, by stage. */
+struct burst {
+	struct dp_create_item create[DP_BURST];
+	struct dp_reply_item reply[DP_BURST];
+	struct dp_data_item data[DP_BURST];
+	uint16_t ncreate, nreply, ndata;
+};
+
+/* Classifies one packet; circuit cells are collected by stage, the rest finish here. */
 static void
-classify(struct dp_worker *w, struct rte_mbuf *m, struct dp_create_item *items, uint16_t *k)
+classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b)
 {
-	struct dp_create_item *it = &items[*k];
+	struct dp_pkt pkt;
+	struct dp_cell cell;
 	enum dp_drop_reason r;
 
 	if (dp_pkt_arp_reply(m, &w->iface)) {
@@ -36,38 +48,62 @@ classify(struct dp_worker *w, struct rte_mbuf *m, struct dp_create_item *items, 
 		w->stats.arp_replies++;
 		return;
 	}
-	r = dp_pkt_parse(m, &w->iface, &it->pkt);
+	r = dp_pkt_parse(m, &w->iface, &pkt);
 	if (r == DP_DROP_NONE)
-		r = dp_cell_parse(it->pkt.cell, it->pkt.cell_len, &it->cell);
-	/* DATA, REPLY and DIRECT stages are not built yet (issue 4): counted, not lost silently. */
-	if (r == DP_DROP_NONE && it->cell.kind != DP_CELL_CREATE)
-		r = DP_DROP_NOT_SUPPORTED;
-	if (r != DP_DROP_NONE) {
-		drop(w, m, r);
-		return;
-	}
-	it->m = m;
-	(*k)++;
+		r = dp_cell_parse(pkt.cell, pkt.cell_len, &cell);
+	if (r == DP_DROP_NONE && cell.kind == DP_CELL_CREATE)
+		b->create[b->ncreate++] = (struct dp_create_item){m, pkt, cell};
+	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_REPLY)
+		b->reply[b->nreply++] = (struct dp_reply_item){m, pkt, cell};
+	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_DATA)
+		b->data[b->ndata++] = (struct dp_data_item){m, pkt, cell};
+	else /* the DIRECT stage is not built yet: counted, not lost silently. */
+		drop(w, m, r != DP_DROP_NONE ? r : DP_DROP_NOT_SUPPORTED);
 }
 
 void
 dp_loop_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts, uint16_t n,
 	      uint64_t now_ns)
 {
-	struct dp_create_item items[DP_BURST];
-	uint16_t k = 0, sent;
+	struct burst b;
 
+	b.ncreate = b.nreply = b.ndata = 0;
 	w->ntx = 0;
 	w->stats.rx += n;
 	for (uint16_t i = 0; i < n; i++)
-		classify(w, pkts[i], items, &k);
-	if (k > 0)
-		dp_create_stage(w, items, k, now_ns);
-	sent = w->ntx > 0 ? rte_eth_tx_burst(port, txq, w->tx, w->ntx) : 0;
+		classify(w, pkts[i], &b);
+	/* CREATE first: a CREATE with MORE and its first DATA may share a burst. */
+	if (b.ncreate > 0)
+		dp_create_stage(w, b.create, b.ncreate, now_ns);
+	if (b.ndata > 0)
+		dp_data_stage(w, b.data, b.ndata, now_ns);
+	if (b.nreply > 0)
+		dp_reply_relay_stage(w, b.reply, b.nreply, now_ns);
+	dp_loop_flush(w, port, txq);
+}
+
+void
+dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq)
+{
+	uint16_t sent = w->ntx > 0 ? rte_eth_tx_burst(port, txq, w->tx, w->ntx) : 0;
+
 	w->stats.tx += sent;
 	for (uint16_t i = sent; i < w->ntx; i++)
 		drop(w, w->tx[i], DP_DROP_TX_FULL);
 	w->ntx = 0;
+}
+
+/* Replies for this worker, and the channel's socket when this lcore serves it. */
+static bool
+channel_work(struct dp_lcore *lc, uint64_t now, uint64_t *serviced)
+{
+	bool busy = dp_channel_worker_poll(lc->channel, &lc->worker, now) > 0;
+
+	if (lc->serve_channel && now - *serviced >= DP_CHANNEL_SERVICE_NS) {
+		dp_channel_service(lc->channel, 0);
+		*serviced = now;
+	}
+	return busy;
 }
 
 int
@@ -76,11 +112,16 @@ dp_loop_run(void *arg)
 	struct dp_lcore *lc = arg;
 	struct rte_mbuf *pkts[DP_BURST];
 	unsigned idle = 0, sleep_us = 1;
+	uint64_t serviced = 0;
 
 	while (!dp_force_quit) {
 		uint16_t n = rte_eth_rx_burst(lc->port, lc->queue, pkts, DP_BURST);
 		uint64_t now = dp_loop_now_ns();
 
+		if (lc->channel != NULL && channel_work(lc, now, &serviced))
+			idle = 0;
+		if (dp_reply_pump(&lc->worker, lc->port, lc->queue, now) > 0)
+			idle = 0;
 		if (n > 0) {
 			dp_loop_burst(&lc->worker, lc->port, lc->queue, pkts, n, now);
 			idle = 0;
@@ -91,6 +132,7 @@ dp_loop_run(void *arg)
 								       : sleep_us * 2;
 		}
 		dp_circuit_age(&lc->worker.circuits, now, DP_AGE_BUDGET);
+		dp_data_age(&lc->worker, now);
 	}
 	return 0;
 }

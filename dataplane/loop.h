@@ -19,13 +19,20 @@ enum {
 	DP_AGE_BUDGET = 64,	     /* circuit slots aged per loop iteration */
 };
 
+/* How often a lone lcore serves the control channel's socket (200 us). */
+#define DP_CHANNEL_SERVICE_NS 200000ull
+
+struct dp_channel;
+
 /* Set by SIGINT/SIGTERM; every loop returns soon after. */
 extern volatile bool dp_force_quit;
 
 struct dp_lcore {
 	struct dp_worker worker;
 	uint16_t port;
-	uint16_t queue; /* rx and tx queue of this lcore on port */
+	uint16_t queue;		    /* rx and tx queue of this lcore on port */
+	struct dp_channel *channel; /* replies to send; NULL without a channel */
+	bool serve_channel;	    /* this lcore also runs dp_channel_service */
 };
 
 /* Runs until dp_force_quit; arg is a struct dp_lcore. Returns 0. */
@@ -34,6 +41,9 @@ int dp_loop_run(void *arg);
 /* One burst (exposed for tests): consumes every mbuf, transmits on (port, txq). */
 void dp_loop_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts,
 		   uint16_t n, uint64_t now_ns);
+
+/* Transmits what the worker queued in w->tx; what the PMD refuses is counted tx_full. */
+void dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq);
 
 /* Monotonic nanoseconds from the TSC. */
 uint64_t dp_loop_now_ns(void);

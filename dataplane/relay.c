@@ -14,11 +14,13 @@
 #include <rte_mempool.h>
 #include <sodium.h>
 
+#include "channel.h"
 #include "identity.h"
 #include "log.h"
 #include "loop.h"
 #include "mempool.h"
 #include "port.h"
+#include "reply.h"
 #include "telemetry.h"
 
 enum {
@@ -28,6 +30,8 @@ enum {
 
 struct relay {
 	struct snc_node_keys keys;
+	uint8_t ed25519_pk[32];
+	struct dp_channel *channel;
 	struct dp_node_table nodes;
 	struct rte_mempool *pool;
 	struct dp_lcore *lcores;
@@ -49,20 +53,26 @@ fail(const char *msg)
 	return 1;
 }
 
+static const char *
+data_dir(const struct dp_args *a)
+{
+	if (a->data_dir != NULL)
+		return a->data_dir;
+	return getenv("SNODE_DATA_DIR") ? getenv("SNODE_DATA_DIR") : "/var/lib/snode";
+}
+
 static int
 load_keys(const struct dp_args *a, struct relay *r)
 {
-	const char *dir = a->data_dir;
 	char path[PATH_MAX], err[PATH_MAX + 128];
 	struct snc_identity id;
 
-	if (dir == NULL)
-		dir = getenv("SNODE_DATA_DIR") ? getenv("SNODE_DATA_DIR") : "/var/lib/snode";
-	snprintf(path, sizeof(path), "%s/%s", dir, SNC_IDENTITY_FILE);
+	snprintf(path, sizeof(path), "%s/%s", data_dir(a), SNC_IDENTITY_FILE);
 	if (snc_identity_load(path, &id, err, sizeof(err)) != 0)
 		return fail(err);
 	memcpy(r->keys.x25519_sk, id.x25519_sk, 32);
 	memcpy(r->keys.x25519_pk, id.x25519_pk, 32);
+	memcpy(r->ed25519_pk, id.ed25519_pk, 32);
 	snc_identity_wipe(&id);
 	if (dp_node_table_init(&r->nodes, RELAY_NODES_MAX, r->keys.x25519_sk, r->keys.x25519_pk) !=
 		    0 ||
@@ -78,7 +88,8 @@ init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_c
 	r->lcores[i].port = 0;
 	r->lcores[i].queue = (uint16_t)i;
 	if (dp_worker_init(&r->lcores[i].worker, lcore, conf, iface, &r->keys, &r->nodes,
-			   dp_loop_now_ns()) != 0)
+			   dp_loop_now_ns()) != 0 ||
+	    dp_reply_init(&r->lcores[i].worker, r->pool) != 0)
 		return fail("cannot allocate worker tables");
 	return 0;
 }
@@ -120,6 +131,34 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	return 0;
 }
 
+/* The control channel: every worker delivers into it; the main lcore serves its
+ * socket, or the only lcore does between bursts. */
+static int
+open_channel(const struct dp_args *a, struct relay *r)
+{
+	char path[PATH_MAX], err[PATH_MAX + 128];
+
+	if (a->channel != NULL && strcmp(a->channel, "none") == 0) {
+		DP_LOG(WARNING, "no control channel (--channel none): deliveries are dropped");
+		return 0;
+	}
+	if (a->channel != NULL)
+		snprintf(path, sizeof(path), "%s", a->channel);
+	else
+		snprintf(path, sizeof(path), "%s/%s", data_dir(a), DP_DEFAULT_CHANNEL);
+	r->channel = dp_channel_new(path, r->ed25519_pk, err, sizeof(err));
+	if (r->channel == NULL)
+		return fail(err);
+	for (unsigned i = 0; i < r->nb_lcores; i++) {
+		if (dp_channel_attach(r->channel, &r->lcores[i].worker) != 0)
+			return fail("cannot attach a worker to the control channel");
+		r->lcores[i].channel = r->channel;
+	}
+	r->lcores[0].serve_channel = rte_lcore_count() == 1;
+	DP_LOG(INFO, "control channel listening on %s", path);
+	return 0;
+}
+
 static void
 print_stats(const struct relay *r, const char *when)
 {
@@ -138,7 +177,8 @@ print_stats(const struct relay *r, const char *when)
 static void
 run_workers(const struct dp_args *a, struct relay *r)
 {
-	unsigned waited_ms = 0;
+	uint64_t interval_ns = (uint64_t)a->stats_interval * 1000000000ull;
+	uint64_t last = dp_loop_now_ns();
 
 	if (rte_lcore_count() == 1) {
 		dp_loop_run(&r->lcores[0]);
@@ -147,11 +187,13 @@ run_workers(const struct dp_args *a, struct relay *r)
 	for (unsigned i = 0; i < r->nb_lcores; i++)
 		rte_eal_remote_launch(dp_loop_run, &r->lcores[i], r->lcores[i].worker.lcore);
 	while (!dp_force_quit) {
-		usleep(100 * 1000);
-		waited_ms += 100;
-		if (a->stats_interval > 0 && waited_ms >= a->stats_interval * 1000) {
+		if (r->channel != NULL)
+			dp_channel_service(r->channel, 1);
+		else
+			usleep(1000);
+		if (interval_ns > 0 && dp_loop_now_ns() - last >= interval_ns) {
 			print_stats(r, "stats");
-			waited_ms = 0;
+			last = dp_loop_now_ns();
 		}
 	}
 	rte_eal_mp_wait_lcore();
@@ -160,6 +202,7 @@ run_workers(const struct dp_args *a, struct relay *r)
 static void
 teardown(struct relay *r)
 {
+	dp_channel_free(r->channel);
 	if (r->port_up)
 		dp_port_shutdown(0);
 	for (unsigned i = 0; r->lcores != NULL && i < r->nb_lcores; i++)
@@ -182,6 +225,8 @@ dp_relay_run(const struct dp_args *a)
 	rc = load_keys(a, &r);
 	if (rc == 0)
 		rc = setup_port_and_workers(a, &r);
+	if (rc == 0)
+		rc = open_channel(a, &r);
 	if (rc == 0) {
 		if (dp_telemetry_register(r.lcores, r.nb_lcores) != 0)
 			DP_LOG(WARNING, "telemetry commands /snode/dp/* not registered");

@@ -14,6 +14,13 @@ dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out
 		out->create_relayed += per[i]->create_relayed;
 		out->create_delivered += per[i]->create_delivered;
 		out->arp_replies += per[i]->arp_replies;
+		out->replies += per[i]->replies;
+		out->reply_cells += per[i]->reply_cells;
+		out->reply_relayed += per[i]->reply_relayed;
+		out->reply_nombuf += per[i]->reply_nombuf;
+		out->reply_tx_busy += per[i]->reply_tx_busy;
+		out->data_relayed += per[i]->data_relayed;
+		out->data_delivered += per[i]->data_delivered;
 		for (int r = 0; r < DP_DROP_COUNT; r++)
 			out->drops[r] += per[i]->drops[r];
 	}
@@ -28,9 +35,12 @@ dp_stats_format(const struct dp_stats *s, char *buf, size_t len)
 	for (int r = 0; r < DP_DROP_COUNT; r++)
 		total += s->drops[r];
 	used = (size_t)snprintf(
-		buf, len, "rx=%llu tx=%llu relayed=%llu delivered=%llu arp=%llu drops=%llu",
+		buf, len,
+		"rx=%llu tx=%llu relayed=%llu delivered=%llu replies=%llu reply_relayed=%llu "
+		"arp=%llu drops=%llu",
 		(unsigned long long)s->rx, (unsigned long long)s->tx,
 		(unsigned long long)s->create_relayed, (unsigned long long)s->create_delivered,
+		(unsigned long long)s->replies, (unsigned long long)s->reply_relayed,
 		(unsigned long long)s->arp_replies, (unsigned long long)total);
 	for (int r = 1; r < DP_DROP_COUNT && used < len; r++)
 		if (s->drops[r] != 0)

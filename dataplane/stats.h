@@ -18,6 +18,13 @@ struct dp_stats {
 	uint64_t create_relayed;
 	uint64_t create_delivered;
 	uint64_t arp_replies;
+	uint64_t replies;	 /* replies whose LAST cell went out (destination) */
+	uint64_t reply_cells;	 /* REPLY cells sent by this node as the destination */
+	uint64_t reply_relayed;	 /* REPLY cells relayed back */
+	uint64_t reply_nombuf;	 /* reply cells postponed: mbuf pool empty */
+	uint64_t reply_tx_busy;	 /* reply cells postponed: tx queue refused them */
+	uint64_t data_relayed;	 /* DATA cells relayed on */
+	uint64_t data_delivered; /* multi-cell requests delivered after their LAST DATA */
 	uint64_t drops[DP_DROP_COUNT];
 } __attribute__((aligned(64)));
 
@@ -30,7 +37,8 @@ dp_stats_drop(struct dp_stats *s, enum dp_drop_reason r)
 /* out = the sum of n per-lcore blocks (read without locks: approximate while running). */
 void dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out);
 
-/* One line: "rx=.. tx=.. relayed=.. delivered=.. arp=.. drops=.. [reason=n ...]". */
+/* One line: "rx=.. tx=.. relayed=.. delivered=.. replies=.. reply_relayed=.. arp=.. drops=..
+ * [reason=n ...]". */
 int dp_stats_format(const struct dp_stats *s, char *buf, size_t len);
 
 #endif

@@ -8,6 +8,8 @@
 
 #include <rte_telemetry.h>
 
+#include "channel.h"
+
 static struct dp_lcore *tel_lcores;
 static unsigned tel_n;
 
@@ -33,6 +35,13 @@ add_counters(struct rte_tel_data *d, const struct dp_stats *s)
 	rte_tel_data_add_dict_u64(d, "create_relayed", s->create_relayed);
 	rte_tel_data_add_dict_u64(d, "create_delivered", s->create_delivered);
 	rte_tel_data_add_dict_u64(d, "arp_replies", s->arp_replies);
+	rte_tel_data_add_dict_u64(d, "replies", s->replies);
+	rte_tel_data_add_dict_u64(d, "reply_cells", s->reply_cells);
+	rte_tel_data_add_dict_u64(d, "reply_relayed", s->reply_relayed);
+	rte_tel_data_add_dict_u64(d, "reply_nombuf", s->reply_nombuf);
+	rte_tel_data_add_dict_u64(d, "reply_tx_busy", s->reply_tx_busy);
+	rte_tel_data_add_dict_u64(d, "data_relayed", s->data_relayed);
+	rte_tel_data_add_dict_u64(d, "data_delivered", s->data_delivered);
 	rte_tel_data_add_dict_u64(d, "drops", drops);
 }
 
@@ -105,6 +114,32 @@ cmd_circuits(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+cmd_channel(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_channel *ch = tel_n > 0 ? tel_lcores[0].channel : NULL;
+	struct dp_channel_stats s;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (ch == NULL) {
+		rte_tel_data_add_dict_string(d, "channel", "none");
+		return 0;
+	}
+	dp_channel_stats(ch, &s);
+	rte_tel_data_add_dict_u64(d, "connected", s.connected);
+	rte_tel_data_add_dict_u64(d, "connections", s.connections);
+	rte_tel_data_add_dict_u64(d, "hello_mismatch", s.hello_mismatch);
+	rte_tel_data_add_dict_u64(d, "requests_sent", s.requests_sent);
+	rte_tel_data_add_dict_u64(d, "requests_lost", s.requests_lost);
+	rte_tel_data_add_dict_u64(d, "replies", s.replies);
+	rte_tel_data_add_dict_u64(d, "replies_orphaned", s.replies_orphaned);
+	rte_tel_data_add_dict_u64(d, "reply_ring_full", s.reply_ring_full);
+	rte_tel_data_add_dict_u64(d, "bad_messages", s.bad_messages);
+	return 0;
+}
+
 int
 dp_telemetry_register(struct dp_lcore *lcores, unsigned n)
 {
@@ -123,5 +158,8 @@ dp_telemetry_register(struct dp_lcore *lcores, unsigned n)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/snode/dp/circuits", cmd_circuits,
 						"Circuits per worker lcore. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/snode/dp/channel", cmd_channel,
+						"The control channel's counters. No parameters");
 	return rc;
 }

@@ -5,6 +5,7 @@
  *   /snode/dp/drops       drops by reason (every reason, zeros included)
  *   /snode/dp/lcore,N     one worker's counters and circuit count
  *   /snode/dp/circuits    circuits per worker lcore
+ *   /snode/dp/channel     the control channel (docs/channel.md)
  * Callbacks run on the telemetry thread and read per-lcore counters without
  * locks (see stats.h).
  */

@@ -5,6 +5,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "data.h"
+#include "reply.h"
+
 void
 dp_worker_conf_defaults(struct dp_worker_conf *conf)
 {
@@ -45,6 +48,8 @@ dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf 
 void
 dp_worker_free(struct dp_worker *w)
 {
+	dp_reply_free(w); /* before the circuits: it removes the ones it was replying on */
+	dp_data_free(w);
 	dp_circuit_table_free(&w->circuits);
 	dp_replay_free(&w->replay);
 	dp_ratelimit_free(&w->ratelimit);

@@ -24,6 +24,8 @@
 struct rte_mbuf;
 struct rte_mempool;
 struct dp_worker;
+struct dp_reply_queue;
+struct dp_data_table;
 
 /* A layer for which this node is the destination (or the exit to a server). */
 struct dp_delivery {
@@ -35,7 +37,10 @@ struct dp_delivery {
 	struct snc_payload payload; /* views into plaintext */
 };
 
-typedef void (*dp_deliver_fn)(struct dp_worker *w, const struct dp_delivery *d, void *arg);
+/* Takes the layer (and the mbuf m, which it may reuse or must free) and returns
+ * DP_DROP_NONE; or returns the drop reason and leaves m to the caller. */
+typedef enum dp_drop_reason (*dp_deliver_fn)(struct dp_worker *w, const struct dp_delivery *d,
+					     struct rte_mbuf *m, void *arg);
 
 struct dp_worker_conf {
 	uint32_t circuits; /* circuit table capacity */
@@ -63,6 +68,8 @@ struct dp_worker {
 	struct rte_mbuf *tx[DP_BURST];
 	uint16_t ntx;
 	uint8_t scratch[DP_BURST][DP_CELL_SMALL]; /* peeled layers of one burst */
+	struct dp_reply_queue *replies;		  /* replies being sent (reply.h); NULL: none */
+	struct dp_data_table *data;		  /* requests being reassembled (data.h); lazy */
 };
 
 /* Defaults: 65,536 circuits for 60 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The README's main job. Sets up and builds, creates this node's identity if
 # none exists and prints it, runs the dataplane self-check in software mode,
-# then sends onion requests through three real snode-dataplane processes
-# (A -> B -> C) in software mode, each reading the previous one's output
-# through net_pcap, and prints each node's counters. (The control plane that
-# answers at C, and the local testnet with live links, come with issues 5-7.)
+# then starts a local testnet of 3 nodes (deploy/testnet.sh), lets Alice send
+# Bob a Session message over a 3-hop onion path, lets Bob retrieve and decrypt
+# it over another path, prints every node's counters and stops the testnet
+# (`deploy/demo.sh --keep` leaves it up). Without root (no network namespace)
+# it runs deploy/demo_pcap.sh instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/setup.sh >/dev/null
@@ -25,46 +26,50 @@ $DP -l 0 --no-huge -m 256 --no-pci --no-telemetry --file-prefix "snode-demo-$$" 
 	--log-level=lib.eal:error --vdev net_null0 -- --self-check
 rm -rf "/var/run/dpdk/snode-demo-$$"
 
-echo "== three dataplanes relay onion requests: client -> A -> B -> C"
-WORK=$(mktemp -d /tmp/snode-demo.XXXXXX)
-trap 'rm -rf "$WORK" /var/run/dpdk/snode-demo-*-$$' EXIT
+if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
+	echo "== (not root: no network namespace for the live testnet; the pcap relay demo instead)"
+	deploy/demo_pcap.sh
+	echo "== done: the node identity is in $DATA_DIR"
+	exit 0
+fi
+
+KEEP=${1:-}
+TN=$(mktemp -d /tmp/snode-demo-testnet.XXXXXX)
+rmdir "$TN"
+echo "== a local testnet of 3 nodes: per node a dataplane on a tap device (software mode),"
+echo "   snode-control and redis-server; the nodes reach each other through the kernel"
+deploy/testnet.sh up --nodes 3 --dir "$TN"
+[ "$KEEP" = --keep ] || trap 'deploy/testnet.sh down --dir "$TN" >/dev/null' EXIT
+NS=$(cat "$TN/netns")
+client() { ip netns exec "$NS" $PY tests/tools/snode_client.py --testnet "$TN" "$@"; }
 seed() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-names=(A B C)
-ips=(10.0.0.1 10.0.0.2 10.0.0.3)
-macs=(02:00:00:00:00:01 02:00:00:00:00:02 02:00:00:00:00:03)
-seeds=("$(seed)" "$(seed)" "$(seed)")
-for i in 0 1 2; do
-	$TOOL keygen --data-dir "$WORK/${names[i]}" --from-seed "${seeds[i]}" >/dev/null
+session_id() { $PY -c 'import sys, nacl.bindings as b, nacl.signing as s
+print("05" + b.crypto_sign_ed25519_pk_to_curve25519(bytes(s.SigningKey(bytes.fromhex(sys.argv[1])).verify_key)).hex())' "$1"; }
+ALICE=$(seed) BOB=$(seed)
+BOB_ID=$(session_id "$BOB")
+echo "== Alice sends Bob a Session message (encrypted for Bob, stored in his swarm's inbox)"
+echo "   path: client -> node 0 -> node 1 -> node 2 (destination), layered replies"
+text="Hi Bob, this went through three snode hops"
+ct=$($TOOL session-encrypt --sender-seed "$ALICE" --recipient "$BOB_ID" \
+	--data-b64 "$(printf '%s' "$text" | base64 -w0)" | $PY -c 'import json,sys; print(json.load(sys.stdin)["ciphertext_b64"])')
+client --path 0,1,2 store --seed "$ALICE" --to "$BOB_ID" --data-b64 "$ct" | $PY -c 'import json,sys
+r = json.load(sys.stdin); b = json.loads(r["body"])
+print("   status %d, hash %s, stored by node %s..." % (r["status"], b["hash"], list(b["swarm"])[0][:16]))'
+echo "== Bob retrieves his inbox over another path: client -> node 1 -> node 0 -> node 2"
+client --path 1,0,2 --mode 0 retrieve --seed "$BOB" >"$TN/bob.json"
+$PY -c 'import json,sys
+r = json.load(open(sys.argv[1])); b = json.loads(r["body"])
+print("status %d, %d message(s)" % (r["status"], len(b["messages"])))
+for m in b["messages"]: print(m["data"])' "$TN/bob.json" | while read -r line; do
+	case $line in
+	status*) echo "   $line" ;;
+	*) $TOOL session-decrypt --recipient-seed "$BOB" --data-b64 "$line" | $PY -c 'import json,sys,base64
+d = json.load(sys.stdin); print("   from %s: %s" % (d["sender_session_id"][:18] + "...", base64.b64decode(d["data_b64"]).decode()))' ;;
+	esac
 done
-for i in 0 1 2; do
-	for j in 0 1 2; do
-		[ "$i" = "$j" ] && continue
-		$TOOL id --data-dir "$WORK/${names[j]}" | $PY -c 'import json,sys
-d=json.load(sys.stdin); print(d["ed25519"], d["x25519"], sys.argv[1] + ":22030", sys.argv[2])' \
-			"${ips[j]}" "${macs[j]}"
-	done >"$WORK/${names[i]}.nodes"
-done
-cat >"$WORK/spec.json" <<JSON
-{"count": 20,
- "client": {"ip": "10.0.0.100", "mac": "02:00:00:00:00:64", "port": 40000},
- "nodes": [{"seed": "${seeds[0]}", "ip": "${ips[0]}", "mac": "${macs[0]}", "port": 22030},
-           {"seed": "${seeds[1]}", "ip": "${ips[1]}", "mac": "${macs[1]}", "port": 22030},
-           {"seed": "${seeds[2]}", "ip": "${ips[2]}", "mac": "${macs[2]}", "port": 22030}]}
-JSON
-# 20 onions for the path A -> B -> C built by the independent client, plus a
-# replay, a tampered cell, a stray datagram and an ARP request.
-$PY tests/tools/cell_builder.py make --spec "$WORK/spec.json" --out "$WORK/A.in"
-in=$WORK/A.in
-for i in 0 1 2; do
-	n=${names[i]}
-	timeout -s TERM 4 $DP -l 0 --no-huge -m 256 --no-pci --no-telemetry \
-		--log-level=lib.eal:error --file-prefix "snode-demo-$n-$$" \
-		--vdev "net_pcap0,rx_pcap=$in,tx_pcap=$WORK/$n.out" \
-		-- --ip "${ips[i]}" --nodes "$WORK/$n.nodes" --data-dir "$WORK/$n" |
-		sed -n "s/^snode-dp final: /   node $n (${ips[i]}): /p" || true
-	in=$WORK/$n.out
-done
-echo "   (A relays 20 cells to B and answers the ARP request, B relays them to C, and C, the"
-echo "    destination, peels its layer and counts them as channel_full: snode-control, which"
-echo "    will answer them, is the next issue)"
+echo "== every node's counters (relayed CREATEs, delivered requests, replies, relayed REPLY cells)"
+deploy/testnet.sh status --dir "$TN"
+if [ "$KEEP" = --keep ]; then
+	echo "== the testnet stays up: deploy/testnet.sh status|down --dir $TN"
+fi
 echo "== done: the node identity is in $DATA_DIR"

@@ -61,7 +61,7 @@ check "--version prints the version" bash -c "'$CTL' --version | grep -q '^snode
 check "--help prints usage" bash -c "'$CTL' --help | grep -q 'usage: snode-control'"
 
 # A private redis-server on a unix socket.
-redis-server --port 0 --unixsocket "$DIR/redis.sock" --save "" --appendonly no \
+redis-server --port 0 --unixsocket "$DIR/redis.sock" --save "" --appendonly yes \
 	--daemonize no --dir "$DIR" >"$DIR/redis.log" 2>&1 &
 REDIS_PID=$!
 for _ in $(seq 50); do [ -S "$DIR/redis.sock" ] && break; sleep 0.1; done

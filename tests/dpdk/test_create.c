@@ -46,8 +46,8 @@ ip_of(int i)
 	return 0x0a000001 + (uint32_t)i;
 }
 
-static void
-on_deliver(struct dp_worker *w, const struct dp_delivery *d, void *arg)
+static enum dp_drop_reason
+on_deliver(struct dp_worker *w, const struct dp_delivery *d, struct rte_mbuf *m, void *arg)
 {
 	(void)w;
 	(void)arg;
@@ -56,6 +56,8 @@ on_deliver(struct dp_worker *w, const struct dp_delivery *d, void *arg)
 	delivered++;
 	delivered_len = d->payload.blob_len;
 	memcpy(delivered_body, d->payload.blob, delivered_len);
+	rte_pktmbuf_free(m);
+	return DP_DROP_NONE;
 }
 
 static void

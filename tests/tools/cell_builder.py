@@ -5,10 +5,16 @@ onion_builder.py beside it for the Session layers).
 
   make  --spec spec.json --out in.pcap     client CREATE frames (+ bad ones) for node A
   check --spec spec.json --pcap out.pcap   what A sent: relayed CREATEs peel at B
+  open-reply --spec replies.json           the client opening REPLY cells (both reply modes)
 spec.json: {"nodes": [{"seed": hex, "ip": "10.0.0.1", "mac": "02:..", "port": 22030}, ...],
             "client": {"ip": .., "mac": .., "port": ..}, "count": N}
-Node 0 is A (the dataplane under test), node 1 is B, node 2 is C (the destination)."""
+Node 0 is A (the dataplane under test), node 1 is B, node 2 is C (the destination).
+replies.json: {"replies": [{"enc_type": "aes-gcm", "reply_mode": 0|1, "base64": bool,
+  "label": hex (the client's label), "hops": [{"seed": hex, "x25519": hex}, ...] (the client's
+  ephemeral seed and the node's key per hop, entry first), "cells": [hex, ...]}]}
+  -> {"replies": [{"cells": n, "body_b64": ..}]}: keys derived here from the seeds."""
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -23,6 +29,8 @@ import onion_builder as ob  # noqa: E402
 
 SMALL = 1232
 CREATE_HDR = 56
+DATA_HDR = 20
+REPLY = 3
 BODY = b'{"method":"info","params":{}}'
 
 
@@ -149,9 +157,58 @@ def check(spec, path):
     print(json.dumps({"relayed": relayed, "arp_replies": arps}))
 
 
+def data_keys(hop_key):
+    """(kf, kr) of a hop: BLAKE2b-256 keyed with the hop key (wire-format.md)."""
+    return tuple(hashlib.blake2b(m, key=hop_key, digest_size=32).digest()
+                 for m in (b"snode-data-fwd", b"snode-data-rev"))
+
+
+def data_open(key, seq, sealed):
+    nonce = b"snode-dc" + struct.pack(">I", seq) + bytes(12)
+    return nb.crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, None, nonce, key)
+
+
+def client_hop_keys(enc, hops):
+    """The Session hop key of every hop, as the client derives it from its ephemeral seed."""
+    keys = []
+    for h in hops:
+        sk, node_pk = bytes.fromhex(h["seed"]), bytes.fromhex(h["x25519"])
+        eph_pk = nb.crypto_scalarmult_base(sk)
+        keys.append(ob.hop_key(enc, nb.crypto_scalarmult(sk, node_pk), eph_pk, node_pk))
+    return keys
+
+
+def open_reply(r):
+    enc = ob.NAMES[r["enc_type"]]
+    keys = client_hop_keys(enc, r["hops"])
+    kr = [data_keys(k)[1] for k in keys]
+    label = int(r["label"], 16)
+    cells = [bytes.fromhex(c) for c in r["cells"]]
+    body = b""
+    for seq, cell in enumerate(cells):
+        assert len(cell) == SMALL, f"cell {seq}: {len(cell)} bytes"
+        flags = 0x80 | (1 if seq == len(cells) - 1 else 0)   # CLIENT, LAST on the final one
+        assert cell[0:4] == bytes([1, REPLY, 0, flags]), f"cell {seq}: header {cell[:4].hex()}"
+        got_label, got_seq = struct.unpack(">QI", cell[4:16])
+        assert (got_label, got_seq) == (label, seq), f"cell {seq}: label/seq {got_label:x}/{got_seq}"
+        m = mask(kr[0], REPLY, label, seq)                      # the entry's kr masks the client link
+        (n,) = struct.unpack(">I", bytes(a ^ b for a, b in zip(cell[16:20], m)))
+        assert n <= SMALL - DATA_HDR, f"cell {seq}: payload_len {n}"
+        payload = cell[DATA_HDR:DATA_HDR + n]
+        if r["reply_mode"] == 1:
+            for k in kr:                                        # entry's layer is the outermost
+                payload = data_open(k, seq, payload)
+        body += payload
+    if r["reply_mode"] == 0:
+        if r["base64"]:
+            body = base64.b64decode(body, validate=True)
+        body = ob.open_(enc, keys[-1], body)                    # facts 1.6: the destination's key
+    return {"cells": len(cells), "body_b64": base64.b64encode(body).decode()}
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["make", "check"])
+    ap.add_argument("command", choices=["make", "check", "open-reply"])
     ap.add_argument("--spec", required=True)
     ap.add_argument("--out")
     ap.add_argument("--pcap")
@@ -160,6 +217,8 @@ def main():
         spec = json.load(f)
     if a.command == "make":
         make(spec, a.out)
+    elif a.command == "open-reply":
+        print(json.dumps({"replies": [open_reply(r) for r in spec["replies"]]}))
     else:
         check(spec, a.pcap)
 

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -71,6 +72,33 @@ cell_port_and_stats_interval_edges(void **state)
 	assert_int_equal(parse(&a, 4, big), -1);
 }
 
+/* --channel: a path up to 107 bytes (sun_path), or "none"; absent means DATA-DIR/dp.sock. */
+static void
+channel_path_edges(void **state)
+{
+	char longest[DP_CHANNEL_PATH_MAX], too_long[DP_CHANNEL_PATH_MAX + 1];
+	const char *ok[] = {"dp", "--self-check", "--channel", longest, NULL};
+	const char *over[] = {"dp", "--self-check", "--channel", too_long, NULL};
+	const char *empty[] = {"dp", "--self-check", "--channel", "", NULL};
+	const char *none[] = {"dp", "--self-check", "--channel", "none", NULL};
+	const char *absent[] = {"dp", "--self-check", NULL};
+	struct dp_args a;
+
+	(void)state;
+	memset(longest, 'p', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	memset(too_long, 'p', sizeof(too_long) - 1);
+	too_long[sizeof(too_long) - 1] = '\0';
+	assert_int_equal(parse(&a, 4, ok), 0);
+	assert_int_equal(strlen(a.channel), 107);
+	assert_int_equal(parse(&a, 4, over), -1);
+	assert_int_equal(parse(&a, 4, empty), -1);
+	assert_int_equal(parse(&a, 4, none), 0);
+	assert_string_equal(a.channel, "none");
+	assert_int_equal(parse(&a, 2, absent), 0);
+	assert_null(a.channel);
+}
+
 static void
 bad_addresses_and_options(void **state)
 {
@@ -96,6 +124,7 @@ main(void)
 		cmocka_unit_test(relay_mode_needs_ip_and_nodes),
 		cmocka_unit_test(self_check_and_help_need_nothing_else),
 		cmocka_unit_test(cell_port_and_stats_interval_edges),
+		cmocka_unit_test(channel_path_edges),
 		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);

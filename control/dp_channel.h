@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snode-control's end of the local channel to snode-dataplane
+ * (docs/channel.md). It connects to the dataplane's socket and keeps
+ * reconnecting (100 ms doubling to 5 s) while the dataplane is away, so either
+ * process may start first or restart. Both ends prove they serve the same node
+ * key with HELLO. Requests arrive as callbacks; replies go back by the
+ * request's ref, split into parts when longer than one datagram, and wait in a
+ * bounded queue while the socket is full.
+ */
+#ifndef CTL_DP_CHANNEL_H
+#define CTL_DP_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chan_msg.h"
+
+struct event_base;
+struct ctl_dp_channel;
+
+enum {
+	CTL_DP_BACKOFF_MIN_MS = 100,
+	CTL_DP_BACKOFF_MAX_MS = 5000,
+	CTL_DP_OUTQ_MAX = 64 * 1024 * 1024, /* bytes of replies waiting for the socket */
+};
+
+/* One delivered request; body is valid only during the callback. */
+struct ctl_dp_request {
+	struct chan_ref ref;
+	uint8_t route;	    /* enum chan_route */
+	uint8_t reply_mode; /* 0 Session-compatible, 1 layered */
+	uint8_t opts;	    /* enum chan_opt */
+	const uint8_t *body;
+	size_t len;
+};
+
+typedef void ctl_dp_request_fn(void *arg, const struct ctl_dp_request *req);
+
+struct ctl_dp_channel_stats {
+	uint64_t connected;
+	uint64_t connects;
+	uint64_t requests;
+	uint64_t replies_sent;
+	uint64_t replies_dropped; /* not connected, or the queue was full */
+	uint64_t bad_messages;
+	uint64_t hello_mismatch;
+};
+
+/* Starts connecting at once. NULL on allocation failure. */
+struct ctl_dp_channel *ctl_dp_channel_new(struct event_base *base, const char *path,
+					  const uint8_t ed25519_pk[32],
+					  ctl_dp_request_fn *on_request, void *arg);
+void ctl_dp_channel_free(struct ctl_dp_channel *ch);
+
+/*
+ * Sends a reply to the request with this ref. flags: CHAN_F_BASE64 or 0.
+ * 0 when sent or queued; -ENOTCONN (not connected), -ENOBUFS (queue full),
+ * -EMSGSIZE (over CHAN_TOTAL_MAX): the reply is dropped and counted.
+ */
+int ctl_dp_channel_reply(struct ctl_dp_channel *ch, const struct chan_ref *ref, uint16_t flags,
+			 const uint8_t *body, size_t len);
+
+bool ctl_dp_channel_connected(const struct ctl_dp_channel *ch);
+void ctl_dp_channel_stats(const struct ctl_dp_channel *ch, struct ctl_dp_channel_stats *out);
+
+#endif

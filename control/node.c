@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+#include "node.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "expire.h"
+#include "log.h"
+#include "rpc_server.h"
+#include "snode_version.h"
+#include "store.h"
+#include "swarm_view.h"
+
+static void
+store_log(void *arg, enum store_log_level level, const char *line)
+{
+	(void)arg;
+	ctl_log(level == STORE_LOG_ERR	     ? CTL_LOG_ERR
+		: level == STORE_LOG_WARNING ? CTL_LOG_WARNING
+					     : CTL_LOG_INFO,
+		"storage: %s", line);
+}
+
+static int
+open_store(struct ctl_node *n, const struct ctl_config *cfg, char *err, size_t errlen)
+{
+	struct store_config sc = {.redis = {.log = store_log}};
+	char host[CTL_CONFIG_ADDR_MAX];
+	const char *colon = strrchr(cfg->redis, ':');
+
+	if (cfg->redis[0] == '/') {
+		sc.redis.unix_path = cfg->redis;
+	} else {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg->redis), cfg->redis);
+		sc.redis.host = host;
+		sc.redis.port = atoi(colon + 1);
+	}
+	if (store_check(&sc, err, errlen) != 0)
+		return -1;
+	n->store = store_new(n->base, &sc, err, errlen);
+	return n->store != NULL ? 0 : -1;
+}
+
+/* get_swarm's port_https: the RPC listener's port. */
+static uint16_t
+https_port(const struct ctl_config *cfg)
+{
+	const char *colon = strrchr(cfg->listen, ':');
+
+	return colon != NULL ? (uint16_t)atoi(colon + 1) : CTL_SWARM_VIEW_HTTPS_PORT;
+}
+
+static int
+open_swarm_view(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id,
+		char *err, size_t errlen)
+{
+	struct ctl_swarm_node self = {.https_port = https_port(cfg)};
+
+	if (cfg->nodes[0] != '\0') {
+		n->swarm = ctl_swarm_view_load(cfg->nodes, id->ed25519_pk, https_port(cfg), err,
+					       errlen);
+		return n->swarm != NULL ? 0 : -1;
+	}
+	memcpy(self.ed25519, id->ed25519_pk, 32);
+	memcpy(self.x25519, id->x25519_pk, 32);
+	ctl_log(CTL_LOG_WARNING, "no node list (nodes =): this node alone is the swarm");
+	n->swarm = ctl_swarm_view_single(&self, 1, id->ed25519_pk, err, errlen);
+	return n->swarm != NULL ? 0 : -1;
+}
+
+static void schedule_sweep(struct ctl_node *n, int ms);
+
+static void
+on_swept(void *arg, const struct store_status *st, uint64_t removed, bool more)
+{
+	struct ctl_node *n = arg;
+
+	n->swept += removed;
+	schedule_sweep(n, st->rc == 0 && more ? 0 : CTL_SWEEP_INTERVAL_MS);
+}
+
+static void
+sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_node *n = arg;
+	struct timespec ts;
+
+	(void)fd;
+	(void)what;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (store_expire_sweep(n->store, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+			       CTL_SWEEP_BATCH, on_swept, n) != 0)
+		schedule_sweep(n, CTL_SWEEP_INTERVAL_MS); /* not connected: next time */
+}
+
+static void
+schedule_sweep(struct ctl_node *n, int ms)
+{
+	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+	evtimer_add(n->sweep, &tv);
+}
+
+static int
+open_rpc(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id, char *err,
+	 size_t errlen)
+{
+	struct ctl_rpc_server_conf rc = {
+		.ed25519_sk = id->ed25519_sk,
+		.store = n->store,
+		.swarm = n->swarm,
+		.testnet = cfg->testnet,
+		.version = {SNODE_VERSION_MAJOR, SNODE_VERSION_MINOR, SNODE_VERSION_PATCH},
+		.hf = {CTL_HF_MAJOR, CTL_HF_MINOR}};
+
+	n->rpc = ctl_rpc_server_new(&rc, err, errlen);
+	return n->rpc != NULL ? 0 : -1;
+}
+
+int
+ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_config *cfg,
+	       const struct snc_identity *id, char *err, size_t errlen)
+{
+	memset(n, 0, sizeof(*n));
+	n->base = base;
+	if (open_store(n, cfg, err, errlen) != 0 || open_swarm_view(n, cfg, id, err, errlen) != 0 ||
+	    open_rpc(n, cfg, id, err, errlen) != 0)
+		return -1;
+	n->sweep = evtimer_new(base, sweep, n);
+	if (n->sweep == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	schedule_sweep(n, CTL_SWEEP_INTERVAL_MS);
+	n->dest.rpc = n->rpc;
+	if (cfg->dp_socket[0] == '\0')
+		return 0;
+	n->channel = ctl_dp_channel_new(base, cfg->dp_socket, id->ed25519_pk,
+					ctl_onion_dest_on_request, &n->dest);
+	n->dest.channel = n->channel;
+	if (n->channel == NULL) {
+		snprintf(err, errlen, "dp-socket %s: cannot create the channel", cfg->dp_socket);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_node_stop(struct ctl_node *n)
+{
+	/* the RPC first: its 503 answers go out on the channel while it still exists */
+	ctl_rpc_server_free(n->rpc);
+	ctl_dp_channel_free(n->channel);
+	if (n->sweep != NULL)
+		event_free(n->sweep);
+	ctl_swarm_view_free(n->swarm);
+	store_free(n->store);
+	memset(n, 0, sizeof(*n));
+}

@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+#include "reply.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "cell_mask.h"
+
+_Static_assert(DP_REPLY_PENDING <= 256, "slot numbers are kept in a byte");
+
+/* One reply being sent. Cell k carries buf[k * chunk ..], so a refused cell is
+ * rebuilt from its seq alone (mode 1 seals are deterministic in the seq). */
+struct dp_reply_out {
+	uint8_t *buf; /* mode 0: what the client decrypts; mode 1 and proxies: the body */
+	size_t len;
+	uint64_t in_label;
+	struct dp_addr prev;
+	uint32_t chunk;	      /* bytes of buf per cell */
+	uint32_t ncells;      /* seq of LAST + 1 */
+	uint32_t seq;	      /* next cell to build */
+	uint64_t deadline_ns; /* dropped if no cell has gone out by then */
+	bool used;
+};
+
+struct dp_reply_queue {
+	struct rte_mempool *pool;
+	unsigned active;
+	unsigned cursor; /* round robin: a long reply does not hold back short ones */
+	size_t bytes;
+	struct dp_reply_out out[DP_REPLY_PENDING];
+};
+
+/* A built cell of one pump: which reply, and its seq (to rewind on refusal). */
+struct built {
+	uint8_t slot;
+	uint32_t seq;
+};
+
+int
+dp_reply_init(struct dp_worker *w, struct rte_mempool *pool)
+{
+	w->replies = calloc(1, sizeof(*w->replies));
+	if (w->replies == NULL)
+		return -ENOMEM;
+	w->replies->pool = pool;
+	return 0;
+}
+
+static uint64_t
+stall_ns(void)
+{
+	return (uint64_t)DP_REPLY_STALL_MS * 1000000ull;
+}
+
+/* Ends reply slot i; removes its circuit (a reply is the circuit's last use). */
+static void
+end_reply(struct dp_worker *w, unsigned i, uint64_t now_ns)
+{
+	struct dp_reply_queue *q = w->replies;
+	struct dp_reply_out *o = &q->out[i];
+	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, o->in_label, &o->prev, now_ns);
+
+	if (c != NULL)
+		dp_circuit_remove(&w->circuits, c);
+	free(o->buf);
+	q->bytes -= o->len;
+	q->active--;
+	memset(o, 0, sizeof(*o));
+}
+
+static void
+abandon(struct dp_worker *w, unsigned i, enum dp_drop_reason why, uint64_t now_ns)
+{
+	dp_stats_drop(&w->stats, why);
+	end_reply(w, i, now_ns);
+}
+
+void
+dp_reply_free(struct dp_worker *w)
+{
+	if (w->replies == NULL)
+		return;
+	for (unsigned i = 0; i < DP_REPLY_PENDING; i++)
+		if (w->replies->out[i].used)
+			end_reply(w, i, 0);
+	free(w->replies);
+	w->replies = NULL;
+}
+
+unsigned
+dp_reply_pending(const struct dp_worker *w)
+{
+	return w->replies != NULL ? w->replies->active : 0;
+}
+
+static struct dp_reply_out *
+free_slot(struct dp_reply_queue *q)
+{
+	for (unsigned i = 0; i < DP_REPLY_PENDING; i++)
+		if (!q->out[i].used)
+			return &q->out[i];
+	return NULL;
+}
+
+static enum dp_drop_reason
+enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t *body, size_t len,
+	uint64_t now_ns)
+{
+	struct dp_reply_queue *q = w->replies;
+	struct dp_reply_out *o;
+	size_t size;
+
+	if (len > DP_REPLY_MAX)
+		return DP_DROP_REPLY_TOO_BIG;
+	if (q == NULL || c->size_class != 0)
+		return DP_DROP_NOT_SUPPORTED; /* no reply queue; or multi-segment cells */
+	size = dp_reply_cell_prepared_len(c, flags, len);
+	o = free_slot(q);
+	if (o == NULL || size > DP_REPLY_PENDING_BYTES - q->bytes)
+		return DP_DROP_REPLY_BUSY;
+	if (size == 0 && len > 0)
+		return DP_DROP_BAD_ENC_TYPE;
+	o->buf = malloc(size + 1); /* + 1: base64 ends with a NUL; and never malloc(0) */
+	if (o->buf == NULL)
+		return DP_DROP_REPLY_BUSY;
+	if (dp_reply_cell_prepare(c, flags, body, len, o->buf, size) != 0) {
+		free(o->buf);
+		o->buf = NULL;
+		return DP_DROP_BAD_ENC_TYPE;
+	}
+	o->len = size;
+	o->in_label = c->in_label;
+	o->prev = c->prev;
+	o->chunk = dp_reply_cell_chunk(c->size_class, c->reply_mode, c->hop_no);
+	o->ncells = dp_reply_cell_count(size, o->chunk);
+	o->seq = 0;
+	o->deadline_ns = now_ns + stall_ns();
+	o->used = true;
+	q->bytes += size;
+	q->active++;
+	c->replying = 1;
+	return DP_DROP_NONE;
+}
+
+enum dp_drop_reason
+dp_reply_submit(struct dp_worker *w, uint64_t in_label, const struct dp_addr *prev, uint32_t flags,
+		const uint8_t *body, size_t len, uint64_t now_ns)
+{
+	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, in_label, prev, now_ns);
+	enum dp_drop_reason why;
+
+	/* A relay's circuit (out_label set) never takes a reply from snode-control. */
+	if (c == NULL || c->out_label != 0)
+		return DP_DROP_NO_CIRCUIT;
+	if (c->replying)
+		return DP_DROP_REPLY_TWICE;
+	why = enqueue(w, c, flags, body, len, now_ns);
+	if (why != DP_DROP_NONE)
+		dp_circuit_remove(&w->circuits, c);
+	return why;
+}
+
+/* The circuit's byte array copied out: rte_ether_addr wants 2-byte alignment. */
+static const struct rte_ether_addr *
+prev_mac(const struct dp_circuit *c, struct rte_ether_addr *mac)
+{
+	memcpy(mac->addr_bytes, c->prev_mac, sizeof(mac->addr_bytes));
+	return mac;
+}
+
+/* REPLY seq of reply o into m: the cell, its padding, L2-L4 to the previous hop. */
+static int
+build_cell(struct dp_worker *w, const struct dp_circuit *c, const struct dp_reply_out *o,
+	   const uint8_t *key, struct rte_mbuf *m)
+{
+	uint32_t size = dp_cell_class_size(c->size_class), used;
+	uint8_t *cell = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(DP_PKT_HDR_LEN + size));
+	struct rte_ether_addr mac;
+
+	if (cell == NULL)
+		return -ENOBUFS; /* the pool's mbufs are too small for the class */
+	cell += DP_PKT_HDR_LEN;
+	used = dp_reply_cell_write(cell, c, key, o->buf, o->len, o->chunk, o->seq, o->ncells);
+	dp_worker_random(w, cell + used, size - used);
+	dp_pkt_write_headers(m, &w->iface, prev_mac(c, &mac), c->prev.ip, c->prev.port, size);
+	return 0;
+}
+
+/* Builds up to max cells of reply slot i into tx; returns how many. */
+static unsigned
+fill(struct dp_worker *w, unsigned i, struct rte_mbuf **tx, struct built *rec, unsigned max,
+     uint64_t now_ns)
+{
+	struct dp_reply_queue *q = w->replies;
+	struct dp_reply_out *o = &q->out[i];
+	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, o->in_label, &o->prev, now_ns);
+	const uint8_t *key = c != NULL ? dp_reply_cell_back_key(c, w->nodes) : NULL;
+	unsigned k;
+
+	if (key == NULL) {
+		abandon(w, i, c == NULL ? DP_DROP_NO_CIRCUIT : DP_DROP_UNKNOWN_PEER, now_ns);
+		return 0;
+	}
+	for (k = 0; k < max && o->seq < o->ncells; k++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(q->pool);
+		if (m == NULL || build_cell(w, c, o, key, m) != 0) {
+			rte_pktmbuf_free(m);
+			w->stats.reply_nombuf++;
+			break;
+		}
+		tx[k] = m;
+		rec[k] = (struct built){(uint8_t)i, o->seq++};
+	}
+	return k;
+}
+
+/* After the transmit: finished replies end, stalled ones are dropped. */
+static void
+settle(struct dp_worker *w, uint64_t now_ns)
+{
+	struct dp_reply_queue *q = w->replies;
+
+	for (unsigned i = 0; i < DP_REPLY_PENDING && q->active > 0; i++) {
+		struct dp_reply_out *o = &q->out[i];
+		if (!o->used)
+			continue;
+		if (o->seq == o->ncells) {
+			w->stats.replies++;
+			end_reply(w, i, now_ns);
+		} else if (now_ns >= o->deadline_ns) {
+			abandon(w, i, DP_DROP_REPLY_STALLED, now_ns);
+		}
+	}
+}
+
+unsigned
+dp_reply_pump(struct dp_worker *w, uint16_t port, uint16_t txq, uint64_t now_ns)
+{
+	struct dp_reply_queue *q = w->replies;
+	struct rte_mbuf *tx[DP_REPLY_PUMP_CELLS];
+	struct built rec[DP_REPLY_PUMP_CELLS];
+	unsigned n = 0, sent;
+
+	if (q == NULL || q->active == 0)
+		return 0;
+	for (unsigned k = 0; k < DP_REPLY_PENDING && n < DP_REPLY_PUMP_CELLS; k++) {
+		unsigned i = (q->cursor + k) % DP_REPLY_PENDING, room = DP_REPLY_PUMP_CELLS - n;
+		if (q->out[i].used)
+			n += fill(w, i, tx + n, rec + n,
+				  room < DP_REPLY_SLICE_CELLS ? room : DP_REPLY_SLICE_CELLS,
+				  now_ns);
+	}
+	q->cursor = (q->cursor + 1) % DP_REPLY_PENDING;
+	sent = n > 0 ? rte_eth_tx_burst(port, txq, tx, (uint16_t)n) : 0;
+	/* Backwards, so each reply rewinds to its first refused cell. */
+	for (unsigned k = n; k-- > sent;) {
+		rte_pktmbuf_free(tx[k]);
+		q->out[rec[k].slot].seq = rec[k].seq;
+		w->stats.reply_tx_busy++;
+	}
+	for (unsigned k = 0; k < sent; k++)
+		q->out[rec[k].slot].deadline_ns = now_ns + stall_ns();
+	w->stats.tx += sent;
+	w->stats.reply_cells += sent;
+	settle(w, now_ns);
+	return sent;
+}
+
+/* ---- relay side ---- */
+
+static void
+drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
+{
+	dp_stats_drop(&w->stats, r);
+	rte_pktmbuf_free(m);
+}
+
+/* Everything that needs no AEAD: the sender, the mask, the circuit, seq and length. */
+static enum dp_drop_reason
+check(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit **out, uint64_t now_ns)
+{
+	const struct dp_addr from = {it->pkt.src_ip, it->pkt.src_port};
+	const struct dp_node *peer;
+	struct dp_circuit *c;
+	uint8_t mask[DP_CELL_MASK_BYTES];
+	enum dp_drop_reason r;
+
+	if (it->cell.flags & DP_CELL_FLAG_CLIENT)
+		return DP_DROP_BAD_FLAGS; /* replies come from nodes, never from a client */
+	peer = dp_node_by_addr(w->nodes, from.ip, from.port);
+	if (peer == NULL)
+		return DP_DROP_UNKNOWN_PEER;
+	snc_cell_mask(peer->link_key, DP_CELL_REPLY, it->cell.label, it->cell.seq, mask);
+	r = dp_cell_unmask(&it->cell, mask);
+	if (r != DP_DROP_NONE)
+		return r;
+	c = dp_circuit_find_out(&w->circuits, it->cell.label, &from, now_ns);
+	if (c == NULL)
+		return DP_DROP_NO_CIRCUIT;
+	r = dp_reply_cell_check(c, &it->cell);
+	*out = c;
+	return r;
+}
+
+/* Adds our layer, re-labels, re-masks and re-addresses the cell for the previous hop. */
+static enum dp_drop_reason
+forward(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit *c)
+{
+	const uint8_t *key = dp_reply_cell_back_key(c, w->nodes);
+	uint32_t size = dp_cell_class_size(c->size_class), used;
+	struct rte_ether_addr mac;
+
+	if (key == NULL)
+		return DP_DROP_UNKNOWN_PEER;
+	used = dp_reply_cell_rewrite(it->pkt.cell, &it->cell, c, key);
+	dp_worker_random(w, it->pkt.cell + used, size - used);
+	dp_pkt_write_headers(it->m, &w->iface, prev_mac(c, &mac), c->prev.ip, c->prev.port, size);
+	w->tx[w->ntx++] = it->m;
+	w->stats.reply_relayed++;
+	if (it->cell.flags & DP_CELL_FLAG_LAST)
+		dp_circuit_remove(&w->circuits, c);
+	return DP_DROP_NONE;
+}
+
+void
+dp_reply_relay_stage(struct dp_worker *w, struct dp_reply_item *items, uint16_t n, uint64_t now_ns)
+{
+	struct dp_circuit *c[DP_BURST];
+
+	/* All checks first (they record each seq, so a duplicate in the same burst
+	 * is caught), then the AEAD and rewrite pass over what passed. */
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_drop_reason r = check(w, &items[i], &c[i], now_ns);
+		if (r != DP_DROP_NONE) {
+			drop(w, items[i].m, r);
+			c[i] = NULL;
+		}
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_drop_reason r;
+		if (c[i] == NULL)
+			continue;
+		r = forward(w, &items[i], c[i]);
+		if (r != DP_DROP_NONE)
+			drop(w, items[i].m, r);
+	}
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+#include "reply_cell.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aead.h"
+#include "cell_mask.h"
+
+enum {
+	SMALL_CAP = DP_CELL_SMALL - DP_CELL_DATA_HDR, /* payload bytes of a small cell */
+	MIN_CHUNK = SMALL_CAP - DP_REPLY_LAYER * (DP_CELL_MAX_HOPS + 1), /* mode 1 at hop 15 */
+	SEAL_MAX = 40, /* bytes the largest Session framing adds (xchacha20: nonce + tag) */
+};
+
+/* Every reply under the limit fits DP_REPLY_MAX_CELLS small cells in either
+ * mode, so a relay refuses any seq past it. */
+_Static_assert((uint64_t)DP_REPLY_MAX_CELLS *SMALL_CAP >= (DP_REPLY_MAX + SEAL_MAX + 2) / 3 * 4,
+	       "mode 0 replies need more cells than DP_REPLY_MAX_CELLS");
+_Static_assert((uint64_t)DP_REPLY_MAX_CELLS *MIN_CHUNK >= DP_REPLY_MAX,
+	       "mode 1 replies need more cells than DP_REPLY_MAX_CELLS");
+
+uint32_t
+dp_reply_cell_chunk(uint8_t size_class, uint8_t reply_mode, uint8_t hop_no)
+{
+	uint32_t size = dp_cell_class_size(size_class), layers;
+
+	if (size == 0 || hop_no > DP_CELL_MAX_HOPS)
+		return 0;
+	layers = reply_mode == DP_CELL_REPLY_LAYERED ? DP_REPLY_LAYER * ((uint32_t)hop_no + 1) : 0;
+	return size - DP_CELL_DATA_HDR - layers;
+}
+
+uint32_t
+dp_reply_cell_count(size_t len, uint32_t chunk)
+{
+	if (len == 0 || chunk == 0)
+		return 1;
+	return (uint32_t)((len + chunk - 1) / chunk);
+}
+
+int
+dp_reply_cell_encrypted(const struct dp_circuit *c)
+{
+	return c->reply_mode == DP_CELL_REPLY_COMPAT && !c->proxy;
+}
+
+size_t
+dp_reply_cell_prepared_len(const struct dp_circuit *c, uint32_t flags, size_t len)
+{
+	size_t sealed;
+
+	if (!dp_reply_cell_encrypted(c))
+		return len;
+	sealed = snc_enc_type_sealed_len((enum snc_enc_type)c->enc_type, len);
+	if (sealed == 0 || !(flags & DP_REPLY_BASE64))
+		return sealed;
+	return sodium_base64_ENCODED_LEN(sealed, sodium_base64_VARIANT_ORIGINAL) - 1;
+}
+
+/* Facts 1.6: sealed once with the destination's hop key, base64'd (standard
+ * alphabet, padded, as oxenc::to_base64) when asked. */
+static int
+seal_session(const struct dp_circuit *c, uint32_t flags, const uint8_t *body, size_t len,
+	     uint8_t *out, size_t out_len)
+{
+	enum snc_enc_type t = (enum snc_enc_type)c->enc_type;
+	size_t sealed_len = snc_enc_type_sealed_len(t, len), got = 0;
+	uint8_t *sealed = (flags & DP_REPLY_BASE64) ? malloc(sealed_len) : out;
+	int rc;
+
+	if (sealed == NULL)
+		return -ENOMEM;
+	rc = snc_aead_seal(t, c->hop_key, body, len, sealed, sealed_len, &got);
+	if (rc == 0 && got != sealed_len)
+		rc = -EINVAL; /* the caller sized the buffer for sealed_len */
+	if (rc == 0 && (flags & DP_REPLY_BASE64))
+		sodium_bin2base64((char *)out, out_len + 1, sealed, got,
+				  sodium_base64_VARIANT_ORIGINAL);
+	if (sealed != out)
+		free(sealed);
+	return rc;
+}
+
+int
+dp_reply_cell_prepare(const struct dp_circuit *c, uint32_t flags, const uint8_t *body, size_t len,
+		      uint8_t *out, size_t out_len)
+{
+	if (out_len != dp_reply_cell_prepared_len(c, flags, len) || (out_len == 0 && len > 0))
+		return -EINVAL;
+	if (dp_reply_cell_encrypted(c))
+		return seal_session(c, flags, body, len, out, out_len);
+	if (len > 0)
+		memcpy(out, body, len);
+	return 0;
+}
+
+static uint8_t
+back_flags(const struct dp_circuit *c, int last)
+{
+	return (uint8_t)((last ? DP_CELL_FLAG_LAST : 0) |
+			 (c->client_link ? DP_CELL_FLAG_CLIENT : 0));
+}
+
+uint32_t
+dp_reply_cell_write(uint8_t *cell, const struct dp_circuit *c, const uint8_t mask_key[32],
+		    const uint8_t *prepared, size_t len, uint32_t chunk, uint32_t seq,
+		    uint32_t ncells)
+{
+	size_t off = (size_t)seq * chunk;
+	uint32_t n, plen;
+	const uint8_t *payload = prepared + off;
+	uint8_t mask[DP_CELL_MASK_BYTES];
+
+	if (seq >= ncells || chunk == 0 || off > len)
+		return 0;
+	n = (uint32_t)(len - off < chunk ? len - off : chunk);
+	plen = n;
+	if (c->reply_mode == DP_CELL_REPLY_LAYERED) {
+		if (n > dp_cell_class_size(c->size_class) - DP_CELL_DATA_HDR - DP_REPLY_LAYER)
+			return 0;
+		snc_cell_data_seal(c->kr, seq, payload, n, cell + DP_CELL_DATA_HDR);
+		payload = cell + DP_CELL_DATA_HDR;
+		plen = n + DP_REPLY_LAYER;
+	}
+	snc_cell_mask(mask_key, DP_CELL_REPLY, c->in_label, seq, mask);
+	return dp_cell_write_data(cell, DP_CELL_REPLY, c->size_class,
+				  back_flags(c, seq + 1 == ncells), c->in_label, seq, mask, payload,
+				  plen);
+}
+
+enum dp_drop_reason
+dp_reply_cell_check(struct dp_circuit *c, const struct dp_cell *cell)
+{
+	if (cell->size_class != c->size_class)
+		return DP_DROP_BAD_CLASS; /* a hop never changes a cell's class */
+	/* kr must never seal two payloads under one seq: each seq passes once, in order. */
+	if (c->reply_done || cell->seq < c->reply_seq || cell->seq >= DP_REPLY_MAX_CELLS)
+		return DP_DROP_REPLY_SEQ;
+	if (c->reply_mode == DP_CELL_REPLY_LAYERED &&
+	    (cell->data_len < DP_REPLY_LAYER || cell->data_len > cell->data_cap - DP_REPLY_LAYER))
+		return DP_DROP_BAD_LENGTH; /* no inner layer, or no room for ours */
+	c->reply_seq = cell->seq + 1;
+	c->reply_done = (cell->flags & DP_CELL_FLAG_LAST) != 0;
+	return DP_DROP_NONE;
+}
+
+uint32_t
+dp_reply_cell_rewrite(uint8_t *cell, const struct dp_cell *parsed, const struct dp_circuit *c,
+		      const uint8_t mask_key[32])
+{
+	uint8_t *payload = cell + DP_CELL_DATA_HDR, mask[DP_CELL_MASK_BYTES];
+	uint32_t plen = parsed->data_len;
+
+	if (c->reply_mode == DP_CELL_REPLY_LAYERED) {
+		snc_cell_data_seal(c->kr, parsed->seq, payload, plen, payload);
+		plen += DP_REPLY_LAYER;
+	}
+	snc_cell_mask(mask_key, DP_CELL_REPLY, c->in_label, parsed->seq, mask);
+	return dp_cell_write_data(cell, DP_CELL_REPLY, c->size_class,
+				  back_flags(c, parsed->flags & DP_CELL_FLAG_LAST), c->in_label,
+				  parsed->seq, mask, payload, plen);
+}
+
+const uint8_t *
+dp_reply_cell_back_key(const struct dp_circuit *c, const struct dp_node_table *nodes)
+{
+	const struct dp_node *n;
+
+	if (c->client_link)
+		return c->kr;
+	n = dp_node_by_addr(nodes, c->prev.ip, c->prev.port);
+	return n != NULL ? n->link_key : NULL;
+}

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# A local snode testnet on one machine (docs/testnet.md):
+#   deploy/testnet.sh up [--nodes N] [--dir DIR]   start N nodes (default 3), print the table
+#   deploy/testnet.sh status [--dir DIR]           processes and channel state per node
+#   deploy/testnet.sh down [--dir DIR]             stop everything `up` started, remove DIR
+# Every node is a snode-dataplane in software mode on its own tap interface inside one
+# private network namespace (the kernel there routes between the taps), its own
+# snode-control and its own redis-server. Needs root (network namespace, tap devices).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=${SNODE_BUILD:-$ROOT/build}
+DP=$BUILD/dataplane/snode-dataplane
+CTL=$BUILD/control/snode-control
+TOOL=$BUILD/tools/snode-tool
+PY=/usr/bin/python3
+
+cmd=${1:-}
+shift || true
+N=3
+DIR=${SNODE_TESTNET_DIR:-/tmp/snode-testnet}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--nodes) N=$2; shift 2 ;;
+	--dir) DIR=$2; shift 2 ;;
+	*) echo "testnet: unknown option '$1'" >&2; exit 2 ;;
+	esac
+done
+case $N in ''|*[!0-9]*) echo "testnet: --nodes expects 1..50" >&2; exit 2 ;; esac
+if [ "$N" -lt 1 ] || [ "$N" -gt 50 ]; then echo "testnet: --nodes expects 1..50" >&2; exit 2; fi
+
+die() { echo "testnet: $*" >&2; exit 1; }
+ns_of() { cat "$DIR/netns"; }
+node_ip() { echo "10.77.$1.2"; }
+gw_ip() { echo "10.77.$1.1"; }
+gw_mac() { printf '02:00:00:00:%02x:01' "$1"; }
+dp_mac() { printf '02:00:00:00:%02x:02' "$1"; }
+
+start_redis() {
+	local d=$1
+	redis-server "$ROOT/deploy/redis.conf" --dir "$d" --unixsocket "$d/redis.sock" \
+		--appendfsync always >"$d/redis.log" 2>&1 &
+	echo $! >"$d/redis.pid"
+}
+
+wait_for() { # wait_for TEST... : up to 10 s
+	for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+
+make_keys() {
+	for i in $(seq 0 $((N - 1))); do
+		local d=$DIR/node$i
+		mkdir -p "$d" && chmod 700 "$d"
+		"$TOOL" keygen --data-dir "$d" >/dev/null || die "keygen for node $i failed"
+		"$TOOL" id --data-dir "$d" >"$d/id.json"
+	done
+	# Each node's table lists the others; cells to them leave through its own
+	# tap to the namespace's kernel (the gateway), which routes them.
+	for i in $(seq 0 $((N - 1))); do
+		for j in $(seq 0 $((N - 1))); do
+			[ "$i" = "$j" ] && continue
+			$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
+				"$DIR/node$j/id.json" "$(node_ip "$j")" "$(gw_mac "$i")"
+		done >"$DIR/node$i/nodes"
+	done
+	# snode-control's node list: every node, one swarm (until swarms come from a registry)
+	for j in $(seq 0 $((N - 1))); do
+		$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
+			"$DIR/node$j/id.json" "$(node_ip "$j")" "$(dp_mac "$j")"
+	done >"$DIR/swarm.nodes"
+}
+
+start_node() {
+	local i=$1 d=$DIR/node$i ns
+	ns=$(ns_of)
+	start_redis "$d"
+	wait_for test -S "$d/redis.sock" || die "node $i: redis-server did not start ($d/redis.log)"
+	ip netns exec "$ns" "$DP" -l $((i % $(nproc))) --no-huge -m 256 --no-pci \
+		--log-level=lib.eal:error --file-prefix "snode-tn-$ns-$i" \
+		--vdev "net_tap0,iface=sntap$i,mac=$(dp_mac "$i")" \
+		-- --ip "$(node_ip "$i")" --nodes "$d/nodes" --data-dir "$d" --stats-interval 0 \
+		>"$d/dataplane.log" 2>&1 &
+	echo $! >"$d/dataplane.pid"
+	wait_for ip netns exec "$ns" ip link show "sntap$i" >/dev/null 2>&1 ||
+		die "node $i: tap sntap$i did not appear ($d/dataplane.log)"
+	ip netns exec "$ns" ip link set "sntap$i" address "$(gw_mac "$i")"
+	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
+	ip netns exec "$ns" ip link set "sntap$i" up
+	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
+		--nodes "$DIR/swarm.nodes" \
+		>"$d/control.log" 2>&1 &
+	echo $! >"$d/control.pid"
+}
+
+connected() { grep -q "dataplane channel .* connected" "$1/control.log"; }
+
+up() {
+	[ -e "$DIR" ] && die "$DIR exists (a testnet or its logs): deploy/testnet.sh down --dir $DIR"
+	[ "$(id -u)" = 0 ] || die "needs root (network namespace and tap devices)"
+	[ -x "$DP" ] && [ -x "$CTL" ] && [ -x "$TOOL" ] || die "build first: deploy/setup.sh"
+	mkdir -p "$DIR" || die "cannot create $DIR"
+	local ns=snode-tn-$$
+	ip netns add "$ns" || die "cannot create network namespace $ns"
+	echo "$ns" >"$DIR/netns"
+	trap 'stop_all; echo "testnet: start failed; stopped what was started, logs kept in $DIR" >&2' EXIT
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+	make_keys
+	for i in $(seq 0 $((N - 1))); do start_node "$i"; done
+	for i in $(seq 0 $((N - 1))); do
+		wait_for connected "$DIR/node$i" ||
+			die "node $i: snode-control did not connect ($DIR/node$i/control.log)"
+	done
+	trap - EXIT
+	table
+}
+
+# counters I: one line of node I's dataplane counters (DPDK telemetry socket).
+counters() {
+	$PY - "/var/run/dpdk/snode-tn-$(ns_of)-$1/dpdk_telemetry.v2" <<'PY' 2>/dev/null || echo "-"
+import json, socket, sys
+def ask(cmd):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(2)
+    s.connect(sys.argv[1])
+    s.recv(16384)
+    s.send(cmd.encode())
+    return json.loads(s.recv(65536))[cmd]
+st, ch = ask("/snode/dp/stats"), ask("/snode/dp/channel")
+print("relayed=%d delivered=%d replies=%d reply_relayed=%d drops=%d channel=%s" % (
+    st["create_relayed"], st["create_delivered"], st["replies"], st["reply_relayed"],
+    st["drops"], "up" if ch.get("connected") else "down"))
+PY
+}
+
+table() {
+	printf '%-5s %-10s %-17s %-9s %s\n' node address ed25519 state counters
+	for d in "$DIR"/node*; do
+		local i=${d##*node} state=up
+		for p in redis dataplane control; do
+			kill -0 "$(cat "$d/$p.pid" 2>/dev/null)" 2>/dev/null || state="$p-down"
+		done
+		printf '%-5s %-10s %-17s %-9s %s\n' "$i" "$(node_ip "$i")" \
+			"$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"][:16])' "$d/id.json")" \
+			"$state" "$(counters "$i")"
+	done
+	echo "namespace $(ns_of); clients run with: ip netns exec $(ns_of) ..."
+}
+
+stop_pid() { # stop_pid FILE: SIGTERM, then SIGKILL after 5 s
+	local pid
+	pid=$(cat "$1" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || return 0
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null
+}
+
+stop_all() {
+	for d in "$DIR"/node*; do
+		[ -d "$d" ] || continue
+		stop_pid "$d/control.pid"
+		stop_pid "$d/dataplane.pid"
+		stop_pid "$d/redis.pid"
+	done
+	rm -rf /var/run/dpdk/snode-tn-"$(ns_of)"-*
+	ip netns del "$(ns_of)" 2>/dev/null
+	rm -f "$DIR/netns"
+}
+
+down() {
+	[ -d "$DIR" ] || { echo "testnet: nothing in $DIR"; return 0; }
+	[ -e "$DIR/netns" ] && stop_all
+	rm -rf "$DIR"
+	echo "testnet: stopped and removed $DIR"
+}
+
+case $cmd in
+up) up ;;
+status) [ -e "$DIR/netns" ] && table || echo "testnet: nothing running in $DIR" ;;
+down) down ;;
+*) echo "usage: deploy/testnet.sh up|status|down [--nodes N] [--dir DIR]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# End to end on a local testnet (deploy/testnet.sh, 3 nodes: dataplanes on tap devices in a
+# private network namespace, snode-control and redis-server per node). An independent client
+# (tests/tools/snode_client.py) sends Session onion requests over 3-hop paths as CREATE cells
+# and opens the REPLY cells: info, store, retrieve (one and several reply cells), both reply
+# modes and both enc_types, error answers, a restarted snode-control. Needs root (netns, tap):
+# otherwise every case is skipped.
+set -u
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib/tap.sh"
+PY=/usr/bin/python3
+if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
+	echo "1..0 # SKIP needs root and ip netns (network namespace with tap devices)"
+	exit 0
+fi
+DIR=$(mktemp -d /tmp/snode-test-testnet.XXXXXX)
+rmdir "$DIR"
+TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
+cleanup() { $TN down --dir "$DIR" >/dev/null 2>&1; rm -rf "$DIR"; }
+trap cleanup EXIT
+
+if ! out=$($TN up --nodes 3 --dir "$DIR" 2>&1); then
+	tap_result not-ok "testnet of 3 nodes starts" "$out"
+	tap_done
+	exit 1
+fi
+tap_result ok "testnet of 3 nodes starts"
+NS=$(cat "$DIR/netns")
+client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" "$@"; }
+# field FILE EXPR: evaluates a Python expression over r (the client's JSON) and b (its body).
+field() {
+	$PY -c 'import json,sys
+r = json.load(open(sys.argv[1])); b = r["body"]
+try: b = json.loads(b)
+except (ValueError, TypeError): pass
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+expect() { # expect NAME FILE EXPR: the expression is True
+	local got
+	got=$(field "$2" "$3" 2>&1)
+	if [ "$got" = True ]; then tap_result ok "$1"; else tap_result not-ok "$1" "$3 -> $got: $(cat "$2")"; fi
+}
+
+client --path 0,1,2 info >"$DIR/r1" 2>&1
+expect "info over 3 hops, layered replies, aes-gcm" "$DIR/r1" 'r["status"] == 200 and b["version"] == [0, 1, 0] and b["hf"] == [19, 4]'
+client --path 2,1,0 --mode 0 --enc xchacha20 info >"$DIR/r2" 2>&1
+expect "info over 3 hops, Session-compatible reply, xchacha20" "$DIR/r2" 'r["status"] == 200 and "timestamp" in b'
+
+SEED=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+client --path 1,2,0 store --seed "$SEED" --data "hello through three hops" >"$DIR/r3" 2>&1
+expect "store to the public inbox over 3 hops" "$DIR/r3" 'r["status"] == 200 and len(b["hash"]) == 43'
+ED0=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"])' "$DIR/node0/id.json")
+sigok=$($PY -c 'import json,sys,base64,nacl.signing
+r = json.load(open(sys.argv[1])); b = json.loads(r["body"]); me = b["swarm"][sys.argv[2]]
+nacl.signing.VerifyKey(bytes.fromhex(sys.argv[2])).verify(me["hash"].encode(), base64.b64decode(me["signature"]))
+print("ok")' "$DIR/r3" "$ED0" 2>&1)
+check "the store result is signed by the destination node's Ed25519 key" test "$sigok" = ok
+HASH=$(field "$DIR/r3" 'b["hash"]')
+
+client --path 2,1,0 --mode 0 retrieve --seed "$SEED" >"$DIR/r4" 2>&1
+expect "retrieve returns the stored message (signed request, another path)" "$DIR/r4" \
+	'r["status"] == 200 and [m["hash"] for m in b["messages"]] == ["'"$HASH"'"] and __import__("base64").b64decode(b["messages"][0]["data"]) == b"hello through three hops"'
+
+# Enough messages that the retrieve answer needs several REPLY cells.
+for i in 1 2 3 4 5 6; do
+	client --path 0 store --seed "$SEED" --data "$(printf 'message %d %0400d' "$i" 0)" >/dev/null 2>&1
+done
+client --path 1,2,0 retrieve --seed "$SEED" >"$DIR/r5" 2>&1
+expect "a retrieve of 7 messages comes back in several REPLY cells (layered)" "$DIR/r5" 'r["cells"] >= 3 and len(b["messages"]) == 7'
+client --path 1,2,0 --mode 0 retrieve --seed "$SEED" >"$DIR/r6" 2>&1
+expect "the same in several cells with the Session-compatible reply" "$DIR/r6" 'r["cells"] >= 3 and len(b["messages"]) == 7'
+
+client --path 0,1,2 rpc --json '{"method":"retrieve","params":{"pubkey":"05'"$(printf '%064d' 0)"'"}}' >"$DIR/r7" 2>&1
+expect "an unsigned retrieve is answered 401 through the onion" "$DIR/r7" 'r["status"] == 401 and "signature" in b'
+client --path 0,1,2 rpc --json '{"method":"no_such_method","params":{}}' >"$DIR/r8" 2>&1
+expect "an unknown method is answered 400" "$DIR/r8" 'r["status"] == 400'
+
+# snode-control of node 0 dies: requests to node 0 time out; restarted, it reconnects to
+# its dataplane and the messages are all still there (Redis kept them).
+kill -9 "$(cat "$DIR/node0/control.pid")"
+if client --path 1,0 --timeout 1.5 info >"$DIR/r9" 2>&1; then
+	tap_result not-ok "no answer while node 0's snode-control is down" "$(cat "$DIR/r9")"
+else
+	tap_result ok "no answer while node 0's snode-control is down"
+fi
+: >"$DIR/node0/control.log"
+"$BUILD/control/snode-control" --data-dir "$DIR/node0" --redis "$DIR/node0/redis.sock" \
+	--dp-socket "$DIR/node0/dp.sock" --nodes "$DIR/swarm.nodes" >"$DIR/node0/control.log" 2>&1 &
+echo $! >"$DIR/node0/control.pid"
+for _ in $(seq 50); do grep -q "dataplane channel .* connected" "$DIR/node0/control.log" && break; sleep 0.1; done
+client --path 1,2,0 retrieve --seed "$SEED" >"$DIR/r10" 2>&1
+expect "after a restart of snode-control every message is still retrieved" "$DIR/r10" 'r["status"] == 200 and len(b["messages"]) == 7'
+
+out=$($TN down --dir "$DIR" 2>&1)
+check "testnet down stops every process and removes the namespace" \
+	sh -c "! ip netns list | grep -q '^$NS' && [ ! -e '$DIR' ]"
+tap_done

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dataplane/channel.c on real EAL, rings and mbufs: the test plays
+ * snode-control on the SOCK_SEQPACKET socket. A delivery becomes a REQUEST
+ * with the circuit's ref and the route's meta bytes; every way the channel
+ * refuses (no peer, wrong node key, malformed datagrams, a reply for a worker
+ * that does not exist) is counted; requests queued when the peer goes away
+ * are counted lost, never leaked.
+ */
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <rte_mbuf.h>
+
+#include "chan_msg.h"
+#include "channel.h"
+#include "eal_test.h"
+#include "mempool.h"
+#include "reply.h"
+
+static struct rte_mempool *pool;
+static struct dp_worker worker;
+static struct dp_channel *ch;
+static char dir[64], path[96];
+static const uint8_t key_a[32] = {0xaa}, key_b[32] = {0xbb};
+static const struct snc_node_keys no_keys;
+static struct dp_node_table no_nodes;
+
+static int
+connect_ctl(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	return fd;
+}
+
+static ssize_t
+recv_ctl(int fd, uint8_t *buf, size_t len)
+{
+	for (int i = 0; i < 200; i++) {
+		struct pollfd p = {fd, POLLIN, 0};
+
+		dp_channel_service(ch, 1);
+		if (poll(&p, 1, 10) == 1)
+			return recv(fd, buf, len, 0);
+	}
+	fail_msg("nothing from the dataplane");
+	return -1;
+}
+
+static void
+send_ctl(int fd, uint8_t type, uint16_t flags, const struct chan_ref *ref, const void *body,
+	 size_t len)
+{
+	static uint8_t msg[CHAN_MSG_MAX];
+	struct chan_hdr h = {CHAN_VERSION, type, flags, (uint32_t)len, {0}};
+
+	if (ref != NULL)
+		h.ref = *ref;
+	chan_hdr_encode(&h, msg);
+	memcpy(msg + CHAN_HDR_BYTES, body, len);
+	assert_int_equal(send(fd, msg, CHAN_HDR_BYTES + len, 0), (ssize_t)(CHAN_HDR_BYTES + len));
+	for (int i = 0; i < 5; i++)
+		dp_channel_service(ch, 1);
+}
+
+/* Connects as snode-control: reads the dataplane's HELLO, answers with key. */
+static int
+handshake(const uint8_t key[32])
+{
+	uint8_t buf[128];
+	const uint8_t *body;
+	struct chan_hdr h;
+	int fd = connect_ctl();
+	ssize_t n = recv_ctl(fd, buf, sizeof(buf));
+
+	assert_int_equal(chan_hdr_decode(buf, (size_t)n, &h, &body), 0);
+	assert_int_equal(h.type, CHAN_HELLO);
+	assert_memory_equal(body, key_a, 32);
+	send_ctl(fd, CHAN_HELLO, 0, NULL, key, 32);
+	return fd;
+}
+
+/* A delivery as create.c makes it: a circuit, a route, a peeled layer. */
+static enum dp_drop_reason
+deliver(struct dp_circuit *c, enum snc_route_kind kind, const char *blob, struct rte_mbuf **mp)
+{
+	static uint8_t layer[256];
+	static struct snc_route route;
+	size_t n = strlen(blob);
+	struct dp_delivery d = {.circuit = c, .kind = kind, .route = &route};
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	enum dp_drop_reason r;
+
+	assert_non_null(m);
+	memset(&route, 0, sizeof(route));
+	route.kind = kind;
+	route.json_body = true;
+	route.base64_reply = false;
+	memcpy(layer, blob, n);
+	d.plaintext = layer;
+	d.plaintext_len = (uint32_t)n + 2;
+	d.payload.blob = layer;
+	d.payload.blob_len = n;
+	r = worker.deliver(&worker, &d, m, worker.deliver_arg);
+	if (r != DP_DROP_NONE)
+		rte_pktmbuf_free(m);
+	if (mp != NULL)
+		*mp = m;
+	return r;
+}
+
+static struct dp_circuit *
+circuit(uint64_t label)
+{
+	struct dp_addr prev = {0x0a000064, 40000};
+	struct dp_circuit *c = dp_circuit_add(&worker.circuits, label, &prev, 0);
+
+	assert_non_null(c);
+	c->reply_mode = 1;
+	return c;
+}
+
+static void
+no_peer_means_channel_down(void **state)
+{
+	(void)state;
+	assert_false(dp_channel_connected(ch));
+	assert_int_equal(deliver(circuit(1), SNC_ROUTE_DESTINATION, "{}", NULL),
+			 DP_DROP_CHANNEL_DOWN);
+}
+
+static void
+another_node_key_is_refused(void **state)
+{
+	struct dp_channel_stats st;
+	uint8_t buf[64];
+	int fd;
+
+	(void)state;
+	fd = handshake(key_b);
+	assert_false(dp_channel_connected(ch));
+	assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.hello_mismatch, 1);
+	close(fd);
+}
+
+static void
+delivery_becomes_a_request_with_ref_and_meta(void **state)
+{
+	static const char rpc[] = "{\"method\":\"info\",\"params\":{}}";
+	uint8_t buf[CHAN_MSG_MAX];
+	const uint8_t *body;
+	struct chan_hdr h;
+	struct dp_channel_stats st;
+	int fd;
+
+	(void)state;
+	fd = handshake(key_a);
+	assert_true(dp_channel_connected(ch));
+	assert_int_equal(deliver(circuit(0x1122334455667788ull), SNC_ROUTE_DESTINATION, rpc, NULL),
+			 DP_DROP_NONE);
+	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body),
+			 0);
+	assert_int_equal(h.type, CHAN_REQUEST);
+	assert_true(h.ref.label == 0x1122334455667788ull);
+	assert_int_equal(h.ref.ip, 0x0a000064);
+	assert_int_equal(h.ref.port, 40000);
+	assert_int_equal(h.ref.worker, worker.lcore);
+	assert_int_equal(h.body_len, 4 + strlen(rpc));
+	assert_int_equal(body[0], CHAN_ROUTE_DESTINATION);
+	assert_int_equal(body[1], 1);		  /* the circuit's reply mode */
+	assert_int_equal(body[2], CHAN_OPT_JSON); /* json: true, base64: false */
+	assert_memory_equal(body + 4, rpc, strlen(rpc));
+	/* a proxy's request carries the whole layer and always asks for base64 */
+	assert_int_equal(deliver(circuit(2), SNC_ROUTE_PROXY, "{\"x\":1}", NULL), DP_DROP_NONE);
+	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body),
+			 0);
+	assert_int_equal(body[0], CHAN_ROUTE_PROXY);
+	assert_int_equal(body[2], CHAN_OPT_BASE64);
+	assert_int_equal(h.body_len, 4 + 7 + 2);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.requests_sent, 2);
+	close(fd);
+}
+
+/* A reply reaches the worker that owns the circuit and is queued for sending. */
+static void
+reply_is_handed_to_the_owning_worker(void **state)
+{
+	static const char answer[] = "{\"body\":\"x\",\"status\":200}";
+	struct chan_ref ref = {0x77, 0x0a000064, 40000, (uint16_t)worker.lcore};
+	struct chan_ref orphan = {0x78, 0x0a000064, 40000, 200};
+	struct dp_channel_stats st;
+	int fd;
+
+	(void)state;
+	circuit(0x77);
+	fd = handshake(key_a);
+	send_ctl(fd, CHAN_REPLY, 0, &ref, answer, strlen(answer));
+	send_ctl(fd, CHAN_REPLY, 0, &orphan, answer, strlen(answer));
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.replies, 1);
+	assert_int_equal(st.replies_orphaned, 1);
+	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0), 1);
+	assert_int_equal(dp_reply_pending(&worker), 1);
+	close(fd);
+}
+
+static void
+malformed_datagram_closes_the_connection(void **state)
+{
+	static const uint8_t junk[30] = {1, 9};
+	struct chan_ref ref = {1, 1, 1, 0};
+	struct dp_channel_stats st;
+	uint8_t buf[64];
+	int fd;
+
+	(void)state;
+	fd = handshake(key_a);
+	assert_int_equal(send(fd, junk, sizeof(junk), 0), (ssize_t)sizeof(junk));
+	assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
+	assert_false(dp_channel_connected(ch));
+	close(fd);
+	/* a REQUEST is not something snode-control may send */
+	fd = handshake(key_a);
+	send_ctl(fd, CHAN_REQUEST, 0, &ref, "abcd", 4);
+	assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.bad_messages, 2);
+	close(fd);
+}
+
+/* Requests queued when snode-control goes away are freed and counted. */
+static void
+requests_queued_when_the_peer_leaves_are_counted_lost(void **state)
+{
+	unsigned before = rte_mempool_in_use_count(pool);
+	struct dp_channel_stats st;
+	int fd;
+
+	(void)state;
+	fd = handshake(key_a);
+	assert_int_equal(deliver(circuit(3), SNC_ROUTE_DESTINATION, "{}", NULL), DP_DROP_NONE);
+	assert_int_equal(deliver(circuit(4), SNC_ROUTE_DESTINATION, "{}", NULL), DP_DROP_NONE);
+	close(fd);
+	for (int i = 0; i < 10; i++)
+		dp_channel_service(ch, 1);
+	dp_channel_stats(ch, &st);
+	assert_false(dp_channel_connected(ch));
+	assert_int_equal(st.requests_lost + st.requests_sent, 2);
+	assert_int_equal(rte_mempool_in_use_count(pool), before);
+}
+
+static int
+setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/snode-dpch.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/dp.sock", dir);
+	ch = dp_channel_new(path, key_a, err, sizeof(err));
+	if (ch == NULL)
+		fail_msg("%s", err);
+	worker.deliver = NULL;
+	assert_int_equal(dp_channel_attach(ch, &worker), 0);
+	assert_int_equal(dp_channel_attach(ch, &worker), -EINVAL); /* once per worker */
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	dp_channel_free(ch);
+	assert_int_equal(access(path, F_OK), -1); /* the socket file is removed */
+	rmdir(dir);
+	return 0;
+}
+
+int
+main(void)
+{
+	static const char *const vdevs[] = {NULL};
+	struct dp_worker_conf conf;
+	struct dp_iface iface = {.ip = 0x0a000001, .port = 22030};
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(no_peer_means_channel_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(another_node_key_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(delivery_becomes_a_request_with_ref_and_meta, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reply_is_handed_to_the_owning_worker, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(malformed_datagram_closes_the_connection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			requests_queued_when_the_peer_leaves_are_counted_lost, setup, teardown),
+	};
+	int rc;
+
+	if (eal_test_init("channel", vdevs) != 0)
+		return 1;
+	pool = dp_mempool_create("test_channel", 1024, 0);
+	dp_worker_conf_defaults(&conf);
+	conf.circuits = 64;
+	if (pool == NULL ||
+	    dp_node_table_init(&no_nodes, 4, no_keys.x25519_sk, no_keys.x25519_pk) ||
+	    dp_worker_init(&worker, rte_lcore_id(), &conf, &iface, &no_keys, &no_nodes, 0) != 0 ||
+	    dp_reply_init(&worker, pool) != 0)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	dp_reply_free(&worker);
+	dp_worker_free(&worker);
+	dp_node_table_free(&no_nodes);
+	rte_mempool_free(pool);
+	eal_test_cleanup();
+	return rc;
+}
