@@ -24,6 +24,15 @@ enum {
 	SOCKBUF_BYTES = 4 * 1024 * 1024, /* absorbs a burst of requests or a long reply */
 };
 
+/* A request too long for its mbuf (reassembled from DATA cells), sent in parts.
+ * On the ring its pointer carries BIG_TAG in bit 0 (mbufs are aligned). */
+struct dp_chan_big {
+	struct chan_ref ref;
+	uint32_t len;
+	uint8_t body[]; /* meta bytes, then the payload */
+};
+#define BIG_TAG ((uintptr_t)1)
+
 /* A reply on its way from the service to the worker that owns the circuit. */
 struct dp_chan_reply {
 	struct chan_ref ref;
@@ -40,7 +49,9 @@ struct dp_channel {
 	uint8_t ed25519_pk[32];
 	struct rte_ring *req;
 	struct rte_ring *replies[RTE_MAX_LCORE];
-	struct rte_mbuf *pending; /* a request the socket refused for now */
+	void *pending;	    /* a request (mbuf or tagged big) the socket refused for now */
+	size_t pending_off; /* big: body bytes already sent */
+	uint64_t big_bytes; /* bytes of big requests queued (atomic: workers add) */
 	struct chan_assembly rx;
 	struct dp_channel_stats st;
 	uint8_t buf[CHAN_MSG_MAX];
@@ -103,6 +114,29 @@ free_replies(struct rte_ring *r)
 	rte_ring_free(r);
 }
 
+static bool
+is_big(const void *obj)
+{
+	return ((uintptr_t)obj & BIG_TAG) != 0;
+}
+
+static struct dp_chan_big *
+big_of(void *obj)
+{
+	return (struct dp_chan_big *)((uintptr_t)obj & ~BIG_TAG);
+}
+
+static void
+free_request(struct dp_channel *ch, void *obj)
+{
+	if (!is_big(obj)) {
+		rte_pktmbuf_free(obj);
+		return;
+	}
+	__atomic_fetch_sub(&ch->big_bytes, big_of(obj)->len, __ATOMIC_RELAXED);
+	free(big_of(obj));
+}
+
 static void
 close_conn(struct dp_channel *ch, const char *why)
 {
@@ -114,8 +148,9 @@ close_conn(struct dp_channel *ch, const char *why)
 	ch->peer_hello = false;
 	chan_assembly_reset(&ch->rx);
 	if (ch->pending != NULL) {
-		rte_pktmbuf_free(ch->pending);
+		free_request(ch, ch->pending);
 		ch->pending = NULL;
+		ch->pending_off = 0;
 		ch->st.requests_lost++;
 	}
 	DP_LOG(WARNING, "control channel closed: %s", why);
@@ -124,7 +159,7 @@ close_conn(struct dp_channel *ch, const char *why)
 void
 dp_channel_free(struct dp_channel *ch)
 {
-	struct rte_mbuf *m;
+	void *obj;
 
 	if (ch == NULL)
 		return;
@@ -133,8 +168,8 @@ dp_channel_free(struct dp_channel *ch)
 		close(ch->lfd);
 		unlink(ch->path);
 	}
-	while (ch->req != NULL && rte_ring_dequeue(ch->req, (void **)&m) == 0)
-		rte_pktmbuf_free(m);
+	while (ch->req != NULL && rte_ring_dequeue(ch->req, &obj) == 0)
+		free_request(ch, obj);
 	rte_ring_free(ch->req);
 	for (unsigned i = 0; i < RTE_MAX_LCORE; i++)
 		if (ch->replies[i] != NULL)
@@ -156,8 +191,46 @@ dp_channel_stats(const struct dp_channel *ch, struct dp_channel_stats *out)
 	out->connected = dp_channel_connected(ch);
 }
 
+static void
+write_meta(uint8_t *p, const struct dp_delivery *d, bool dest)
+{
+	p[0] = dest ? CHAN_ROUTE_DESTINATION : CHAN_ROUTE_PROXY;
+	p[1] = d->circuit->reply_mode;
+	p[2] = (uint8_t)((dest && d->route->json_body ? CHAN_OPT_JSON : 0) |
+			 (!dest || d->route->base64_reply ? CHAN_OPT_BASE64 : 0));
+	p[3] = 0;
+}
+
+/* A request longer than one datagram or one mbuf: copied to the heap, within a
+ * byte budget shared by all workers, and sent in parts by the service. */
+static enum dp_drop_reason
+queue_big(struct dp_channel *ch, const struct dp_delivery *d, const struct chan_ref *ref, bool dest,
+	  const uint8_t *body, uint32_t len, struct rte_mbuf *m)
+{
+	uint32_t total = CHAN_REQ_META_BYTES + len;
+	struct dp_chan_big *b;
+
+	if (__atomic_add_fetch(&ch->big_bytes, total, __ATOMIC_RELAXED) > DP_CHANNEL_BIG_BYTES ||
+	    (b = malloc(sizeof(*b) + total)) == NULL) {
+		__atomic_fetch_sub(&ch->big_bytes, total, __ATOMIC_RELAXED);
+		return DP_DROP_CHANNEL_FULL;
+	}
+	b->ref = *ref;
+	b->len = total;
+	write_meta(b->body, d, dest);
+	memcpy(b->body + CHAN_REQ_META_BYTES, body, len);
+	if (rte_ring_mp_enqueue(ch->req, (void *)((uintptr_t)b | BIG_TAG)) != 0) {
+		__atomic_fetch_sub(&ch->big_bytes, total, __ATOMIC_RELAXED);
+		free(b);
+		return DP_DROP_CHANNEL_FULL;
+	}
+	rte_pktmbuf_free(m);
+	return DP_DROP_NONE;
+}
+
 /* The REQUEST body: meta (route, reply mode, options), then the RPC body for a
- * destination or the whole layer for a proxy (it is POSTed as is). */
+ * destination or the whole layer for a proxy (it is POSTed as is). Short ones
+ * are written into the CREATE's own mbuf. */
 static enum dp_drop_reason
 deliver(struct dp_worker *w, const struct dp_delivery *d, struct rte_mbuf *m, void *arg)
 {
@@ -174,18 +247,14 @@ deliver(struct dp_worker *w, const struct dp_delivery *d, struct rte_mbuf *m, vo
 
 	if (!dp_channel_connected(ch))
 		return DP_DROP_CHANNEL_DOWN;
-	if (h.body_len > CHAN_BODY_MAX)
-		return DP_DROP_NOT_SUPPORTED; /* multi-part requests: with the DATA stage */
+	if (len > CHAN_TOTAL_MAX - CHAN_REQ_META_BYTES)
+		return DP_DROP_DATA_TOO_BIG;
 	rte_pktmbuf_reset(m);
+	if (h.body_len > CHAN_BODY_MAX || CHAN_HDR_BYTES + h.body_len > rte_pktmbuf_tailroom(m))
+		return queue_big(ch, d, &h.ref, dest, body, len, m);
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(CHAN_HDR_BYTES + h.body_len));
-	if (p == NULL)
-		return DP_DROP_NOT_SUPPORTED; /* multi-segment mbufs: with the DATA stage */
 	chan_hdr_encode(&h, p);
-	p[CHAN_HDR_BYTES] = dest ? CHAN_ROUTE_DESTINATION : CHAN_ROUTE_PROXY;
-	p[CHAN_HDR_BYTES + 1] = d->circuit->reply_mode;
-	p[CHAN_HDR_BYTES + 2] = (uint8_t)((dest && d->route->json_body ? CHAN_OPT_JSON : 0) |
-					  (!dest || d->route->base64_reply ? CHAN_OPT_BASE64 : 0));
-	p[CHAN_HDR_BYTES + 3] = 0;
+	write_meta(p + CHAN_HDR_BYTES, d, dest);
 	memcpy(p + CHAN_HDR_BYTES + CHAN_REQ_META_BYTES, body, len);
 	if (rte_ring_mp_enqueue(ch->req, m) != 0)
 		return DP_DROP_CHANNEL_FULL;
@@ -320,23 +389,61 @@ read_all(struct dp_channel *ch)
 	}
 }
 
+/* Sends the parts of a big request from ch->pending_off; false when the socket
+ * is full (the rest waits) or the connection closed. */
+static bool
+send_big(struct dp_channel *ch, struct dp_chan_big *b)
+{
+	while (ch->pending_off < b->len) {
+		size_t n = b->len - ch->pending_off < CHAN_BODY_MAX ? b->len - ch->pending_off
+								    : CHAN_BODY_MAX;
+		bool last = ch->pending_off + n == b->len;
+		struct chan_hdr h = {.version = CHAN_VERSION,
+				     .type = CHAN_REQUEST,
+				     .flags = last ? 0 : CHAN_F_MORE,
+				     .body_len = (uint32_t)n,
+				     .ref = b->ref};
+		uint8_t hdr[CHAN_HDR_BYTES];
+		struct iovec iov[2] = {{hdr, sizeof(hdr)}, {b->body + ch->pending_off, n}};
+		struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+		ssize_t sent;
+
+		chan_hdr_encode(&h, hdr);
+		sent = sendmsg(ch->cfd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
+			return false;
+		if (sent < 0) {
+			close_conn(ch, strerror(errno)); /* counts the pending request lost */
+			return false;
+		}
+		ch->pending_off += n;
+	}
+	return true;
+}
+
 /* Sends one queued request; false when the socket is full (kept) or closed. */
 static bool
-send_request(struct dp_channel *ch, struct rte_mbuf *m)
+send_request(struct dp_channel *ch, void *obj)
 {
-	ssize_t n = send(ch->cfd, rte_pktmbuf_mtod(m, void *), rte_pktmbuf_data_len(m),
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
+	ssize_t n = 0;
 
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
-		ch->pending = m;
-		return false;
+	ch->pending = obj;
+	if (is_big(obj)) {
+		if (!send_big(ch, big_of(obj)))
+			return false;
+	} else {
+		n = send(ch->cfd, rte_pktmbuf_mtod((struct rte_mbuf *)obj, void *),
+			 rte_pktmbuf_data_len((struct rte_mbuf *)obj), MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
+			return false;
+		if (n < 0) {
+			close_conn(ch, strerror(errno));
+			return false;
+		}
 	}
-	rte_pktmbuf_free(m);
-	if (n < 0) {
-		ch->st.requests_lost++;
-		close_conn(ch, strerror(errno));
-		return false;
-	}
+	ch->pending = NULL;
+	ch->pending_off = 0;
+	free_request(ch, obj);
 	ch->st.requests_sent++;
 	return true;
 }
@@ -344,16 +451,12 @@ send_request(struct dp_channel *ch, struct rte_mbuf *m)
 static void
 send_queued(struct dp_channel *ch)
 {
-	struct rte_mbuf *m;
+	void *obj;
 
-	if (ch->pending != NULL) {
-		m = ch->pending;
-		ch->pending = NULL;
-		if (!send_request(ch, m))
-			return;
-	}
-	while (ch->cfd >= 0 && rte_ring_sc_dequeue(ch->req, (void **)&m) == 0) {
-		if (!send_request(ch, m))
+	if (ch->pending != NULL && !send_request(ch, ch->pending))
+		return;
+	while (ch->cfd >= 0 && rte_ring_sc_dequeue(ch->req, &obj) == 0) {
+		if (!send_request(ch, obj))
 			return;
 	}
 }
@@ -362,10 +465,10 @@ send_queued(struct dp_channel *ch)
 static void
 drop_queued(struct dp_channel *ch)
 {
-	struct rte_mbuf *m;
+	void *obj;
 
-	while (rte_ring_sc_dequeue(ch->req, (void **)&m) == 0) {
-		rte_pktmbuf_free(m);
+	while (rte_ring_sc_dequeue(ch->req, &obj) == 0) {
+		free_request(ch, obj);
 		ch->st.requests_lost++;
 	}
 }

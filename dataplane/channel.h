@@ -21,9 +21,10 @@
 #include "worker.h"
 
 enum {
-	DP_CHANNEL_RING = 4096,	      /* requests waiting for the service */
-	DP_CHANNEL_REPLY_RING = 1024, /* replies waiting for one worker */
-	DP_CHANNEL_REPLY_BURST = 8,   /* replies a worker sends per loop iteration */
+	DP_CHANNEL_RING = 4096,		 /* requests waiting for the service */
+	DP_CHANNEL_REPLY_RING = 1024,	 /* replies waiting for one worker */
+	DP_CHANNEL_REPLY_BURST = 8,	 /* replies a worker sends per loop iteration */
+	DP_CHANNEL_BIG_BYTES = 64 << 20, /* requests too long for an mbuf, queued at once */
 };
 
 struct dp_channel;

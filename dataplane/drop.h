@@ -45,7 +45,8 @@
 	X(DATA_TOO_BIG, "data_too_big", "request over 10 MiB (CREATE blob + DATA)")                \
 	X(DATA_BUSY, "data_busy",                                                                  \
 	  "worker's request reassembly full (requests or bytes), or no memory")                    \
-	X(DATA_TIMEOUT, "data_timeout", "request dropped: no DATA cell for 10 s")
+	X(DATA_TIMEOUT, "data_timeout", "request dropped: no DATA cell for 10 s")                  \
+	X(HANDOFF_FULL, "handoff_full", "REPLY for another lcore: its handoff ring was full")
 
 enum dp_drop_reason {
 	DP_DROP_NONE = 0,

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "loop.h"
 
+#include <errno.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
 #include "channel.h"
 #include "create.h"
+#include "handoff.h"
 #include "data.h"
 #include "reply.h"
 
@@ -35,6 +38,25 @@ struct burst {
 	uint16_t ncreate, nreply, ndata;
 };
 
+/* A REPLY whose label names another worker lcore goes to that lcore. */
+static bool
+handed_off(struct dp_worker *w, struct rte_mbuf *m, const struct dp_cell *cell)
+{
+	unsigned owner = dp_handoff_owner(cell->label);
+	int rc;
+
+	if (w->handoff == NULL || owner == (w->lcore & 0xff))
+		return false;
+	rc = dp_handoff_send(w->handoff, owner, m);
+	if (rc == -ENOENT)
+		return false;
+	if (rc == 0)
+		w->stats.handoff_out++;
+	else
+		drop(w, m, DP_DROP_HANDOFF_FULL);
+	return true;
+}
+
 /* Classifies one packet; circuit cells are collected by stage, the rest finish here. */
 static void
 classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b)
@@ -53,8 +75,10 @@ classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b)
 		r = dp_cell_parse(pkt.cell, pkt.cell_len, &cell);
 	if (r == DP_DROP_NONE && cell.kind == DP_CELL_CREATE)
 		b->create[b->ncreate++] = (struct dp_create_item){m, pkt, cell};
-	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_REPLY)
+	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_REPLY && !handed_off(w, m, &cell))
 		b->reply[b->nreply++] = (struct dp_reply_item){m, pkt, cell};
+	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_REPLY)
+		; /* on its way to the lcore that owns its circuit */
 	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_DATA)
 		b->data[b->ndata++] = (struct dp_data_item){m, pkt, cell};
 	else /* the DIRECT stage is not built yet: counted, not lost silently. */
@@ -65,11 +89,18 @@ void
 dp_loop_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts, uint16_t n,
 	      uint64_t now_ns)
 {
+	w->stats.rx += n;
+	dp_loop_process(w, port, txq, pkts, n, now_ns);
+}
+
+void
+dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts,
+		uint16_t n, uint64_t now_ns)
+{
 	struct burst b;
 
 	b.ncreate = b.nreply = b.ndata = 0;
 	w->ntx = 0;
-	w->stats.rx += n;
 	for (uint16_t i = 0; i < n; i++)
 		classify(w, pkts[i], &b);
 	/* CREATE first: a CREATE with MORE and its first DATA may share a burst. */
@@ -106,6 +137,20 @@ channel_work(struct dp_lcore *lc, uint64_t now, uint64_t *serviced)
 	return busy;
 }
 
+/* REPLY cells other lcores handed to this one: already counted in their rx. */
+static bool
+handoff_work(struct dp_lcore *lc, uint64_t now)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	uint16_t n = dp_handoff_receive(lc->worker.handoff, lc->worker.lcore, pkts, DP_BURST);
+
+	if (n > 0) {
+		lc->worker.stats.handoff_in += n;
+		dp_loop_process(&lc->worker, lc->port, lc->queue, pkts, n, now);
+	}
+	return n > 0;
+}
+
 int
 dp_loop_run(void *arg)
 {
@@ -121,6 +166,8 @@ dp_loop_run(void *arg)
 		if (lc->channel != NULL && channel_work(lc, now, &serviced))
 			idle = 0;
 		if (dp_reply_pump(&lc->worker, lc->port, lc->queue, now) > 0)
+			idle = 0;
+		if (lc->worker.handoff != NULL && handoff_work(lc, now))
 			idle = 0;
 		if (n > 0) {
 			dp_loop_burst(&lc->worker, lc->port, lc->queue, pkts, n, now);

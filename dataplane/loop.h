@@ -42,6 +42,10 @@ int dp_loop_run(void *arg);
 void dp_loop_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts,
 		   uint16_t n, uint64_t now_ns);
 
+/* The same without counting rx: for cells another lcore received and handed over. */
+void dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts,
+		     uint16_t n, uint64_t now_ns);
+
 /* Transmits what the worker queued in w->tx; what the PMD refuses is counted tx_full. */
 void dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq);
 

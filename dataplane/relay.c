@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "channel.h"
+#include "handoff.h"
 #include "identity.h"
 #include "log.h"
 #include "loop.h"
@@ -32,6 +33,7 @@ struct relay {
 	struct snc_node_keys keys;
 	uint8_t ed25519_pk[32];
 	struct dp_channel *channel;
+	struct dp_handoff handoff; /* REPLY cells between worker lcores (two or more) */
 	struct dp_node_table nodes;
 	struct rte_mempool *pool;
 	struct dp_lcore *lcores;
@@ -159,6 +161,23 @@ open_channel(const struct dp_args *a, struct relay *r)
 	return 0;
 }
 
+/* With several workers, a REPLY that RSS gives to the wrong one is handed over. */
+static int
+open_handoff(struct relay *r)
+{
+	unsigned lcores[RTE_MAX_LCORE];
+
+	if (r->nb_lcores < 2)
+		return 0;
+	for (unsigned i = 0; i < r->nb_lcores; i++)
+		lcores[i] = r->lcores[i].worker.lcore;
+	if (dp_handoff_init(&r->handoff, lcores, r->nb_lcores) != 0)
+		return fail("cannot create the lcore handoff rings");
+	for (unsigned i = 0; i < r->nb_lcores; i++)
+		r->lcores[i].worker.handoff = &r->handoff;
+	return 0;
+}
+
 static void
 print_stats(const struct relay *r, const char *when)
 {
@@ -207,6 +226,7 @@ teardown(struct relay *r)
 		dp_port_shutdown(0);
 	for (unsigned i = 0; r->lcores != NULL && i < r->nb_lcores; i++)
 		dp_worker_free(&r->lcores[i].worker);
+	dp_handoff_free(&r->handoff);
 	free(r->lcores);
 	rte_mempool_free(r->pool);
 	dp_node_table_free(&r->nodes);
@@ -227,6 +247,8 @@ dp_relay_run(const struct dp_args *a)
 		rc = setup_port_and_workers(a, &r);
 	if (rc == 0)
 		rc = open_channel(a, &r);
+	if (rc == 0)
+		rc = open_handoff(&r);
 	if (rc == 0) {
 		if (dp_telemetry_register(r.lcores, r.nb_lcores) != 0)
 			DP_LOG(WARNING, "telemetry commands /snode/dp/* not registered");

@@ -21,6 +21,8 @@ dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out
 		out->reply_tx_busy += per[i]->reply_tx_busy;
 		out->data_relayed += per[i]->data_relayed;
 		out->data_delivered += per[i]->data_delivered;
+		out->handoff_out += per[i]->handoff_out;
+		out->handoff_in += per[i]->handoff_in;
 		for (int r = 0; r < DP_DROP_COUNT; r++)
 			out->drops[r] += per[i]->drops[r];
 	}

@@ -25,6 +25,8 @@ struct dp_stats {
 	uint64_t reply_tx_busy;	 /* reply cells postponed: tx queue refused them */
 	uint64_t data_relayed;	 /* DATA cells relayed on */
 	uint64_t data_delivered; /* multi-cell requests delivered after their LAST DATA */
+	uint64_t handoff_out;	 /* REPLY cells handed to the lcore owning their circuit */
+	uint64_t handoff_in;	 /* REPLY cells taken from other lcores */
 	uint64_t drops[DP_DROP_COUNT];
 } __attribute__((aligned(64)));
 

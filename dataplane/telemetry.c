@@ -42,6 +42,8 @@ add_counters(struct rte_tel_data *d, const struct dp_stats *s)
 	rte_tel_data_add_dict_u64(d, "reply_tx_busy", s->reply_tx_busy);
 	rte_tel_data_add_dict_u64(d, "data_relayed", s->data_relayed);
 	rte_tel_data_add_dict_u64(d, "data_delivered", s->data_delivered);
+	rte_tel_data_add_dict_u64(d, "handoff_out", s->handoff_out);
+	rte_tel_data_add_dict_u64(d, "handoff_in", s->handoff_in);
 	rte_tel_data_add_dict_u64(d, "drops", drops);
 }
 

@@ -25,6 +25,7 @@ struct rte_mbuf;
 struct rte_mempool;
 struct dp_worker;
 struct dp_reply_queue;
+struct dp_handoff;
 struct dp_data_table;
 
 /* A layer for which this node is the destination (or the exit to a server). */
@@ -70,6 +71,7 @@ struct dp_worker {
 	uint8_t scratch[DP_BURST][DP_CELL_SMALL]; /* peeled layers of one burst */
 	struct dp_reply_queue *replies;		  /* replies being sent (reply.h); NULL: none */
 	struct dp_data_table *data;		  /* requests being reassembled (data.h); lazy */
+	struct dp_handoff *handoff; /* REPLY cells for other lcores (handoff.h); NULL: one worker */
 };
 
 /* Defaults: 65,536 circuits for 60 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */

@@ -72,6 +72,16 @@ expect "a retrieve of 7 messages comes back in several REPLY cells (layered)" "$
 client --path 1,2,0 --mode 0 retrieve --seed "$SEED" >"$DIR/r6" 2>&1
 expect "the same in several cells with the Session-compatible reply" "$DIR/r6" 'r["cells"] >= 3 and len(b["messages"]) == 7'
 
+# A store longer than one CREATE: the client sends the rest in DATA cells, each hop opens
+# its layer, the destination reassembles; the answer to the retrieve takes ~50 REPLY cells.
+SEED2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+BIG=$(head -c 30000 /dev/urandom | base64 -w0)
+client --path 0,1,2 store --seed "$SEED2" --data-b64 "$BIG" >"$DIR/r11" 2>&1
+expect "a 30,000-byte store over 3 hops (CREATE + DATA cells)" "$DIR/r11" 'r["status"] == 200 and len(b["hash"]) == 43'
+client --path 1,0,2 --timeout 10 retrieve --seed "$SEED2" >"$DIR/r12" 2>&1
+expect "it is retrieved whole over another path" "$DIR/r12" \
+	'r["status"] == 200 and r["cells"] > 30 and [m["data"] for m in b["messages"]] == ["'"$BIG"'"]'
+
 client --path 0,1,2 rpc --json '{"method":"retrieve","params":{"pubkey":"05'"$(printf '%064d' 0)"'"}}' >"$DIR/r7" 2>&1
 expect "an unsigned retrieve is answered 401 through the onion" "$DIR/r7" 'r["status"] == 401 and "signature" in b'
 client --path 0,1,2 rpc --json '{"method":"no_such_method","params":{}}' >"$DIR/r8" 2>&1

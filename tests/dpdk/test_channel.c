@@ -245,6 +245,89 @@ malformed_datagram_closes_the_connection(void **state)
 	close(fd);
 }
 
+/* A request reassembled from DATA cells, longer than an mbuf and than one
+ * datagram, reaches snode-control in MORE parts that reassemble exactly, and
+ * its mbuf goes back to the pool at once. */
+static void
+long_request_is_sent_in_parts(void **state)
+{
+	size_t len = 3 * CHAN_BODY_MAX + 100;
+	uint8_t *blob = malloc(len), buf[CHAN_MSG_MAX];
+	struct snc_route route = {.kind = SNC_ROUTE_DESTINATION, .base64_reply = true};
+	struct dp_delivery d = {
+		.circuit = circuit(0x55), .kind = SNC_ROUTE_DESTINATION, .route = &route};
+	unsigned before = rte_mempool_in_use_count(pool);
+	struct chan_assembly a = {0};
+	const uint8_t *body;
+	struct chan_hdr h;
+	int fd, rc = 0, parts = 0;
+
+	(void)state;
+	for (size_t i = 0; i < len; i++)
+		blob[i] = (uint8_t)(i * 13);
+	d.payload.blob = blob;
+	d.payload.blob_len = len;
+	d.plaintext = blob;
+	d.plaintext_len = (uint32_t)len;
+	fd = handshake(key_a);
+	assert_int_equal(worker.deliver(&worker, &d, rte_pktmbuf_alloc(pool), worker.deliver_arg),
+			 DP_DROP_NONE);
+	assert_int_equal(rte_mempool_in_use_count(pool), before);
+	while (rc == 0) {
+		assert_int_equal(
+			chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body), 0);
+		rc = chan_assembly_add(&a, &h, body);
+		parts++;
+	}
+	assert_int_equal(rc, 1);
+	assert_int_equal(parts, 4);
+	assert_int_equal(a.len, 4 + len);
+	assert_int_equal(a.buf[0], CHAN_ROUTE_DESTINATION);
+	assert_int_equal(a.buf[2], CHAN_OPT_BASE64);
+	assert_memory_equal(a.buf + 4, blob, len);
+	assert_true(a.first.ref.label == 0x55);
+	chan_assembly_free(&a);
+	free(blob);
+	close(fd);
+}
+
+/* Long requests share a 64 MiB budget while they wait for the socket: six of
+ * 10 MiB fit, the seventh is channel_full; over the channel's total: too big. */
+static void
+long_requests_budget_edge(void **state)
+{
+	size_t len = 10 * 1024 * 1024;
+	uint8_t *blob = calloc(1, CHAN_TOTAL_MAX);
+	struct snc_route route = {.kind = SNC_ROUTE_DESTINATION};
+	struct dp_delivery d = {.kind = SNC_ROUTE_DESTINATION, .route = &route};
+	struct dp_channel_stats st;
+	struct rte_mbuf *m;
+	int fd;
+
+	(void)state;
+	d.payload.blob = blob;
+	d.payload.blob_len = len;
+	fd = handshake(key_a);
+	for (int i = 0; i < 6; i++) {
+		d.circuit = circuit(0x100 + (uint64_t)i);
+		assert_int_equal(
+			worker.deliver(&worker, &d, rte_pktmbuf_alloc(pool), worker.deliver_arg),
+			DP_DROP_NONE);
+	}
+	m = rte_pktmbuf_alloc(pool);
+	d.circuit = circuit(0x106);
+	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_CHANNEL_FULL);
+	d.payload.blob_len = CHAN_TOTAL_MAX - 4 + 1;
+	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_DATA_TOO_BIG);
+	rte_pktmbuf_free(m);
+	close(fd); /* the queued ones are freed and counted lost */
+	for (int i = 0; i < 10; i++)
+		dp_channel_service(ch, 1);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.requests_lost + st.requests_sent, 6);
+	free(blob);
+}
+
 /* Requests queued when snode-control goes away are freed and counted. */
 static void
 requests_queued_when_the_peer_leaves_are_counted_lost(void **state)
@@ -311,6 +394,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			requests_queued_when_the_peer_leaves_are_counted_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(long_request_is_sent_in_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(long_requests_budget_edge, setup, teardown),
 	};
 	int rc;
 
