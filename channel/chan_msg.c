@@ -38,7 +38,7 @@ chan_hdr_encode(const struct chan_hdr *h, uint8_t out[CHAN_HDR_BYTES])
 static bool
 type_known(uint8_t t)
 {
-	return t == CHAN_HELLO || t == CHAN_REQUEST || t == CHAN_REPLY;
+	return t == CHAN_HELLO || t == CHAN_REQUEST || t == CHAN_REPLY || t == CHAN_DIRECT;
 }
 
 int
@@ -61,6 +61,8 @@ chan_hdr_decode(const uint8_t *msg, size_t len, struct chan_hdr *h, const uint8_
 	if (!type_known(h->type) || (h->flags & ~CHAN_FLAGS_KNOWN) != 0)
 		return -EBADMSG;
 	if (h->type == CHAN_HELLO && (h->flags != 0 || h->body_len != 32))
+		return -EBADMSG;
+	if (h->type == CHAN_DIRECT && (h->flags != 0 || h->body_len < CHAN_DIRECT_PEER_BYTES))
 		return -EBADMSG;
 	*body = msg + CHAN_HDR_BYTES;
 	return 0;

@@ -21,13 +21,15 @@ enum {
 	CHAN_MSG_MAX = 65536,			       /* bytes per datagram, header included */
 	CHAN_BODY_MAX = CHAN_MSG_MAX - CHAN_HDR_BYTES, /* bytes of body per datagram */
 	CHAN_TOTAL_MAX = 10 * 1024 * 1024 + 64 * 1024, /* a request or reply, all parts */
-	CHAN_REQ_META_BYTES = 4, /* REQUEST body: route, reply mode, 2 reserved */
+	CHAN_REQ_META_BYTES = 4,     /* REQUEST body: route, reply mode, 2 reserved */
+	CHAN_DIRECT_PEER_BYTES = 32, /* DIRECT body: the peer's Ed25519 key first */
 };
 
 enum chan_type {
 	CHAN_HELLO = 1,	  /* both ways, first message: body = the node's Ed25519 key */
 	CHAN_REQUEST = 2, /* dataplane -> control: a layer this node must answer */
 	CHAN_REPLY = 3,	  /* control -> dataplane: the answer to a REQUEST (same ref) */
+	CHAN_DIRECT = 4,  /* both ways: the peer node's Ed25519 key, then a DIRECT message */
 };
 
 enum chan_flag {
@@ -70,8 +72,8 @@ void chan_hdr_encode(const struct chan_hdr *h, uint8_t out[CHAN_HDR_BYTES]);
  * Decodes one received datagram of len bytes. Returns 0 and sets *body to
  * the bytes after the header, or a negative errno: -EMSGSIZE (shorter than a
  * header, longer than CHAN_MSG_MAX, or body_len different from what arrived),
- * -EPROTO (version), -EBADMSG (unknown type or flags, MORE on a HELLO, a HELLO
- * body that is not 32 bytes).
+ * -EPROTO (version), -EBADMSG (unknown type or flags, MORE on a HELLO or a
+ * DIRECT, a HELLO body that is not 32 bytes, a DIRECT without its peer key).
  */
 int chan_hdr_decode(const uint8_t *msg, size_t len, struct chan_hdr *h, const uint8_t **body);
 

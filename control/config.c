@@ -14,8 +14,9 @@
 static const struct {
 	const char *key, *section;
 } keys[] = {
-	{"data-dir", "node"}, {"log-level", "node"}, {"testnet", "node"},	 {"nodes", "node"},
-	{"redis", "storage"}, {"listen", "rpc"},     {"dp-socket", "dataplane"},
+	{"data-dir", "node"}, {"log-level", "node"},	  {"testnet", "node"},
+	{"nodes", "node"},    {"ping-interval", "node"},  {"redis", "storage"},
+	{"listen", "rpc"},    {"dp-socket", "dataplane"},
 };
 
 void
@@ -26,6 +27,7 @@ ctl_config_defaults(struct ctl_config *c)
 	snprintf(c->redis, sizeof(c->redis), "%s", CTL_CONFIG_REDIS);
 	snprintf(c->listen, sizeof(c->listen), "%s", CTL_CONFIG_LISTEN);
 	c->log_level = CTL_LOG_INFO;
+	c->ping_interval_s = 10;
 }
 
 static int
@@ -94,6 +96,18 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 			return -EINVAL;
 		}
 		return copy(c->redis, sizeof(c->redis), value, key, err, errlen);
+	}
+	if (strcmp(key, "ping-interval") == 0) {
+		char *end;
+		unsigned long v = strtoul(value, &end, 10);
+
+		if (value[0] < '0' || value[0] > '9' || *end != '\0' || v < 1 || v > 3600) {
+			snprintf(err, errlen, "ping-interval must be 1..3600 seconds, not '%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		c->ping_interval_s = (unsigned)v;
+		return 0;
 	}
 	if (strcmp(key, "nodes") == 0) {
 		if (value[0] != '\0' && value[0] != '/') {
@@ -210,6 +224,7 @@ static const struct option opts[] = {
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{"nodes", required_argument, NULL, 'n'},
+	{"ping-interval", required_argument, NULL, 'P'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -218,7 +233,8 @@ ctl_config_usage(void)
 {
 	return "usage: snode-control [--config FILE] [--data-dir DIR] [--redis PATH|HOST:PORT]\n"
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
-	       "                     [--nodes FILE] [--testnet] [--help] [--version]\n"
+	       "                     [--nodes FILE] [--ping-interval SECONDS] [--testnet]\n"
+	       "                     [--help] [--version]\n"
 	       "Flags override the same keys in the --config file (docs/control.md).\n";
 }
 

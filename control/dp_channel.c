@@ -33,6 +33,8 @@ struct ctl_dp_channel {
 	struct chan_assembly rx;
 	ctl_dp_request_fn *on_request;
 	void *arg;
+	ctl_dp_direct_fn *on_direct;
+	void *direct_arg;
 	struct ctl_dp_channel_stats st;
 	uint8_t buf[CHAN_MSG_MAX];
 };
@@ -197,6 +199,18 @@ on_request(struct ctl_dp_channel *ch, const struct chan_assembly *a)
 	ch->on_request(ch->arg, &req);
 }
 
+static void
+on_direct(struct ctl_dp_channel *ch, const uint8_t *body, size_t len)
+{
+	if (ch->on_direct == NULL) {
+		ch->st.directs_dropped++;
+		return;
+	}
+	ch->st.directs_in++;
+	ch->on_direct(ch->direct_arg, body, body + CHAN_DIRECT_PEER_BYTES,
+		      len - CHAN_DIRECT_PEER_BYTES);
+}
+
 /* One datagram; false when the connection was closed. */
 static bool
 on_datagram(struct ctl_dp_channel *ch, const uint8_t *msg, size_t len)
@@ -207,6 +221,10 @@ on_datagram(struct ctl_dp_channel *ch, const uint8_t *msg, size_t len)
 
 	if (rc == 0 && h.type == CHAN_HELLO) {
 		on_hello(ch, body);
+		return ch->fd >= 0;
+	}
+	if (rc == 0 && h.type == CHAN_DIRECT && ch->hello_ok && !ch->rx.active) {
+		on_direct(ch, body, h.body_len);
 		return ch->fd >= 0;
 	}
 	if (rc == 0 && (h.type != CHAN_REQUEST || !ch->hello_ok))
@@ -347,6 +365,44 @@ ctl_dp_channel_free(struct ctl_dp_channel *ch)
 		event_free(ch->retry);
 	chan_assembly_free(&ch->rx);
 	free(ch);
+}
+
+void
+ctl_dp_channel_on_direct(struct ctl_dp_channel *ch, ctl_dp_direct_fn *fn, void *arg)
+{
+	ch->on_direct = fn;
+	ch->direct_arg = arg;
+}
+
+int
+ctl_dp_channel_send_direct(struct ctl_dp_channel *ch, const uint8_t peer[32], const uint8_t *msg,
+			   size_t len)
+{
+	struct chan_hdr h = {.version = CHAN_VERSION,
+			     .type = CHAN_DIRECT,
+			     .body_len = (uint32_t)(CHAN_DIRECT_PEER_BYTES + len)};
+	uint8_t body[CHAN_DIRECT_PEER_BYTES + CTL_DP_DIRECT_MAX];
+	int rc = 0;
+
+	if (!ch->hello_ok)
+		rc = -ENOTCONN;
+	else if (len > CTL_DP_DIRECT_MAX)
+		rc = -EMSGSIZE;
+	else if (ch->queued + CHAN_HDR_BYTES + h.body_len > CTL_DP_OUTQ_MAX)
+		rc = -ENOBUFS;
+	if (rc != 0) {
+		ch->st.directs_dropped++;
+		return rc;
+	}
+	memcpy(body, peer, CHAN_DIRECT_PEER_BYTES);
+	memcpy(body + CHAN_DIRECT_PEER_BYTES, msg, len);
+	if (enqueue(ch, &h, body, false) != 0) {
+		ch->st.directs_dropped++;
+		return -ENOMEM;
+	}
+	ch->st.directs_out++;
+	flush(ch);
+	return 0;
 }
 
 bool

@@ -38,6 +38,13 @@ struct ctl_dp_request {
 
 typedef void ctl_dp_request_fn(void *arg, const struct ctl_dp_request *req);
 
+/* A DIRECT message from the node with Ed25519 key peer (msg valid during the call). */
+typedef void ctl_dp_direct_fn(void *arg, const uint8_t peer[32], const uint8_t *msg, size_t len);
+
+enum {
+	CTL_DP_DIRECT_MAX = 1232 - 16, /* message bytes: one small DIRECT cell (wire-format.md) */
+};
+
 struct ctl_dp_channel_stats {
 	uint64_t connected;
 	uint64_t connects;
@@ -46,6 +53,7 @@ struct ctl_dp_channel_stats {
 	uint64_t replies_dropped; /* not connected, or the queue was full */
 	uint64_t bad_messages;
 	uint64_t hello_mismatch;
+	uint64_t directs_in, directs_out, directs_dropped;
 };
 
 /* Starts connecting at once. NULL on allocation failure. */
@@ -61,6 +69,17 @@ void ctl_dp_channel_free(struct ctl_dp_channel *ch);
  */
 int ctl_dp_channel_reply(struct ctl_dp_channel *ch, const struct chan_ref *ref, uint16_t flags,
 			 const uint8_t *body, size_t len);
+
+/* Where DIRECT messages from other nodes go (none: they are counted and dropped). */
+void ctl_dp_channel_on_direct(struct ctl_dp_channel *ch, ctl_dp_direct_fn *fn, void *arg);
+
+/*
+ * Sends a DIRECT message (docs/direct-messages.md, sealed by the caller) to the
+ * node with Ed25519 key peer, through the dataplane. 0 when sent or queued;
+ * -ENOTCONN, -ENOBUFS, -EMSGSIZE (over CTL_DP_DIRECT_MAX) as for replies.
+ */
+int ctl_dp_channel_send_direct(struct ctl_dp_channel *ch, const uint8_t peer[32],
+			       const uint8_t *msg, size_t len);
 
 bool ctl_dp_channel_connected(const struct ctl_dp_channel *ch);
 void ctl_dp_channel_stats(const struct ctl_dp_channel *ch, struct ctl_dp_channel_stats *out);

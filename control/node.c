@@ -122,6 +122,59 @@ open_rpc(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_iden
 	return n->rpc != NULL ? 0 : -1;
 }
 
+/* The other nodes of the node list, to ping over DIRECT (the list was checked
+ * when the swarm view loaded it). */
+static size_t
+load_peers(const char *path, const uint8_t self[32], struct ctl_peer *out, size_t cap)
+{
+	char line[CTL_SWARM_VIEW_LINE_MAX];
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	while (f != NULL && n < cap && fgets(line, sizeof(line), f) != NULL) {
+		struct ctl_swarm_node node;
+		const char *why;
+		char *hash = strchr(line, '#');
+
+		if (hash != NULL)
+			*hash = '\0';
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[strspn(line, " \t")] == '\0' ||
+		    ctl_swarm_view_parse_line(line, 0, &node, &why) != 0 ||
+		    memcmp(node.ed25519, self, 32) == 0)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(out[n++].ed25519, node.ed25519, 32);
+	}
+	if (f != NULL)
+		fclose(f);
+	return n;
+}
+
+static int
+start_ping(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id,
+	   char *err, size_t errlen)
+{
+	struct ctl_peer *peers = calloc(CTL_PING_PEERS_MAX, sizeof(*peers));
+	size_t count;
+	int rc;
+
+	if (peers == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	count = load_peers(cfg->nodes, id->ed25519_pk, peers, CTL_PING_PEERS_MAX);
+	rc = ctl_peer_ping_start(&n->ping, n->base, n->channel, id, peers, count,
+				 (uint64_t)cfg->ping_interval_s * 1000);
+	free(peers);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start peer pings: %s", strerror(-rc));
+		return -1;
+	}
+	n->pinging = true;
+	return 0;
+}
+
 int
 ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_config *cfg,
 	       const struct snc_identity *id, char *err, size_t errlen)
@@ -147,7 +200,7 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		snprintf(err, errlen, "dp-socket %s: cannot create the channel", cfg->dp_socket);
 		return -1;
 	}
-	return 0;
+	return cfg->nodes[0] != '\0' ? start_ping(n, cfg, id, err, errlen) : 0;
 }
 
 void
@@ -155,6 +208,8 @@ ctl_node_stop(struct ctl_node *n)
 {
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
+	if (n->pinging)
+		ctl_peer_ping_stop(&n->ping);
 	ctl_dp_channel_free(n->channel);
 	if (n->sweep != NULL)
 		event_free(n->sweep);

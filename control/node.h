@@ -13,6 +13,7 @@
 #include "config.h"
 #include "identity.h"
 #include "onion_dest.h"
+#include "peer_ping.h"
 
 struct event;
 struct event_base;
@@ -35,6 +36,8 @@ struct ctl_node {
 	struct ctl_onion_dest dest;
 	struct event *sweep;
 	uint64_t swept;
+	struct ctl_peer_ping ping; /* when there is a dataplane and a node list */
+	bool pinging;
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

@@ -18,6 +18,7 @@
 
 #include "chan_msg.h"
 #include "log.h"
+#include "loop.h"
 #include "reply.h"
 
 enum {
@@ -36,6 +37,7 @@ struct dp_chan_big {
 /* A reply on its way from the service to the worker that owns the circuit. */
 struct dp_chan_reply {
 	struct chan_ref ref;
+	uint8_t type; /* CHAN_REPLY, or CHAN_DIRECT (body: peer key, message) */
 	uint16_t flags;
 	uint32_t len;
 	uint8_t body[];
@@ -49,6 +51,7 @@ struct dp_channel {
 	uint8_t ed25519_pk[32];
 	struct rte_ring *req;
 	struct rte_ring *replies[RTE_MAX_LCORE];
+	int direct_lcore;   /* the worker that sends DIRECT cells: the first attached */
 	void *pending;	    /* a request (mbuf or tagged big) the socket refused for now */
 	size_t pending_off; /* big: body bytes already sent */
 	uint64_t big_bytes; /* bytes of big requests queued (atomic: workers add) */
@@ -88,6 +91,7 @@ dp_channel_new(const char *path, const uint8_t ed25519_pk[32], char *err, size_t
 		return NULL;
 	}
 	ch->lfd = ch->cfd = -1;
+	ch->direct_lcore = -1;
 	snprintf(ch->path, sizeof(ch->path), "%s", path);
 	memcpy(ch->ed25519_pk, ed25519_pk, 32);
 	if (listen_at(ch, err, errlen) != 0) {
@@ -261,6 +265,34 @@ deliver(struct dp_worker *w, const struct dp_delivery *d, struct rte_mbuf *m, vo
 	return DP_DROP_NONE;
 }
 
+/* A DIRECT cell from a node: DIRECT message (header, peer key, message) written
+ * over the cell in its own mbuf. The message sits after the header parts that
+ * come first, so it moves down with memmove. */
+static enum dp_drop_reason
+direct_in(struct dp_worker *w, const struct dp_node *from, const uint8_t *body, uint32_t len,
+	  struct rte_mbuf *m, void *arg)
+{
+	struct dp_channel *ch = arg;
+	struct chan_hdr h = {.version = CHAN_VERSION,
+			     .type = CHAN_DIRECT,
+			     .body_len = CHAN_DIRECT_PEER_BYTES + len,
+			     .ref = {.worker = (uint16_t)w->lcore}};
+	uint8_t *start = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (!dp_channel_connected(ch))
+		return DP_DROP_CHANNEL_DOWN;
+	if (body < start + CHAN_HDR_BYTES + CHAN_DIRECT_PEER_BYTES)
+		return DP_DROP_NOT_SUPPORTED; /* cannot happen: the cell has 58 bytes before it */
+	memmove(start + CHAN_HDR_BYTES + CHAN_DIRECT_PEER_BYTES, body, len);
+	chan_hdr_encode(&h, start);
+	memcpy(start + CHAN_HDR_BYTES, from->ed25519, CHAN_DIRECT_PEER_BYTES);
+	rte_pktmbuf_data_len(m) = (uint16_t)(CHAN_HDR_BYTES + h.body_len);
+	rte_pktmbuf_pkt_len(m) = rte_pktmbuf_data_len(m);
+	if (rte_ring_mp_enqueue(ch->req, m) != 0)
+		return DP_DROP_CHANNEL_FULL;
+	return DP_DROP_NONE;
+}
+
 int
 dp_channel_attach(struct dp_channel *ch, struct dp_worker *w)
 {
@@ -275,6 +307,10 @@ dp_channel_attach(struct dp_channel *ch, struct dp_worker *w)
 		return -rte_errno;
 	w->deliver = deliver;
 	w->deliver_arg = ch;
+	w->direct = direct_in;
+	w->direct_arg = ch;
+	if (ch->direct_lcore < 0)
+		ch->direct_lcore = (int)w->lcore;
 	return 0;
 }
 
@@ -306,32 +342,44 @@ accept_one(struct dp_channel *ch)
 	send_hello(ch);
 }
 
-static void
-hand_to_worker(struct dp_channel *ch, const struct chan_assembly *a)
+/* A reply or a DIRECT to send, for the worker on lcore; false when it has no ring or it is full. */
+static bool
+to_worker(struct dp_channel *ch, unsigned lcore, const struct chan_hdr *h, const uint8_t *body,
+	  size_t len)
 {
-	const struct chan_ref *ref = &a->first.ref;
-	struct rte_ring *ring = ref->worker < RTE_MAX_LCORE ? ch->replies[ref->worker] : NULL;
+	struct rte_ring *ring = lcore < RTE_MAX_LCORE ? ch->replies[lcore] : NULL;
 	struct dp_chan_reply *r;
 
 	if (ring == NULL) {
 		ch->st.replies_orphaned++;
-		return;
+		return false;
 	}
-	r = malloc(sizeof(*r) + a->len);
-	if (r == NULL) {
-		ch->st.reply_ring_full++;
-		return;
+	r = malloc(sizeof(*r) + len);
+	if (r != NULL) {
+		r->ref = h->ref;
+		r->type = h->type;
+		r->flags = h->flags;
+		r->len = (uint32_t)len;
+		memcpy(r->body, body, len);
 	}
-	r->ref = *ref;
-	r->flags = a->first.flags;
-	r->len = (uint32_t)a->len;
-	memcpy(r->body, a->buf, a->len);
-	if (rte_ring_sp_enqueue(ring, r) != 0) {
+	if (r == NULL || rte_ring_sp_enqueue(ring, r) != 0) {
 		free(r);
 		ch->st.reply_ring_full++;
-		return;
+		return false;
 	}
-	ch->st.replies++;
+	return true;
+}
+
+/* A DIRECT from snode-control: peer key and message, sent by the DIRECT worker. */
+static void
+direct_out(struct dp_channel *ch, const struct chan_hdr *h, const uint8_t *body)
+{
+	if (h->body_len - CHAN_DIRECT_PEER_BYTES > DP_CELL_SMALL - DP_CELL_DIRECT_HDR)
+		ch->st.direct_too_big++;
+	else if (ch->direct_lcore < 0)
+		ch->st.replies_orphaned++;
+	else if (to_worker(ch, (unsigned)ch->direct_lcore, h, body, h->body_len))
+		ch->st.directs++;
 }
 
 /* One datagram from snode-control; false when the connection must close. */
@@ -353,6 +401,10 @@ on_message(struct dp_channel *ch, const uint8_t *msg, size_t len)
 		DP_LOG(INFO, "snode-control connected on %s", ch->path);
 		return true;
 	}
+	if (rc == 0 && h.type == CHAN_DIRECT && ch->peer_hello && !ch->rx.active) {
+		direct_out(ch, &h, body);
+		return true;
+	}
 	if (rc == 0 && (h.type != CHAN_REPLY || !ch->peer_hello))
 		rc = -EBADMSG;
 	if (rc == 0)
@@ -363,7 +415,8 @@ on_message(struct dp_channel *ch, const uint8_t *msg, size_t len)
 		return false;
 	}
 	if (rc == 1) {
-		hand_to_worker(ch, &ch->rx);
+		if (to_worker(ch, ch->rx.first.ref.worker, &ch->rx.first, ch->rx.buf, ch->rx.len))
+			ch->st.replies++;
 		chan_assembly_reset(&ch->rx);
 	}
 	return true;
@@ -495,8 +548,40 @@ dp_channel_service(struct dp_channel *ch, int timeout_ms)
 		drop_queued(ch);
 }
 
+/* Builds and queues the DIRECT cell of one message for snode-control. */
+static enum dp_drop_reason
+send_direct(struct dp_worker *w, const uint8_t *body, uint32_t len)
+{
+	const struct dp_node *to = dp_node_by_ed25519(w->nodes, body);
+	struct rte_mempool *pool = dp_reply_pool(w);
+	struct rte_mbuf *m;
+	uint32_t used;
+	uint8_t *p;
+
+	if (to == NULL)
+		return DP_DROP_UNKNOWN_NEXT_HOP;
+	if (pool == NULL || w->ntx >= DP_BURST || (m = rte_pktmbuf_alloc(pool)) == NULL)
+		return DP_DROP_TX_FULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL);
+	used = p == NULL
+		       ? 0
+		       : dp_cell_write_direct(p + DP_PKT_HDR_LEN, 0, body + CHAN_DIRECT_PEER_BYTES,
+					      len - CHAN_DIRECT_PEER_BYTES);
+	if (used == 0) {
+		rte_pktmbuf_free(m);
+		return DP_DROP_BAD_LENGTH;
+	}
+	dp_worker_random(w, p + DP_PKT_HDR_LEN + used, DP_CELL_SMALL - used);
+	dp_pkt_write_headers(m, &w->iface, (const struct rte_ether_addr *)to->mac, to->ip, to->port,
+			     DP_CELL_SMALL);
+	w->tx[w->ntx++] = m;
+	w->stats.direct_out++;
+	return DP_DROP_NONE;
+}
+
 unsigned
-dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint64_t now_ns)
+dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint16_t port, uint16_t queue,
+		       uint64_t now_ns)
 {
 	struct rte_ring *ring = ch->replies[w->lcore];
 	void *objs[DP_CHANNEL_REPLY_BURST];
@@ -504,16 +589,20 @@ dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint64_t now_
 			     ? rte_ring_sc_dequeue_burst(ring, objs, DP_CHANNEL_REPLY_BURST, NULL)
 			     : 0;
 
+	w->ntx = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct dp_chan_reply *r = objs[i];
 		struct dp_addr prev = {r->ref.ip, r->ref.port};
 		uint32_t flags = (r->flags & CHAN_F_BASE64) ? DP_REPLY_BASE64 : 0;
-		enum dp_drop_reason why =
-			dp_reply_submit(w, r->ref.label, &prev, flags, r->body, r->len, now_ns);
+		enum dp_drop_reason why = r->type == CHAN_DIRECT
+						  ? send_direct(w, r->body, r->len)
+						  : dp_reply_submit(w, r->ref.label, &prev, flags,
+								    r->body, r->len, now_ns);
 
 		if (why != DP_DROP_NONE)
 			dp_stats_drop(&w->stats, why);
 		free(r);
 	}
+	dp_loop_flush(w, port, queue);
 	return n;
 }

@@ -40,6 +40,8 @@ struct dp_channel_stats {
 	uint64_t replies_orphaned; /* for an unknown worker */
 	uint64_t reply_ring_full;
 	uint64_t bad_messages; /* malformed datagrams: the connection is closed */
+	uint64_t directs;      /* DIRECT messages from snode-control handed to the sending worker */
+	uint64_t direct_too_big; /* DIRECT messages over one small cell: not sent */
 };
 
 /* Listens at path (an existing socket file is replaced). NULL with err filled. */
@@ -58,7 +60,8 @@ void dp_channel_service(struct dp_channel *ch, int timeout_ms);
  * dp_reply_submit (which queues them; the loop's dp_reply_pump sends the
  * cells). A refused reply is counted as a drop. Returns how many.
  */
-unsigned dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint64_t now_ns);
+unsigned dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint16_t port,
+				uint16_t queue, uint64_t now_ns);
 
 bool dp_channel_connected(const struct dp_channel *ch);
 void dp_channel_stats(const struct dp_channel *ch, struct dp_channel_stats *out);

@@ -57,6 +57,27 @@ handed_off(struct dp_worker *w, struct rte_mbuf *m, const struct dp_cell *cell)
 	return true;
 }
 
+/* A DIRECT cell goes to snode-control with the sending node's key; only known
+ * nodes may send them (their address is in the node table). */
+static void
+direct_in(struct dp_worker *w, struct rte_mbuf *m, const struct dp_pkt *pkt,
+	  const struct dp_cell *cell)
+{
+	const struct dp_node *from = dp_node_by_addr(w->nodes, pkt->src_ip, pkt->src_port);
+	enum dp_drop_reason r;
+
+	if (from == NULL || (cell->flags & DP_CELL_FLAG_CLIENT))
+		r = DP_DROP_UNKNOWN_PEER;
+	else if (w->direct == NULL)
+		r = DP_DROP_CHANNEL_DOWN;
+	else
+		r = w->direct(w, from, cell->data, cell->data_len, m, w->direct_arg);
+	if (r != DP_DROP_NONE)
+		drop(w, m, r);
+	else
+		w->stats.direct_in++;
+}
+
 /* Classifies one packet; circuit cells are collected by stage, the rest finish here. */
 static void
 classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b)
@@ -81,7 +102,9 @@ classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b)
 		; /* on its way to the lcore that owns its circuit */
 	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_DATA)
 		b->data[b->ndata++] = (struct dp_data_item){m, pkt, cell};
-	else /* the DIRECT stage is not built yet: counted, not lost silently. */
+	else if (r == DP_DROP_NONE && cell.kind == DP_CELL_DIRECT)
+		direct_in(w, m, &pkt, &cell);
+	else
 		drop(w, m, r != DP_DROP_NONE ? r : DP_DROP_NOT_SUPPORTED);
 }
 
@@ -128,7 +151,7 @@ dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq)
 static bool
 channel_work(struct dp_lcore *lc, uint64_t now, uint64_t *serviced)
 {
-	bool busy = dp_channel_worker_poll(lc->channel, &lc->worker, now) > 0;
+	bool busy = dp_channel_worker_poll(lc->channel, &lc->worker, lc->port, lc->queue, now) > 0;
 
 	if (lc->serve_channel && now - *serviced >= DP_CHANNEL_SERVICE_NS) {
 		dp_channel_service(lc->channel, 0);

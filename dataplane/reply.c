@@ -92,6 +92,12 @@ dp_reply_free(struct dp_worker *w)
 	w->replies = NULL;
 }
 
+struct rte_mempool *
+dp_reply_pool(const struct dp_worker *w)
+{
+	return w->replies != NULL ? w->replies->pool : NULL;
+}
+
 unsigned
 dp_reply_pending(const struct dp_worker *w)
 {

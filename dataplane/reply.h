@@ -61,6 +61,9 @@ enum dp_drop_reason dp_reply_submit(struct dp_worker *w, uint64_t in_label,
  */
 unsigned dp_reply_pump(struct dp_worker *w, uint16_t port, uint16_t txq, uint64_t now_ns);
 
+/* The mempool w's reply cells (and DIRECT cells) come from; NULL without a queue. */
+struct rte_mempool *dp_reply_pool(const struct dp_worker *w);
+
 /* Replies still queued on w (0 without a queue). */
 unsigned dp_reply_pending(const struct dp_worker *w);
 

@@ -23,6 +23,8 @@ dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out
 		out->data_delivered += per[i]->data_delivered;
 		out->handoff_out += per[i]->handoff_out;
 		out->handoff_in += per[i]->handoff_in;
+		out->direct_in += per[i]->direct_in;
+		out->direct_out += per[i]->direct_out;
 		for (int r = 0; r < DP_DROP_COUNT; r++)
 			out->drops[r] += per[i]->drops[r];
 	}

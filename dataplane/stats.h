@@ -27,6 +27,8 @@ struct dp_stats {
 	uint64_t data_delivered; /* multi-cell requests delivered after their LAST DATA */
 	uint64_t handoff_out;	 /* REPLY cells handed to the lcore owning their circuit */
 	uint64_t handoff_in;	 /* REPLY cells taken from other lcores */
+	uint64_t direct_in;	 /* DIRECT cells passed to snode-control */
+	uint64_t direct_out;	 /* DIRECT cells sent for snode-control */
 	uint64_t drops[DP_DROP_COUNT];
 } __attribute__((aligned(64)));
 

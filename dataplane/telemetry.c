@@ -44,6 +44,8 @@ add_counters(struct rte_tel_data *d, const struct dp_stats *s)
 	rte_tel_data_add_dict_u64(d, "data_delivered", s->data_delivered);
 	rte_tel_data_add_dict_u64(d, "handoff_out", s->handoff_out);
 	rte_tel_data_add_dict_u64(d, "handoff_in", s->handoff_in);
+	rte_tel_data_add_dict_u64(d, "direct_in", s->direct_in);
+	rte_tel_data_add_dict_u64(d, "direct_out", s->direct_out);
 	rte_tel_data_add_dict_u64(d, "drops", drops);
 }
 
@@ -139,6 +141,8 @@ cmd_channel(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "replies_orphaned", s.replies_orphaned);
 	rte_tel_data_add_dict_u64(d, "reply_ring_full", s.reply_ring_full);
 	rte_tel_data_add_dict_u64(d, "bad_messages", s.bad_messages);
+	rte_tel_data_add_dict_u64(d, "directs", s.directs);
+	rte_tel_data_add_dict_u64(d, "direct_too_big", s.direct_too_big);
 	return 0;
 }
 

@@ -43,6 +43,12 @@ struct dp_delivery {
 typedef enum dp_drop_reason (*dp_deliver_fn)(struct dp_worker *w, const struct dp_delivery *d,
 					     struct rte_mbuf *m, void *arg);
 
+/* A DIRECT cell from node `from` (body: the opaque DIRECT message): takes m
+ * and returns DP_DROP_NONE, or returns the reason and leaves m to the caller. */
+typedef enum dp_drop_reason (*dp_direct_fn)(struct dp_worker *w, const struct dp_node *from,
+					    const uint8_t *body, uint32_t len, struct rte_mbuf *m,
+					    void *arg);
+
 struct dp_worker_conf {
 	uint32_t circuits; /* circuit table capacity */
 	uint64_t circuit_ttl_ns;
@@ -72,6 +78,8 @@ struct dp_worker {
 	struct dp_reply_queue *replies;		  /* replies being sent (reply.h); NULL: none */
 	struct dp_data_table *data;		  /* requests being reassembled (data.h); lazy */
 	struct dp_handoff *handoff; /* REPLY cells for other lcores (handoff.h); NULL: one worker */
+	dp_direct_fn direct;	    /* DIRECT cells in (the channel); NULL: channel_down */
+	void *direct_arg;
 };
 
 /* Defaults: 65,536 circuits for 60 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */

@@ -90,7 +90,7 @@ start_node() {
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
 	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
-		--nodes "$DIR/swarm.nodes" \
+		--nodes "$DIR/swarm.nodes" --ping-interval 1 \
 		>"$d/control.log" 2>&1 &
 	echo $! >"$d/control.pid"
 }

@@ -43,6 +43,12 @@ expect() { # expect NAME FILE EXPR: the expression is True
 	if [ "$got" = True ]; then tap_result ok "$1"; else tap_result not-ok "$1" "$3 -> $got: $(cat "$2")"; fi
 }
 
+# DIRECT messages through the dataplanes: every snode-control pings every other node (1 s).
+reach() { cat "$DIR"/node*/control.log | grep -c "reachable over DIRECT"; }
+for _ in $(seq 50); do [ "$(reach)" -ge 6 ] && break; sleep 0.1; done
+check "every node reaches both others over signed DIRECT pings through the dataplanes" \
+	test "$(reach)" -eq 6
+
 client --path 0,1,2 info >"$DIR/r1" 2>&1
 expect "info over 3 hops, layered replies, aes-gcm" "$DIR/r1" 'r["status"] == 200 and b["version"] == [0, 1, 0] and b["hf"] == [19, 4]'
 client --path 2,1,0 --mode 0 --enc xchacha20 info >"$DIR/r2" 2>&1

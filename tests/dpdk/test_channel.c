@@ -26,6 +26,7 @@
 #include "channel.h"
 #include "eal_test.h"
 #include "mempool.h"
+#include "port.h"
 #include "reply.h"
 
 static struct rte_mempool *pool;
@@ -35,6 +36,7 @@ static char dir[64], path[96];
 static const uint8_t key_a[32] = {0xaa}, key_b[32] = {0xbb};
 static const struct snc_node_keys no_keys;
 static struct dp_node_table no_nodes;
+static const uint8_t node_b_ed[32] = {0xb0, 0xb1};
 
 static int
 connect_ctl(void)
@@ -216,7 +218,7 @@ reply_is_handed_to_the_owning_worker(void **state)
 	dp_channel_stats(ch, &st);
 	assert_int_equal(st.replies, 1);
 	assert_int_equal(st.replies_orphaned, 1);
-	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0), 1);
+	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
 	assert_int_equal(dp_reply_pending(&worker), 1);
 	close(fd);
 }
@@ -328,6 +330,57 @@ long_requests_budget_edge(void **state)
 	free(blob);
 }
 
+/* DIRECT both ways: a DIRECT cell from a known node reaches snode-control with
+ * the node's key; a DIRECT from snode-control leaves as a cell to that node. */
+static void
+direct_messages_both_ways(void **state)
+{
+	static const uint8_t msg[] = "sealed direct message";
+	uint8_t buf[CHAN_MSG_MAX], out[32 + 40], big[32 + 1217] = {0};
+	const struct dp_node *b = dp_node_by_ed25519(&no_nodes, node_b_ed);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct dp_channel_stats st;
+	const uint8_t *body;
+	struct chan_hdr h;
+	uint8_t *p;
+	uint32_t used;
+	int fd;
+
+	(void)state;
+	assert_non_null(b);
+	fd = handshake(key_a);
+	p = (uint8_t *)rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL);
+	used = dp_cell_write_direct(p + DP_PKT_HDR_LEN, 0, msg, sizeof(msg));
+	assert_int_equal(used, DP_CELL_DIRECT_HDR + sizeof(msg));
+	assert_int_equal(worker.direct(&worker, b, p + DP_PKT_HDR_LEN + DP_CELL_DIRECT_HDR,
+				       sizeof(msg), m, worker.direct_arg),
+			 DP_DROP_NONE);
+	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body),
+			 0);
+	assert_int_equal(h.type, CHAN_DIRECT);
+	assert_int_equal(h.body_len, 32 + sizeof(msg));
+	assert_memory_equal(body, node_b_ed, 32);
+	assert_memory_equal(body + 32, msg, sizeof(msg));
+	/* out: to B (sent), to a node nobody knows (dropped), one byte over a cell (refused) */
+	memcpy(out, node_b_ed, 32);
+	memcpy(out + 32, "hello B", 7);
+	send_ctl(fd, CHAN_DIRECT, 0, NULL, out, 32 + 7);
+	memset(out, 0x77, 32);
+	send_ctl(fd, CHAN_DIRECT, 0, NULL, out, 32 + 7);
+	memcpy(big, node_b_ed, 32);
+	send_ctl(fd, CHAN_DIRECT, 0, NULL, big, sizeof(big));
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.directs, 2);
+	assert_int_equal(st.direct_too_big, 1);
+	assert_true(dp_channel_connected(ch)); /* none of these is a protocol error */
+	memset(&worker.stats, 0, sizeof(worker.stats));
+	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 2);
+	assert_int_equal(worker.stats.direct_out, 1);
+	assert_int_equal(worker.stats.drops[DP_DROP_UNKNOWN_NEXT_HOP], 1);
+	assert_int_equal(worker.stats.tx, 1); /* net_null0 took the cell */
+	close(fd);
+}
+
 /* Requests queued when snode-control goes away are freed and counted. */
 static void
 requests_queued_when_the_peer_leaves_are_counted_lost(void **state)
@@ -380,7 +433,8 @@ teardown(void **state)
 int
 main(void)
 {
-	static const char *const vdevs[] = {NULL};
+	static const char *const vdevs[] = {"net_null0", NULL};
+	static const uint8_t b_x[32] = {9}, b_mac[6] = {2, 0, 0, 0, 0, 0xb};
 	struct dp_worker_conf conf;
 	struct dp_iface iface = {.ip = 0x0a000001, .port = 22030};
 	const struct CMUnitTest tests[] = {
@@ -396,6 +450,7 @@ main(void)
 			requests_queued_when_the_peer_leaves_are_counted_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_request_is_sent_in_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_requests_budget_edge, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
 	};
 	int rc;
 
@@ -407,9 +462,13 @@ main(void)
 	if (pool == NULL ||
 	    dp_node_table_init(&no_nodes, 4, no_keys.x25519_sk, no_keys.x25519_pk) ||
 	    dp_worker_init(&worker, rte_lcore_id(), &conf, &iface, &no_keys, &no_nodes, 0) != 0 ||
-	    dp_reply_init(&worker, pool) != 0)
+	    dp_reply_init(&worker, pool) != 0 ||
+	    dp_node_table_add(&no_nodes, node_b_ed, b_x, 0x0a00000b, 22030, b_mac) != 0 ||
+	    dp_port_configure(0, &(struct dp_port_conf){1, 1, 256, 256}, pool) != 0 ||
+	    dp_port_start(0) != 0)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	dp_port_shutdown(0);
 	dp_reply_free(&worker);
 	dp_worker_free(&worker);
 	dp_node_table_free(&no_nodes);

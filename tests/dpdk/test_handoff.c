@@ -121,6 +121,31 @@ full_ring_is_a_counted_drop(void **state)
 	assert_int_equal(rte_mempool_in_use_count(pool), before);
 }
 
+/* DIRECT cells (loop.c): only from a node in the table; without a channel, channel_down. */
+static void
+direct_cells_need_a_known_sender_and_a_channel(void **state)
+{
+	static const uint8_t body[8] = {1, 2, 3};
+	static const uint8_t ed[32] = {0xee}, x[32] = {5};
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL);
+	struct rte_mbuf *again;
+
+	(void)state;
+	reset();
+	dp_cell_write_direct(p + DP_PKT_HDR_LEN, 0, body, sizeof(body));
+	dp_pkt_write_headers(m, &next_hop, &us.mac, us.ip, us.port, DP_CELL_SMALL);
+	again = rte_pktmbuf_copy(m, pool, 0, UINT32_MAX);
+	dp_loop_burst(&wa, 0, 0, &m, 1, 0);
+	assert_int_equal(wa.stats.drops[DP_DROP_UNKNOWN_PEER], 1);
+	assert_int_equal(dp_node_table_add(&no_nodes, ed, x, next_hop.ip, next_hop.port,
+					   next_hop.mac.addr_bytes),
+			 0);
+	dp_loop_burst(&wa, 0, 0, &again, 1, 0);
+	assert_int_equal(wa.stats.drops[DP_DROP_CHANNEL_DOWN], 1);
+	assert_int_equal(wa.stats.direct_in, 0);
+}
+
 static void
 init_refuses_bad_lcore_lists(void **state)
 {
@@ -142,6 +167,7 @@ main(void)
 		cmocka_unit_test(reply_for_another_worker_is_processed_by_its_owner),
 		cmocka_unit_test(own_label_and_non_worker_labels_stay),
 		cmocka_unit_test(full_ring_is_a_counted_drop),
+		cmocka_unit_test(direct_cells_need_a_known_sender_and_a_channel),
 		cmocka_unit_test(init_refuses_bad_lcore_lists),
 	};
 	int rc;

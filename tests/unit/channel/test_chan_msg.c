@@ -66,7 +66,7 @@ every_malformed_header_is_refused(void **state)
 	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), -EPROTO);
 	n = make(0, 0, &ref, 0);
 	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), -EBADMSG);
-	n = make(4, 0, &ref, 0);
+	n = make(5, 0, &ref, 0);
 	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), -EBADMSG);
 	n = make(CHAN_REPLY, 1u << 2, &ref, 0); /* undefined flag */
 	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), -EBADMSG);
@@ -75,6 +75,12 @@ every_malformed_header_is_refused(void **state)
 	n = make(CHAN_HELLO, CHAN_F_MORE, &ref, 32);
 	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), -EBADMSG);
 	n = make(CHAN_HELLO, 0, &ref, 32);
+	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), 0);
+	n = make(CHAN_DIRECT, 0, &ref, 31); /* no room for the peer key */
+	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), -EBADMSG);
+	n = make(CHAN_DIRECT, CHAN_F_MORE, &ref, 40);
+	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), -EBADMSG);
+	n = make(CHAN_DIRECT, 0, &ref, 32);
 	assert_int_equal(chan_hdr_decode(msg, n, &h, &body), 0);
 	assert_string_equal(chan_strerror(-EPROTO), "unknown channel version");
 }

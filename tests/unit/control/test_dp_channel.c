@@ -255,6 +255,65 @@ long_reply_is_split_into_parts(void **state)
 	ctl_dp_channel_free(ch);
 }
 
+static uint8_t direct_peer[32], direct_msg[64];
+static size_t direct_len;
+static int directs;
+
+static void
+on_direct(void *arg, const uint8_t peer[32], const uint8_t *msg, size_t len)
+{
+	(void)arg;
+	memcpy(direct_peer, peer, 32);
+	assert_true(len <= sizeof(direct_msg));
+	memcpy(direct_msg, msg, len);
+	direct_len = len;
+	directs++;
+}
+
+/* DIRECT both ways: the peer key first, then the message; one small cell at most. */
+static void
+direct_messages_both_ways(void **state)
+{
+	struct ctl_dp_channel *ch = ctl_dp_channel_new(base, path, key_a, on_request, NULL);
+	uint8_t in[32 + 5], buf[CHAN_MSG_MAX], big[CTL_DP_DIRECT_MAX + 1] = {0};
+	struct ctl_dp_channel_stats st;
+	const uint8_t *body;
+	struct chan_hdr h;
+	int fd;
+
+	(void)state;
+	directs = 0;
+	assert_int_equal(ctl_dp_channel_send_direct(ch, key_b, (const uint8_t *)"x", 1), -ENOTCONN);
+	fd = handshake(ch, key_a);
+	/* without a handler a DIRECT is counted and dropped, the connection stays */
+	memcpy(in, key_b, 32);
+	memcpy(in + 32, "hello", 5);
+	send_msg(fd, CHAN_DIRECT, 0, NULL, in, sizeof(in));
+	pump(20);
+	assert_true(ctl_dp_channel_connected(ch));
+	ctl_dp_channel_on_direct(ch, on_direct, NULL);
+	send_msg(fd, CHAN_DIRECT, 0, NULL, in, sizeof(in));
+	pump(20);
+	assert_int_equal(directs, 1);
+	assert_memory_equal(direct_peer, key_b, 32);
+	assert_int_equal(direct_len, 5);
+	assert_memory_equal(direct_msg, "hello", 5);
+	/* out: exactly one small cell's worth, not one byte more */
+	assert_int_equal(ctl_dp_channel_send_direct(ch, key_b, big, CTL_DP_DIRECT_MAX), 0);
+	assert_int_equal(ctl_dp_channel_send_direct(ch, key_b, big, CTL_DP_DIRECT_MAX + 1),
+			 -EMSGSIZE);
+	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_dp(fd, buf, sizeof(buf)), &h, &body), 0);
+	assert_int_equal(h.type, CHAN_DIRECT);
+	assert_int_equal(h.body_len, 32 + CTL_DP_DIRECT_MAX);
+	assert_memory_equal(body, key_b, 32);
+	ctl_dp_channel_stats(ch, &st);
+	assert_int_equal(st.directs_in, 1);
+	assert_int_equal(st.directs_out, 1);
+	assert_int_equal(st.directs_dropped, 3); /* not connected, no handler, too big */
+	close(fd);
+	ctl_dp_channel_free(ch);
+}
+
 /* Garbage from the dataplane closes the connection; the channel then reconnects. */
 static void
 malformed_message_closes_and_reconnects(void **state)
@@ -351,6 +410,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(malformed_message_closes_and_reconnects, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(dataplane_restart_is_followed, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_socket_queues_replies_in_order_up_to_the_limit,
 						setup, teardown),
 	};
