@@ -52,6 +52,9 @@ ctl_log_set_output(FILE *f, bool sd_prefix)
 	prefix = sd_prefix;
 }
 
+static void vlog(enum ctl_log_level level, const char *suffix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void
 vlog(enum ctl_log_level level, const char *suffix, const char *fmt, va_list ap)
 {
