@@ -6,7 +6,11 @@
 # no test ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-deploy/setup.sh || exit 1
+if ! deploy/setup.sh; then
+	echo "not ok - deploy/setup.sh failed (see above)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 logs=()
 format_log=build/meson-logs/format.tap
@@ -23,6 +27,7 @@ format_log=build/meson-logs/format.tap
 cat "$format_log"
 logs+=("tap:$format_log")
 
+rm -f build/meson-logs/testlog.json
 meson test -C build --print-errorlogs --num-processes 2
 logs+=("meson:build/meson-logs/testlog.json")
 
@@ -30,18 +35,31 @@ logs+=("meson:build/meson-logs/testlog.json")
 if [ ! -f build-asan/build.ninja ]; then
 	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
-ninja -C build-asan >/dev/null &&
+# A build that fails leaves no fresh log: the stale one is removed first, and the
+# failure is reported as a failing case of its own.
+build_failed() { # build_failed DIR: one TAP file with a failing case naming the build
+	echo "not ok 1 - ninja -C $1 failed (see the compiler output above)" >"$1.build.tap"
+	logs+=("tap:$1.build.tap")
+}
+rm -f build-asan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json
+if ninja -C build-asan >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --suite unit --suite cli --print-errorlogs --num-processes 2
-logs+=("meson:build-asan/meson-logs/testlog.json")
+	logs+=("meson:build-asan/meson-logs/testlog.json")
+else
+	build_failed build-asan
+fi
 
 # libFuzzer harnesses (clang), each a bounded run over its seed corpus.
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Ddataplane=disabled \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
-ninja -C build-fuzz >/dev/null &&
+if ninja -C build-fuzz >/dev/null; then
 	meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2
-logs+=("meson:build-fuzz/meson-logs/testlog.json")
+	logs+=("meson:build-fuzz/meson-logs/testlog.json")
+else
+	build_failed build-fuzz
+fi
 
 python3 tests/lib/count_results.py "${logs[@]}"
