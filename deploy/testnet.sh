@@ -78,7 +78,11 @@ start_node() {
 	ns=$(ns_of)
 	start_redis "$d"
 	wait_for test -S "$d/redis.sock" || die "node $i: redis-server did not start ($d/redis.log)"
-	ip netns exec "$ns" "$DP" -l $((i % $(nproc))) --no-huge -m 256 --no-pci \
+	# SNODE_TESTNET_LCORES (an EAL --lcores value, e.g. "0@0,1@0,2@1") gives every dataplane
+	# a main lcore and workers, one queue each (RSS over the tap's queues).
+	local cores=(-l $((i % $(nproc))))
+	[ -n "${SNODE_TESTNET_LCORES:-}" ] && cores=(--lcores "$SNODE_TESTNET_LCORES")
+	ip netns exec "$ns" "$DP" "${cores[@]}" --no-huge -m 256 --no-pci \
 		--log-level=lib.eal:error --file-prefix "snode-tn-$ns-$i" \
 		--vdev "net_tap0,iface=sntap$i,mac=$(dp_mac "$i")" \
 		-- --ip "$(node_ip "$i")" --nodes "$d/nodes" --data-dir "$d" --stats-interval 0 \
