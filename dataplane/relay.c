@@ -228,6 +228,9 @@ teardown(struct relay *r)
 		dp_worker_free(&r->lcores[i].worker);
 	dp_handoff_free(&r->handoff);
 	free(r->lcores);
+	if (r->pool != NULL) /* every mbuf back: anything else is a leak (tests check this line) */
+		DP_LOG(INFO, "mbufs in use at exit: %u of %u", rte_mempool_in_use_count(r->pool),
+		       r->pool->size);
 	rte_mempool_free(r->pool);
 	dp_node_table_free(&r->nodes);
 	sodium_memzero(&r->keys, sizeof(r->keys));
