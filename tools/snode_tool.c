@@ -10,6 +10,7 @@
 #include "x25519.h"
 #include "snode_version.h"
 #include "tool.h"
+#include "cmd_gen_pcap.h"
 
 struct tool_cmd {
 	const char *name;
@@ -38,6 +39,7 @@ static const struct tool_cmd tool_cmds[] = {
 	{"subaccount-check", tool_cmd_subaccount_check, "check a subaccount token for an account"},
 	{"blind15-id", tool_cmd_blind15_id, "15-blinded community IDs of a Session ID"},
 	{"blind25-id", tool_cmd_blind25_id, "25-blinded community ID of a Session ID"},
+	{"gen-pcap", tool_cmd_gen_pcap, "pcap of client cells for a node under test (load tests)"},
 };
 
 static void

@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# snode-tool gen-pcap (docs/snode-tool.md): its command line and every limit at its edge; the
+# pcap checked frame by frame by an independent checker (tests/tools/cell_builder.py and
+# onion_builder.py, from the node seeds: every CREATE unmasked and peeled hop by hop to its
+# destination, every DATA opened layer by layer into a whole request, every garbage frame of
+# its kind); the same --seed giving the same bytes; then the pcap fed to a real snode-dataplane
+# in software mode (net_pcap): every CREATE and DATA relayed, every garbage frame in its drop
+# counter, and what it sent peeled at the next node; last, the pktgen Lua scripts
+# (deploy/pktgen/) syntax-checked and their no-drop search run against a simulated pktgen.
+set -u
+DP=$1
+TOOL=$2
+HERE=$(dirname "$0")
+ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib/tap.sh"
+PY=/usr/bin/python3
+DIR=$(mktemp -d /tmp/snode-test-genpcap.XXXXXX)
+PREFIX=snode-test-genpcap-$$
+RUNDIR=/var/run/dpdk
+[ "$(id -u)" -ne 0 ] && RUNDIR=${XDG_RUNTIME_DIR:-/tmp}/dpdk
+DP_PID=
+cleanup() {
+	[ -n "$DP_PID" ] && kill -KILL "$DP_PID" 2>/dev/null
+	[ -f "$DIR/work/snode.pid" ] && kill -KILL "$(cat "$DIR/work/snode.pid")" 2>/dev/null
+	rm -rf "$DIR" "${RUNDIR:?}/${PREFIX:?}" "$RUNDIR/$PREFIX-m" "$RUNDIR/$PREFIX-t"
+}
+trap cleanup EXIT
+
+# Known seeds: the checker derives every node key from them (cell_builder.node_keys).
+SA=$(printf 'a1%.0s' $(seq 32)) SB=$(printf 'b2%.0s' $(seq 32)) SC=$(printf 'c3%.0s' $(seq 32))
+node_line() { # seed ip mac
+	"$TOOL" keygen --data-dir "$DIR/n$2" --from-seed "$1" >/dev/null
+	$PY -c 'import json,sys; d=json.load(sys.stdin); print(d["ed25519"], d["x25519"], sys.argv[1]+":22030", sys.argv[2])' \
+		"$2" "$3" < <("$TOOL" id --data-dir "$DIR/n$2")
+}
+{
+	echo "# the node under test first, then the later hops"
+	node_line "$SA" 10.0.0.1 02:00:00:00:00:01
+	node_line "$SB" 10.0.0.2 02:00:00:00:00:02
+	node_line "$SC" 10.0.0.3 02:00:00:00:00:03
+} >"$DIR/nodes.txt"
+head -n 3 "$DIR/nodes.txt" >"$DIR/nodes2.txt" # the target and one other node
+TGT=$(sed -n 2p "$DIR/nodes.txt" | cut -d' ' -f1)
+cat >"$DIR/spec.json" <<JSON
+{"nodes": [{"seed": "$SA", "ip": "10.0.0.1", "mac": "02:00:00:00:00:01", "port": 22030},
+           {"seed": "$SB", "ip": "10.0.0.2", "mac": "02:00:00:00:00:02", "port": 22030},
+           {"seed": "$SC", "ip": "10.0.0.3", "mac": "02:00:00:00:00:03", "port": 22030}],
+ "client_ip": "100.64.0.1"}
+JSON
+SEED1=$(printf '%064x' 1)
+SEED2=$(printf '%064x' 2)
+
+gen() { "$TOOL" gen-pcap --nodes "$DIR/nodes.txt" --target "$TGT" "$@"; }
+# fails EXIT PATTERN CMD...: CMD exits EXIT, says PATTERN on stderr, prints nothing on stdout
+fails() {
+	local want=$1 pat=$2 rc
+	shift 2
+	"$@" >"$DIR/stdout" 2>"$DIR/stderr"
+	rc=$?
+	[ "$rc" = "$want" ] || { echo "exit $rc, expected $want: $(cat "$DIR/stderr")"; return 1; }
+	grep -qF -- "$pat" "$DIR/stderr" || { echo "stderr: $(cat "$DIR/stderr")"; return 1; }
+	[ ! -s "$DIR/stdout" ] || { echo "stdout: $(cat "$DIR/stdout")"; return 1; }
+}
+NODIR=$DIR/missing/x.pcap # valid up to the write: shows a limit was accepted
+
+# ---- the command line ----
+check "--out missing: usage error" fails 2 "--nodes, --target and --out are required" gen
+check "--count 0: usage error" fails 2 "--count expects 1..1000000, not '0'" gen --out "$NODIR" --count 0
+check "--count 1000001: usage error" fails 2 "--count expects 1..1000000" gen --out "$NODIR" --count 1000001
+check "--count 1000000 is accepted (fails only at the missing directory)" \
+	fails 1 "missing/x.pcap.tmp: No such file or directory" gen --out "$NODIR" --count 1000000
+check "--count with trailing junk: usage error" fails 2 "not '10x'" gen --out "$NODIR" --count 10x
+check "--clients 0: usage error" fails 2 "--clients expects 1..1048576" gen --out "$NODIR" --clients 0
+check "--clients 1048577: usage error" fails 2 "--clients expects 1..1048576" gen --out "$NODIR" --clients 1048577
+check "--clients 1048576 is accepted" fails 1 "No such file or directory" gen --out "$NODIR" --clients 1048576
+check "--client-ip + --clients past 255.255.255.255: usage error" fails 2 "runs past 255.255.255.255" \
+	gen --out "$NODIR" --client-ip 255.255.255.255 --clients 2
+check "--client-ip 255.255.255.255 with one client is accepted" fails 1 "No such file or directory" \
+	gen --out "$NODIR" --client-ip 255.255.255.255 --clients 1
+check "--client-ip 0.0.0.0: usage error" fails 2 "--client-ip expects a non-zero IPv4 address" \
+	gen --out "$NODIR" --client-ip 0.0.0.0
+check "--hops 0: usage error" fails 2 "--hops expects 1..3" gen --out "$NODIR" --hops 0
+check "--hops 4: usage error" fails 2 "--hops expects 1..3" gen --out "$NODIR" --hops 4
+check "--hops 3 with one other node in the table: clear error" \
+	fails 1 "--hops 3 needs 2 node(s) besides the target in $DIR/nodes2.txt; it has 1" \
+	"$TOOL" gen-pcap --nodes "$DIR/nodes2.txt" --target "$TGT" --out "$NODIR" --hops 3
+check "--hops 2 with one other node in the table is accepted" fails 1 "No such file or directory" \
+	"$TOOL" gen-pcap --nodes "$DIR/nodes2.txt" --target "$TGT" --out "$NODIR" --hops 2
+check "--garbage-share 100.01: usage error" fails 2 "--garbage-share expects a percentage 0..100" \
+	gen --out "$NODIR" --garbage-share 100.01
+check "--garbage-share -1: usage error" fails 2 "not '-1'" gen --out "$NODIR" --garbage-share -1
+check "--garbage-share nan: usage error" fails 2 "not 'nan'" gen --out "$NODIR" --garbage-share nan
+check "--data-per-create 1001: usage error" fails 2 "--data-per-create expects 0..1000" \
+	gen --out "$NODIR" --data-per-create 1001
+check "--enc aes-cbc: usage error (no DATA keys for a legacy client)" \
+	fails 2 "--enc expects aes-gcm, xchacha20 or mix, not 'aes-cbc'" gen --out "$NODIR" --enc aes-cbc
+check "--class medium: refused, naming what is missing" \
+	fails 1 "--class medium: snode-dataplane relays only small cells so far; medium cells need multi-segment mbufs and IPv4 reassembly" \
+	gen --out "$NODIR" --class medium
+check "--class large: refused" fails 1 "large cells need multi-segment mbufs" gen --out "$NODIR" --class large
+check "--class tiny: usage error" fails 2 "--class expects small, medium or large" gen --out "$NODIR" --class tiny
+check "--target not in the table: clear error" fails 1 "--target $(printf '%064x' 5) is not in $DIR/nodes.txt" \
+	"$TOOL" gen-pcap --nodes "$DIR/nodes.txt" --target "$(printf '%064x' 5)" --out "$NODIR"
+check "--target not hex: usage error" fails 2 "--target needs the node's Ed25519 key" \
+	"$TOOL" gen-pcap --nodes "$DIR/nodes.txt" --target zz --out "$NODIR"
+check "--seed of 63 hex: usage error" fails 2 "--seed needs 64 hex characters" \
+	gen --out "$NODIR" --seed "${SEED1:1}"
+check "--src-mac malformed: usage error" fails 2 "--src-mac expects aa:bb:cc:dd:ee:ff" \
+	gen --out "$NODIR" --src-mac 02:00:00:00:00
+{ head -n 2 "$DIR/nodes.txt"; echo "nonsense line"; } >"$DIR/nodes-bad.txt"
+check "a bad node table line: error naming file and line" fails 1 "$DIR/nodes-bad.txt:3: expected" \
+	"$TOOL" gen-pcap --nodes "$DIR/nodes-bad.txt" --target "$TGT" --out "$NODIR"
+check "a missing node table: error naming it" fails 1 "$DIR/none.txt: No such file or directory" \
+	"$TOOL" gen-pcap --nodes "$DIR/none.txt" --target "$TGT" --out "$NODIR"
+check "an unknown option: usage error" fails 2 "unknown option or missing value '--colour'" \
+	gen --out "$NODIR" --colour red
+check "a stray argument: usage error" fails 2 "unexpected argument 'extra'" gen --out "$NODIR" extra
+mkdir "$DIR/adir"
+check "--out naming a directory: the rename fails, named" fails 1 "$DIR/adir: Is a directory" \
+	gen --out "$DIR/adir" --count 5
+check "... and the temporary file is removed" test ! -e "$DIR/adir.tmp"
+check "a write error (file size limit) is reported" fails 1 "$DIR/fsz.pcap.tmp: write failed: File too large" \
+	bash -c 'trap "" XFSZ; ulimit -f 100; exec "$@"' - "$TOOL" gen-pcap --nodes "$DIR/nodes.txt" \
+	--target "$TGT" --out "$DIR/fsz.pcap" --count 1000 --hops 1
+check "... and leaves neither the pcap nor the temporary file" test ! -e "$DIR/fsz.pcap" -a ! -e "$DIR/fsz.pcap.tmp"
+check "failed runs leave no pcap and no temporary file" test ! -e "$DIR/missing"
+
+# ---- what it writes ----
+gen --out "$DIR/main.pcap" --count 400 --clients 8 --hops 3 --garbage-share 15 \
+	--data-per-create 3 --enc mix --seed "$SEED1" >"$DIR/main.json" 2>&1
+field() { $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
+check "gen-pcap prints one JSON summary" field "$DIR/main.json" frames
+check "400 frames: 60 garbage (15%) split by turns into 20 bad_version, 20 bad_mac, 20 not_cell" \
+	test "$(field "$DIR/main.json" garbage)/$(field "$DIR/main.json" bad_version)/$(field "$DIR/main.json" bad_mac)/$(field "$DIR/main.json" not_cell)" = 60/20/20/20
+check "340 valid frames: 85 CREATEs with MORE, each followed by its 3 DATA cells" \
+	test "$(field "$DIR/main.json" create)/$(field "$DIR/main.json" create_more)/$(field "$DIR/main.json" data)" = 85/85/255
+check "8 clients share 105 CREATEs (85 + 20 bad MAC): at most 14 each" \
+	test "$(field "$DIR/main.json" creates_per_client_max)" = 14
+check "the summary's byte count is the file's size" \
+	test "$(field "$DIR/main.json" bytes)" = "$(stat -c %s "$DIR/main.pcap")"
+check "the summary names the seed" test "$(field "$DIR/main.json" seed)" = "$SEED1"
+gen --out "$DIR/again.pcap" --count 400 --clients 8 --hops 3 --garbage-share 15 \
+	--data-per-create 3 --enc mix --seed "$SEED1" >/dev/null 2>&1
+check "the same seed gives a byte-identical pcap" cmp "$DIR/main.pcap" "$DIR/again.pcap"
+gen --out "$DIR/other.pcap" --count 400 --clients 8 --hops 3 --garbage-share 15 \
+	--data-per-create 3 --enc mix --seed "$SEED2" >/dev/null 2>&1
+check "another seed gives another pcap of the same size" \
+	test "$(stat -c %s "$DIR/other.pcap")" = "$(stat -c %s "$DIR/main.pcap")" -a \
+	-n "$(cmp "$DIR/main.pcap" "$DIR/other.pcap" 2>&1)"
+check "no temporary file is left behind" test ! -e "$DIR/main.pcap.tmp"
+
+cat >"$DIR/check.py" <<'PY'
+"""Independent reading of a gen-pcap pcap (mode in) or of what the dataplane sent (mode out)."""
+import base64, json, socket, struct, sys
+sys.path.insert(0, sys.argv[2])
+import cell_builder as cb  # noqa: E402
+import onion_builder as ob  # noqa: E402
+import nacl.bindings as nb  # noqa: E402
+
+mode, spec, pcap = sys.argv[1], json.load(open(sys.argv[3])), sys.argv[4]
+want = json.load(open(sys.argv[5]))
+keys = [cb.node_keys(n["seed"]) for n in spec["nodes"]]
+by_ed = {k["ed"]: i for i, k in enumerate(keys)}
+by_ip = {socket.inet_aton(n["ip"]): i for i, n in enumerate(spec["nodes"])}
+A, nA = keys[0], spec["nodes"][0]
+ENC = {0: "aes-gcm", 1: "xchacha20"}
+HEAD = b'{"method":"info","params":{"pad":"'
+n = dict(create=0, create_more=0, data=0, bad_version=0, bad_mac=0, not_cell=0)
+seen = dict(requests=0, hops=set(), enc=set(), clients=set())
+
+
+def xor(a, b):
+    return bytes(x ^ y for x, y in zip(a, b))
+
+
+def peel_path(sk_index, enc, eph, blob):
+    """Peels from node sk_index to the destination: (path, hop keys, destination body)."""
+    path, hop_keys = [sk_index], []
+    out = ob.peel(keys[sk_index]["x_sk"], enc, eph, blob)
+    hop_keys.append(bytes.fromhex(out["hop_key"]))
+    while out["kind"] == "relay":
+        nxt = by_ed[bytes.fromhex(out["json"]["destination"])]
+        assert nxt not in path, "a node twice on one path"
+        assert out["json"]["enc_type"] == enc
+        path.append(nxt)
+        out = ob.peel(keys[nxt]["x_sk"], enc, bytes.fromhex(out["json"]["ephemeral_key"]),
+                      base64.b64decode(out["blob_b64"]))
+        hop_keys.append(bytes.fromhex(out["hop_key"]))
+    assert out["kind"] == "destination" and out["json"] == {"headers": ""}, out
+    return path, hop_keys, base64.b64decode(out["blob_b64"])
+
+
+def check_frame(fr):
+    assert fr[0:6] == cb.mac(nA["mac"]) and fr[12:14] == b"\x08\x00", "not IPv4 to the target"
+    ip = fr[14:34]
+    assert ip[0] == 0x45 and ip[9] == 17 and ip[16:20] == socket.inet_aton(nA["ip"])
+    assert cb.ip_checksum(ip[:10] + b"\0\0" + ip[12:]) == struct.unpack("!H", ip[10:12])[0]
+    total, = struct.unpack("!H", ip[2:4])
+    sport, dport, ulen, _ = struct.unpack("!HHHH", fr[34:42])
+    assert total == len(fr) - 14 and ulen == len(fr) - 34 and sport >= 1024
+    src = struct.unpack("!I", ip[12:16])[0] - struct.unpack("!I", socket.inet_aton(spec["client_ip"]))[0]
+    assert 0 <= src < want["clients"], "source outside the client range"
+    assert clients.setdefault(src, sport) == sport, "a client on two ports"
+    seen["clients"].add(src)
+    return (src, sport), dport, fr[42:]
+
+
+def create_in(src, cell):
+    flags, label = cell[3], struct.unpack(">Q", cell[4:12])[0]
+    assert cell[1:3] == b"\x01\x00" and flags in (0x80, 0x81) and cell[13] == 1, cell[:16].hex()
+    enc, eph = ENC[cell[12]], cell[16:48]
+    m = cb.mask(nb.crypto_scalarmult(A["x_sk"], eph), 1, label)
+    blob_len, hop = struct.unpack(">IB", xor(cell[48:53], m))
+    assert hop == 0 and blob_len <= cb.SMALL - cb.CREATE_HDR
+    try:
+        path, hop_keys, body = peel_path(0, enc, eph, cell[56:56 + blob_len])
+    except Exception:  # noqa: BLE001: the tag does not verify at the target
+        assert flags == 0x80, "a bad MAC CREATE with MORE"
+        n["bad_mac"] += 1
+        return
+    n["create"] += 1
+    seen["hops"].add(len(path))
+    seen["enc"].add(enc)
+    if flags & 1:
+        n["create_more"] += 1
+        assert body == HEAD, body
+        circuits[(src, label)] = dict(kf=[cb.data_keys(k)[0] for k in hop_keys], seq=0, body=body)
+    else:
+        assert json.loads(body) == {"method": "info", "params": {}}
+        seen["requests"] += 1
+
+
+def data_in(src, cell):
+    flags, (label, seq) = cell[3], struct.unpack(">QI", cell[4:16])
+    c = circuits[(src, label)]
+    assert flags in (0x80, 0x81) and seq == c["seq"], "DATA out of order"
+    ln, = struct.unpack(">I", xor(cell[16:20], cb.mask(c["kf"][0], 2, label, seq)))
+    payload = cell[20:20 + ln]
+    for k in c["kf"]:  # the entry's layer is the outermost
+        payload = cb.data_open(k, seq, payload)
+    assert len(payload) == cb.SMALL - cb.DATA_HDR - 16 * len(c["kf"])
+    c["body"] += payload
+    c["seq"] += 1
+    n["data"] += 1
+    if flags & 1:
+        assert json.loads(c["body"])["method"] == "info"
+        seen["requests"] += 1
+        del circuits[(src, label)]
+
+
+def read_in():
+    for fr in cb.read_pcap(pcap):
+        src, dport, cell = check_frame(fr)
+        if dport != nA["port"]:
+            n["not_cell"] += 1
+        elif cell[0] != 1:
+            n["bad_version"] += 1
+        elif cell[1] == 1:
+            create_in(src, cell)
+        else:
+            assert cell[1] == 2, "unexpected kind"
+            data_in(src, cell)
+    assert not circuits, "a request without its LAST DATA"
+    garbage = n["bad_version"] + n["bad_mac"] + n["not_cell"]
+    got = dict(n, frames=n["create"] + n["data"] + garbage, garbage=garbage)
+    for k, v in got.items():
+        assert want[k] == v, f"{k}: pcap has {v}, gen-pcap said {want[k]}"
+    enc = {"mix": {"aes-gcm", "xchacha20"}}.get(want["enc"], {want["enc"]})
+    if n["create"] > 1:
+        assert seen["enc"] == enc, seen["enc"]
+    if n["create"] > 0:
+        assert seen["hops"] == {want["hops"]}, seen["hops"]
+    print(json.dumps(dict(got, requests=seen["requests"], clients=len(seen["clients"])), sort_keys=True))
+
+
+def read_out():
+    """Each relayed CREATE unmasks with the link key and peels at its next hop; each relayed
+    DATA unmasks with the same link key and opens with that hop's key."""
+    out = dict(create=0, data=0)
+    for fr in cb.read_pcap(pcap):
+        nxt = by_ip[fr[30:34]]
+        assert nxt != 0 and fr[0:6] == cb.mac(spec["nodes"][nxt]["mac"])
+        cell, K = fr[42:], keys[nxt]
+        lk = cb.link_key(K["x_sk"], K["x_pk"], A["x_pk"])
+        assert len(cell) == cb.SMALL and cell[3] & 0x80 == 0, "CLIENT flag on a node link"
+        label = struct.unpack(">Q", cell[4:12])[0]
+        if cell[1] == 1:
+            blob_len, hop = struct.unpack(">IB", xor(cell[48:53], cb.mask(lk, 1, label)))
+            assert hop == 1
+            _, hop_keys, _ = peel_path(nxt, ENC[cell[12]], cell[16:48], cell[56:56 + blob_len])
+            circuits[(nxt, label)] = cb.data_keys(hop_keys[0])[0]
+            out["create"] += 1
+        else:
+            seq, = struct.unpack(">I", cell[12:16])
+            ln, = struct.unpack(">I", xor(cell[16:20], cb.mask(lk, 2, label, seq)))
+            cb.data_open(circuits[(nxt, label)], seq, cell[20:20 + ln])
+            out["data"] += 1
+    assert out == dict(create=want["create"], data=want["data"]), out
+    print(json.dumps(out, sort_keys=True))
+
+
+circuits, clients = {}, {}
+read_in() if mode == "in" else read_out()
+PY
+verify() { $PY "$DIR/check.py" "$1" "$HERE/../tools" "$DIR/spec.json" "$2" "$3"; }
+out=$(verify in "$DIR/main.pcap" "$DIR/main.json" 2>&1)
+check "the independent checker reads all 400 frames as the summary says: every onion peels to its destination through distinct nodes, every DATA opens, 85 requests whole" \
+	grep -q '"requests": 85}' <<<"$out"
+echo "$out" | sed 's/^/# /'
+check "it spreads over all 8 clients, one source port each" grep -q '"clients": 8' <<<"$out"
+
+gen --out "$DIR/edge-data.pcap" --count 1001 --data-per-create 1000 --seed "$SEED1" >"$DIR/edge-data.json" 2>&1
+check "--data-per-create 1000 in 1001 frames: one CREATE and its 1000 DATA cells" \
+	test "$(field "$DIR/edge-data.json" create)/$(field "$DIR/edge-data.json" data)" = 1/1000
+out=$(verify in "$DIR/edge-data.pcap" "$DIR/edge-data.json" 2>&1)
+check "the checker rebuilds that 1.16 MB request from 1000 DATA cells" grep -q '"requests": 1}' <<<"$out"
+gen --out "$DIR/edge-short.pcap" --count 1000 --data-per-create 1000 --clients 4 --seed "$SEED1" >"$DIR/edge-short.json" 2>&1
+check "1000 frames cannot hold a CREATE and 1000 DATA: 1000 plain CREATEs instead" \
+	test "$(field "$DIR/edge-short.json" create)/$(field "$DIR/edge-short.json" create_more)/$(field "$DIR/edge-short.json" data)" = 1000/0/0
+gen --out "$DIR/all-garbage.pcap" --count 31 --garbage-share 100 --seed "$SEED1" >"$DIR/all-garbage.json" 2>&1
+out=$(verify in "$DIR/all-garbage.pcap" "$DIR/all-garbage.json" 2>&1)
+check "--garbage-share 100: 31 garbage frames (11 bad_version, 10 bad_mac, 10 not_cell), no CREATE" \
+	grep -q '"bad_mac": 10, "bad_version": 11, .*"create": 0, "create_more": 0, "data": 0, "frames": 31, "garbage": 31, "not_cell": 10' <<<"$out"
+gen --out "$DIR/hops1.pcap" --count 40 --hops 1 --enc xchacha20 --data-per-create 1 --clients 1 \
+	--seed "$SEED2" >"$DIR/hops1.json" 2>&1
+out=$(verify in "$DIR/hops1.pcap" "$DIR/hops1.json" 2>&1)
+check "--hops 1: the target itself is the destination of 20 two-cell requests (xchacha20)" \
+	grep -q '"create": 20, "create_more": 20, "data": 20, .*"requests": 20' <<<"$out"
+gen --out "$DIR/hops2.pcap" --count 50 --hops 2 --seed "$SEED2" >"$DIR/hops2.json" 2>&1
+out=$(verify in "$DIR/hops2.pcap" "$DIR/hops2.json" 2>&1)
+check "--hops 2: 50 onions of two layers (aes-gcm by default)" grep -q '"create": 50,.*"requests": 50' <<<"$out"
+gen --out "$DIR/big.pcap" --count 20000 --hops 1 --garbage-share 50 --seed "$SEED2" >"$DIR/big.json" 2>&1
+check "20,000 frames are written and counted (24 + 20,000 x 16 + frame bytes)" \
+	test "$(field "$DIR/big.json" bytes)" = "$(stat -c %s "$DIR/big.pcap")" -a "$(field "$DIR/big.json" frames)" = 20000
+
+# ---- through snode-dataplane ----
+tel() {
+	$PY - "$RUNDIR/$PREFIX/dpdk_telemetry.v2" "$1" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.recv(16384)  # the greeting
+s.send(sys.argv[2].encode())
+print(json.dumps(json.loads(s.recv(65536)), sort_keys=True))
+PY
+}
+num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" <<<"$2"; }
+# run_dp PCAP FRAMES: the dataplane reads PCAP once; STATS/DROPS are telemetry once it has
+# received FRAMES; FINAL its last stats line after SIGTERM.
+run_dp() {
+	rm -f "$DIR/out.pcap"
+	"$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
+		--file-prefix "$PREFIX" --vdev "net_pcap0,rx_pcap=$1,tx_pcap=$DIR/out.pcap" \
+		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/n10.0.0.1" \
+		--channel none >"$DIR/dp.out" 2>&1 &
+	DP_PID=$!
+	STATS=
+	for _ in $(seq 100); do
+		sleep 0.2
+		kill -0 "$DP_PID" 2>/dev/null || break
+		STATS=$(tel /snode/dp/stats 2>/dev/null)
+		[ "$(num rx "$STATS")" = "$2" ] && break
+	done
+	sleep 0.3 # the last burst's stages
+	STATS=$(tel /snode/dp/stats 2>&1)
+	DROPS=$(tel /snode/dp/drops 2>&1)
+	kill -TERM "$DP_PID"
+	for _ in $(seq 100); do
+		kill -0 "$DP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$DP_PID"
+	DP_RC=$?
+	DP_PID=
+	FINAL=$(grep 'snode-dp final' "$DIR/dp.out")
+	rm -rf "${RUNDIR:?}/$PREFIX"
+}
+run_dp "$DIR/main.pcap" 400
+check "the dataplane received all 400 frames" test "$(num rx "$STATS")" = 400
+check "telemetry: create_relayed == the 85 valid CREATEs generated" test "$(num create_relayed "$STATS")" = 85
+check "telemetry: data_relayed == the 255 DATA cells generated" test "$(num data_relayed "$STATS")" = 255
+check "telemetry: tx == 340, one cell out per valid cell in" test "$(num tx "$STATS")" = 340
+check "telemetry: bad_version 20, bad_mac 20, not_cell 20" \
+	test "$(num bad_version "$DROPS")/$(num bad_mac "$DROPS")/$(num not_cell "$DROPS")" = 20/20/20
+check "telemetry: 60 drops in all, none from rate limit, replay or circuit table" \
+	test "$(num drops "$STATS")/$(num ratelimit "$DROPS")/$(num replay "$DROPS")/$(num circuit_full "$DROPS")" = 60/0/0/0
+check "SIGTERM stops it with exit 0" test "$DP_RC" = 0
+check "the final stats line agrees" grep -q 'rx=400 tx=340 relayed=85 .* drops=60 bad_version=20 bad_mac=20 not_cell=20$' <<<"$FINAL"
+echo "# $FINAL"
+out=$(verify out "$DIR/out.pcap" "$DIR/main.json" 2>&1)
+check "every relayed CREATE peels at its next hop (hop_no 1) and every relayed DATA opens there" \
+	test "$out" = '{"create": 85, "data": 255}'
+[ "$out" = '{"create": 85, "data": 255}' ] || echo "$out" | sed 's/^/# /'
+
+run_dp "$DIR/hops1.pcap" 40
+check "--hops 1 through the dataplane: 20 requests reassembled and handed to the (absent) control plane: channel_down 20" \
+	test "$(num channel_down "$DROPS")/$(num drops "$STATS")/$(num create_relayed "$STATS")" = 20/20/0
+sed 's/^/# /' "$DIR/dp.out" | grep final
+
+# ---- deploy/pktgen/run.sh's one-machine setup (memif), dpdk-testpmd standing in for pktgen ----
+RUN=$ROOT/deploy/pktgen/run.sh
+if command -v dpdk-testpmd >/dev/null; then
+	SNODE_BUILD=$(dirname "$(dirname "$DP")") NODES=$DIR/nodes.txt DATA_DIR=$DIR/n10.0.0.1 \
+		IP=10.0.0.1 PCAP=$DIR/main.pcap BACK=$DIR/back.pcap WORK=$DIR/work SNODE_LCORES=0 \
+		SNODE_MEM=256 SNODE_PREFIX=$PREFIX-m TESTPMD_LCORES=0-1 TESTPMD_PREFIX=$PREFIX-t \
+		TESTPMD_SECONDS=3
+	export SNODE_BUILD NODES DATA_DIR IP PCAP BACK WORK SNODE_LCORES SNODE_MEM SNODE_PREFIX \
+		TESTPMD_LCORES TESTPMD_PREFIX TESTPMD_SECONDS
+	"$RUN" snode memif >"$DIR/memif-snode.out" 2>&1 &
+	for _ in $(seq 100); do
+		"$RUN" telemetry >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	first_pid=$(cat "$DIR/work/snode.pid" 2>/dev/null)
+	check "run.sh snode memif: snode-dataplane up on a net_memif server port" \
+		"$RUN" telemetry
+	"$RUN" testpmd memif >"$DIR/testpmd.out" 2>&1
+	STATS=$("$RUN" telemetry 2>&1)
+	check "run.sh testpmd memif: all 400 frames reached snode over memif" test "$(num rx "$STATS")" = 400
+	check "... it relayed the 85 CREATEs and 255 DATA cells back over memif" \
+		test "$(num create_relayed "$STATS")/$(num data_relayed "$STATS")" = 85/255
+	back=$($PY -c 'import sys; sys.path.insert(0, sys.argv[1]); import cell_builder as cb; print(len(cb.read_pcap(sys.argv[2])))' \
+		"$HERE/../tools" "$DIR/back.pcap" 2>&1)
+	check "... and testpmd received them: 340 back for 400 sent, the 60 garbage frames dropped (the no-drop criterion)" \
+		test "$back" = 340
+	out=$(verify out "$DIR/back.pcap" "$DIR/main.json" 2>&1)
+	check "... the cells that came back peel at their next hop" test "$out" = '{"create": 85, "data": 255}'
+	"$RUN" restart >>"$DIR/memif-snode.out" 2>&1
+	STATS=$("$RUN" telemetry 2>&1)
+	check "run.sh restart: a new snode-dataplane process with fresh counters" \
+		test "$(cat "$DIR/work/snode.pid")" != "$first_pid" -a "$(num rx "$STATS")" = 0
+	kill -TERM "$(cat "$DIR/work/snode.pid")"
+	for _ in $(seq 100); do
+		kill -0 "$(cat "$DIR/work/snode.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	check "the restarted snode-dataplane stops on SIGTERM" grep -q 'snode-dp final: rx=0' "$DIR/work/snode.log"
+	wait
+else
+	tap_result ok "memif setup with dpdk-testpmd # SKIP no dpdk-testpmd (package dpdk-dev)"
+fi
+
+# ---- deploy/pktgen's Lua ----
+LUAC=$(command -v luac5.3 || command -v luac || true)
+LUA=$(command -v lua5.3 || command -v lua || true)
+if [ -n "$LUAC" ]; then
+	check "deploy/pktgen/*.lua parse (luac -p)" "$LUAC" -p "$ROOT"/deploy/pktgen/*.lua
+else
+	tap_result ok "deploy/pktgen/*.lua parse # SKIP no luac (apt-get install lua5.3)"
+fi
+if [ -n "$LUA" ]; then
+	out=$(cd "$ROOT/deploy/pktgen" && "$LUA" test-ndr.lua 2>&1)
+	check "the no-drop search finds a simulated snode's ceiling within 2% (fake pktgen)" \
+		grep -q '^ok' <<<"$out"
+	echo "$out" | sed 's/^/# /'
+else
+	tap_result ok "no-drop search against a fake pktgen # SKIP no lua (apt-get install lua5.3)"
+fi
+tap_done
