@@ -11,7 +11,7 @@
 void
 dp_worker_conf_defaults(struct dp_worker_conf *conf)
 {
-	conf->circuits = 65536;
+	conf->circuits = DP_CIRCUIT_DEFAULT_CAPACITY;
 	conf->circuit_ttl_ns = (uint64_t)DP_CIRCUIT_DEFAULT_TTL_S * 1000000000ull;
 	conf->replay_log2_bits = DP_REPLAY_DEFAULT_LOG2_BITS;
 	conf->replay_window_ns = (uint64_t)DP_REPLAY_DEFAULT_WINDOW_S * 1000000000ull;

@@ -82,7 +82,7 @@ struct dp_worker {
 	void *direct_arg;
 };
 
-/* Defaults: 65,536 circuits for 60 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */
+/* Defaults: 262,144 circuits for 30 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */
 void dp_worker_conf_defaults(struct dp_worker_conf *conf);
 
 int dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf *conf,
