@@ -16,7 +16,7 @@ static const struct {
 } keys[] = {
 	{"data-dir", "node"}, {"log-level", "node"},	  {"testnet", "node"},
 	{"nodes", "node"},    {"ping-interval", "node"},  {"redis", "storage"},
-	{"listen", "rpc"},    {"dp-socket", "dataplane"},
+	{"listen", "rpc"},    {"dp-socket", "dataplane"}, {"registry", "node"},
 };
 
 void
@@ -116,6 +116,14 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 			return -EINVAL;
 		}
 		return copy(c->nodes, sizeof(c->nodes), value, key, err, errlen);
+	}
+	if (strcmp(key, "registry") == 0) {
+		if (value[0] != '\0' && value[0] != '/') {
+			snprintf(err, errlen, "registry must be an absolute path, not '%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return copy(c->registry, sizeof(c->registry), value, key, err, errlen);
 	}
 	if (strcmp(key, "dp-socket") == 0) {
 		if (value[0] != '\0' && value[0] != '/') {
@@ -225,6 +233,7 @@ static const struct option opts[] = {
 	{"version", no_argument, NULL, 'V'},
 	{"nodes", required_argument, NULL, 'n'},
 	{"ping-interval", required_argument, NULL, 'P'},
+	{"registry", required_argument, NULL, 'R'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -234,6 +243,7 @@ ctl_config_usage(void)
 	return "usage: snode-control [--config FILE] [--data-dir DIR] [--redis PATH|HOST:PORT]\n"
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
 	       "                     [--nodes FILE] [--ping-interval SECONDS] [--testnet]\n"
+	       "                     [--registry FILE]\n"
 	       "                     [--help] [--version]\n"
 	       "Flags override the same keys in the --config file (docs/control.md).\n";
 }

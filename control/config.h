@@ -5,7 +5,7 @@
  * Operators write deploy/etc/control.conf.example's keys; every error names
  * the file and line (or the flag) at fault.
  *
- *   [node]       data-dir, log-level, testnet, nodes, ping-interval
+ *   [node]       data-dir, log-level, testnet, nodes, registry, ping-interval
  *   [storage]    redis
  *   [rpc]        listen
  *   [dataplane]  dp-socket
@@ -33,6 +33,7 @@ struct ctl_config {
 	char redis[CTL_CONFIG_ADDR_MAX];     /* /unix/socket/path or host:port */
 	char dp_socket[CTL_CONFIG_ADDR_MAX]; /* "" when the dataplane is absent */
 	char nodes[PATH_MAX];		     /* node list (swarm view); "" for this node alone */
+	char registry[PATH_MAX];	     /* registry event log (many swarms); "" for none */
 	unsigned ping_interval_s;	     /* DIRECT pings of the listed nodes */
 	char listen[CTL_CONFIG_ADDR_MAX];    /* IPv4:port of the storage RPC */
 	enum ctl_log_level log_level;

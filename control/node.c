@@ -15,6 +15,7 @@
 #include "snode_version.h"
 #include "store.h"
 #include "swarm_view.h"
+#include "swarm_view_registry.h"
 
 static void
 store_log(void *arg, enum store_log_level level, const char *line)
@@ -61,6 +62,17 @@ open_swarm_view(struct ctl_node *n, const struct ctl_config *cfg, const struct s
 {
 	struct ctl_swarm_node self = {.https_port = https_port(cfg)};
 
+	if (cfg->registry[0] != '\0') { /* many swarms, from the replayed registry */
+		n->swarm = ctl_swarm_view_registry_load(cfg->registry, id->ed25519_pk,
+							https_port(cfg), err, errlen);
+		if (n->swarm == NULL)
+			return -1;
+		if (ctl_swarm_view_registry_watch(n->swarm, n->base) != 0) {
+			snprintf(err, errlen, "registry %s: cannot start its timer", cfg->registry);
+			return -1;
+		}
+		return 0;
+	}
 	if (cfg->nodes[0] != '\0') {
 		n->swarm = ctl_swarm_view_load(cfg->nodes, id->ed25519_pk, https_port(cfg), err,
 					       errlen);
@@ -151,6 +163,24 @@ load_peers(const char *path, const uint8_t self[32], struct ctl_peer *out, size_
 	return n;
 }
 
+/* Every other node the registry knows (active or decommissioned), as loaded
+ * at start: later reloads do not change whom this node pings. */
+static size_t
+registry_peers(const struct ctl_swarm_view *v, const uint8_t self[32], struct ctl_peer *out,
+	       size_t cap)
+{
+	const struct ctl_registry *reg = ctl_swarm_view_registry_state(v);
+	size_t n = 0;
+
+	for (size_t i = 0; reg != NULL && i < reg->n && n < cap; i++) {
+		if (memcmp(reg->nodes[i].ed25519, self, 32) == 0)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(out[n++].ed25519, reg->nodes[i].ed25519, 32);
+	}
+	return n;
+}
+
 static int
 start_ping(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id,
 	   char *err, size_t errlen)
@@ -163,7 +193,11 @@ start_ping(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_id
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	count = load_peers(cfg->nodes, id->ed25519_pk, peers, CTL_PING_PEERS_MAX);
+	/* the node list when there is one, else the registry's nodes */
+	if (cfg->nodes[0] != '\0')
+		count = load_peers(cfg->nodes, id->ed25519_pk, peers, CTL_PING_PEERS_MAX);
+	else
+		count = registry_peers(n->swarm, id->ed25519_pk, peers, CTL_PING_PEERS_MAX);
 	rc = ctl_peer_ping_start(&n->ping, n->base, n->channel, id, peers, count,
 				 (uint64_t)cfg->ping_interval_s * 1000);
 	free(peers);
@@ -200,7 +234,9 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		snprintf(err, errlen, "dp-socket %s: cannot create the channel", cfg->dp_socket);
 		return -1;
 	}
-	return cfg->nodes[0] != '\0' ? start_ping(n, cfg, id, err, errlen) : 0;
+	return cfg->nodes[0] != '\0' || cfg->registry[0] != '\0'
+		       ? start_ping(n, cfg, id, err, errlen)
+		       : 0;
 }
 
 void

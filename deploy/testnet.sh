@@ -65,12 +65,24 @@ print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 				"$DIR/node$j/id.json" "$(node_ip "$j")" "$(gw_mac "$i")"
 		done >"$DIR/node$i/nodes"
 	done
-	# snode-control's node list: every node, one swarm (until swarms come from a registry)
+	# The node list of every node (snode-control --nodes: one swarm), kept for tools and
+	# tests that start snode-control that way.
 	for j in $(seq 0 $((N - 1))); do
 		$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
 print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 			"$DIR/node$j/id.json" "$(node_ip "$j")" "$(dp_mac "$j")"
 	done >"$DIR/swarm.nodes"
+	# The registry every snode-control replays (docs/registry.md): every node registered at
+	# height 1, then block 1 with a random hash, which seeds the swarm assignment.
+	{
+		echo "# snode testnet registry ($N nodes)"
+		for j in $(seq 0 $((N - 1))); do
+			$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print("register", d["ed25519"], d["x25519"], sys.argv[2] + ":22030", 1)' \
+				"$DIR/node$j/id.json" "$(node_ip "$j")"
+		done
+		echo "block 1 $(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+	} >"$DIR/registry"
 }
 
 start_node() {
@@ -94,7 +106,7 @@ start_node() {
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
 	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
-		--nodes "$DIR/swarm.nodes" --ping-interval 1 \
+		--registry "$DIR/registry" --ping-interval 1 \
 		>"$d/control.log" 2>&1 &
 	echo $! >"$d/control.pid"
 }
@@ -141,16 +153,24 @@ print("relayed=%d delivered=%d replies=%d reply_relayed=%d drops=%d channel=%s" 
 PY
 }
 
+# swarm_of I: node I's swarm id (hex) as its snode-control last loaded the registry.
+swarm_of() {
+	local s
+	s=$(sed -n 's/.*registry .* \(re\)*loaded: .*; this node: \(.*\)$/\2/p' "$DIR/node$1/control.log" \
+		2>/dev/null | tail -n 1)
+	case $s in "swarm "*) echo "${s#swarm }" ;; "in no swarm") echo none ;; *) echo - ;; esac
+}
+
 table() {
-	printf '%-5s %-10s %-17s %-9s %s\n' node address ed25519 state counters
+	printf '%-5s %-10s %-17s %-17s %-9s %s\n' node address ed25519 swarm state counters
 	for d in "$DIR"/node*; do
 		local i=${d##*node} state=up
 		for p in redis dataplane control; do
 			kill -0 "$(cat "$d/$p.pid" 2>/dev/null)" 2>/dev/null || state="$p-down"
 		done
-		printf '%-5s %-10s %-17s %-9s %s\n' "$i" "$(node_ip "$i")" \
+		printf '%-5s %-10s %-17s %-17s %-9s %s\n' "$i" "$(node_ip "$i")" \
 			"$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"][:16])' "$d/id.json")" \
-			"$state" "$(counters "$i")"
+			"$(swarm_of "$i")" "$state" "$(counters "$i")"
 	done
 	echo "namespace $(ns_of); clients run with: ip netns exec $(ns_of) ..."
 }

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The node registry: the service-node events of the chain as one text log,
+ * and the state that replaying it gives. The live network keeps its node
+ * list on a blockchain; here every control plane reads the same log (a file
+ * today, registry_file.h) and reaches the same state: which nodes are known,
+ * which are active, and the swarm of every active node, recomputed with
+ * libswarm (oxend's calc_swarm_changes) on every block that registers a node
+ * or changes one's state. Operators write or generate the log; its format is
+ * in docs/registry.md:
+ *
+ *   register <ed25519 hex64> <x25519 hex64> <a.b.c.d>:<port> <height>
+ *   block <height> <hash hex64>
+ *   decommission|recommission|deregister <ed25519 hex64> <height> <quorum record>
+ *
+ * A node event belongs to the block of its height and takes effect in the
+ * swarms when that block's line comes. The quorum record is a placeholder
+ * that must be "-": records are NOT verified yet (no quorum signatures are
+ * checked), so whoever writes the log decides the states.
+ */
+#ifndef CTL_REGISTRY_H
+#define CTL_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	CTL_REGISTRY_NODES_MAX = 4096, /* known (active + decommissioned) nodes at once */
+	CTL_REGISTRY_LINE_MAX = 512,   /* bytes of one line, newline included */
+};
+
+/* What a line says; NONE for a blank or comment-only line. */
+enum ctl_registry_kind {
+	CTL_REGISTRY_NONE = 0,
+	CTL_REGISTRY_REGISTER,
+	CTL_REGISTRY_BLOCK,
+	CTL_REGISTRY_DECOMMISSION,
+	CTL_REGISTRY_RECOMMISSION,
+	CTL_REGISTRY_DEREGISTER,
+};
+
+/* One parsed line. */
+struct ctl_registry_event {
+	enum ctl_registry_kind kind;
+	uint64_t height;    /* every event */
+	uint8_t key[32];    /* Ed25519: node events */
+	uint8_t x25519[32]; /* register */
+	uint32_t ip;	    /* register: IPv4, host order */
+	uint16_t port;	    /* register */
+	uint8_t hash[32];   /* block */
+};
+
+enum ctl_registry_status {
+	CTL_REGISTRY_ACTIVE = 1,	 /* in the swarm assignment */
+	CTL_REGISTRY_DECOMMISSIONED = 2, /* out of every swarm, kept for lookups (as SS) */
+};
+
+struct ctl_registry_node {
+	uint8_t ed25519[32];
+	uint8_t x25519[32];
+	uint32_t ip; /* host order */
+	uint16_t port;
+	enum ctl_registry_status status;
+	uint64_t registered; /* height of its registration */
+	uint64_t swarm_id;   /* SWARM_ID_UNASSIGNED when in no swarm */
+};
+
+/*
+ * The replayed state. Deregistered nodes are gone. Zero-initialised (or
+ * ctl_registry_init) it is the empty registry before any event.
+ */
+struct ctl_registry {
+	struct ctl_registry_node *nodes; /* ascending by ed25519, n used of cap */
+	size_t n, cap;
+	bool have_block;  /* a block line was applied */
+	uint64_t height;  /* the last block applied */
+	uint8_t hash[32]; /* and its hash */
+	bool open;	  /* node events read whose block line has not come yet */
+	uint64_t open_height;
+	bool open_update;	 /* the open block registers or changes a node */
+	uint64_t blocks;	 /* block lines applied */
+	uint64_t updates;	 /* swarm assignments run */
+	uint64_t refused;	 /* assignments refused (-EDOM): swarms kept */
+	uint64_t refused_height; /* the last such block */
+};
+
+void ctl_registry_init(struct ctl_registry *r);
+void ctl_registry_free(struct ctl_registry *r);
+
+/* dst = a deep copy of src (dst's old content is not freed). 0 or -ENOMEM. */
+int ctl_registry_copy(struct ctl_registry *dst, const struct ctl_registry *src);
+
+/*
+ * Parses one line (without its newline; '#' starts a comment, fields are
+ * separated by spaces or tabs). Returns 0 (ev->kind NONE for nothing to do),
+ * or -EINVAL with one reason in why (no location: the caller adds it).
+ */
+int ctl_registry_parse(const char *line, struct ctl_registry_event *ev, char *why, size_t whylen);
+
+/*
+ * Applies one event. A block line closes the block of its height: when that
+ * block registered a node or changed a state it runs swarm_assign_calc over
+ * the active nodes (ascending Ed25519) seeded from the block hash. Returns 0,
+ * or with a reason in why and r unchanged:
+ *   -EINVAL  out of order (a height not above the last block, a block line
+ *            for another height than its events) or a state the node is not
+ *            in (unknown, already registered, not active, ...)
+ *   -E2BIG   more than CTL_REGISTRY_NODES_MAX known nodes
+ *   -ENOMEM
+ * An assignment that libswarm refuses with -EDOM (fewer than 5 active nodes
+ * spread over several swarms, where oxend throws) is not an error: the block
+ * is applied, every node keeps its swarm, r->refused counts it.
+ */
+int ctl_registry_apply(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why,
+		       size_t whylen);
+
+/* ctl_registry_parse then ctl_registry_apply. */
+int ctl_registry_apply_line(struct ctl_registry *r, const char *line, char *why, size_t whylen);
+
+/* The node with this Ed25519 key, or NULL. O(log n). */
+const struct ctl_registry_node *ctl_registry_find(const struct ctl_registry *r,
+						  const uint8_t ed25519[32]);
+
+/* Nodes in r by status. */
+size_t ctl_registry_count(const struct ctl_registry *r, enum ctl_registry_status status);
+
+#endif
