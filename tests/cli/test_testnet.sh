@@ -28,7 +28,8 @@ if ! out=$($TN up --nodes 3 --dir "$DIR" 2>&1); then
 fi
 tap_result ok "testnet of 3 nodes starts"
 NS=$(cat "$DIR/netns")
-client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" "$@"; }
+# 15 s: generous for a machine busy with builds (a given --timeout later wins)
+client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 15 "$@"; }
 # field FILE EXPR: evaluates a Python expression over r (the client's JSON) and b (its body).
 field() {
 	$PY -c 'import json,sys
