@@ -109,6 +109,23 @@ run_kdf(void *arg)
 	return 1024;
 }
 
+/* The baseline of the precomputed "LOKI" state: HMAC's key blocks hashed per call. */
+static unsigned
+run_kdf_plain_hmac(void *arg)
+{
+	static const uint8_t loki[4] = {'L', 'O', 'K', 'I'};
+	crypto_auth_hmacsha256_state st;
+	uint8_t out[32];
+
+	(void)arg;
+	for (int i = 0; i < 1024; i++) {
+		crypto_auth_hmacsha256_init(&st, loki, sizeof(loki));
+		crypto_auth_hmacsha256_update(&st, key, 32);
+		crypto_auth_hmacsha256_final(&st, out);
+	}
+	return 1024;
+}
+
 struct aead_arg {
 	enum snc_enc_type type;
 	size_t len;
@@ -288,10 +305,13 @@ main(int argc, char **argv)
 	x25519_rate = measure(run_x25519, NULL);
 	row("x25519 (scalar)", 0, x25519_rate);
 	bench_x25519();
-	row("kdf aes-gcm (HMAC-SHA256 LOKI)", 0, measure(run_kdf, &gcm));
+	double plain = measure(run_kdf_plain_hmac, NULL), pre = measure(run_kdf, &gcm);
+	row("kdf aes-gcm, HMAC key blocks per call", 0, plain);
+	row("kdf aes-gcm (HMAC-SHA256 LOKI)", 0, pre);
 	row("kdf xchacha20 (BLAKE2b-256)", 0, measure(run_kdf, &xch));
 	bench_aead();
 	bench_peel();
 	print_ratios();
+	printf("kdf aes-gcm, precomputed LOKI blocks / key blocks per call: %.2fx\n", pre / plain);
 	return 0;
 }

@@ -8,12 +8,30 @@
 
 static const uint8_t loki_key[4] = {'L', 'O', 'K', 'I'};
 
+/* HMAC's inner and outer states after the padded key blocks: the key is the
+ * constant "LOKI", so both SHA-256 compressions of the key are done once (in
+ * snc_init) instead of per layer; each derive copies the state. Not secret. */
+static crypto_auth_hmacsha256_state loki_state;
+static int loki_ready;
+
+void
+snc_kdf_init(void)
+{
+	if (__atomic_load_n(&loki_ready, __ATOMIC_ACQUIRE))
+		return; /* written once: readers may be running */
+	crypto_auth_hmacsha256_init(&loki_state, loki_key, sizeof(loki_key));
+	__atomic_store_n(&loki_ready, 1, __ATOMIC_RELEASE);
+}
+
 static void
 derive_gcm(const uint8_t dh[32], uint8_t key[32])
 {
 	crypto_auth_hmacsha256_state st;
 
-	crypto_auth_hmacsha256_init(&st, loki_key, sizeof(loki_key));
+	if (__atomic_load_n(&loki_ready, __ATOMIC_ACQUIRE))
+		st = loki_state;
+	else /* snc_init not called: the same result, the slow way */
+		crypto_auth_hmacsha256_init(&st, loki_key, sizeof(loki_key));
 	crypto_auth_hmacsha256_update(&st, dh, 32);
 	crypto_auth_hmacsha256_final(&st, key);
 	sodium_memzero(&st, sizeof(st));

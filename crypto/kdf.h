@@ -14,6 +14,9 @@
 
 #include "enc_type.h"
 
+/* Precomputes HMAC-SHA256's "LOKI" key blocks (snc_init calls it; idempotent). */
+void snc_kdf_init(void);
+
 /* Derives one hop key; 0 or SNC_E_ENC_TYPE. */
 int snc_kdf_derive(enum snc_enc_type type, const uint8_t dh[32], const uint8_t client_pk[32],
 		   const uint8_t node_pk[32], uint8_t key[SNC_KEY_BYTES]);

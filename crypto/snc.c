@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "aead.h"
+#include "kdf.h"
 #include "x25519.h"
 
 /*
@@ -16,6 +17,7 @@ snc_init(void)
 	if (sodium_init() < 0)
 		return -1;
 	snc_aead_select();
+	snc_kdf_init();
 	if (snc_x25519_select() != 0)
 		return -1;
 	return 0;

@@ -17,6 +17,32 @@ setup(void **state)
 	return 0;
 }
 
+/* Runs first: the derive before snc_kdf_init (the key blocks hashed per call)
+ * and after it (the precomputed state copied) agree, and the precomputed path
+ * matches libsodium's HMAC on random inputs. */
+static void
+precomputed_loki_state_matches_plain_hmac(void **state)
+{
+	static const uint8_t loki[4] = {'L', 'O', 'K', 'I'};
+	uint8_t slow[32], fast[32], want[32], in[32];
+
+	(void)state;
+	assert_int_equal(snc_kdf_derive(SNC_ENC_AES_GCM, dh, client, node, slow), 0);
+	snc_kdf_init();
+	snc_kdf_init(); /* idempotent */
+	assert_int_equal(snc_kdf_derive(SNC_ENC_AES_GCM, dh, client, node, fast), 0);
+	assert_memory_equal(slow, fast, 32);
+	for (int i = 0; i < 1000; i++) {
+		crypto_auth_hmacsha256_state st;
+		randombytes_buf(in, sizeof(in));
+		crypto_auth_hmacsha256_init(&st, loki, sizeof(loki));
+		crypto_auth_hmacsha256_update(&st, in, sizeof(in));
+		crypto_auth_hmacsha256_final(&st, want);
+		assert_int_equal(snc_kdf_derive(SNC_ENC_AES_GCM, in, client, node, fast), 0);
+		assert_memory_equal(fast, want, 32);
+	}
+}
+
 static void
 aes_gcm_is_hmac_sha256_keyed_loki(void **state)
 {
@@ -73,6 +99,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(precomputed_loki_state_matches_plain_hmac, setup),
 		cmocka_unit_test_setup(aes_gcm_is_hmac_sha256_keyed_loki, setup),
 		cmocka_unit_test_setup(xchacha_is_blake2b_of_dh_client_node_in_that_order, setup),
 		cmocka_unit_test_setup(aes_cbc_uses_the_raw_shared_secret, setup),
