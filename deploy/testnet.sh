@@ -43,8 +43,8 @@ start_redis() {
 	echo $! >"$d/redis.pid"
 }
 
-wait_for() { # wait_for TEST... : up to 10 s
-	for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done
+wait_for() { # wait_for TEST... : up to 10 s ($WAIT_TENTHS tenths of a second)
+	for _ in $(seq "${WAIT_TENTHS:-100}"); do "$@" && return 0; sleep 0.1; done
 	return 1
 }
 
@@ -100,9 +100,14 @@ start_node() {
 		-- --ip "$(node_ip "$i")" --nodes "$d/nodes" --data-dir "$d" --stats-interval 0 \
 		>"$d/dataplane.log" 2>&1 &
 	echo $! >"$d/dataplane.pid"
-	wait_for ip netns exec "$ns" ip link show "sntap$i" >/dev/null 2>&1 ||
-		die "node $i: tap sntap$i did not appear ($d/dataplane.log)"
+	# The kernel side of the tap gets the gateway's MAC only once the port has started:
+	# net_tap sets the interface's MAC while it starts, and a MAC set before that is lost
+	# (the kernel then drops every frame the dataplane sends to the gateway).
+	WAIT_TENTHS=300 wait_for grep -q "relaying on port" "$d/dataplane.log" ||
+		die "node $i: dataplane did not start ($d/dataplane.log)"
 	ip netns exec "$ns" ip link set "sntap$i" address "$(gw_mac "$i")"
+	ip netns exec "$ns" ip link show "sntap$i" | grep -q "link/ether $(gw_mac "$i") " ||
+		die "node $i: sntap$i did not take the gateway MAC $(gw_mac "$i")"
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
 	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
