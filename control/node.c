@@ -209,6 +209,34 @@ start_ping(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_id
 	return 0;
 }
 
+static int
+send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
+{
+	return ctl_dp_channel_send_direct(arg, peer, cell, len);
+}
+
+/* DIRECT requests and swarm replication; the channel's DIRECT cells go to the
+ * request layer, which hands whole messages (pings) on to peer_ping. */
+static int
+start_replication(struct ctl_node *n, const struct snc_identity *id, char *err, size_t errlen)
+{
+	struct ctl_drpc_conf dc = {.id = id, .send = send_cell, .send_arg = n->channel};
+
+	if (n->pinging) {
+		dc.whole = ctl_peer_ping_on_direct;
+		dc.whole_arg = &n->ping;
+	}
+	n->drpc = ctl_drpc_new(n->base, &dc);
+	if (n->drpc != NULL)
+		n->repl = ctl_replicate_new(n->base, n->drpc, n->swarm, n->rpc, id->ed25519_pk, 0);
+	if (n->repl == NULL) {
+		snprintf(err, errlen, "cannot start swarm replication: out of memory");
+		return -1;
+	}
+	ctl_dp_channel_on_direct(n->channel, ctl_drpc_on_cell, n->drpc);
+	return 0;
+}
+
 int
 ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_config *cfg,
 	       const struct snc_identity *id, char *err, size_t errlen)
@@ -234,9 +262,10 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		snprintf(err, errlen, "dp-socket %s: cannot create the channel", cfg->dp_socket);
 		return -1;
 	}
-	return cfg->nodes[0] != '\0' || cfg->registry[0] != '\0'
-		       ? start_ping(n, cfg, id, err, errlen)
-		       : 0;
+	if ((cfg->nodes[0] != '\0' || cfg->registry[0] != '\0') &&
+	    start_ping(n, cfg, id, err, errlen) != 0)
+		return -1;
+	return start_replication(n, id, err, errlen);
 }
 
 void
@@ -244,8 +273,10 @@ ctl_node_stop(struct ctl_node *n)
 {
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
+	ctl_replicate_free(n->repl);
 	if (n->pinging)
 		ctl_peer_ping_stop(&n->ping);
+	ctl_drpc_free(n->drpc);
 	ctl_dp_channel_free(n->channel);
 	if (n->sweep != NULL)
 		event_free(n->sweep);

@@ -14,6 +14,7 @@
 #include "identity.h"
 #include "onion_dest.h"
 #include "peer_ping.h"
+#include "replicate.h"
 
 struct event;
 struct event_base;
@@ -38,6 +39,8 @@ struct ctl_node {
 	uint64_t swept;
 	struct ctl_peer_ping ping; /* when there is a dataplane and a node list */
 	bool pinging;
+	struct ctl_drpc *drpc;	    /* node-to-node requests over DIRECT (with a dataplane) */
+	struct ctl_replicate *repl; /* recursive calls sent to the swarm peers */
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

@@ -24,6 +24,7 @@
 #include "rpc_info.h"
 #include "rpc_revoke.h"
 #include "rpc_store.h"
+#include "rpc_swarm.h"
 
 struct ctl_rpc_call *
 rpc_call_current(struct rpc_req *r)
@@ -88,12 +89,26 @@ rpc_call_oom(struct rpc_req *r)
 void
 rpc_call_done(struct rpc_req *r, int code, json_t *json, const char *text)
 {
-	json_t *body;
-
 	if (json == NULL && text == NULL) {
 		code = 500;
 		text = "request failed";
 	}
+	if (r->fanning) { /* the swarm peers' results go in too */
+		if (rpc_swarm_hold(r, code, json, text))
+			return;
+		json = rpc_swarm_merged(r, &code);
+		text = json != NULL ? NULL : "request failed";
+	}
+	rpc_call_finish(r, code, json, text);
+}
+
+void
+rpc_call_finish(struct rpc_req *r, int code, json_t *json, const char *text)
+{
+	json_t *body;
+
+	if (r->forwarded)
+		rpc_swarm_unwrap(r, &code, &json);
 	if (r->results == NULL) {
 		rpc_server_answer(r, code, json, text);
 		return;
@@ -125,6 +140,7 @@ admit(struct rpc_req *r, struct ctl_rpc_call *c, const uint8_t *revoked, size_t 
 {
 	struct ctl_rpc_auth_ctx ctx = {
 		.now_ms = r->now_ms,
+		.forwarded = r->forwarded,
 		.owns = owns,
 		.owns_arg = r->srv,
 	};
@@ -142,6 +158,8 @@ admit(struct rpc_req *r, struct ctl_rpc_call *c, const uint8_t *revoked, size_t 
 static void
 dispatch(struct rpc_req *r, struct ctl_rpc_call *c)
 {
+	/* admitted: the peers get it first, as the reference sends before it stores */
+	rpc_swarm_fan_start(r, c);
 	switch (c->method) {
 	case CTL_RPC_STORE:
 		rpc_store_put(r, c);
@@ -213,6 +231,8 @@ rpc_call_start(struct rpc_req *r)
 	/* Checked without the revocation list first: everything but a revoked
 	 * token is decided there, so a bad request costs no Redis round trip
 	 * and gets the reference's answer (406, 421...) even with Redis down. */
+	if (r->forwarded && !rpc_swarm_forwarder_ok(r, c))
+		return;
 	if (!admit(r, c, NULL, 0))
 		return;
 	if (ctl_rpc_auth_needs_revocations(c))

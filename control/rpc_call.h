@@ -40,7 +40,8 @@ struct ctl_rpc_server {
 	ctl_rpc_clock_fn *now_ms;
 	void *now_arg;
 	uint16_t version[3], hf[2];
-	struct rpc_req *inflight; /* requests not answered yet (doubly linked) */
+	struct rpc_req *inflight;	     /* requests not answered yet (doubly linked) */
+	const struct ctl_rpc_forwarder *fwd; /* NULL: no replication */
 	struct ctl_rpc_server_stats stats;
 };
 
@@ -56,6 +57,16 @@ struct rpc_req {
 	uint64_t now_ms;	   /* the clock when the running call started */
 	bool busy;		   /* a store operation is outstanding */
 	char hash[STORE_HASH_BUF]; /* store: the message hash */
+	/* replication (rpc_swarm.c) */
+	bool forwarded;	       /* came from a swarm peer: no fan-out, own result only */
+	uint8_t forwarder[32]; /* that peer */
+	bool fanning;	       /* the running call was sent to the peers */
+	void *fan;	       /* the forwarder's handle while peers are outstanding */
+	json_t *peers;	       /* their results once all are in */
+	bool local_done;       /* this node's result is in local_* */
+	int local_code;
+	json_t *local_json;
+	char *local_text;
 };
 
 /* Starts req.calls[cur]. */
@@ -66,6 +77,9 @@ void rpc_call_start(struct rpc_req *r);
  * (copied when json is NULL), then runs the next call or answers.
  */
 void rpc_call_done(struct rpc_req *r, int code, json_t *json, const char *text);
+
+/* rpc_call_done after the swarm's results are merged in (rpc_swarm.c). */
+void rpc_call_finish(struct rpc_req *r, int code, json_t *json, const char *text);
 
 /* Finishes the running call with the answer to a store failure (rc < 0):
  * 503 when Redis is unreachable or slow, 400 for arguments the store

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "rpc_call.h"
+#include "rpc_swarm.h"
 
 static uint64_t
 wall_clock(void *arg)
@@ -78,6 +79,7 @@ ctl_rpc_server_free(struct ctl_rpc_server *s)
 	/* Everyone still waiting gets an answer now; the store's late callbacks
 	 * find their request detached (srv NULL) and only free it. */
 	while ((r = s->inflight) != NULL) {
+		rpc_swarm_cancel(r); /* no peer result may arrive for it any more */
 		unlink_req(r);
 		r->srv = NULL;
 		r->done(r->arg, 503, false, text, sizeof(text) - 1);
@@ -93,6 +95,7 @@ void
 rpc_server_req_free(struct rpc_req *r)
 {
 	ctl_rpc_params_free(&r->req);
+	rpc_swarm_free(r);
 	json_decref(r->results);
 	free(r);
 }
@@ -125,6 +128,25 @@ rpc_server_answer(struct rpc_req *r, int code, json_t *json, const char *text)
 	free(dump);
 }
 
+/* A new request in the in-flight list; NULL on no memory. */
+static struct rpc_req *
+req_new(struct ctl_rpc_server *s, ctl_rpc_done_fn *done, void *arg)
+{
+	struct rpc_req *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->srv = s;
+	r->done = done;
+	r->arg = arg;
+	r->next = s->inflight;
+	if (s->inflight != NULL)
+		s->inflight->prev = r;
+	s->inflight = r;
+	s->stats.requests++;
+	return r;
+}
+
 int
 ctl_rpc_handle(struct ctl_rpc_server *s, const char *body, size_t len, ctl_rpc_done_fn *done,
 	       void *arg)
@@ -134,17 +156,8 @@ ctl_rpc_handle(struct ctl_rpc_server *s, const char *body, size_t len, ctl_rpc_d
 
 	if (s == NULL || done == NULL)
 		return -EINVAL;
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
+	if ((r = req_new(s, done, arg)) == NULL)
 		return -ENOMEM;
-	r->srv = s;
-	r->done = done;
-	r->arg = arg;
-	r->next = s->inflight;
-	if (s->inflight != NULL)
-		s->inflight->prev = r;
-	s->inflight = r;
-	s->stats.requests++;
 	if (ctl_rpc_params_parse(body != NULL ? body : "", body != NULL ? len : 0, s->testnet,
 				 &r->req, &st) != 0) {
 		rpc_server_answer(r, st.code, NULL, st.text);
@@ -170,4 +183,39 @@ ctl_rpc_server_stats(const struct ctl_rpc_server *s, struct ctl_rpc_server_stats
 	out->in_flight = 0;
 	for (r = s->inflight; r != NULL; r = r->next)
 		out->in_flight += r->busy;
+}
+
+void
+ctl_rpc_server_set_forwarder(struct ctl_rpc_server *s, const struct ctl_rpc_forwarder *f)
+{
+	s->fwd = f;
+}
+
+int
+ctl_rpc_handle_forwarded(struct ctl_rpc_server *s, const uint8_t peer[32], const char *body,
+			 size_t len, ctl_rpc_done_fn *done, void *arg)
+{
+	struct ctl_rpc_status st;
+	struct rpc_req *r;
+
+	if (s == NULL || done == NULL || peer == NULL)
+		return -EINVAL;
+	if ((r = req_new(s, done, arg)) == NULL)
+		return -ENOMEM;
+	r->forwarded = true;
+	memcpy(r->forwarder, peer, 32);
+	s->stats.forwarded_in++;
+	if (ctl_rpc_params_parse(body != NULL ? body : "", body != NULL ? len : 0, s->testnet,
+				 &r->req, &st) != 0) {
+		rpc_server_answer(r, st.code, NULL, st.text);
+		return 0;
+	}
+	/* only what the reference forwards: one recursive call, never a batch */
+	if (!rpc_swarm_recursive(r->req.method)) {
+		s->stats.forward_rejected++;
+		rpc_server_answer(r, 400, NULL, "invalid request: not a forwardable method");
+		return 0;
+	}
+	rpc_call_start(r);
+	return 0;
 }

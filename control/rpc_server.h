@@ -26,6 +26,7 @@
 #ifndef CTL_RPC_SERVER_H
 #define CTL_RPC_SERVER_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,26 @@ struct ctl_rpc_server_stats {
 	uint64_t storage_unavailable; /* calls answered 503: Redis not connected or too slow */
 	uint64_t storage_errors;      /* calls answered 500: Redis error or odd answer */
 	uint64_t store_full;	      /* stores refused by a quota */
+	uint64_t fanouts;	      /* recursive calls sent on to the swarm peers */
+	uint64_t forwarded_in;	      /* calls a swarm peer forwarded to this node */
+	uint64_t forward_rejected;    /* ... refused: not recursive, or the forwarder is not a
+				       * member of the account's swarm in this node's view */
+};
+
+/*
+ * Replication of recursive calls (control/replicate.c; docs/replication.md).
+ * start sends body ({"method", "params"} of one call) to the other members
+ * of the swarm that holds pubkey (33 bytes) and returns a handle, or NULL
+ * when there is nobody to ask (done is then never called). Otherwise done
+ * gets {<peer ed25519 hex>: result} (stolen) exactly once, never from inside
+ * start, unless cancel came first.
+ */
+typedef void ctl_rpc_fanout_done_fn(void *arg, json_t *peers);
+struct ctl_rpc_forwarder {
+	void *(*start)(void *arg, const uint8_t *pubkey, const char *body, size_t len,
+		       ctl_rpc_fanout_done_fn *done, void *done_arg);
+	void (*cancel)(void *arg, void *handle);
+	void *arg;
 };
 
 struct ctl_rpc_server;
@@ -85,5 +106,19 @@ int ctl_rpc_handle(struct ctl_rpc_server *srv, const char *body, size_t len, ctl
 		   void *arg);
 
 void ctl_rpc_server_stats(const struct ctl_rpc_server *srv, struct ctl_rpc_server_stats *out);
+
+/* Recursive calls go to the swarm peers through f (borrowed; NULL: this node alone). */
+void ctl_rpc_server_set_forwarder(struct ctl_rpc_server *srv, const struct ctl_rpc_forwarder *f);
+
+/*
+ * A call forwarded by the swarm peer with Ed25519 key peer: like
+ * ctl_rpc_handle, but only single recursive calls are taken (else 400), the
+ * peer must be a member of the account's swarm in this node's view (else
+ * 403), the forwarded clock windows apply (70 s for delete_all and
+ * expire_all), nothing is forwarded again, and a result is this node's own
+ * per-node object (200), not the {"swarm": ...} wrapper.
+ */
+int ctl_rpc_handle_forwarded(struct ctl_rpc_server *srv, const uint8_t peer[32], const char *body,
+			     size_t len, ctl_rpc_done_fn *done, void *arg);
 
 #endif

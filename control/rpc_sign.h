@@ -8,8 +8,8 @@
  * signatures against the pubkey_ed25519 that get_swarm lists for the node.
  *
  * Recursive results are {"swarm": {<node ed25519 hex>: result}, "t": now,
- * "hf": [major, minor]}; until swarm replication exists the "swarm" object
- * holds this node's own result only.
+ * "hf": [major, minor]}; the swarm peers' results are merged in by
+ * rpc_swarm.c (docs/replication.md).
  */
 #ifndef CTL_RPC_SIGN_H
 #define CTL_RPC_SIGN_H

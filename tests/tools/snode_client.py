@@ -185,6 +185,11 @@ def rpc_body(args):
             sig = sk.sign(f"store{ns_part(args.namespace)}{now}".encode()).signature
             p.update(signature=base64.b64encode(sig).decode(), pubkey_ed25519=ed.hex())
         return {"method": "store", "params": p}
+    if args.cmd == "delete":  # signed "delete" || hashes (facts 2.5)
+        sig = sk.sign(("delete" + "".join(args.hashes)).encode()).signature
+        return {"method": "delete", "params": {
+            "pubkey": sid, "pubkey_ed25519": ed.hex(), "messages": args.hashes,
+            "signature": base64.b64encode(sig).decode()}}
     sig = sk.sign(f"retrieve{ns_part(args.namespace)}{now}".encode()).signature
     p = {"pubkey": sid, "timestamp": now, "namespace": args.namespace, "pubkey_ed25519": ed.hex(),
          "signature": base64.b64encode(sig).decode()}
@@ -216,6 +221,9 @@ def main():
             p.add_argument("--ttl", type=int, default=3600 * 1000)
         else:
             p.add_argument("--last-hash")
+    p = sub.add_parser("delete")
+    p.add_argument("--seed", required=True)
+    p.add_argument("hashes", nargs="+")
     args = ap.parse_args()
     try:
         reply = request(args, json.dumps(rpc_body(args)).encode())
