@@ -1,170 +1,248 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snode-bench-dataplane: CREATE cells per second through one worker's real
- * burst path (dataplane/loop.c: framing, cell parse, gates, batched X25519 +
- * masks + KDF + AEAD, routing, re-padding, tx to net_null), against the
- * crypto ceiling measured in the same run: snc_onion_layer_peel_batch alone on
- * the same layers. Not a test. Run pinned:
- *   taskset -c 1 build/bench/snode-bench-dataplane [--cells N] [--seconds S]
+ * snode-bench-dataplane: cells per second through worker lcores' real burst
+ * path (dataplane/loop.c: framing, cell parse, gates, batched X25519 + masks +
+ * KDF + AEAD, routing, re-padding, tx to net_null), each row against a ceiling
+ * measured in the same run:
+ *   - CREATE relay vs the crypto ceiling: snc_onion_layer_peel_batch alone on
+ *     the same layers;
+ *   - DATA relay vs the AEAD ceiling: snc_cell_data_open alone on the same
+ *     payloads (one XChaCha20-Poly1305 per cell);
+ *   - with --workers 2, CREATE on two worker lcores at once vs one.
+ * Rows are medians of rounds in which ceiling and path alternate. Not a
+ * test. Run pinned:
+ *   taskset -c 1 build/bench/snode-bench-dataplane [--cells N]
+ *   build/bench/snode-bench-dataplane --workers 2   (EAL lcores 0 and 1)
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_launch.h>
 #include <rte_mbuf.h>
-#include <sodium.h>
 
 #include "cell_mask.h"
+#include "dp_bench.h"
 #include "loop.h"
 #include "mempool.h"
-#include "onion_build.h"
 #include "port.h"
 #include "snc.h"
 
 struct bench {
-	struct snc_node_keys keys[3];
-	struct snc_onion_node pub[3];
-	struct dp_node_table nodes;
-	struct dp_worker w;
+	struct dpb_path path;
 	struct rte_mempool *pool;
-	uint8_t (*cells)[DP_CELL_SMALL]; /* pre-built client CREATE cells for node 0 */
-	uint32_t *blob_len;		 /* their (masked on the wire) blob lengths */
 	size_t ncells;
-	enum snc_enc_type type;
+	unsigned workers;
 };
 
-static double
-now_s(void)
+static const char *
+type_name(enum snc_enc_type t)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return t == SNC_ENC_AES_GCM ? "aes-gcm" : "xchacha20";
 }
 
 static void
-make_cell(struct bench *b, uint8_t cell[DP_CELL_SMALL], uint32_t *blob_len)
+row(const char *what, enum snc_enc_type t, double rate, double ratio)
 {
-	const char *body = "{\"method\":\"info\",\"params\":{}}";
-	uint8_t seeds[3][32], sk[32], pk[32], dh[32], mask[5];
-	struct snc_onion on;
-	struct snc_payload p;
-	struct snc_route_entry e;
-	uint64_t label;
+	char name[64];
 
-	randombytes_buf(seeds, sizeof(seeds));
-	if (snc_onion_build_to_node(b->type, b->pub, 2, &b->pub[2], (const uint8_t *)body,
-				    strlen(body), &seeds[0][0], &on) != 0 ||
-	    snc_payload_parse(on.payload, on.payload_len, &p) != 0 ||
-	    snc_route_parse_entry(p.json, p.json_len, &e) != 0)
-		abort();
-	snc_onion_layer_keypair_from_seed(seeds[0], sk, pk);
-	if (crypto_scalarmult(dh, sk, b->keys[0].x25519_pk) != 0)
-		abort();
-	randombytes_buf(&label, sizeof(label));
-	label |= 1;
-	snc_cell_mask(dh, DP_CELL_CREATE, label, 0, mask);
-	uint32_t used =
-		dp_cell_write_create(cell, 0, DP_CELL_FLAG_CLIENT, label, (uint8_t)e.enc_type, 1,
-				     e.eph_pk, 0, mask, p.blob, (uint32_t)p.blob_len);
-	randombytes_buf(cell + used, DP_CELL_SMALL - used);
-	*blob_len = (uint32_t)p.blob_len;
-	snc_onion_free(&on);
-}
-
-static void
-setup(struct bench *b)
-{
-	struct dp_worker_conf conf;
-	struct dp_iface iface = {.ip = 0x0a000001, .port = 22030};
-	const uint8_t mac[6] = {2, 0, 0, 0, 0, 2};
-
-	for (int i = 0; i < 3; i++) {
-		uint8_t seed[32];
-		randombytes_buf(seed, 32);
-		snc_onion_layer_keypair_from_seed(seed, b->keys[i].x25519_sk, b->keys[i].x25519_pk);
-		memcpy(b->pub[i].x25519, b->keys[i].x25519_pk, 32);
-		randombytes_buf(b->pub[i].ed25519, 32);
-	}
-	if (dp_node_table_init(&b->nodes, 8, b->keys[0].x25519_sk, b->keys[0].x25519_pk) != 0 ||
-	    dp_node_table_add(&b->nodes, b->pub[1].ed25519, b->pub[1].x25519, 0x0a000002, 22030,
-			      mac) != 0)
-		abort();
-	dp_worker_conf_defaults(&conf);
-	conf.ratelimit_burst = 4000000; /* measure the path, not the limiter */
-	conf.ratelimit_rate = 4000000;
-	conf.replay_window_ns = 3600ull * 1000000000ull;
-	if (dp_worker_init(&b->w, 0, &conf, &iface, &b->keys[0], &b->nodes, 0) != 0)
-		abort();
-	for (size_t i = 0; i < b->ncells; i++)
-		make_cell(b, b->cells[i], &b->blob_len[i]);
-}
-
-/* Feeds every pre-built cell once through dp_loop_burst; returns cells/s. */
-static double
-run_path(struct bench *b)
-{
-	struct dp_iface client = {.ip = 0x0a000064, .port = 40000};
-	struct rte_mbuf *pkts[DP_BURST];
-	double t0;
-	size_t done = 0;
-
-	/* A fresh replay filter each run: the same cells are fed again. */
-	dp_replay_free(&b->w.replay);
-	dp_replay_init(&b->w.replay, DP_REPLAY_DEFAULT_LOG2_BITS, 3600ull * 1000000000ull, 0);
-	t0 = now_s();
-	while (done < b->ncells) {
-		uint16_t n = b->ncells - done < DP_BURST ? (uint16_t)(b->ncells - done) : DP_BURST;
-		if (rte_pktmbuf_alloc_bulk(b->pool, pkts, n) != 0)
-			abort();
-		for (uint16_t i = 0; i < n; i++) {
-			uint8_t *p = (uint8_t *)rte_pktmbuf_append(pkts[i],
-								   DP_PKT_HDR_LEN + DP_CELL_SMALL);
-			memcpy(p + DP_PKT_HDR_LEN, b->cells[done + i], DP_CELL_SMALL);
-			dp_pkt_write_headers(pkts[i], &client, &b->w.iface.mac, b->w.iface.ip,
-					     22030, DP_CELL_SMALL);
-		}
-		dp_loop_burst(&b->w, 0, 0, pkts, n, dp_loop_now_ns());
-		done += n;
-	}
-	return (double)b->ncells / (now_s() - t0);
+	snprintf(name, sizeof(name), "%s, %s", what, type_name(t));
+	printf("%-46s %12.0f %9.2fx\n", name, rate, ratio);
 }
 
 /* The crypto ceiling: the same layers peeled by libsnc's batch, nothing else. */
 static double
-run_ceiling(struct bench *b)
+create_ceiling(struct bench *b, const struct dpb_cells *c, enum snc_enc_type type)
 {
 	static uint8_t out[DP_BURST][DP_CELL_SMALL];
 	struct snc_layer_job jobs[DP_BURST];
 	int status[DP_BURST];
-	double t0 = now_s();
-	size_t done = 0;
+	double t0 = dpb_now_s();
 
-	while (done < b->ncells) {
-		size_t n = b->ncells - done < DP_BURST ? b->ncells - done : DP_BURST;
+	for (size_t done = 0; done < c->n;) {
+		size_t n = c->n - done < DP_BURST ? c->n - done : DP_BURST;
 		for (size_t i = 0; i < n; i++) {
-			const uint8_t *c = b->cells[done + i];
+			const uint8_t *cell = c->cell[done + i];
 			/* The blob length is masked on the wire; the ceiling takes it as known. */
-			jobs[i] = (struct snc_layer_job){.type = b->type,
-							 .eph_pk = c + 16,
-							 .in = c + DP_CELL_CREATE_HDR,
-							 .in_len = b->blob_len[done + i],
+			jobs[i] = (struct snc_layer_job){.type = type,
+							 .eph_pk = cell + 16,
+							 .in = cell + DP_CELL_CREATE_HDR,
+							 .in_len = c->blob_len[done + i],
 							 .out = out[i],
 							 .out_cap = DP_CELL_SMALL};
 			status[i] = 0;
 		}
-		snc_onion_layer_peel_batch(&b->keys[0], n, jobs, status);
+		snc_onion_layer_peel_batch(&b->path.keys[0], n, jobs, status);
 		done += n;
 	}
-	return (double)b->ncells / (now_s() - t0);
+	return (double)c->n / (dpb_now_s() - t0);
+}
+
+/* The AEAD ceiling: each DATA payload opened with its circuit's kf, nothing else. */
+static double
+data_ceiling(struct dp_worker *w, const struct dpb_cells *d, uint32_t seq)
+{
+	static uint8_t out[DP_CELL_SMALL];
+	const struct dp_addr from = {.ip = 0x0a000064, .port = 40000};
+	const uint32_t len = DP_CELL_SMALL - DP_CELL_DATA_HDR;
+	const uint8_t *kf[4096];
+	size_t n = d->n < 4096 ? d->n : 4096;
+	double t0;
+
+	for (size_t i = 0; i < n; i++)
+		kf[i] = dp_circuit_find_in(&w->circuits, d->label[i], &from, dp_loop_now_ns())->kf;
+	t0 = dpb_now_s();
+	for (size_t i = 0; i < n; i++)
+		if (snc_cell_data_open(kf[i], seq, d->cell[i] + DP_CELL_DATA_HDR, len, out) != 0)
+			abort();
+	return (double)n / (dpb_now_s() - t0);
+}
+
+static void
+check(uint64_t got, size_t want, const char *what)
+{
+	if (got != want) {
+		fprintf(stderr, "bench: only %llu of %zu cells %s\n", (unsigned long long)got, want,
+			what);
+		exit(1);
+	}
 }
 
 static int
-start_eal(void)
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(double), cmp_double);
+	return v[n / 2];
+}
+
+/* DATA on the circuits the CREATEs opened: DATA_ROUNDS rounds (one seq each),
+ * ceiling and relay alternating so that noise hits both; medians reported. */
+static void
+data_rows(struct dp_worker *w, struct rte_mempool *pool, const struct dpb_cells *c)
+{
+	enum {
+		DATA_ROUNDS = 9
+	};
+	double ceiling[DATA_ROUNDS], relay[DATA_ROUNDS];
+	struct dpb_cells d;
+
+	for (uint32_t seq = 0; seq < DATA_ROUNDS; seq++) {
+		check(dpb_cells_data(&d, w, c, seq), c->n, "with a circuit (DATA)");
+		ceiling[seq] = data_ceiling(w, &d, seq);
+		uint64_t before = w->stats.data_relayed;
+		relay[seq] = (double)d.n / dpb_feed(w, 0, pool, &d);
+		check(w->stats.data_relayed - before, d.n, "relayed (DATA)");
+		dpb_cells_free(&d);
+	}
+	double cm = median(ceiling, DATA_ROUNDS), rm = median(relay, DATA_ROUNDS);
+	printf("%-46s %12.0f %9.2fx %8.2f Gbit/s\n", "AEAD ceiling: XChaCha20-Poly1305 open", cm,
+	       1.0, cm * DP_CELL_SMALL * 8 / 1e9);
+	printf("%-46s %12.0f %9.2fx %8.2f Gbit/s\n", "dataplane DATA relay (small cells)", rm,
+	       rm / cm, rm * DP_CELL_SMALL * 8 / 1e9);
+}
+
+/* CREATE_ROUNDS rounds of ceiling then relay (a fresh worker each, untimed),
+ * medians reported; then DATA on the last round's circuits. */
+static void
+one_worker_rows(struct bench *b, enum snc_enc_type type)
+{
+	enum {
+		CREATE_ROUNDS = 5
+	};
+	static struct dp_worker w;
+	double ceiling[CREATE_ROUNDS], relay[CREATE_ROUNDS];
+	struct dpb_cells c;
+
+	if (dpb_cells_create(&c, &b->path, type, b->ncells) != 0)
+		abort();
+	for (int r = 0; r < CREATE_ROUNDS; r++) {
+		if (r > 0)
+			dp_worker_free(&w);
+		dpb_worker_init(&w, 0, &b->path);
+		ceiling[r] = create_ceiling(b, &c, type);
+		relay[r] = (double)c.n / dpb_feed(&w, 0, b->pool, &c);
+		check(w.stats.create_relayed, c.n, "relayed (CREATE)");
+	}
+	double cm = median(ceiling, CREATE_ROUNDS), rm = median(relay, CREATE_ROUNDS);
+	row("crypto ceiling: peel batch", type, cm, 1.0);
+	row("dataplane CREATE relay", type, rm, rm / cm);
+	if (type == SNC_ENC_XCHACHA20)
+		data_rows(&w, b->pool, &c);
+	dpb_cells_free(&c);
+	dp_worker_free(&w);
+}
+
+struct lane {
+	struct dp_worker w;
+	const struct dpb_cells *c;
+	struct rte_mempool *pool;
+	uint16_t txq;
+	double seconds;
+};
+
+static atomic_int go;
+
+static int
+lane_run(void *arg)
+{
+	struct lane *l = arg;
+
+	while (!atomic_load(&go))
+		;
+	l->seconds = dpb_feed(&l->w, l->txq, l->pool, l->c);
+	return 0;
+}
+
+/* The same CREATEs through 1 worker, then through 2 at once (each its own circuits). */
+static void
+scaling_rows(struct bench *b)
+{
+	static struct lane lanes[2];
+	struct dpb_cells c;
+	double one, two;
+
+	if (dpb_cells_create(&c, &b->path, SNC_ENC_AES_GCM, b->ncells) != 0)
+		abort();
+	for (unsigned i = 0; i < 2; i++) {
+		dpb_worker_init(&lanes[i].w, i, &b->path);
+		lanes[i].c = &c;
+		lanes[i].pool = b->pool;
+		lanes[i].txq = (uint16_t)i;
+	}
+	one = (double)c.n / dpb_feed(&lanes[0].w, 0, b->pool, &c);
+	dp_worker_free(&lanes[0].w); /* again from empty: its circuits and replay filter */
+	dpb_worker_init(&lanes[0].w, 0, &b->path);
+	atomic_store(&go, 0);
+	rte_eal_remote_launch(lane_run, &lanes[1], rte_get_next_lcore(-1, 1, 0));
+	atomic_store(&go, 1);
+	lane_run(&lanes[0]);
+	rte_eal_mp_wait_lcore();
+	for (unsigned i = 0; i < 2; i++)
+		check(lanes[i].w.stats.create_relayed, c.n, "relayed (2 workers)");
+	two = 2.0 * (double)c.n /
+	      (lanes[0].seconds > lanes[1].seconds ? lanes[0].seconds : lanes[1].seconds);
+	printf("%-46s %12.0f %9.2fx\n", "CREATE relay, 1 worker lcore, aes-gcm", one, 1.0);
+	printf("%-46s %12.0f %9.2fx  (ideal 2.00x)\n", "CREATE relay, 2 worker lcores, aes-gcm",
+	       two, two / one);
+	for (unsigned i = 0; i < 2; i++)
+		dp_worker_free(&lanes[i].w);
+	dpb_cells_free(&c);
+}
+
+static int
+start_eal(unsigned workers)
 {
 	static char prefix[64];
 	char *argv[16];
@@ -173,7 +251,7 @@ start_eal(void)
 	snprintf(prefix, sizeof(prefix), "--file-prefix=snode-bench-%d", (int)getpid());
 	argv[argc++] = "snode-bench-dataplane";
 	argv[argc++] = "-l";
-	argv[argc++] = "0";
+	argv[argc++] = workers == 2 ? "0-1" : "0";
 	argv[argc++] = "--no-huge";
 	argv[argc++] = "-m";
 	argv[argc++] = "512";
@@ -187,58 +265,52 @@ start_eal(void)
 	return rte_eal_init(argc, argv) < 0 ? -1 : 0;
 }
 
+static int
+parse_args(struct bench *b, int argc, char **argv)
+{
+	b->ncells = 2048;
+	b->workers = 1;
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return -1;
+		if (strcmp(argv[i], "--cells") == 0)
+			b->ncells = (size_t)strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--workers") == 0)
+			b->workers = (unsigned)strtoul(argv[i + 1], NULL, 10);
+		else
+			return -1;
+	}
+	return b->ncells == 0 || b->ncells > 4096 || b->workers < 1 || b->workers > 2 ? -1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct bench b;
-	double path, ceiling;
 
-	b.ncells = 2048;
-	for (int i = 1; i + 1 < argc; i += 2)
-		if (strcmp(argv[i], "--cells") == 0)
-			b.ncells = (size_t)strtoul(argv[i + 1], NULL, 10);
-	if (b.ncells == 0 || start_eal() != 0 || snc_init() != 0) {
-		fprintf(stderr,
-			"usage: snode-bench-dataplane [--cells N] (EAL in software mode)\n");
+	if (parse_args(&b, argc, argv) != 0 || start_eal(b.workers) != 0 || snc_init() != 0) {
+		fprintf(stderr, "usage: snode-bench-dataplane [--cells 1..4096] [--workers 1|2]\n"
+				"(EAL in software mode; --workers 2 needs lcores 0 and 1)\n");
 		return 2;
 	}
 	b.pool = dp_mempool_create("bench", 4096, SOCKET_ID_ANY);
-	b.cells = calloc(b.ncells, sizeof(*b.cells));
-	b.blob_len = calloc(b.ncells, sizeof(*b.blob_len));
-	if (b.pool == NULL || b.cells == NULL || b.blob_len == NULL ||
-	    dp_port_configure(0, &(struct dp_port_conf){1, 1, 1024, 1024}, b.pool) != 0 ||
+	if (b.pool == NULL ||
+	    dp_port_configure(0, &(struct dp_port_conf){1, (uint16_t)b.workers, 1024, 1024},
+			      b.pool) != 0 ||
 	    dp_port_start(0) != 0)
 		return 1;
-	printf("snode-bench-dataplane: one core, %zu distinct CREATE cells (small class) per row\n",
-	       b.ncells);
-	printf("%-44s %12s %10s\n", "path", "cells/s", "vs ceiling");
-	for (int t = SNC_ENC_AES_GCM; t <= SNC_ENC_XCHACHA20; t++) {
-		b.type = (enum snc_enc_type)t;
-		dp_worker_free(&b.w);
-		dp_node_table_free(&b.nodes);
-		setup(&b);
-		ceiling = run_ceiling(&b);
-		path = run_path(&b);
-		if (b.w.stats.create_relayed != b.ncells) {
-			fprintf(stderr, "bench: only %llu of %zu cells relayed\n",
-				(unsigned long long)b.w.stats.create_relayed, b.ncells);
-			return 1;
-		}
-		printf("%-44s %12.0f %10s\n",
-		       t == SNC_ENC_AES_GCM ? "crypto ceiling: peel batch, aes-gcm"
-					    : "crypto ceiling: peel batch, xchacha20",
-		       ceiling, "1.00x");
-		printf("%-44s %12.0f %9.2fx\n",
-		       t == SNC_ENC_AES_GCM ? "dataplane CREATE relay, aes-gcm"
-					    : "dataplane CREATE relay, xchacha20",
-		       path, path / ceiling);
-	}
-	dp_worker_free(&b.w);
-	dp_node_table_free(&b.nodes);
+	dpb_path_init(&b.path);
+	printf("snode-bench-dataplane: %zu distinct cells (small class, %d bytes) per row\n",
+	       b.ncells, DP_CELL_SMALL);
+	printf("%-46s %12s %10s\n", "path", "cells/s", "vs ceiling");
+	if (b.workers == 2)
+		scaling_rows(&b);
+	else
+		for (int t = SNC_ENC_AES_GCM; t <= SNC_ENC_XCHACHA20; t++)
+			one_worker_rows(&b, (enum snc_enc_type)t);
+	dpb_path_free(&b.path);
 	dp_port_shutdown(0);
 	rte_mempool_free(b.pool);
-	free(b.cells);
-	free(b.blob_len);
 	rte_eal_cleanup();
 	return 0;
 }

@@ -65,13 +65,23 @@ derive_key(const uint8_t own_x_sk[SNC_X25519_BYTES], const uint8_t peer_x[SNC_X2
 }
 
 int
-snc_direct_verifier_init(struct snc_direct_verifier *v, uint64_t window_ms)
+snc_direct_verifier_init_slots(struct snc_direct_verifier *v, uint64_t window_ms,
+			       unsigned log2_slots)
 {
-	if (v == NULL || window_ms > SNC_DIRECT_WINDOW_MAX_MS)
+	if (v == NULL || window_ms > SNC_DIRECT_WINDOW_MAX_MS || log2_slots < 1 ||
+	    log2_slots > SNC_DIRECT_REPLAY_LOG2_MAX)
 		return -EINVAL;
 	memset(v, 0, sizeof(*v));
 	v->window_ms = window_ms == 0 ? SNC_DIRECT_WINDOW_MS : window_ms;
+	v->slots = 1u << log2_slots;
+	randombytes_buf(v->hash_key, sizeof(v->hash_key));
 	return 0;
+}
+
+int
+snc_direct_verifier_init(struct snc_direct_verifier *v, uint64_t window_ms)
+{
+	return snc_direct_verifier_init_slots(v, window_ms, SNC_DIRECT_REPLAY_LOG2_MAX);
 }
 
 int
@@ -121,29 +131,37 @@ in_window(uint64_t now_ms, uint64_t ts_ms, uint64_t window_ms)
 }
 
 /*
- * Scans every slot: -EALREADY on a live match, else the index of a free slot
- * in *free_slot (or -ENOBUFS when none). Compares in constant time so the scan
- * takes the same time whatever the cache holds.
+ * Scans the run of slots that (sender, nonce) hashes to: -EALREADY on a live
+ * match, else the index of a free slot of the run in *free_slot (-ENOBUFS when
+ * none). The whole run is scanned: an entry may sit past a slot freed later.
  */
 static int
 replay_lookup(const struct snc_direct_verifier *v, uint64_t now_ms, const uint8_t *sender,
 	      const uint8_t *nonce, size_t *free_slot)
 {
-	size_t found = SNC_DIRECT_REPLAY_SLOTS;
+	uint8_t id[SNC_ED25519_PK_BYTES + SNC_DIRECT_NONCE_BYTES], h[crypto_shorthash_BYTES];
+	uint32_t run = v->slots < SNC_DIRECT_REPLAY_PROBE ? v->slots : SNC_DIRECT_REPLAY_PROBE;
+	uint64_t start;
+	size_t found = SIZE_MAX;
 
-	for (size_t i = 0; i < SNC_DIRECT_REPLAY_SLOTS; i++) {
-		const struct snc_direct_seen *s = &v->seen[i];
+	memcpy(id, sender, SNC_ED25519_PK_BYTES);
+	memcpy(id + SNC_ED25519_PK_BYTES, nonce, SNC_DIRECT_NONCE_BYTES);
+	crypto_shorthash(h, id, sizeof(id), v->hash_key);
+	memcpy(&start, h, sizeof(start));
+	for (uint32_t i = 0; i < run; i++) {
+		size_t slot = (size_t)((start + i) & (v->slots - 1));
+		const struct snc_direct_seen *s = &v->seen[slot];
 
 		if (s->expires_ms < now_ms || s->expires_ms == 0) {
-			if (found == SNC_DIRECT_REPLAY_SLOTS)
-				found = i;
+			if (found == SIZE_MAX)
+				found = slot;
 			continue;
 		}
-		if (sodium_memcmp(s->nonce, nonce, SNC_DIRECT_NONCE_BYTES) == 0 &&
-		    sodium_memcmp(s->sender, sender, SNC_ED25519_PK_BYTES) == 0)
+		if (memcmp(s->nonce, nonce, SNC_DIRECT_NONCE_BYTES) == 0 &&
+		    memcmp(s->sender, sender, SNC_ED25519_PK_BYTES) == 0)
 			return -EALREADY;
 	}
-	if (found == SNC_DIRECT_REPLAY_SLOTS)
+	if (found == SIZE_MAX)
 		return -ENOBUFS;
 	*free_slot = found;
 	return 0;

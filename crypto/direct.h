@@ -45,7 +45,9 @@ enum {
 	SNC_DIRECT_MAX_PAYLOAD = 1048576,   /* bytes */
 	SNC_DIRECT_WINDOW_MS = 60000,	    /* ms: default accepted clock skew, either way */
 	SNC_DIRECT_WINDOW_MAX_MS = 3600000, /* ms: largest window a verifier accepts */
-	SNC_DIRECT_REPLAY_SLOTS = 4096,	    /* (sender, nonce) pairs remembered */
+	SNC_DIRECT_REPLAY_LOG2_MAX = 17,    /* 131,072 slots of 64 bytes: 8 MiB */
+	SNC_DIRECT_REPLAY_SLOTS = 1 << SNC_DIRECT_REPLAY_LOG2_MAX,
+	SNC_DIRECT_REPLAY_PROBE = 32, /* slots a (sender, nonce) may take: its hash's run */
 };
 
 /*
@@ -71,16 +73,22 @@ struct snc_direct_stats {
 };
 
 /*
- * Receiver state: fixed size (SNC_DIRECT_REPLAY_SLOTS * 64 bytes, 256 KiB plus
- * a few words), allocated once by the caller; open never allocates. The cache
- * holds at most SNC_DIRECT_REPLAY_SLOTS messages whose timestamps are within
- * one window of now, i.e. every message accepted in the last 2 * window
- * (120 s by default: about 34 messages per second sustained). When every slot
- * is live, a new message is rejected with -ENOBUFS and counted in stats.full;
- * it is never accepted unrecorded. Not thread-safe: one verifier per thread.
+ * Receiver state: fixed size (SNC_DIRECT_REPLAY_SLOTS * 64 bytes, 8 MiB plus a
+ * few words), allocated once by the caller (heap or static: too big for a
+ * stack); open never allocates. The replay cache is a hash table: a message's
+ * (sender, nonce) goes to one of the SNC_DIRECT_REPLAY_PROBE slots that follow
+ * SipHash-2-4 of it under a random per-verifier key (senders cannot aim at a
+ * run), and stays there until its timestamp leaves the window. It holds the
+ * messages accepted in the last 2 * window (120 s by default); with 131,072
+ * slots a run is practically never full below ~80% load, about 870 messages
+ * per second sustained. When the run is full, a new message is rejected with
+ * -ENOBUFS and counted in stats.full; it is never accepted unrecorded. Not
+ * thread-safe: one verifier per thread.
  */
 struct snc_direct_verifier {
 	uint64_t window_ms;
+	uint32_t slots; /* in use: a power of two, at most SNC_DIRECT_REPLAY_SLOTS */
+	uint8_t hash_key[16];
 	struct snc_direct_stats stats;
 	struct snc_direct_seen seen[SNC_DIRECT_REPLAY_SLOTS];
 };
@@ -90,6 +98,11 @@ struct snc_direct_verifier {
  * Returns 0, or -EINVAL (v NULL, window_ms > SNC_DIRECT_WINDOW_MAX_MS).
  */
 int snc_direct_verifier_init(struct snc_direct_verifier *v, uint64_t window_ms);
+
+/* The same with 2^log2_slots slots in use (1..SNC_DIRECT_REPLAY_LOG2_MAX):
+ * tests reach a full cache with few messages. -EINVAL out of range. */
+int snc_direct_verifier_init_slots(struct snc_direct_verifier *v, uint64_t window_ms,
+				   unsigned log2_slots);
 
 /*
  * Seals len payload bytes from sender to the node whose Ed25519 key is

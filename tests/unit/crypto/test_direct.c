@@ -318,16 +318,60 @@ custom_window_and_limits(void **state)
 }
 
 static void
+slot_counts_at_their_edges(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(snc_direct_verifier_init_slots(f->v, 0, 0), -EINVAL);
+	assert_int_equal(snc_direct_verifier_init_slots(f->v, 0, SNC_DIRECT_REPLAY_LOG2_MAX + 1),
+			 -EINVAL);
+	assert_int_equal(snc_direct_verifier_init_slots(NULL, 0, 5), -EINVAL);
+	assert_int_equal(snc_direct_verifier_init_slots(f->v, 0, 1), 0);
+	assert_int_equal(f->v->slots, 2);
+	assert_int_equal(snc_direct_verifier_init(f->v, 0), 0);
+	assert_int_equal(f->v->slots, SNC_DIRECT_REPLAY_SLOTS);
+}
+
+/* The default table: 3,000 messages (more than the old linear cache's 4,096
+ * per 120 s would allow at this rate) all accepted, each one's replay caught. */
+static void
+default_table_remembers_every_message(void **state)
+{
+	struct fixture *f = *state;
+	enum {
+		N = 3000
+	};
+	static uint8_t msgs[N][200];
+	static size_t lens[N];
+	uint8_t m[200];
+
+	assert_int_equal(snc_direct_verifier_init(f->v, 0), 0);
+	for (size_t i = 0; i < N; i++) {
+		lens[i] = ping(f, &f->a, now0, msgs[i], sizeof(msgs[i]));
+		assert_int_equal(open_at(f, now0, msgs[i], lens[i]), 0);
+	}
+	for (size_t i = 0; i < N; i++) {
+		memcpy(m, msgs[i], lens[i]);
+		assert_int_equal(open_at(f, now0 + 1, m, lens[i]), -EALREADY);
+	}
+	assert_int_equal(f->v->stats.accepted, N);
+	assert_int_equal(f->v->stats.replayed, N);
+	assert_int_equal(f->v->stats.full, 0);
+}
+
+static void
 full_cache_rejects_and_counts_then_recovers(void **state)
 {
 	struct fixture *f = *state;
 	uint8_t m[200], first[200], extra[200];
 	size_t first_len = ping(f, &f->a, now0, first, sizeof(first)), extra_len;
+	const size_t slots = 32; /* = SNC_DIRECT_REPLAY_PROBE: one run is the whole table */
 
+	assert_int_equal(snc_direct_verifier_init_slots(f->v, 0, 5), 0);
 	assert_int_equal(open_at(f, now0, first, first_len), 0);
-	for (size_t i = 1; i < SNC_DIRECT_REPLAY_SLOTS; i++)
+	for (size_t i = 1; i < slots; i++)
 		assert_int_equal(open_at(f, now0, m, ping(f, &f->a, now0, m, sizeof(m))), 0);
-	assert_int_equal(f->v->stats.accepted, SNC_DIRECT_REPLAY_SLOTS);
+	assert_int_equal(f->v->stats.accepted, slots);
 
 	/* Full: a new genuine message is rejected, never accepted unrecorded. */
 	extra_len = ping(f, &f->a, now0, extra, sizeof(extra));
@@ -342,7 +386,7 @@ full_cache_rejects_and_counts_then_recovers(void **state)
 	assert_int_equal(open_at(f, now0 + SNC_DIRECT_WINDOW_MS + 1, m,
 				 ping(f, &f->a, now0 + SNC_DIRECT_WINDOW_MS + 1, m, sizeof(m))),
 			 0);
-	assert_int_equal(f->v->stats.accepted, SNC_DIRECT_REPLAY_SLOTS + 1);
+	assert_int_equal(f->v->stats.accepted, slots + 1);
 }
 
 static void
@@ -393,6 +437,9 @@ main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(timestamp_window_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(custom_window_and_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(slot_counts_at_their_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(default_table_remembers_every_message, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(full_cache_rejects_and_counts_then_recovers, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(argument_errors, setup, teardown),
