@@ -117,6 +117,8 @@ start_node() {
 }
 
 connected() { grep -q "dataplane channel .* connected" "$1/control.log"; }
+reached() { grep "reachable over DIRECT" "$1/control.log" | grep -vc unreachable; }
+reaches_all() { [ "$(reached "$1")" -ge $((N - 1)) ]; }
 
 up() {
 	[ -e "$DIR" ] && die "$DIR exists (a testnet or its logs): deploy/testnet.sh down --dir $DIR"
@@ -135,6 +137,12 @@ up() {
 	for i in $(seq 0 $((N - 1))); do
 		wait_for connected "$DIR/node$i" ||
 			die "node $i: snode-control did not connect ($DIR/node$i/control.log)"
+	done
+	# Ready means every node has reached every other over signed DIRECT pings through the
+	# dataplanes (ping-interval 1 s): the whole path of any client request is up.
+	for i in $(seq 0 $((N - 1))); do
+		WAIT_TENTHS=300 wait_for reaches_all "$DIR/node$i" ||
+			die "node $i reaches only $(reached "$DIR/node$i") of $((N - 1)) peers over DIRECT after 30 s ($DIR/node$i/control.log)"
 	done
 	trap - EXIT
 	table
