@@ -15,7 +15,9 @@
 
 #include <sodium.h>
 
+#include "account.h"
 #include "aead.h"
+#include "ed_x_cache.h"
 #include "kdf.h"
 #include "onion_layer.h"
 #include "snc.h"
@@ -124,6 +126,26 @@ run_kdf_plain_hmac(void *arg)
 		crypto_auth_hmacsha256_final(&st, out);
 	}
 	return 1024;
+}
+
+/* The storage RPC's 05 account check (pubkey_ed25519 -> the account's X25519
+ * key): libsodium's conversion each time (arg NULL) or through the cache. */
+static unsigned
+run_account_check(void *arg)
+{
+	static uint8_t acct[33], ed[32];
+	uint8_t ed_sk[64];
+
+	if (acct[0] == 0) {
+		crypto_sign_keypair(ed, ed_sk);
+		acct[0] = 0x05;
+		if (crypto_sign_ed25519_pk_to_curve25519(acct + 1, ed) != 0)
+			abort();
+	}
+	for (int i = 0; i < 64; i++)
+		if (snc_account_check_ed25519_cached(arg, acct, ed) != 0)
+			abort();
+	return 64;
 }
 
 struct aead_arg {
@@ -309,9 +331,17 @@ main(int argc, char **argv)
 	row("kdf aes-gcm, HMAC key blocks per call", 0, plain);
 	row("kdf aes-gcm (HMAC-SHA256 LOKI)", 0, pre);
 	row("kdf xchacha20 (BLAKE2b-256)", 0, measure(run_kdf, &xch));
+	static struct snc_ed_x_cache ed_x;
+	snc_ed_x_cache_init(&ed_x);
+	double acct_plain = measure(run_account_check, NULL);
+	double acct_cached = measure(run_account_check, &ed_x);
+	row("05 account check, libsodium", 0, acct_plain);
+	row("05 account check, ed_x_cache hit", 0, acct_cached);
 	bench_aead();
 	bench_peel();
 	print_ratios();
 	printf("kdf aes-gcm, precomputed LOKI blocks / key blocks per call: %.2fx\n", pre / plain);
+	printf("05 account check, cache hit / libsodium conversion: %.2fx\n",
+	       acct_cached / acct_plain);
 	return 0;
 }

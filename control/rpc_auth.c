@@ -147,11 +147,11 @@ sig_failed(const struct ctl_rpc_call *c, struct ctl_rpc_status *st)
 
 /* verify_signature: revocation list, token, then the request signature. */
 static int
-verify(const struct ctl_rpc_call *c, bool skip_revoke, const uint8_t *revoked, size_t n_revoked,
-       struct ctl_rpc_status *st)
+verify(const struct ctl_rpc_auth_ctx *ctx, const struct ctl_rpc_call *c, bool skip_revoke,
+       const uint8_t *revoked, size_t n_revoked, struct ctl_rpc_status *st)
 {
 	enum snc_storage_method sm;
-	struct snc_storage_auth auth = {.pubkey = c->acct.pubkey};
+	struct snc_storage_auth auth = {.pubkey = c->acct.pubkey, .ed_x_cache = ctx->ed_x_cache};
 	uint8_t small[256], *msg = small;
 	size_t len = 0;
 	bool owner_only = c->method == CTL_RPC_REVOKE_SUBACCOUNT ||
@@ -221,7 +221,7 @@ check_store(const struct ctl_rpc_auth_ctx *ctx, struct ctl_rpc_call *c, const ui
 			      (int)s->ns);
 	if (outside(s->sig_timestamp_ms, ctx->now_ms, CTL_RPC_SIG_TOLERANCE_MS))
 		return refuse(st, 406, "store signature timestamp too far from current time");
-	return verify(c, false, revoked, n_revoked, st);
+	return verify(ctx, c, false, revoked, n_revoked, st);
 }
 
 static int
@@ -236,7 +236,7 @@ check_retrieve(const struct ctl_rpc_auth_ctx *ctx, struct ctl_rpc_call *c, const
 		return 0;
 	if (outside(r->timestamp_ms, ctx->now_ms, CTL_RPC_SIG_TOLERANCE_MS))
 		return refuse(st, 406, "retrieve timestamp too far from current time");
-	return verify(c, ctl_rpc_params_ns_unrevocable(r->ns), revoked, n_revoked, st);
+	return verify(ctx, c, ctl_rpc_params_ns_unrevocable(r->ns), revoked, n_revoked, st);
 }
 
 static int
@@ -252,7 +252,7 @@ check_expire(const struct ctl_rpc_auth_ctx *ctx, struct ctl_rpc_call *c, const u
 			return refuse(st, 401, "expire: timestamp should be >= current time");
 		e->applied[i] = e->expiries[i] < cap ? e->expiries[i] : cap;
 	}
-	if ((rc = verify(c, false, revoked, n_revoked, st)) != 0)
+	if ((rc = verify(ctx, c, false, revoked, n_revoked, st)) != 0)
 		return rc;
 	e->extend_only = e->mode == CTL_RPC_EXPIRE_EXTEND;
 	if (c->acct.has_subaccount && !(c->acct.subaccount[1] & SNC_SUBACCOUNT_DELETE)) {
@@ -274,7 +274,7 @@ check_window(const struct ctl_rpc_auth_ctx *ctx, struct ctl_rpc_call *c, uint64_
 	if (outside(ts, ctx->now_ms, tol))
 		return refuse(st, 406, "%s timestamp too far from current time",
 			      ctl_rpc_params_method_name(c->method));
-	return verify(c, false, revoked, n_revoked, st);
+	return verify(ctx, c, false, revoked, n_revoked, st);
 }
 
 int
@@ -297,7 +297,7 @@ ctl_rpc_auth_check(const struct ctl_rpc_auth_ctx *ctx, struct ctl_rpc_call *c,
 		rc = check_retrieve(ctx, c, revoked, n_revoked, st);
 		break;
 	case CTL_RPC_DELETE:
-		rc = verify(c, false, revoked, n_revoked, st);
+		rc = verify(ctx, c, false, revoked, n_revoked, st);
 		break;
 	case CTL_RPC_DELETE_ALL:
 		rc = check_window(ctx, c, c->p.ns_time.time_ms, fwd_tol, revoked, n_revoked, st);
@@ -306,13 +306,13 @@ ctl_rpc_auth_check(const struct ctl_rpc_auth_ctx *ctx, struct ctl_rpc_call *c,
 		if (c->p.ns_time.time_ms > ctx->now_ms + CTL_RPC_SIG_TOLERANCE_MS)
 			rc = refuse(st, 401, "delete_before timestamp too far in the future");
 		else
-			rc = verify(c, false, revoked, n_revoked, st);
+			rc = verify(ctx, c, false, revoked, n_revoked, st);
 		break;
 	case CTL_RPC_EXPIRE_ALL:
 		if (c->p.ns_time.time_ms + fwd_tol < ctx->now_ms)
 			rc = refuse(st, 406, "expire_all timestamp should be >= current time");
 		else
-			rc = verify(c, false, revoked, n_revoked, st);
+			rc = verify(ctx, c, false, revoked, n_revoked, st);
 		break;
 	case CTL_RPC_EXPIRE:
 		rc = check_expire(ctx, c, revoked, n_revoked, st);

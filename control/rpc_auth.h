@@ -38,12 +38,15 @@ enum {
 /* ms: TTL_MAXIMUM_PRIVATE (30 days) does not fit an int enum. */
 #define CTL_RPC_TTL_MAX_PRIVATE_MS (30LL * 24 * 3600 * 1000)
 
+struct snc_ed_x_cache;
+
 struct ctl_rpc_auth_ctx {
 	uint64_t now_ms; /* wall clock, ms since the epoch */
 	bool forwarded;	 /* request came from a swarm peer (70 s windows) */
 	/* Returns true when this node's swarm holds pubkey (33 bytes); NULL: always. */
 	bool (*owns)(void *arg, const uint8_t *pubkey);
 	void *owns_arg;
+	struct snc_ed_x_cache *ed_x_cache; /* pubkey_ed25519 conversions; NULL: none */
 };
 
 /* True when the call's check needs the account's revocation list. */

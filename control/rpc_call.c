@@ -143,6 +143,7 @@ admit(struct rpc_req *r, struct ctl_rpc_call *c, const uint8_t *revoked, size_t 
 		.forwarded = r->forwarded,
 		.owns = owns,
 		.owns_arg = r->srv,
+		.ed_x_cache = r->srv->ed_x_cache,
 	};
 	struct ctl_rpc_status st;
 

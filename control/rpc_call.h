@@ -42,6 +42,7 @@ struct ctl_rpc_server {
 	uint16_t version[3], hf[2];
 	struct rpc_req *inflight;	     /* requests not answered yet (doubly linked) */
 	const struct ctl_rpc_forwarder *fwd; /* NULL: no replication */
+	struct snc_ed_x_cache *ed_x_cache;   /* accounts' pubkey_ed25519 conversions */
 	struct ctl_rpc_server_stats stats;
 };
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ed_x_cache.h"
 #include "rpc_call.h"
 #include "rpc_swarm.h"
 
@@ -37,6 +38,10 @@ ctl_rpc_server_new(const struct ctl_rpc_server_conf *conf, char *err, size_t err
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
+	if (s != NULL && (s->ed_x_cache = malloc(sizeof(*s->ed_x_cache))) == NULL) {
+		free(s);
+		s = NULL;
+	}
 	if (s == NULL) {
 		snprintf(err, errlen, "rpc server: out of memory");
 		return NULL;
@@ -49,6 +54,7 @@ ctl_rpc_server_new(const struct ctl_rpc_server_conf *conf, char *err, size_t err
 	s->testnet = conf->testnet;
 	s->now_ms = conf->now_ms != NULL ? conf->now_ms : wall_clock;
 	s->now_arg = conf->now_arg;
+	snc_ed_x_cache_init(s->ed_x_cache);
 	memcpy(s->version, conf->version, sizeof(s->version));
 	memcpy(s->hf, conf->hf, sizeof(s->hf));
 	return s;
@@ -88,6 +94,7 @@ ctl_rpc_server_free(struct ctl_rpc_server *s)
 			rpc_server_req_free(r);
 	}
 	sodium_memzero(s->sk, sizeof(s->sk));
+	free(s->ed_x_cache);
 	free(s);
 }
 

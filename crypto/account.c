@@ -7,6 +7,7 @@
  * overflow. Inputs are public keys, so the code is not constant time.
  */
 #include "account.h"
+#include "ed_x_cache.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -231,11 +232,19 @@ int
 snc_account_check_ed25519(const uint8_t pubkey[SNC_ACCOUNT_PUBKEY_BYTES],
 			  const uint8_t ed25519[SNC_ACCOUNT_KEY_BYTES])
 {
+	return snc_account_check_ed25519_cached(NULL, pubkey, ed25519);
+}
+
+int
+snc_account_check_ed25519_cached(struct snc_ed_x_cache *cache,
+				 const uint8_t pubkey[SNC_ACCOUNT_PUBKEY_BYTES],
+				 const uint8_t ed25519[SNC_ACCOUNT_KEY_BYTES])
+{
 	uint8_t x[SNC_ACCOUNT_KEY_BYTES];
 
 	if (pubkey[0] != SNC_ACCOUNT_NETID_SESSION)
 		return -EPROTO;
-	if (snc_account_x25519_from_ed25519(ed25519, x) != 0)
+	if (snc_ed_x_cache_convert(cache, ed25519, x) != 0)
 		return -EKEYREJECTED;
 	/* Public values; sodium_memcmp anyway, it costs nothing here. */
 	return sodium_memcmp(x, pubkey + 1, sizeof(x)) == 0 ? 0 : -EKEYREJECTED;

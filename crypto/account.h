@@ -67,6 +67,12 @@ int snc_account_session_id_from_ed25519(const uint8_t ed25519[SNC_ACCOUNT_KEY_BY
 int snc_account_check_ed25519(const uint8_t pubkey[SNC_ACCOUNT_PUBKEY_BYTES],
 			      const uint8_t ed25519[SNC_ACCOUNT_KEY_BYTES]);
 
+struct snc_ed_x_cache;
+/* The same check with a conversion cache in front (ed_x_cache.h; NULL: none). */
+int snc_account_check_ed25519_cached(struct snc_ed_x_cache *cache,
+				     const uint8_t pubkey[SNC_ACCOUNT_PUBKEY_BYTES],
+				     const uint8_t ed25519[SNC_ACCOUNT_KEY_BYTES]);
+
 /*
  * XEd25519 "positive" Ed25519 key of an X25519 key u: y = (u - 1) / (u + 1)
  * mod 2^255 - 19, encoded with the sign bit 0. This is the Ed key |A| behind a

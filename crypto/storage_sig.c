@@ -319,7 +319,8 @@ snc_storage_sig_verify(const struct snc_storage_auth *auth, const uint8_t *msg, 
 		return -EINVAL;
 	key = auth->pubkey + 1;
 	if (auth->pubkey_ed25519 != NULL) {
-		rc = snc_account_check_ed25519(auth->pubkey, auth->pubkey_ed25519);
+		rc = snc_account_check_ed25519_cached(auth->ed_x_cache, auth->pubkey,
+						      auth->pubkey_ed25519);
 		if (rc != 0)
 			return rc;
 		key = auth->pubkey_ed25519;

@@ -98,13 +98,16 @@ int snc_storage_sig_revoked_subaccounts(uint8_t *out, size_t cap, size_t *len,
 					uint64_t timestamp_ms);
 
 /* Who signed a request, as the request carries it. */
+struct snc_ed_x_cache;
+
 struct snc_storage_auth {
-	const uint8_t *pubkey;	       /* 33 bytes: netid || key (required) */
-	const uint8_t *pubkey_ed25519; /* 32 bytes, or NULL */
-	const uint8_t *subaccount;     /* 36-byte token, or NULL */
-	const uint8_t *subaccount_sig; /* 64 bytes; required with subaccount */
-	uint8_t required_flags;	       /* from snc_storage_sig_required_flags() */
-	bool owner_only;	       /* revoke/unrevoke/revoked: no subaccount allowed */
+	const uint8_t *pubkey;		   /* 33 bytes: netid || key (required) */
+	const uint8_t *pubkey_ed25519;	   /* 32 bytes, or NULL */
+	const uint8_t *subaccount;	   /* 36-byte token, or NULL */
+	const uint8_t *subaccount_sig;	   /* 64 bytes; required with subaccount */
+	uint8_t required_flags;		   /* from snc_storage_sig_required_flags() */
+	bool owner_only;		   /* revoke/unrevoke/revoked: no subaccount allowed */
+	struct snc_ed_x_cache *ed_x_cache; /* optional: pubkey_ed25519 conversions (ed_x_cache.h) */
 };
 
 /*
