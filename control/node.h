@@ -38,6 +38,8 @@ struct ctl_node {
 	uint64_t swept;
 	struct ctl_peer_ping ping; /* when there is a dataplane and a node list */
 	bool pinging;
+	struct ctl_onion_entry *onion; /* POST /onion_req/v2 (http_onion.h) */
+	struct ctl_http *http;	       /* the HTTP(S) entry (http_server.h) */
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

@@ -104,7 +104,7 @@ else
 fi
 : >"$DIR/node0/control.log"
 "$BUILD/control/snode-control" --data-dir "$DIR/node0" --redis "$DIR/node0/redis.sock" \
-	--dp-socket "$DIR/node0/dp.sock" --nodes "$DIR/swarm.nodes" >"$DIR/node0/control.log" 2>&1 &
+	--dp-socket "$DIR/node0/dp.sock" --nodes "$DIR/swarm.nodes" --listen none >"$DIR/node0/control.log" 2>&1 &
 echo $! >"$DIR/node0/control.pid"
 for _ in $(seq 50); do grep -q "dataplane channel .* connected" "$DIR/node0/control.log" && break; sleep 0.1; done
 client --path 1,2,0 retrieve --seed "$SEED" >"$DIR/r10" 2>&1
