@@ -264,7 +264,7 @@ def main():
         # a second instance on the same data dir: the certificate is kept; small buckets
         before = open(cert, "rb").read()
         b = Node(top, "b", key_dir, "--rate-burst", "5", "--rate-per-s", "1",
-                 "--http-timeout", "2")
+                 "--http-timeout", "2", "--dp-socket", os.path.join(top, "no-dataplane.sock"))
         nodes.append(b)
         result(b.https > 0 and open(cert, "rb").read() == before,
                "an existing certificate is used, not replaced", b.text())
@@ -273,7 +273,11 @@ def main():
         result(codes == [200] * 5 and 429 in more,
                "rate-burst 5: five requests pass, then 429", (codes, more))
         st, body, _ = post(b.http, "/onion_req/v2", b"x")
-        result(st in (429, 400), "onion_req shares the bucket", (st, body))
+        result(st == 429, "onion_req shares the bucket", (st, body))
+        time.sleep(1.2)  # one token back (1/s): the next onion_req is admitted
+        st, body, _ = post(b.http, "/onion_req/v2", b"x")
+        result((st, body) == (503, b"Snode not ready: " + node[1].hex().encode()),
+               "a dataplane configured but not connected: 503 Snode not ready first", (st, body))
         st, _, _ = post(b.http, "/ping_test/v1")
         result(st == 200, "ping_test is not rate limited", st)
 
