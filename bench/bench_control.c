@@ -347,8 +347,8 @@ accept_channel(int lfd, const uint8_t pk[32])
 static void
 start_control(const struct opts *o, char *dp_sock)
 {
-	char *argv[] = {o->control,    "--data-dir", tmpdir,	    "--redis", redis_sock,
-			"--dp-socket", dp_sock,	     "--log-level", "warn",    NULL};
+	char *argv[] = {o->control, "--data-dir",  tmpdir, "--redis",  redis_sock, "--dp-socket",
+			dp_sock,    "--log-level", "warn", "--listen", "none",	   NULL};
 
 	snprintf(log_path, sizeof(log_path), "%s/control.log", tmpdir);
 	ctl_pid = spawn(argv, log_path, -1);

@@ -38,7 +38,8 @@ chan_hdr_encode(const struct chan_hdr *h, uint8_t out[CHAN_HDR_BYTES])
 static bool
 type_known(uint8_t t)
 {
-	return t == CHAN_HELLO || t == CHAN_REQUEST || t == CHAN_REPLY || t == CHAN_DIRECT;
+	return t == CHAN_HELLO || t == CHAN_REQUEST || t == CHAN_REPLY || t == CHAN_DIRECT ||
+	       t == CHAN_ENTRY || t == CHAN_ENTRY_REPLY;
 }
 
 int
@@ -63,6 +64,13 @@ chan_hdr_decode(const uint8_t *msg, size_t len, struct chan_hdr *h, const uint8_
 	if (h->type == CHAN_HELLO && (h->flags != 0 || h->body_len != 32))
 		return -EBADMSG;
 	if (h->type == CHAN_DIRECT && (h->flags != 0 || h->body_len < CHAN_DIRECT_PEER_BYTES))
+		return -EBADMSG;
+	/* one datagram each: an ENTRY's blob fits a cell, an ENTRY_REPLY carries one cell */
+	if (h->type == CHAN_ENTRY && (h->flags != 0 || h->body_len < CHAN_ENTRY_META_BYTES ||
+				      h->body_len > CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX))
+		return -EBADMSG;
+	if (h->type == CHAN_ENTRY_REPLY &&
+	    (h->flags != 0 || h->body_len < CHAN_ENTRY_REPLY_META_BYTES))
 		return -EBADMSG;
 	*body = msg + CHAN_HDR_BYTES;
 	return 0;

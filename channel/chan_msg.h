@@ -23,13 +23,34 @@ enum {
 	CHAN_TOTAL_MAX = 10 * 1024 * 1024 + 64 * 1024, /* a request or reply, all parts */
 	CHAN_REQ_META_BYTES = 4,     /* REQUEST body: route, reply mode, 2 reserved */
 	CHAN_DIRECT_PEER_BYTES = 32, /* DIRECT body: the peer's Ed25519 key first */
+	/* ENTRY body: next hop Ed25519 (32), ephemeral key (32), enc_type, hop_no, 2 zero */
+	CHAN_ENTRY_META_BYTES = 68,
+	/* the largest blob a small CREATE cell carries (wire-format.md: 1232 - 56) */
+	CHAN_ENTRY_BLOB_MAX = 1176,
+	/* ENTRY_REPLY body: u32 seq, flags (enum chan_entry_flag), reason, 2 zero */
+	CHAN_ENTRY_REPLY_META_BYTES = 8,
 };
 
 enum chan_type {
-	CHAN_HELLO = 1,	  /* both ways, first message: body = the node's Ed25519 key */
-	CHAN_REQUEST = 2, /* dataplane -> control: a layer this node must answer */
-	CHAN_REPLY = 3,	  /* control -> dataplane: the answer to a REQUEST (same ref) */
-	CHAN_DIRECT = 4,  /* both ways: the peer node's Ed25519 key, then a DIRECT message */
+	CHAN_HELLO = 1,	      /* both ways, first message: body = the node's Ed25519 key */
+	CHAN_REQUEST = 2,     /* dataplane -> control: a layer this node must answer */
+	CHAN_REPLY = 3,	      /* control -> dataplane: the answer to a REQUEST (same ref) */
+	CHAN_DIRECT = 4,      /* both ways: the peer node's Ed25519 key, then a DIRECT message */
+	CHAN_ENTRY = 5,	      /* control -> dataplane: send a CREATE for an HTTP entry request */
+	CHAN_ENTRY_REPLY = 6, /* dataplane -> control: one REPLY cell's payload for it */
+};
+
+/* ENTRY_REPLY flags byte (body offset 4). */
+enum chan_entry_flag {
+	CHAN_ENTRY_LAST = 1u << 0, /* the reply's final cell */
+	CHAN_ENTRY_FAIL = 1u << 1, /* the dataplane could not send the CREATE: reason byte */
+};
+
+/* ENTRY_REPLY reason byte (body offset 5) with CHAN_ENTRY_FAIL. */
+enum chan_entry_reason {
+	CHAN_ENTRY_UNKNOWN_NEXT_HOP = 1, /* not in the node table */
+	CHAN_ENTRY_BUSY = 2,		 /* circuit table full, no mbuf, tx queue full */
+	CHAN_ENTRY_BAD = 3,		 /* a malformed ENTRY (a bug in snode-control) */
 };
 
 enum chan_flag {

@@ -14,9 +14,21 @@
 static const struct {
 	const char *key, *section;
 } keys[] = {
-	{"data-dir", "node"}, {"log-level", "node"},	  {"testnet", "node"},
-	{"nodes", "node"},    {"ping-interval", "node"},  {"redis", "storage"},
-	{"listen", "rpc"},    {"dp-socket", "dataplane"}, {"registry", "node"},
+	{"data-dir", "node"},
+	{"log-level", "node"},
+	{"testnet", "node"},
+	{"nodes", "node"},
+	{"ping-interval", "node"},
+	{"redis", "storage"},
+	{"listen", "rpc"},
+	{"dp-socket", "dataplane"},
+	{"registry", "node"},
+	/* the HTTP(S) entry (control/http_server.h) */
+	{"http-listen", "rpc"},
+	{"rate-burst", "rpc"},
+	{"rate-per-s", "rpc"},
+	{"http-timeout", "rpc"},
+	{"onion-timeout", "rpc"},
 };
 
 void
@@ -28,6 +40,11 @@ ctl_config_defaults(struct ctl_config *c)
 	snprintf(c->listen, sizeof(c->listen), "%s", CTL_CONFIG_LISTEN);
 	c->log_level = CTL_LOG_INFO;
 	c->ping_interval_s = 10;
+	snprintf(c->http_listen, sizeof(c->http_listen), "none");
+	c->rate_burst = 600; /* session-storage-server's per-IP bucket */
+	c->rate_per_s = 300;
+	c->http_timeout_s = 30;
+	c->onion_timeout_s = 30; /* the reference's per-relay timeout */
 }
 
 static int
@@ -41,9 +58,9 @@ copy(char *dst, size_t cap, const char *value, const char *key, char *err, size_
 	return 0;
 }
 
-/* "A.B.C.D:PORT" with a port 1..65535. */
+/* "A.B.C.D:PORT" with a port 1..65535 (0 too when any_port: the kernel picks one). */
 static bool
-ipv4_port_ok(const char *s)
+ipv4_port_ok_any(const char *s, bool any_port)
 {
 	const char *colon = strrchr(s, ':');
 	char host[INET_ADDRSTRLEN];
@@ -56,8 +73,8 @@ ipv4_port_ok(const char *s)
 	memcpy(host, s, (size_t)(colon - s));
 	host[colon - s] = '\0';
 	port = strtol(colon + 1, &end, 10);
-	return inet_pton(AF_INET, host, &a) == 1 && end != colon + 1 && *end == '\0' && port > 0 &&
-	       port <= 65535;
+	return inet_pton(AF_INET, host, &a) == 1 && end != colon + 1 && *end == '\0' &&
+	       (port > 0 || (any_port && port == 0 && colon[1] == '0')) && port <= 65535;
 }
 
 /* redis: an absolute socket path, or host:port with a port 1..65535. */
@@ -74,6 +91,50 @@ redis_ok(const char *s)
 		return false;
 	port = strtol(colon + 1, &end, 10);
 	return end != colon + 1 && *end == '\0' && port > 0 && port <= 65535;
+}
+
+/* A decimal in [lo, hi] for key; the message names the range. */
+static int
+set_uint(unsigned *out, const char *key, const char *value, unsigned long lo, unsigned long hi,
+	 char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v = strtoul(value, &end, 10);
+
+	if (value[0] < '0' || value[0] > '9' || *end != '\0' || v < lo || v > hi) {
+		snprintf(err, errlen, "%s must be %lu..%lu, not '%.100s'", key, lo, hi, value);
+		return -EINVAL;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* The HTTP(S) entry's keys; -ENOENT when key is none of them. */
+static int
+set_http(struct ctl_config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(key, "listen") == 0 || strcmp(key, "http-listen") == 0) {
+		char *dst = key[0] == 'l' ? c->listen : c->http_listen;
+
+		if (strcmp(value, "none") != 0 && !ipv4_port_ok_any(value, true)) {
+			snprintf(err, errlen,
+				 "%s must be IPv4:port (port 0-65535, 0: any free port) or none, "
+				 "not "
+				 "'%.100s'",
+				 key, value);
+			return -EINVAL;
+		}
+		return copy(dst, CTL_CONFIG_ADDR_MAX, value, key, err, errlen);
+	}
+	if (strcmp(key, "rate-burst") == 0)
+		return set_uint(&c->rate_burst, key, value, 1, 1000000, err, errlen);
+	if (strcmp(key, "rate-per-s") == 0)
+		return set_uint(&c->rate_per_s, key, value, 1, 1000000, err, errlen);
+	if (strcmp(key, "http-timeout") == 0)
+		return set_uint(&c->http_timeout_s, key, value, 1, 3600, err, errlen);
+	if (strcmp(key, "onion-timeout") == 0)
+		return set_uint(&c->onion_timeout_s, key, value, 1, 300, err, errlen);
+	return -ENOENT;
 }
 
 int
@@ -133,14 +194,6 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 		}
 		return copy(c->dp_socket, sizeof(c->dp_socket), value, key, err, errlen);
 	}
-	if (strcmp(key, "listen") == 0) {
-		if (!ipv4_port_ok(value)) {
-			snprintf(err, errlen,
-				 "listen must be IPv4:port (port 1-65535), not '%.100s'", value);
-			return -EINVAL;
-		}
-		return copy(c->listen, sizeof(c->listen), value, key, err, errlen);
-	}
 	if (strcmp(key, "log-level") == 0) {
 		if (ctl_log_level_parse(value, &c->log_level) != 0) {
 			snprintf(err, errlen,
@@ -164,6 +217,10 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 		}
 		return 0;
 	}
+	int rc = set_http(c, key, value, err, errlen);
+
+	if (rc != -ENOENT)
+		return rc;
 	snprintf(err, errlen, "unknown key '%.100s'", key);
 	return -ENOENT;
 }
@@ -234,6 +291,11 @@ static const struct option opts[] = {
 	{"nodes", required_argument, NULL, 'n'},
 	{"ping-interval", required_argument, NULL, 'P'},
 	{"registry", required_argument, NULL, 'R'},
+	{"http-listen", required_argument, NULL, 'H'},
+	{"rate-burst", required_argument, NULL, 'B'},
+	{"rate-per-s", required_argument, NULL, 'S'},
+	{"http-timeout", required_argument, NULL, 'T'},
+	{"onion-timeout", required_argument, NULL, 'O'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -243,7 +305,9 @@ ctl_config_usage(void)
 	return "usage: snode-control [--config FILE] [--data-dir DIR] [--redis PATH|HOST:PORT]\n"
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
 	       "                     [--nodes FILE] [--ping-interval SECONDS] [--testnet]\n"
-	       "                     [--registry FILE]\n"
+	       "                     [--registry FILE] [--http-listen IP:PORT|none]\n"
+	       "                     [--rate-burst N] [--rate-per-s N] [--http-timeout S]\n"
+	       "                     [--onion-timeout S]\n"
 	       "                     [--help] [--version]\n"
 	       "Flags override the same keys in the --config file (docs/control.md).\n";
 }

@@ -7,7 +7,7 @@
  *
  *   [node]       data-dir, log-level, testnet, nodes, registry, ping-interval
  *   [storage]    redis
- *   [rpc]        listen
+ *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout
  *   [dataplane]  dp-socket
  */
 #ifndef CTL_CONFIG_H
@@ -30,12 +30,16 @@ enum {
 struct ctl_config {
 	char config_path[PATH_MAX]; /* "" when no file was read */
 	char data_dir[PATH_MAX];
-	char redis[CTL_CONFIG_ADDR_MAX];     /* /unix/socket/path or host:port */
-	char dp_socket[CTL_CONFIG_ADDR_MAX]; /* "" when the dataplane is absent */
-	char nodes[PATH_MAX];		     /* node list (swarm view); "" for this node alone */
-	char registry[PATH_MAX];	     /* registry event log (many swarms); "" for none */
-	unsigned ping_interval_s;	     /* DIRECT pings of the listed nodes */
-	char listen[CTL_CONFIG_ADDR_MAX];    /* IPv4:port of the storage RPC */
+	char redis[CTL_CONFIG_ADDR_MAX];       /* /unix/socket/path or host:port */
+	char dp_socket[CTL_CONFIG_ADDR_MAX];   /* "" when the dataplane is absent */
+	char nodes[PATH_MAX];		       /* node list (swarm view); "" for this node alone */
+	char registry[PATH_MAX];	       /* registry event log (many swarms); "" for none */
+	unsigned ping_interval_s;	       /* DIRECT pings of the listed nodes */
+	char listen[CTL_CONFIG_ADDR_MAX];      /* IPv4:port of the HTTPS entry, or "none" */
+	char http_listen[CTL_CONFIG_ADDR_MAX]; /* plain HTTP (tests), "none" by default */
+	unsigned rate_burst, rate_per_s;       /* per-IP token bucket of the HTTP(S) entry */
+	unsigned http_timeout_s;	       /* a client that sends nothing for this long */
+	unsigned onion_timeout_s;	       /* an entry onion request's wait for its path */
 	enum ctl_log_level log_level;
 	bool testnet;
 	bool help, version; /* --help / --version given */

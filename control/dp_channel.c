@@ -35,6 +35,8 @@ struct ctl_dp_channel {
 	void *arg;
 	ctl_dp_direct_fn *on_direct;
 	void *direct_arg;
+	ctl_dp_entry_reply_fn *on_entry_reply;
+	void *entry_arg;
 	struct ctl_dp_channel_stats st;
 	uint8_t buf[CHAN_MSG_MAX];
 };
@@ -227,6 +229,12 @@ on_datagram(struct ctl_dp_channel *ch, const uint8_t *msg, size_t len)
 		on_direct(ch, body, h.body_len);
 		return ch->fd >= 0;
 	}
+	if (rc == 0 && h.type == CHAN_ENTRY_REPLY && ch->hello_ok && !ch->rx.active) {
+		ch->st.entry_replies_in++;
+		if (ch->on_entry_reply != NULL)
+			ch->on_entry_reply(ch->entry_arg, h.ref.label, body, h.body_len);
+		return ch->fd >= 0;
+	}
 	if (rc == 0 && (h.type != CHAN_REQUEST || !ch->hello_ok))
 		rc = -EBADMSG;
 	if (rc == 0)
@@ -401,6 +409,39 @@ ctl_dp_channel_send_direct(struct ctl_dp_channel *ch, const uint8_t peer[32], co
 		return -ENOMEM;
 	}
 	ch->st.directs_out++;
+	flush(ch);
+	return 0;
+}
+
+void
+ctl_dp_channel_on_entry_reply(struct ctl_dp_channel *ch, ctl_dp_entry_reply_fn *fn, void *arg)
+{
+	ch->on_entry_reply = fn;
+	ch->entry_arg = arg;
+}
+
+int
+ctl_dp_channel_send_entry(struct ctl_dp_channel *ch, uint64_t id, const uint8_t *body, size_t len)
+{
+	struct chan_hdr h = {.version = CHAN_VERSION,
+			     .type = CHAN_ENTRY,
+			     .body_len = (uint32_t)len,
+			     .ref = {.label = id}};
+	int rc = 0;
+
+	if (!ch->hello_ok)
+		rc = -ENOTCONN;
+	else if (len < CHAN_ENTRY_META_BYTES || len > CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX)
+		rc = -EMSGSIZE;
+	else if (ch->queued + CHAN_HDR_BYTES + len > CTL_DP_OUTQ_MAX)
+		rc = -ENOBUFS;
+	if (rc == 0 && enqueue(ch, &h, body, false) != 0)
+		rc = -ENOMEM;
+	if (rc != 0) {
+		ch->st.entries_dropped++;
+		return rc;
+	}
+	ch->st.entries_out++;
 	flush(ch);
 	return 0;
 }

@@ -41,6 +41,9 @@ typedef void ctl_dp_request_fn(void *arg, const struct ctl_dp_request *req);
 /* A DIRECT message from the node with Ed25519 key peer (msg valid during the call). */
 typedef void ctl_dp_direct_fn(void *arg, const uint8_t peer[32], const uint8_t *msg, size_t len);
 
+/* One ENTRY_REPLY for the HTTP entry request id: its body (seq, flags, reason, payload). */
+typedef void ctl_dp_entry_reply_fn(void *arg, uint64_t id, const uint8_t *body, size_t len);
+
 enum {
 	CTL_DP_DIRECT_MAX = 1232 - 16, /* message bytes: one small DIRECT cell (wire-format.md) */
 };
@@ -54,6 +57,7 @@ struct ctl_dp_channel_stats {
 	uint64_t bad_messages;
 	uint64_t hello_mismatch;
 	uint64_t directs_in, directs_out, directs_dropped;
+	uint64_t entries_out, entries_dropped, entry_replies_in;
 };
 
 /* Starts connecting at once. NULL on allocation failure. */
@@ -80,6 +84,17 @@ void ctl_dp_channel_on_direct(struct ctl_dp_channel *ch, ctl_dp_direct_fn *fn, v
  */
 int ctl_dp_channel_send_direct(struct ctl_dp_channel *ch, const uint8_t peer[32],
 			       const uint8_t *msg, size_t len);
+
+/* Where ENTRY_REPLY messages go (none: counted and dropped). */
+void ctl_dp_channel_on_entry_reply(struct ctl_dp_channel *ch, ctl_dp_entry_reply_fn *fn, void *arg);
+
+/*
+ * Sends an ENTRY (docs/channel.md: meta then blob, at most CHAN_ENTRY_META_BYTES +
+ * CHAN_ENTRY_BLOB_MAX bytes) for the HTTP entry request id. 0 when sent or
+ * queued; -ENOTCONN, -ENOBUFS, -EMSGSIZE as for DIRECT messages.
+ */
+int ctl_dp_channel_send_entry(struct ctl_dp_channel *ch, uint64_t id, const uint8_t *body,
+			      size_t len);
 
 bool ctl_dp_channel_connected(const struct ctl_dp_channel *ch);
 void ctl_dp_channel_stats(const struct ctl_dp_channel *ch, struct ctl_dp_channel_stats *out);

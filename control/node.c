@@ -10,6 +10,8 @@
 #include <event2/event.h>
 
 #include "expire.h"
+#include "http_onion.h"
+#include "http_server.h"
 #include "log.h"
 #include "rpc_server.h"
 #include "snode_version.h"
@@ -237,6 +239,43 @@ start_replication(struct ctl_node *n, const struct snc_identity *id, char *err, 
 	return 0;
 }
 
+/* The HTTP(S) entry: /storage_rpc/v1, /onion_req/v2 (through the channel), /ping_test/v1. */
+static int
+open_http(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id,
+	  char *err, size_t errlen)
+{
+	struct ctl_onion_entry_conf oc = {.base = n->base,
+					  .ed25519_sk = id->ed25519_sk,
+					  .rpc = n->rpc,
+					  .channel = n->channel,
+					  .timeout_ms = cfg->onion_timeout_s * 1000};
+	struct ctl_http_conf hc = {.base = n->base,
+				   .data_dir = cfg->data_dir,
+				   .https_listen = cfg->listen,
+				   .http_listen = cfg->http_listen,
+				   .rate_burst = cfg->rate_burst,
+				   .rate_per_s = cfg->rate_per_s,
+				   .timeout_s = cfg->http_timeout_s,
+				   .ed25519_pk = id->ed25519_pk,
+				   .rpc = n->rpc};
+
+	if (strcmp(cfg->listen, "none") == 0 && strcmp(cfg->http_listen, "none") == 0)
+		return 0;
+	n->onion = ctl_onion_entry_new(&oc);
+	if (n->onion == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	hc.onion = n->onion;
+	n->http = ctl_http_new(&hc, err, errlen);
+	if (n->http == NULL)
+		return -1;
+	/* the bound ports: with port 0 the kernel chose them (tests read this line) */
+	ctl_log(CTL_LOG_NOTICE, "HTTP entry: https port %u, http port %u (0: off)",
+		ctl_http_port(n->http, 1), ctl_http_port(n->http, 0));
+	return 0;
+}
+
 int
 ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_config *cfg,
 	       const struct snc_identity *id, char *err, size_t errlen)
@@ -254,7 +293,7 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 	schedule_sweep(n, CTL_SWEEP_INTERVAL_MS);
 	n->dest.rpc = n->rpc;
 	if (cfg->dp_socket[0] == '\0')
-		return 0;
+		return open_http(n, cfg, id, err, errlen);
 	n->channel = ctl_dp_channel_new(base, cfg->dp_socket, id->ed25519_pk,
 					ctl_onion_dest_on_request, &n->dest);
 	n->dest.channel = n->channel;
@@ -262,6 +301,8 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		snprintf(err, errlen, "dp-socket %s: cannot create the channel", cfg->dp_socket);
 		return -1;
 	}
+	if (open_http(n, cfg, id, err, errlen) != 0)
+		return -1;
 	if ((cfg->nodes[0] != '\0' || cfg->registry[0] != '\0') &&
 	    start_ping(n, cfg, id, err, errlen) != 0)
 		return -1;
@@ -274,6 +315,9 @@ ctl_node_stop(struct ctl_node *n)
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
 	ctl_replicate_free(n->repl);
+	/* then the relayed onion requests (503), then the listeners that carried the answers */
+	ctl_onion_entry_free(n->onion);
+	ctl_http_free(n->http);
 	if (n->pinging)
 		ctl_peer_ping_stop(&n->ping);
 	ctl_drpc_free(n->drpc);

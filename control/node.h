@@ -41,6 +41,8 @@ struct ctl_node {
 	bool pinging;
 	struct ctl_drpc *drpc;	    /* node-to-node requests over DIRECT (with a dataplane) */
 	struct ctl_replicate *repl; /* recursive calls sent to the swarm peers */
+	struct ctl_onion_entry *onion; /* POST /onion_req/v2 (http_onion.h) */
+	struct ctl_http *http;	       /* the HTTP(S) entry (http_server.h) */
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

@@ -17,6 +17,7 @@
 #include <rte_ring.h>
 
 #include "chan_msg.h"
+#include "entry.h"
 #include "log.h"
 #include "loop.h"
 #include "reply.h"
@@ -293,6 +294,72 @@ direct_in(struct dp_worker *w, const struct dp_node *from, const uint8_t *body, 
 	return DP_DROP_NONE;
 }
 
+/* Header and meta of an ENTRY_REPLY, at p. */
+static void
+write_entry_reply(uint8_t *p, uint64_t id, unsigned lcore, uint32_t seq, uint8_t flags,
+		  uint8_t reason, uint32_t len)
+{
+	struct chan_hdr h = {.version = CHAN_VERSION,
+			     .type = CHAN_ENTRY_REPLY,
+			     .body_len = CHAN_ENTRY_REPLY_META_BYTES + len,
+			     .ref = {.label = id, .worker = (uint16_t)lcore}};
+	uint8_t *meta = p + CHAN_HDR_BYTES;
+
+	chan_hdr_encode(&h, p);
+	for (int i = 0; i < 4; i++)
+		meta[i] = (uint8_t)(seq >> (8 * i));
+	meta[4] = flags;
+	meta[5] = reason;
+	meta[6] = meta[7] = 0;
+}
+
+/* A REPLY cell for the HTTP entry: its payload moves down in its own mbuf behind an
+ * ENTRY_REPLY header (the cell has 62 bytes before the payload, the message 32). */
+static enum dp_drop_reason
+entry_reply(struct dp_worker *w, uint64_t id, const struct dp_cell *cell, struct rte_mbuf *m,
+	    void *arg)
+{
+	struct dp_channel *ch = arg;
+	uint8_t *start = rte_pktmbuf_mtod(m, uint8_t *);
+	const uint32_t off = CHAN_HDR_BYTES + CHAN_ENTRY_REPLY_META_BYTES;
+
+	if (!dp_channel_connected(ch))
+		return DP_DROP_CHANNEL_DOWN;
+	if (cell->data < start + off)
+		return DP_DROP_NOT_SUPPORTED; /* cannot happen: see above */
+	memmove(start + off, cell->data, cell->data_len);
+	write_entry_reply(start, id, w->lcore, cell->seq,
+			  (cell->flags & DP_CELL_FLAG_LAST) ? CHAN_ENTRY_LAST : 0, 0,
+			  cell->data_len);
+	rte_pktmbuf_data_len(m) = (uint16_t)(off + cell->data_len);
+	rte_pktmbuf_pkt_len(m) = rte_pktmbuf_data_len(m);
+	if (rte_ring_mp_enqueue(ch->req, m) != 0)
+		return DP_DROP_CHANNEL_FULL;
+	return DP_DROP_NONE;
+}
+
+/* Tells snode-control that an ENTRY was not sent (so it answers at once, not by timeout). */
+static void
+entry_failed(struct dp_channel *ch, struct dp_worker *w, uint64_t id, enum dp_drop_reason why)
+{
+	struct rte_mempool *pool = dp_reply_pool(w);
+	struct rte_mbuf *m = pool != NULL ? rte_pktmbuf_alloc(pool) : NULL;
+	uint8_t reason = why == DP_DROP_UNKNOWN_NEXT_HOP ? CHAN_ENTRY_UNKNOWN_NEXT_HOP
+			 : why == DP_DROP_CIRCUIT_FULL || why == DP_DROP_TX_FULL ? CHAN_ENTRY_BUSY
+										 : CHAN_ENTRY_BAD;
+	uint8_t *p = m != NULL ? (uint8_t *)rte_pktmbuf_append(
+					 m, CHAN_HDR_BYTES + CHAN_ENTRY_REPLY_META_BYTES)
+			       : NULL;
+
+	if (p == NULL) {
+		rte_pktmbuf_free(m); /* snode-control answers by its timeout */
+		return;
+	}
+	write_entry_reply(p, id, w->lcore, 0, CHAN_ENTRY_FAIL, reason, 0);
+	if (rte_ring_mp_enqueue(ch->req, m) != 0)
+		rte_pktmbuf_free(m);
+}
+
 int
 dp_channel_attach(struct dp_channel *ch, struct dp_worker *w)
 {
@@ -309,6 +376,8 @@ dp_channel_attach(struct dp_channel *ch, struct dp_worker *w)
 	w->deliver_arg = ch;
 	w->direct = direct_in;
 	w->direct_arg = ch;
+	w->entry_reply = entry_reply;
+	w->entry_arg = ch;
 	if (ch->direct_lcore < 0)
 		ch->direct_lcore = (int)w->lcore;
 	return 0;
@@ -403,6 +472,14 @@ on_message(struct dp_channel *ch, const uint8_t *msg, size_t len)
 	}
 	if (rc == 0 && h.type == CHAN_DIRECT && ch->peer_hello && !ch->rx.active) {
 		direct_out(ch, &h, body);
+		return true;
+	}
+	if (rc == 0 && h.type == CHAN_ENTRY && ch->peer_hello && !ch->rx.active) {
+		/* the DIRECT worker sends them too: one lcore owns every entry circuit */
+		if (ch->direct_lcore < 0)
+			ch->st.replies_orphaned++;
+		else if (to_worker(ch, (unsigned)ch->direct_lcore, &h, body, h.body_len))
+			ch->st.entries++;
 		return true;
 	}
 	if (rc == 0 && (h.type != CHAN_REPLY || !ch->peer_hello))
@@ -594,11 +671,18 @@ dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint16_t port
 		struct dp_chan_reply *r = objs[i];
 		struct dp_addr prev = {r->ref.ip, r->ref.port};
 		uint32_t flags = (r->flags & CHAN_F_BASE64) ? DP_REPLY_BASE64 : 0;
-		enum dp_drop_reason why = r->type == CHAN_DIRECT
-						  ? send_direct(w, r->body, r->len)
-						  : dp_reply_submit(w, r->ref.label, &prev, flags,
-								    r->body, r->len, now_ns);
+		enum dp_drop_reason why;
 
+		if (r->type == CHAN_ENTRY) {
+			why = dp_entry_send(w, r->ref.label, r->body, r->len, now_ns);
+			if (why != DP_DROP_NONE)
+				entry_failed(ch, w, r->ref.label, why);
+		} else if (r->type == CHAN_DIRECT) {
+			why = send_direct(w, r->body, r->len);
+		} else {
+			why = dp_reply_submit(w, r->ref.label, &prev, flags, r->body, r->len,
+					      now_ns);
+		}
 		if (why != DP_DROP_NONE)
 			dp_stats_drop(&w->stats, why);
 		free(r);

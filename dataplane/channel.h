@@ -42,6 +42,7 @@ struct dp_channel_stats {
 	uint64_t bad_messages; /* malformed datagrams: the connection is closed */
 	uint64_t directs;      /* DIRECT messages from snode-control handed to the sending worker */
 	uint64_t direct_too_big; /* DIRECT messages over one small cell: not sent */
+	uint64_t entries;	 /* ENTRY messages (HTTP entry requests) handed to a worker */
 };
 
 /* Listens at path (an existing socket file is replaced). NULL with err filled. */

@@ -52,6 +52,7 @@ struct dp_circuit {
 	uint8_t more;	     /* destination: DATA cells follow the CREATE (data.c) */
 	uint8_t data_done;   /* LAST DATA seen, later DATA cells are refused */
 	uint32_t data_seq;   /* lowest DATA seq still accepted (the next one, at the destination) */
+	uint8_t entry;	     /* the previous hop is snode-control's HTTP entry (entry.h) */
 };
 
 struct dp_circuit_table {

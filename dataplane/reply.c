@@ -321,6 +321,18 @@ forward(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit *c)
 	uint32_t size = dp_cell_class_size(c->size_class), used;
 	struct rte_ether_addr mac;
 
+	if (c->entry) { /* the previous hop is snode-control: the payload goes there as it is */
+		enum dp_drop_reason why =
+			w->entry_reply != NULL
+				? w->entry_reply(w, c->in_label, &it->cell, it->m, w->entry_arg)
+				: DP_DROP_CHANNEL_DOWN;
+
+		if (why == DP_DROP_NONE)
+			w->stats.entry_replies++;
+		if (why != DP_DROP_NONE || (it->cell.flags & DP_CELL_FLAG_LAST))
+			dp_circuit_remove(&w->circuits, c); /* a reply cut short cannot be whole */
+		return why;
+	}
 	if (key == NULL)
 		return DP_DROP_UNKNOWN_PEER;
 	used = dp_reply_cell_rewrite(it->pkt.cell, &it->cell, c, key);

@@ -25,6 +25,8 @@ dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out
 		out->handoff_in += per[i]->handoff_in;
 		out->direct_in += per[i]->direct_in;
 		out->direct_out += per[i]->direct_out;
+		out->entry_out += per[i]->entry_out;
+		out->entry_replies += per[i]->entry_replies;
 		for (int r = 0; r < DP_DROP_COUNT; r++)
 			out->drops[r] += per[i]->drops[r];
 	}

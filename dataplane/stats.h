@@ -29,6 +29,8 @@ struct dp_stats {
 	uint64_t handoff_in;	 /* REPLY cells taken from other lcores */
 	uint64_t direct_in;	 /* DIRECT cells passed to snode-control */
 	uint64_t direct_out;	 /* DIRECT cells sent for snode-control */
+	uint64_t entry_out;	 /* CREATE cells sent for snode-control's HTTP entry */
+	uint64_t entry_replies;	 /* REPLY cells passed to snode-control's HTTP entry */
 	uint64_t drops[DP_DROP_COUNT];
 } __attribute__((aligned(64)));
 

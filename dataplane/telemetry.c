@@ -46,6 +46,8 @@ add_counters(struct rte_tel_data *d, const struct dp_stats *s)
 	rte_tel_data_add_dict_u64(d, "handoff_in", s->handoff_in);
 	rte_tel_data_add_dict_u64(d, "direct_in", s->direct_in);
 	rte_tel_data_add_dict_u64(d, "direct_out", s->direct_out);
+	rte_tel_data_add_dict_u64(d, "entry_out", s->entry_out);
+	rte_tel_data_add_dict_u64(d, "entry_replies", s->entry_replies);
 	rte_tel_data_add_dict_u64(d, "drops", drops);
 }
 
@@ -143,6 +145,7 @@ cmd_channel(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "bad_messages", s.bad_messages);
 	rte_tel_data_add_dict_u64(d, "directs", s.directs);
 	rte_tel_data_add_dict_u64(d, "direct_too_big", s.direct_too_big);
+	rte_tel_data_add_dict_u64(d, "entries", s.entries);
 	return 0;
 }
 

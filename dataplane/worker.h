@@ -49,6 +49,12 @@ typedef enum dp_drop_reason (*dp_direct_fn)(struct dp_worker *w, const struct dp
 					    const uint8_t *body, uint32_t len, struct rte_mbuf *m,
 					    void *arg);
 
+/* A REPLY cell (unmasked, checked) on a circuit whose previous hop is the HTTP entry
+ * (entry.h): takes m and returns DP_DROP_NONE, or returns the reason and leaves m. */
+typedef enum dp_drop_reason (*dp_entry_reply_fn)(struct dp_worker *w, uint64_t id,
+						 const struct dp_cell *cell, struct rte_mbuf *m,
+						 void *arg);
+
 struct dp_worker_conf {
 	uint32_t circuits; /* circuit table capacity */
 	uint64_t circuit_ttl_ns;
@@ -80,6 +86,8 @@ struct dp_worker {
 	struct dp_handoff *handoff; /* REPLY cells for other lcores (handoff.h); NULL: one worker */
 	dp_direct_fn direct;	    /* DIRECT cells in (the channel); NULL: channel_down */
 	void *direct_arg;
+	dp_entry_reply_fn entry_reply; /* REPLY cells for the HTTP entry; NULL: channel_down */
+	void *entry_arg;
 };
 
 /* Defaults: 262,144 circuits for 30 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */

@@ -41,7 +41,7 @@ start_redis() {
 }
 start_control() {
 	"$CTL" --data-dir "$DIR/key" --redis "$DIR/redis.sock" --dp-socket "$DIR/dp.sock" \
-		2>>"$DIR/ctl.log" &
+		--listen none 2>>"$DIR/ctl.log" &
 	CTL_PID=$!
 }
 # feed OUT ARGS...: runs the feeder (its JSON summary in OUT).

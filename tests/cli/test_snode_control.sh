@@ -88,7 +88,7 @@ for _ in $(seq 50); do [ -S "$DIR/notify.sock" ] && break; sleep 0.1; done
 printf '[node]\ndata-dir = %s\nlog-level = debug\n[storage]\nredis = /nonexistent.sock\n' \
 	"$DIR/key" >"$DIR/good.conf"
 NOTIFY_SOCKET=$DIR/notify.sock "$CTL" --config "$DIR/good.conf" --redis "$DIR/redis.sock" \
-	2>"$DIR/ctl.log" &
+	--listen none 2>"$DIR/ctl.log" &
 CTL_PID=$!
 for _ in $(seq 100); do grep -q 'READY=1' "$DIR/notify.log" 2>/dev/null && break; sleep 0.1; done
 check "READY=1 reaches NOTIFY_SOCKET" grep -q '^READY=1|STATUS=ready' "$DIR/notify.log"

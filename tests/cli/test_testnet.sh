@@ -94,6 +94,35 @@ expect "an unsigned retrieve is answered 401 through the onion" "$DIR/r7" 'r["st
 client --path 0,1,2 rpc --json '{"method":"no_such_method","params":{}}' >"$DIR/r8" 2>&1
 expect "an unknown method is answered 400" "$DIR/r8" 'r["status"] == 400'
 
+# Session clients' way in: the onion POSTed to a node's /onion_req/v2 (plain HTTP on
+# 127.0.0.1, snode-control's http-listen), built by the independent builder; the entry's
+# snode-control peels the first layer, its dataplane sends the CREATE on (docs/http-entry.md).
+http() { $PY "$ROOT/tests/tools/http_onion_client.py" --testnet "$DIR" "$@"; }
+hexpect() { # hexpect NAME FILE EXPR: the expression over r (the client's JSON) is True
+	local got
+	got=$($PY -c 'import json,sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$2" "$3" 2>&1)
+	if [ "$got" = True ]; then tap_result ok "$1"; else tap_result not-ok "$1" "$3 -> $got: $(cat "$2")"; fi
+}
+http --path 0,1,2 info >"$DIR/h1" 2>&1
+hexpect "HTTP entry: info over 3 hops, the reply decrypts on the client (aes-gcm)" "$DIR/h1" \
+	'r["http"] == 200 and r["status"] == 200 and json.loads(r["body"])["version"] == [0, 1, 0]'
+SEED3=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+http --path 2,0,1 --enc xchacha20 store --seed "$SEED3" --data "hello from a Session client" >"$DIR/h2" 2>&1
+hexpect "HTTP entry: a store reaches the destination (xchacha20)" "$DIR/h2" \
+	'r["http"] == 200 and r["status"] == 200 and len(json.loads(r["body"])["hash"]) == 43'
+http --path 0,2,1 retrieve --seed "$SEED3" >"$DIR/h3" 2>&1
+hexpect "HTTP entry: a retrieve over another path returns the message" "$DIR/h3" \
+	'r["http"] == 200 and [__import__("base64").b64decode(m["data"]) for m in json.loads(r["body"])["messages"]] == [b"hello from a Session client"]'
+http --path 1,2,0 retrieve --seed "$SEED" >"$DIR/h4" 2>&1
+hexpect "HTTP entry: a reply of several REPLY cells is reassembled (7 messages)" "$DIR/h4" \
+	'r["http"] == 200 and len(json.loads(r["body"])["messages"]) == 7'
+http --path 1 info >"$DIR/h5" 2>&1
+hexpect "HTTP entry: the entry node as the destination answers itself" "$DIR/h5" \
+	'r["http"] == 200 and r["status"] == 200'
+http --path 0,1,2 rpc --json '{"method":"no_such_method","params":{}}' >"$DIR/h6" 2>&1
+hexpect "HTTP entry: the destination's error comes back encrypted inside a 200" "$DIR/h6" \
+	'r["http"] == 200 and r["status"] == 400 and r["body"] == "no method no_such_method"'
+
 # snode-control of node 0 dies: requests to node 0 time out; restarted, it reconnects to
 # its dataplane and the messages are all still there (Redis kept them).
 kill -9 "$(cat "$DIR/node0/control.pid")"
@@ -104,11 +133,23 @@ else
 fi
 : >"$DIR/node0/control.log"
 "$BUILD/control/snode-control" --data-dir "$DIR/node0" --redis "$DIR/node0/redis.sock" \
-	--dp-socket "$DIR/node0/dp.sock" --nodes "$DIR/swarm.nodes" >"$DIR/node0/control.log" 2>&1 &
+	--dp-socket "$DIR/node0/dp.sock" --nodes "$DIR/swarm.nodes" --listen none \
+	--http-listen 127.0.0.1:0 --onion-timeout 2 >"$DIR/node0/control.log" 2>&1 &
 echo $! >"$DIR/node0/control.pid"
 for _ in $(seq 50); do grep -q "dataplane channel .* connected" "$DIR/node0/control.log" && break; sleep 0.1; done
 client --path 1,2,0 retrieve --seed "$SEED" >"$DIR/r10" 2>&1
 expect "after a restart of snode-control every message is still retrieved" "$DIR/r10" 'r["status"] == 200 and len(b["messages"]) == 7'
+
+# The HTTP entry of a node that was restarted with a 2 s onion timeout.
+http --path 0,1,2 --wrong-dest-key info >"$DIR/h7" 2>&1
+hexpect "a path whose reply never comes: 504 Request time out after onion-timeout" "$DIR/h7" \
+	'r["http"] == 504 and r["text"] == "Request time out"'
+http --path 0 --unknown-dest info >"$DIR/h8" 2>&1
+hexpect "a next hop the dataplane does not know: 502 Next node not found" "$DIR/h8" \
+	'r["http"] == 502 and r["text"].startswith("Next node not found: ")'
+http --path 0,2,1 retrieve --seed "$SEED" >"$DIR/h9" 2>&1
+hexpect "after both errors the restarted node's HTTP entry still relays" "$DIR/h9" \
+	'r["http"] == 200 and r["status"] == 200'
 
 out=$($TN down --dir "$DIR" 2>&1)
 check "testnet down stops every process and removes the namespace" \

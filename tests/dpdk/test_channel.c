@@ -381,6 +381,104 @@ direct_messages_both_ways(void **state)
 	close(fd);
 }
 
+/* An ENTRY body: next node, ephemeral key, enc_type, hop_no, a 3-byte blob. */
+static size_t
+entry_body(uint8_t *b, const uint8_t next[32], uint8_t enc_type, uint8_t hop_no)
+{
+	memcpy(b, next, 32);
+	memset(b + 32, 0x11, 32);
+	b[64] = enc_type;
+	b[65] = hop_no;
+	b[66] = b[67] = 0;
+	memcpy(b + CHAN_ENTRY_META_BYTES, "abc", 3);
+	return CHAN_ENTRY_META_BYTES + 3;
+}
+
+/* The next ENTRY_REPLY from the dataplane: its id, seq, flags, reason and payload length. */
+static void
+expect_entry_reply(int fd, uint64_t id, uint32_t seq, uint8_t flags, uint8_t reason,
+		   uint32_t payload_len)
+{
+	uint8_t buf[CHAN_MSG_MAX];
+	const uint8_t *body;
+	struct chan_hdr h;
+
+	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body),
+			 0);
+	assert_int_equal(h.type, CHAN_ENTRY_REPLY);
+	assert_true(h.ref.label == id);
+	assert_int_equal(h.body_len, CHAN_ENTRY_REPLY_META_BYTES + payload_len);
+	assert_int_equal(body[0] | body[1] << 8 | body[2] << 16 | body[3] << 24, seq);
+	assert_int_equal(body[4], flags);
+	assert_int_equal(body[5], reason);
+}
+
+/* HTTP entry requests (entry.c): an ENTRY becomes a CREATE to the next node on an entry
+ * circuit; the ones the dataplane cannot send come back as FAIL with a reason; a REPLY
+ * cell on the entry circuit goes to snode-control as an ENTRY_REPLY. */
+static void
+entry_requests_both_ways(void **state)
+{
+	static const uint8_t nobody[32] = {0x77};
+	static const struct dp_addr channel = {0, 0};
+	uint8_t body[CHAN_ENTRY_META_BYTES + 8];
+	struct chan_ref ref = {.label = 0x1234};
+	struct dp_channel_stats st;
+	struct dp_circuit *c;
+	struct dp_cell cell;
+	struct rte_mbuf *m;
+	uint8_t *p;
+	int fd;
+
+	(void)state;
+	fd = handshake(key_a);
+	memset(&worker.stats, 0, sizeof(worker.stats));
+	send_ctl(fd, CHAN_ENTRY, 0, &ref, body, entry_body(body, node_b_ed, 1, 1));
+	ref.label = 0x1235;
+	send_ctl(fd, CHAN_ENTRY, 0, &ref, body, entry_body(body, nobody, 0, 1));
+	ref.label = 0x1236;
+	send_ctl(fd, CHAN_ENTRY, 0, &ref, body, entry_body(body, node_b_ed, SNC_ENC_TYPE_COUNT, 1));
+	ref.label = 0x1237;
+	send_ctl(fd, CHAN_ENTRY, 0, &ref, body,
+		 entry_body(body, node_b_ed, 0, DP_CELL_MAX_HOPS + 1));
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.entries, 4);
+	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 4);
+	assert_int_equal(worker.stats.entry_out, 1);
+	assert_int_equal(worker.stats.tx, 1); /* net_null0 took the CREATE */
+	assert_int_equal(worker.stats.drops[DP_DROP_UNKNOWN_NEXT_HOP], 1);
+	assert_int_equal(worker.stats.drops[DP_DROP_BAD_ENC_TYPE], 1);
+	assert_int_equal(worker.stats.drops[DP_DROP_TOO_MANY_HOPS], 1);
+	expect_entry_reply(fd, 0x1235, 0, CHAN_ENTRY_FAIL, CHAN_ENTRY_UNKNOWN_NEXT_HOP, 0);
+	expect_entry_reply(fd, 0x1236, 0, CHAN_ENTRY_FAIL, CHAN_ENTRY_BAD, 0);
+	expect_entry_reply(fd, 0x1237, 0, CHAN_ENTRY_FAIL, CHAN_ENTRY_BAD, 0);
+	/* the circuit of the one sent: previous hop the channel, Session-compatible replies */
+	c = dp_circuit_find_in(&worker.circuits, 0x1234, &channel, 0);
+	assert_non_null(c);
+	assert_true(c->entry && c->out_label != 0 && c->reply_mode == 0 && c->enc_type == 1);
+	/* a REPLY cell of that circuit (as reply.c hands it over): payload at offset 62 */
+	m = rte_pktmbuf_alloc(pool);
+	p = (uint8_t *)rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL);
+	memcpy(p + DP_PKT_HDR_LEN + DP_CELL_DATA_HDR, "reply bytes", 11);
+	cell = (struct dp_cell){.kind = DP_CELL_REPLY,
+				.flags = DP_CELL_FLAG_LAST,
+				.seq = 5,
+				.data = p + DP_PKT_HDR_LEN + DP_CELL_DATA_HDR,
+				.data_len = 11};
+	assert_int_equal(worker.entry_reply(&worker, 0x1234, &cell, m, worker.entry_arg),
+			 DP_DROP_NONE);
+	expect_entry_reply(fd, 0x1234, 5, CHAN_ENTRY_LAST, 0, 11);
+	dp_circuit_remove(&worker.circuits, c);
+	close(fd);
+	for (int i = 0; i < 10; i++)
+		dp_channel_service(ch, 1);
+	/* without snode-control the cell is refused (the caller frees it) */
+	m = rte_pktmbuf_alloc(pool);
+	assert_int_equal(worker.entry_reply(&worker, 1, &cell, m, worker.entry_arg),
+			 DP_DROP_CHANNEL_DOWN);
+	rte_pktmbuf_free(m);
+}
+
 /* Requests queued when snode-control goes away are freed and counted. */
 static void
 requests_queued_when_the_peer_leaves_are_counted_lost(void **state)
@@ -451,6 +549,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(long_request_is_sent_in_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_requests_budget_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(entry_requests_both_ways, setup, teardown),
 	};
 	int rc;
 

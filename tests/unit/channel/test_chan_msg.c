@@ -159,6 +159,55 @@ total_limit_edge(void **state)
 	chan_assembly_free(&a);
 }
 
+/* ENTRY and ENTRY_REPLY (the HTTP entry): one datagram each, sizes at their edges. */
+static void
+entry_messages(void **state)
+{
+	struct chan_ref ref = {7, 0, 0, 0};
+	const uint8_t *body;
+	struct chan_hdr h;
+
+	(void)state;
+	assert_int_equal(
+		chan_hdr_decode(msg, make(CHAN_ENTRY, 0, &ref, CHAN_ENTRY_META_BYTES), &h, &body),
+		0);
+	assert_int_equal(h.type, CHAN_ENTRY);
+	assert_int_equal(chan_hdr_decode(msg, make(CHAN_ENTRY, 0, &ref, CHAN_ENTRY_META_BYTES - 1),
+					 &h, &body),
+			 -EBADMSG);
+	assert_int_equal(chan_hdr_decode(msg,
+					 make(CHAN_ENTRY, 0, &ref,
+					      CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX),
+					 &h, &body),
+			 0);
+	assert_int_equal(chan_hdr_decode(msg,
+					 make(CHAN_ENTRY, 0, &ref,
+					      CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX + 1),
+					 &h, &body),
+			 -EBADMSG);
+	assert_int_equal(chan_hdr_decode(msg,
+					 make(CHAN_ENTRY, CHAN_F_MORE, &ref, CHAN_ENTRY_META_BYTES),
+					 &h, &body),
+			 -EBADMSG);
+	assert_int_equal(
+		chan_hdr_decode(msg, make(CHAN_ENTRY_REPLY, 0, &ref, CHAN_ENTRY_REPLY_META_BYTES),
+				&h, &body),
+		0);
+	assert_true(h.ref.label == 7);
+	assert_int_equal(
+		chan_hdr_decode(msg,
+				make(CHAN_ENTRY_REPLY, 0, &ref, CHAN_ENTRY_REPLY_META_BYTES - 1),
+				&h, &body),
+		-EBADMSG);
+	assert_int_equal(chan_hdr_decode(msg,
+					 make(CHAN_ENTRY_REPLY, CHAN_F_BASE64, &ref,
+					      CHAN_ENTRY_REPLY_META_BYTES),
+					 &h, &body),
+			 -EBADMSG);
+	assert_int_equal(chan_hdr_decode(msg, make(CHAN_ENTRY_REPLY + 1, 0, &ref, 8), &h, &body),
+			 -EBADMSG); /* the next type number is unknown */
+}
+
 int
 main(void)
 {
@@ -168,6 +217,7 @@ main(void)
 		cmocka_unit_test(datagram_size_limit_edge),
 		cmocka_unit_test(parts_reassemble_and_mismatches_are_refused),
 		cmocka_unit_test(total_limit_edge),
+		cmocka_unit_test(entry_messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,9 +97,11 @@ file_errors(void **state)
 		"[storage]\nredis = host:0\n",
 		"2: redis must be an absolute unix socket path or host:port, not 'host:0'");
 	expect_file_error("[rpc]\nlisten = 1.2.3.4:65536\n",
-			  "2: listen must be IPv4:port (port 1-65535), not '1.2.3.4:65536'");
+			  "2: listen must be IPv4:port (port 0-65535, 0: any free port) or none, "
+			  "not '1.2.3.4:65536'");
 	expect_file_error("[rpc]\nlisten = example.org:80\n",
-			  "2: listen must be IPv4:port (port 1-65535), not 'example.org:80'");
+			  "2: listen must be IPv4:port (port 0-65535, 0: any free port) or none, "
+			  "not 'example.org:80'");
 	expect_file_error("[dataplane]\ndp-socket = dp.sock\n",
 			  "2: dp-socket must be an absolute path, not 'dp.sock'");
 	expect_file_error("[node]\njunk line\n",
@@ -116,7 +118,10 @@ port_edges(void **state)
 	ctl_config_defaults(&c);
 	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:65535", err, sizeof(err)), 0);
 	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:1", err, sizeof(err)), 0);
-	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:0", err, sizeof(err)), -EINVAL);
+	/* port 0: the kernel picks a free port (tests read it from the log) */
+	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:0", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:65536", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "listen", "1.2.3.4:-1", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "redis", "localhost:65535", err, sizeof(err)), 0);
 	assert_int_equal(ctl_config_set(&c, "redis", "localhost:65536", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "nope", "1", err, sizeof(err)), -ENOENT);
@@ -193,6 +198,42 @@ flag_errors(void **state)
 	assert_non_null(strstr(ctl_config_usage(), "--config FILE"));
 }
 
+/* The HTTP(S) entry's keys: defaults, "none", every limit at its edge. */
+static void
+http_keys(void **state)
+{
+	struct ctl_config c;
+	char err[200];
+
+	(void)state;
+	ctl_config_defaults(&c);
+	assert_string_equal(c.http_listen, "none");
+	assert_int_equal(c.rate_burst, 600);
+	assert_int_equal(c.rate_per_s, 300);
+	assert_int_equal(c.http_timeout_s, 30);
+	assert_int_equal(c.onion_timeout_s, 30);
+	assert_int_equal(ctl_config_set(&c, "listen", "none", err, sizeof(err)), 0);
+	assert_string_equal(c.listen, "none");
+	assert_int_equal(ctl_config_set(&c, "http-listen", "127.0.0.1:0", err, sizeof(err)), 0);
+	assert_string_equal(c.http_listen, "127.0.0.1:0");
+	assert_int_equal(ctl_config_set(&c, "http-listen", "nowhere", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "http-listen must be IPv4:port"));
+	assert_int_equal(ctl_config_set(&c, "rate-burst", "1", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "rate-burst", "1000000", err, sizeof(err)), 0);
+	assert_int_equal(c.rate_burst, 1000000);
+	assert_int_equal(ctl_config_set(&c, "rate-burst", "0", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "rate-burst must be 1..1000000, not '0'");
+	assert_int_equal(ctl_config_set(&c, "rate-burst", "1000001", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "rate-per-s", "1", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "rate-per-s", "x", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "http-timeout", "3600", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "http-timeout", "3601", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "onion-timeout", "300", err, sizeof(err)), 0);
+	assert_int_equal(c.onion_timeout_s, 300);
+	assert_int_equal(ctl_config_set(&c, "onion-timeout", "301", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "onion-timeout", "-1", err, sizeof(err)), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -200,7 +241,7 @@ main(void)
 		cmocka_unit_test(defaults),	cmocka_unit_test(file_every_key),
 		cmocka_unit_test(file_errors),	cmocka_unit_test(port_edges),
 		cmocka_unit_test(missing_file), cmocka_unit_test(flags_override_file),
-		cmocka_unit_test(flag_errors),
+		cmocka_unit_test(flag_errors),	cmocka_unit_test(http_keys),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);
