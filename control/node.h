@@ -39,8 +39,8 @@ struct ctl_node {
 	uint64_t swept;
 	struct ctl_peer_ping ping; /* when there is a dataplane and a node list */
 	bool pinging;
-	struct ctl_drpc *drpc;	    /* node-to-node requests over DIRECT (with a dataplane) */
-	struct ctl_replicate *repl; /* recursive calls sent to the swarm peers */
+	struct ctl_drpc *drpc;	       /* node-to-node requests over DIRECT (with a dataplane) */
+	struct ctl_replicate *repl;    /* recursive calls sent to the swarm peers */
 	struct ctl_onion_entry *onion; /* POST /onion_req/v2 (http_onion.h) */
 	struct ctl_http *http;	       /* the HTTP(S) entry (http_server.h) */
 };
