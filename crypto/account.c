@@ -8,6 +8,7 @@
  */
 #include "account.h"
 #include "ed_x_cache.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -142,24 +143,13 @@ snc_account_xed25519_pubkey(const uint8_t x25519[SNC_ACCOUNT_KEY_BYTES],
 	return 0;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Strict hex: exactly 2*n digits, nothing else (sodium_hex2bin would stop early). */
 static int
 hex_decode(const char *in, size_t n, uint8_t *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_value(in[2 * i]), lo = hex_value(in[2 * i + 1]);
+		int hi = snc_hex_value((unsigned char)in[2 * i]),
+		    lo = snc_hex_value((unsigned char)in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "hex.h"
+
 enum {
 	KEY_ESCAPED = 1 << 15,	/* in snc_json_key.depth, above SNC_JSON_MAX_DEPTH */
 	INT64_DIGITS_MAX = 19,	/* digits of INT64_MAX; no leading zeros in JSON */
@@ -51,18 +53,6 @@ skip_ws(struct scanner *s)
 		s->p++;
 }
 
-static int
-hex_value(uint8_t c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The 4 hex digits at p (end bounds them), or -1. */
 static int32_t
 hex4(const uint8_t *p, const uint8_t *end)
@@ -72,7 +62,7 @@ hex4(const uint8_t *p, const uint8_t *end)
 	if (end - p < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		int d = hex_value(p[i]);
+		int d = snc_hex_value(p[i]);
 		if (d < 0)
 			return -1;
 		v = v << 4 | d;
