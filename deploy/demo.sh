@@ -54,7 +54,9 @@ ct=$($TOOL session-encrypt --sender-seed "$ALICE" --recipient "$BOB_ID" \
 	--data-b64 "$(printf '%s' "$text" | base64 -w0)" | $PY -c 'import json,sys; print(json.load(sys.stdin)["ciphertext_b64"])')
 client --path 0,1,2 store --seed "$ALICE" --to "$BOB_ID" --data-b64 "$ct" | $PY -c 'import json,sys
 r = json.load(sys.stdin); b = json.loads(r["body"])
-print("   status %d, hash %s, stored by node %s..." % (r["status"], b["hash"], list(b["swarm"])[0][:16]))'
+ok = [k[:16] for k, v in b["swarm"].items() if "hash" in v and not v.get("failed")]
+print("   status %d, hash %s" % (r["status"], b["hash"]))
+print("   stored (signed results) by %d member(s) of the recipient swarm: %s" % (len(ok), ", ".join(ok)))'
 echo "== Bob retrieves his inbox over another path: client -> node 1 -> node 0 -> node 2"
 client --path 1,0,2 --mode 0 retrieve --seed "$BOB" >"$TN/bob.json"
 $PY -c 'import json,sys
