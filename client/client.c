@@ -44,7 +44,7 @@ void
 scl_client_free(struct scl_client *c)
 {
 	scl_nodes_free(&c->nodes);
-	free(c->avoid);
+	free(c->fails);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -55,20 +55,20 @@ scl_result_free(struct scl_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-/* The avoid flags follow the node list, which a 421 may grow. */
+/* The failure counts follow the node list, which a 421 may grow. */
 static int
-avoid_sync(struct scl_client *c)
+fails_sync(struct scl_client *c)
 {
-	bool *v;
+	uint8_t *v;
 
-	if (c->avoid_n == c->nodes.n)
+	if (c->fails_n == c->nodes.n && c->fails != NULL)
 		return 0;
-	free(c->avoid); /* indexes moved: forget the old marks */
+	free(c->fails); /* indexes moved: forget the old counts */
 	v = calloc(c->nodes.n + 1, sizeof(*v));
 	if (v == NULL)
 		return -1;
-	c->avoid = v;
-	c->avoid_n = c->nodes.n;
+	c->fails = v;
+	c->fails_n = c->nodes.n;
 	return 0;
 }
 
@@ -159,11 +159,12 @@ scl_client_path_call(struct scl_client *c, const size_t *path, size_t n, const c
 	return exchange(c, path, n, body, len, res, err);
 }
 
-/* A random swarm member, preferring ones not on a failed path. */
+/* A random swarm member among those on the fewest failed paths. */
 static int
 pick_dest(struct scl_client *c, const uint8_t pubkey[33], size_t *dest, struct scl_error *err)
 {
 	size_t idx[SWARM_CAP], ok[SWARM_CAP], n_ok = 0;
+	unsigned best = UINT32_MAX;
 	uint64_t swarm;
 	int n = scl_nodes_swarm_of(&c->nodes, pubkey, &swarm, idx, SWARM_CAP, err);
 
@@ -172,10 +173,12 @@ pick_dest(struct scl_client *c, const uint8_t pubkey[33], size_t *dest, struct s
 	if (n == 0)
 		return scl_fail(err, SCL_E_NO_ROUTE, "no route: the account's swarm has no node");
 	for (int i = 0; i < n; i++)
-		if (!c->avoid[idx[i]])
+		if (c->fails[idx[i]] < best)
+			best = c->fails[idx[i]];
+	for (int i = 0; i < n; i++)
+		if (c->fails[idx[i]] == best)
 			ok[n_ok++] = idx[i];
-	*dest = n_ok > 0 ? ok[randombytes_uniform((uint32_t)n_ok)]
-			 : idx[randombytes_uniform((uint32_t)n)];
+	*dest = ok[randombytes_uniform((uint32_t)n_ok)];
 	return 0;
 }
 
@@ -194,7 +197,7 @@ choose_path(struct scl_client *c, const uint8_t pubkey[33], int a, size_t *path,
 	if (pick_dest(c, pubkey, &dest, err) != 0)
 		return -1;
 	*n = c->o.hops < c->nodes.n ? c->o.hops : c->nodes.n;
-	return scl_path_pick(&c->nodes, dest, *n, c->avoid, path, err);
+	return scl_path_pick(&c->nodes, dest, *n, c->fails, path, err);
 }
 
 int
@@ -205,16 +208,19 @@ scl_client_account_call(struct scl_client *c, const uint8_t pubkey[33], const ch
 
 	memset(res, 0, sizeof(*res));
 	for (int a = 1; a <= c->o.attempts; a++) {
-		if (avoid_sync(c) != 0)
+		if (fails_sync(c) != 0)
 			return scl_fail(err, SCL_E_SYSTEM, "out of memory");
 		if (choose_path(c, pubkey, a, path, &n, err) != 0)
 			return -1;
 		if (exchange(c, path, n, body, len, res, err) != 0) {
 			trace_path(c, a, path, n, err->msg);
-			if (err->code != SCL_E_TIMEOUT && err->code != SCL_E_REPLY)
+			/* A dead or unreachable node, or a damaged reply: try around the path. */
+			if (err->code != SCL_E_TIMEOUT && err->code != SCL_E_REPLY &&
+			    err->code != SCL_E_NO_ROUTE)
 				return -1;
 			for (size_t i = 0; i < n; i++)
-				c->avoid[path[i]] = true;
+				if (c->fails[path[i]] < UINT8_MAX)
+					c->fails[path[i]]++;
 			continue;
 		}
 		res->attempts = a;

@@ -2,7 +2,8 @@
 /*
  * libsnclient's front: storage RPC requests to an account's swarm over random
  * 3-hop onion paths of cells. One call = up to `attempts` tries: a timeout
- * marks the path's nodes to be avoided and retries on a fresh path; a 421
+ * counts a failure for each node of the path and retries on a fresh path
+ * drawn among the nodes with the fewest (path.h); a 421
  * updates the swarm from its body and retries. All state is in struct
  * scl_client (no globals); errors are struct scl_error.
  */
@@ -31,8 +32,8 @@ struct scl_client_opts {
 struct scl_client {
 	struct scl_nodes nodes;
 	struct scl_client_opts o;
-	bool *avoid;	       /* per node: on a path that timed out */
-	size_t avoid_n;
+	uint8_t *fails; /* per node: failed paths it was on (path.h) */
+	size_t fails_n;
 	size_t first_path[SCL_PATH_HOPS]; /* forced path for the first attempt (tests) */
 	size_t first_path_n;
 };

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "path.h"
 
+#include <stdbool.h>
+
 #include <sodium.h>
 
 static bool
@@ -12,39 +14,40 @@ in_path(const size_t *path, size_t n, size_t i)
 	return false;
 }
 
-/* Candidates for the relays: not dest, not chosen, not avoided (if honour_avoid). */
-static size_t
-count_free(const struct scl_nodes *ns, const size_t *path, size_t n, const bool *avoid,
-	   bool honour_avoid)
+static unsigned
+fails_of(const uint8_t *fails, size_t i)
 {
-	size_t c = 0;
-
-	for (size_t i = 0; i < ns->n; i++)
-		if (!in_path(path, n, i) && !(honour_avoid && avoid != NULL && avoid[i]))
-			c++;
-	return c;
+	return fails != NULL ? fails[i] : 0;
 }
 
-/* The k-th (0-based) free candidate. */
+/* Picks uniformly among the nodes not in chosen whose failure count is the lowest. */
 static size_t
-nth_free(const struct scl_nodes *ns, const size_t *path, size_t n, const bool *avoid,
-	 bool honour_avoid, size_t k)
+pick_relay(const struct scl_nodes *ns, const size_t *chosen, size_t n, const uint8_t *fails)
 {
+	unsigned best = UINT32_MAX;
+	size_t count = 0, k;
+
 	for (size_t i = 0; i < ns->n; i++) {
-		if (in_path(path, n, i) || (honour_avoid && avoid != NULL && avoid[i]))
+		if (in_path(chosen, n, i))
 			continue;
-		if (k-- == 0)
-			return i;
+		if (fails_of(fails, i) < best) {
+			best = fails_of(fails, i);
+			count = 0;
+		}
+		if (fails_of(fails, i) == best)
+			count++;
 	}
-	return 0; /* not reached: k < count_free */
+	k = randombytes_uniform((uint32_t)count);
+	for (size_t i = 0; i < ns->n; i++)
+		if (!in_path(chosen, n, i) && fails_of(fails, i) == best && k-- == 0)
+			return i;
+	return 0; /* not reached: count >= 1 when ns->n > n */
 }
 
 int
-scl_path_pick(const struct scl_nodes *ns, size_t dest, size_t hops, const bool *avoid,
+scl_path_pick(const struct scl_nodes *ns, size_t dest, size_t hops, const uint8_t *fails,
 	      size_t path[], struct scl_error *err)
 {
-	bool honour;
-
 	if (hops == 0 || hops > SCL_PATH_HOPS || dest >= ns->n)
 		return scl_fail(err, SCL_E_USAGE, "bad path request");
 	if (ns->n < hops)
@@ -52,15 +55,7 @@ scl_path_pick(const struct scl_nodes *ns, size_t dest, size_t hops, const bool *
 				"no route: %zu node(s) known, a path needs %zu distinct ones",
 				ns->n, hops);
 	path[hops - 1] = dest;
-	/* Relays first (the chosen ones are path[hops-1..]); avoid only while possible. */
-	honour = count_free(ns, path + hops - 1, 1, avoid, true) >= hops - 1;
-	for (size_t k = hops - 1; k-- > 0;) {
-		const size_t *chosen = path + k + 1;
-		size_t n_chosen = hops - 1 - k;
-		size_t c = count_free(ns, chosen, n_chosen, avoid, honour);
-
-		path[k] = nth_free(ns, chosen, n_chosen, avoid, honour,
-				   randombytes_uniform((uint32_t)c));
-	}
+	for (size_t k = hops - 1; k-- > 0;) /* path[k + 1..hops) are chosen */
+		path[k] = pick_relay(ns, path + k + 1, hops - 1 - k, fails);
 	return 0;
 }

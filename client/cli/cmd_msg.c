@@ -180,14 +180,14 @@ open_message(const struct snc_identity *id, json_t *m)
 }
 
 static void
-print_received(const struct cli_args *a, json_t *list, size_t unreadable)
+print_received(const struct cli_args *a, json_t *list, size_t unreadable, int attempts)
 {
 	size_t i;
 	json_t *m;
 
 	if (a->json) {
-		cli_json_out(json_pack("{s:O, s:I}", "messages", list, "undecryptable",
-				       (json_int_t)unreadable));
+		cli_json_out(json_pack("{s:O, s:I, s:i}", "messages", list, "undecryptable",
+				       (json_int_t)unreadable, "attempts", attempts));
 		return;
 	}
 	json_array_foreach(list, i, m) {
@@ -236,7 +236,7 @@ cmd_receive(struct cli_args *a)
 			else
 				json_array_append_new(list, o);
 		}
-		print_received(a, list, unreadable);
+		print_received(a, list, unreadable, r.attempts);
 	}
 	json_decref(root);
 	json_decref(list);

@@ -2,7 +2,6 @@
 /* Random paths: distinct nodes, the destination last, failed nodes avoided while possible. */
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -78,19 +77,31 @@ test_avoid(void **state)
 {
 	struct scl_nodes ns;
 	struct scl_error err = {0};
-	bool avoid[6] = {true, true, false, false, true, false};
+	uint8_t fails[6] = {1, 1, 0, 0, 1, 0};
 	size_t p[SCL_PATH_HOPS];
 
 	(void)state;
 	nodes_of(&ns, 6);
-	for (int k = 0; k < 500; k++) { /* relays only from 2, 3, 5 minus the destination */
-		assert_int_equal(scl_path_pick(&ns, 5, 3, avoid, p, &err), 0);
+	for (int k = 0; k < 500; k++) { /* relays only from 2, 3 (no failures), dest 5 */
+		assert_int_equal(scl_path_pick(&ns, 5, 3, fails, p, &err), 0);
 		assert_true((p[0] == 2 || p[0] == 3) && (p[1] == 2 || p[1] == 3));
 	}
-	/* too few unmarked nodes: the marks are ignored rather than failing */
-	memset(avoid, 1, sizeof(avoid));
-	assert_int_equal(scl_path_pick(&ns, 5, 3, avoid, p, &err), 0);
-	assert_true(p[0] != p[1] && p[0] != 5 && p[1] != 5);
+	/* Too few clean nodes: the rest comes from the next tier, never the worst one. */
+	fails[2] = 2;
+	fails[4] = 3;
+	for (int k = 0; k < 500; k++) {
+		assert_int_equal(scl_path_pick(&ns, 5, 3, fails, p, &err), 0);
+		assert_true(p[0] != 4 && p[1] != 4 && p[0] != 2 && p[1] != 2);
+		assert_true(p[0] == 3 || p[1] == 3);
+	}
+	/* Two failed paths shared one dead node (1): a third path avoids it. */
+	uint8_t two[5] = {1, 2, 1, 1, 1};
+	scl_nodes_free(&ns);
+	nodes_of(&ns, 5);
+	for (int k = 0; k < 500; k++) {
+		assert_int_equal(scl_path_pick(&ns, 4, 3, two, p, &err), 0);
+		assert_true(p[0] != 1 && p[1] != 1);
+	}
 	scl_nodes_free(&ns);
 }
 
