@@ -89,8 +89,8 @@ trace_path(const struct scl_client *c, int attempt, const size_t *path, size_t n
 
 /* Opens the collected cells and parses the destination's answer into res. */
 static int
-open_reply(const struct scl_circuit *circ, const struct scl_reply_cells *rc,
-	   struct scl_result *res, struct scl_error *err)
+open_reply(const struct scl_circuit *circ, const struct scl_reply_cells *rc, struct scl_result *res,
+	   struct scl_error *err)
 {
 	size_t *lens = calloc(rc->n, sizeof(*lens)), reply_len = 0;
 	char *reply = NULL;
@@ -238,8 +238,8 @@ scl_client_account_call(struct scl_client *c, const uint8_t pubkey[33], const ch
 		char last[SCL_ERROR_MSG];
 
 		memcpy(last, err->msg, sizeof(last));
-		return scl_fail(err, err->code, "%d attempt(s) failed; the last: %s",
-				c->o.attempts, last);
+		return scl_fail(err, err->code, "%d attempt(s) failed; the last: %s", c->o.attempts,
+				last);
 	}
 }
 

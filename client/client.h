@@ -21,12 +21,12 @@
 #include "path.h"
 
 struct scl_client_opts {
-	int timeout_ms;	   /* per attempt (default 5000) */
-	int attempts;	   /* tries per call, 1..10 (default 3) */
-	int reply_mode;	   /* SCL_REPLY_MODE_LAYERED (default) or _COMPAT */
+	int timeout_ms; /* per attempt (default 5000) */
+	int attempts;	/* tries per call, 1..10 (default 3) */
+	int reply_mode; /* SCL_REPLY_MODE_LAYERED (default) or _COMPAT */
 	enum snc_enc_type enc;
-	size_t hops;	   /* path length, 1..SCL_PATH_HOPS (default 3) */
-	FILE *trace;	   /* one line per attempt, or NULL */
+	size_t hops; /* path length, 1..SCL_PATH_HOPS (default 3) */
+	FILE *trace; /* one line per attempt, or NULL */
 };
 
 struct scl_client {
@@ -39,11 +39,11 @@ struct scl_client {
 };
 
 struct scl_result {
-	int status;	    /* the destination's HTTP-style status */
-	char *body;	    /* its body as text (malloc'd, NUL-terminated) */
+	int status; /* the destination's HTTP-style status */
+	char *body; /* its body as text (malloc'd, NUL-terminated) */
 	size_t body_len;
-	size_t cells;	    /* REPLY cells of the answer */
-	int attempts;	    /* tries it took */
+	size_t cells;		    /* REPLY cells of the answer */
+	int attempts;		    /* tries it took */
 	size_t path[SCL_PATH_HOPS]; /* node indexes of the path that answered */
 	size_t path_len;
 };

@@ -41,7 +41,8 @@ scl_mnemonic_encode(const uint8_t seed[SCL_MNEMONIC_SEED_BYTES], char out[SCL_MN
 
 	for (int g = 0; g < 4; g++) {
 		const uint8_t *b = seed + 4 * g;
-		uint32_t x = b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+		uint32_t x =
+			b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 		uint32_t w1 = x % n, w2 = (x / n + w1) % n, w3 = (x / n / n + w2) % n;
 
 		idx[3 * g] = (int)w1;
@@ -72,7 +73,8 @@ find_word(const char *w, size_t len)
 	for (int i = 0; i < SCL_MNEMONIC_PREFIX; i++)
 		p[i] = (char)tolower((unsigned char)w[i]);
 	while (lo <= hi) { /* the list is sorted, and so are its prefixes */
-		int mid = (lo + hi) / 2, c = strncmp(scl_mnemonic_words[mid], p, SCL_MNEMONIC_PREFIX);
+		int mid = (lo + hi) / 2,
+		    c = strncmp(scl_mnemonic_words[mid], p, SCL_MNEMONIC_PREFIX);
 
 		if (c == 0)
 			return mid;

@@ -253,7 +253,8 @@ parse_swarm_answer(json_t *root, uint64_t *swarm, struct scl_node *members)
 	if (errno != 0 || *end != '\0' || *swarm == SCL_SWARM_NONE ||
 	    json_array_size(snodes) > SCL_NODES_SWARM_MAX)
 		return -1;
-	json_array_foreach(snodes, i, m) {
+	json_array_foreach(snodes, i, m)
+	{
 		if (!member_from_json(m, *swarm, &members[i]))
 			return -1;
 	}

@@ -18,10 +18,10 @@
 #define SCL_SWARM_NONE UINT64_MAX /* not in a swarm (as libswarm's UNASSIGNED) */
 
 enum {
-	SCL_NODES_MAX = 4096,		  /* the registry's limit of known nodes */
-	SCL_NODES_FILE_MAX = 16 << 20,	  /* bytes of a registry file */
-	SCL_NODES_SWARM_MAX = 64,	  /* members taken from one swarm answer */
-	SCL_NODES_DEFAULT_PORT = 22030,	  /* the dataplane's cell port */
+	SCL_NODES_MAX = 4096,		/* the registry's limit of known nodes */
+	SCL_NODES_FILE_MAX = 16 << 20,	/* bytes of a registry file */
+	SCL_NODES_SWARM_MAX = 64,	/* members taken from one swarm answer */
+	SCL_NODES_DEFAULT_PORT = 22030, /* the dataplane's cell port */
 };
 
 struct scl_node {

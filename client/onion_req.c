@@ -30,8 +30,8 @@ entry_blob(const struct snc_onion *o, const uint8_t **blob, size_t *len)
 }
 
 static int
-build_onion(const struct snc_onion_node *path, size_t n, enum snc_enc_type enc,
-	    const uint8_t *body, size_t len, struct snc_onion *o)
+build_onion(const struct snc_onion_node *path, size_t n, enum snc_enc_type enc, const uint8_t *body,
+	    size_t len, struct snc_onion *o)
 {
 	return snc_onion_build_to_node(enc, path, n - 1, &path[n - 1], body, len, NULL, o);
 }
@@ -63,7 +63,8 @@ write_create(const struct scl_circuit *c, int more, const uint8_t *blob, size_t 
 	uint8_t mask[SNC_CELL_MASK_BYTES];
 
 	snc_cell_mask(c->onion.entry_dh, DP_CELL_CREATE, c->label, 0, mask);
-	dp_cell_write_create(cell, 0, (uint8_t)(DP_CELL_FLAG_CLIENT | (more ? DP_CELL_FLAG_MORE : 0)),
+	dp_cell_write_create(cell, 0,
+			     (uint8_t)(DP_CELL_FLAG_CLIENT | (more ? DP_CELL_FLAG_MORE : 0)),
 			     c->label, (uint8_t)c->onion.type, (uint8_t)c->reply_mode,
 			     c->onion.entry_eph, 0, mask, blob, (uint32_t)blob_len);
 }
@@ -224,9 +225,8 @@ open_compat(const struct scl_circuit *c, const uint8_t *in, size_t in_len, uint8
 }
 
 int
-scl_onion_reply_open(const struct scl_circuit *circ, const uint8_t *const *cells,
-		     const size_t *len, size_t n, char **body, size_t *body_len,
-		     struct scl_error *err)
+scl_onion_reply_open(const struct scl_circuit *circ, const uint8_t *const *cells, const size_t *len,
+		     size_t n, char **body, size_t *body_len, struct scl_error *err)
 {
 	uint8_t *acc, *out;
 	size_t acc_len = 0;
@@ -241,7 +241,8 @@ scl_onion_reply_open(const struct scl_circuit *circ, const uint8_t *const *cells
 		rc = append_cell(circ, cells[i], len[i], (uint32_t)i, acc, &acc_len);
 	if (rc != 0) {
 		free(acc);
-		return scl_fail(err, SCL_E_REPLY, "a reply cell does not open (wrong keys or damaged)");
+		return scl_fail(err, SCL_E_REPLY,
+				"a reply cell does not open (wrong keys or damaged)");
 	}
 	if (circ->reply_mode == SCL_REPLY_MODE_LAYERED) {
 		out = acc;

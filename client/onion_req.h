@@ -58,7 +58,7 @@ int scl_onion_reply_open(const struct scl_circuit *circ, const uint8_t *const *c
  * the body as text (a JSON body is serialised; malloc'd, NUL-terminated).
  * Returns 0 or -1 with SCL_E_REPLY.
  */
-int scl_onion_reply_parse(const char *reply, size_t len, int *status, char **body,
-			  size_t *body_len, struct scl_error *err);
+int scl_onion_reply_parse(const char *reply, size_t len, int *status, char **body, size_t *body_len,
+			  struct scl_error *err);
 
 #endif

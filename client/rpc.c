@@ -68,8 +68,8 @@ scl_rpc_store(const uint8_t pubkey[33], int ns, const uint8_t *data, size_t len,
 	sodium_bin2base64(b64, b64_len, data, len, sodium_base64_VARIANT_ORIGINAL);
 	sodium_bin2hex(hex, sizeof(hex), pubkey, 33);
 	text = finish("store", json_pack("{s:s, s:I, s:I, s:i, s:s}", "pubkey", hex, "timestamp",
-					 (json_int_t)now_ms, "ttl", (json_int_t)ttl_ms,
-					 "namespace", ns, "data", b64));
+					 (json_int_t)now_ms, "ttl", (json_int_t)ttl_ms, "namespace",
+					 ns, "data", b64));
 	free(b64);
 	return text;
 }
@@ -151,9 +151,10 @@ scl_rpc_expire(const struct snc_identity *id, const char *const *hashes, size_t 
 {
 	uint8_t *msg = malloc(SIG_MSG_MAX);
 	size_t len = 0;
-	int rc = msg == NULL ? -1
-			     : snc_storage_sig_expire(msg, SIG_MSG_MAX, &len, SNC_STORAGE_EXPIRE_ANY,
-						      &expiry_ms, 1, hashes, n);
+	int rc = msg == NULL
+			 ? -1
+			 : snc_storage_sig_expire(msg, SIG_MSG_MAX, &len, SNC_STORAGE_EXPIRE_ANY,
+						  &expiry_ms, 1, hashes, n);
 
 	return signed_list(id, "expire",
 			   json_pack("{s:o, s:I}", "messages", string_array(hashes, n), "expiry",

@@ -35,8 +35,8 @@ scl_reply_cells_free(struct scl_reply_cells *rc)
 
 /* Keeps a REPLY cell of our circuit; returns 1 when it was the LAST one. */
 static int
-keep_cell(struct scl_reply_cells *rc, const uint8_t *buf, size_t len, uint64_t label,
-	  size_t *last, size_t *got)
+keep_cell(struct scl_reply_cells *rc, const uint8_t *buf, size_t len, uint64_t label, size_t *last,
+	  size_t *got)
 {
 	uint64_t l = 0;
 	uint32_t seq;
@@ -99,8 +99,9 @@ collect(int fd, uint64_t label, int timeout_ms, struct scl_reply_cells *rc, stru
 		ssize_t len;
 
 		if (left <= 0 || poll(&p, 1, (int)left) == 0)
-			return scl_fail(err, SCL_E_TIMEOUT, "no complete reply in %d ms (%zu cell(s))",
-					timeout_ms, got);
+			return scl_fail(err, SCL_E_TIMEOUT,
+					"no complete reply in %d ms (%zu cell(s))", timeout_ms,
+					got);
 		len = recv(fd, buf, sizeof(buf), 0);
 		if (len < 0 && errno != EINTR && errno != EAGAIN)
 			return scl_fail(err, SCL_E_SYSTEM, "recv: %s", strerror(errno));
@@ -116,9 +117,8 @@ scl_transport_exchange(uint32_t ip, uint16_t port, const uint8_t *cells, size_t 
 		       uint64_t label, int timeout_ms, struct scl_reply_cells *rc,
 		       struct scl_error *err)
 {
-	struct sockaddr_in to = {.sin_family = AF_INET,
-				 .sin_port = htons(port),
-				 .sin_addr.s_addr = htonl(ip)};
+	struct sockaddr_in to = {
+		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(ip)};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
 
 	memset(rc, 0, sizeof(*rc));

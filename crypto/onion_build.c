@@ -26,7 +26,8 @@ hex32(const uint8_t key[32], char out[65])
 /* buf := Enc_{node_x}(plaintext) under the ephemeral pair from seed (or random). */
 static int
 encrypt_to(enum snc_enc_type type, const uint8_t node_x[32], const uint8_t *seed, const uint8_t *pt,
-	   size_t pt_len, struct wrap *w, uint8_t eph_pk[32], uint8_t key_out[32], uint8_t dh_out[32])
+	   size_t pt_len, struct wrap *w, uint8_t eph_pk[32], uint8_t key_out[32],
+	   uint8_t dh_out[32])
 {
 	uint8_t eph_seed[32], eph_sk[32], key[32];
 	size_t cap = snc_enc_type_sealed_len(type, pt_len);

@@ -14,11 +14,11 @@
 #include "identity.h"
 
 enum {
-	CLI_HASHES_MAX = 100,			  /* --hash given at most this often */
-	CLI_TEXT_MAX = 60000,			  /* bytes of --text (under store's 76,800) */
-	CLI_TTL_DEFAULT_S = 86400,		  /* a day */
-	CLI_TTL_MAX_S = 14 * 86400,		  /* the public inbox's maximum */
-	CLI_TTL_MIN_S = 10,			  /* the server's minimum */
+	CLI_HASHES_MAX = 100,	    /* --hash given at most this often */
+	CLI_TEXT_MAX = 60000,	    /* bytes of --text (under store's 76,800) */
+	CLI_TTL_DEFAULT_S = 86400,  /* a day */
+	CLI_TTL_MAX_S = 14 * 86400, /* the public inbox's maximum */
+	CLI_TTL_MIN_S = 10,	    /* the server's minimum */
 };
 
 struct cli_args {

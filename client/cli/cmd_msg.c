@@ -36,7 +36,8 @@ swarm_ok(json_t *result, size_t *total)
 	const char *ed;
 
 	*total = 0;
-	json_object_foreach(json_object_get(result, "swarm"), ed, v) {
+	json_object_foreach(json_object_get(result, "swarm"), ed, v)
+	{
 		(*total)++;
 		if (!json_is_true(json_object_get(v, "failed")))
 			json_array_append_new(ok, json_string(ed));
@@ -190,7 +191,8 @@ print_received(const struct cli_args *a, json_t *list, size_t unreadable, int at
 				       (json_int_t)unreadable, "attempts", attempts));
 		return;
 	}
-	json_array_foreach(list, i, m) {
+	json_array_foreach(list, i, m)
+	{
 		printf("from %s  at %lld  hash %s\n  %s\n",
 		       json_string_value(json_object_get(m, "from")),
 		       (long long)json_integer_value(json_object_get(m, "timestamp")),
@@ -220,15 +222,16 @@ cmd_receive(struct cli_args *a)
 	snc_identity_session_id(&id, self);
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), NULL), "retrieve",
-			  &r, &err);
+		rc = call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), NULL), "retrieve", &r,
+			  &err);
 	if (rc == 0) {
 		root = json_loadb(r.body, r.body_len, 0, NULL);
 		if (!json_is_array(json_object_get(root, "messages")))
 			rc = scl_fail(&err, SCL_E_REPLY, "retrieve: no message list in the answer");
 	}
 	if (rc == 0) {
-		json_array_foreach(json_object_get(root, "messages"), i, m) {
+		json_array_foreach(json_object_get(root, "messages"), i, m)
+		{
 			json_t *o = open_message(&id, m);
 
 			if (o == NULL)
@@ -254,26 +257,29 @@ swarm_union(json_t *result, const char *field)
 	const char *ed, *h;
 	size_t i;
 
-	json_object_foreach(json_object_get(result, "swarm"), ed, v) {
+	json_object_foreach(json_object_get(result, "swarm"), ed, v)
+	{
 		list = json_object_get(v, field);
 		if (json_is_object(list)) { /* {"<ns>": [...]} for "all" namespaces */
 			const char *ns;
 			json_t *l;
 
-			json_object_foreach(list, ns, l) {
-				json_array_foreach(l, i, x) {
+			json_object_foreach(list, ns, l)
+			{
+				json_array_foreach(l, i, x)
+				{
 					if (json_is_string(x))
 						json_object_set(all, json_string_value(x), x);
 				}
 			}
 		}
-		json_array_foreach(list, i, x) {
+		json_array_foreach(list, i, x)
+		{
 			if (json_is_string(x))
 				json_object_set(all, json_string_value(x), x);
 		}
 	}
-	json_object_foreach(all, h, x)
-		json_array_append_new(out, json_string(h));
+	json_object_foreach(all, h, x) json_array_append_new(out, json_string(h));
 	json_decref(all);
 	return out;
 }
@@ -358,7 +364,8 @@ cmd_expire(struct cli_args *a)
 	if (check_hashes(a, &err) != 0)
 		return cli_error(a, &err);
 	if (a->ttl_s == 0) {
-		scl_fail(&err, SCL_E_USAGE, "expire needs --ttl SECONDS (the new lifetime from now)");
+		scl_fail(&err, SCL_E_USAGE,
+			 "expire needs --ttl SECONDS (the new lifetime from now)");
 		return cli_error(a, &err);
 	}
 	if (cli_load_account(a, &id, &err) != 0)

@@ -21,7 +21,8 @@ cli_home(const char *opt, char *buf, size_t cap)
 		return opt;
 	if (env != NULL && *env != '\0')
 		return env;
-	if (home == NULL || *home == '\0' || (size_t)snprintf(buf, cap, "%s/.snode-cli", home) >= cap)
+	if (home == NULL || *home == '\0' ||
+	    (size_t)snprintf(buf, cap, "%s/.snode-cli", home) >= cap)
 		return NULL;
 	return buf;
 }
@@ -48,8 +49,7 @@ mkdir_private(const char *path, struct scl_error *err)
 }
 
 int
-cli_account_save(const char *home, const char *name, const uint8_t seed[32],
-		 struct scl_error *err)
+cli_account_save(const char *home, const char *name, const uint8_t seed[32], struct scl_error *err)
 {
 	char path[PATH_MAX], hex[66];
 	int fd, ok;
@@ -77,8 +77,7 @@ cli_account_save(const char *home, const char *name, const uint8_t seed[32],
 }
 
 int
-cli_account_load(const char *home, const char *name, struct snc_identity *id,
-		 struct scl_error *err)
+cli_account_load(const char *home, const char *name, struct snc_identity *id, struct scl_error *err)
 {
 	char path[PATH_MAX], hex[80];
 	uint8_t seed[32];
@@ -92,8 +91,9 @@ cli_account_load(const char *home, const char *name, struct snc_identity *id,
 	f = fopen(path, "re");
 	if (f == NULL)
 		return scl_fail(err, SCL_E_ACCOUNT,
-				errno == ENOENT ? "unknown account '%s' (in %s): create or restore it"
-						: "account '%s': cannot read it (in %s)",
+				errno == ENOENT
+					? "unknown account '%s' (in %s): create or restore it"
+					: "account '%s': cannot read it (in %s)",
 				name, home);
 	if (fgets(hex, sizeof(hex), f) == NULL ||
 	    sodium_hex2bin(seed, 32, hex, strcspn(hex, "\n"), NULL, &got, NULL) != 0 || got != 32 ||

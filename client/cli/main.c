@@ -31,10 +31,10 @@ static const char usage_text[] =
 	"  6 clock skew, 7 unauthorised, 8 node error/bad reply, 9 system\n";
 
 static const int exit_codes[SCL_E_COUNT] = {
-	[SCL_OK] = 0,		   [SCL_E_USAGE] = 2,	  [SCL_E_PHRASE] = 3,
-	[SCL_E_ACCOUNT] = 3,	   [SCL_E_NODES] = 4,	  [SCL_E_NO_ROUTE] = 4,
-	[SCL_E_TIMEOUT] = 5,	   [SCL_E_CLOCK] = 6,	  [SCL_E_UNAUTHORISED] = 7,
-	[SCL_E_REPLY] = 8,	   [SCL_E_SERVER] = 8,	  [SCL_E_SYSTEM] = 9,
+	[SCL_OK] = 0,	     [SCL_E_USAGE] = 2,	 [SCL_E_PHRASE] = 3,
+	[SCL_E_ACCOUNT] = 3, [SCL_E_NODES] = 4,	 [SCL_E_NO_ROUTE] = 4,
+	[SCL_E_TIMEOUT] = 5, [SCL_E_CLOCK] = 6,	 [SCL_E_UNAUTHORISED] = 7,
+	[SCL_E_REPLY] = 8,   [SCL_E_SERVER] = 8, [SCL_E_SYSTEM] = 9,
 };
 
 int
@@ -89,7 +89,8 @@ cli_load_account(struct cli_args *a, struct snc_identity *id, struct scl_error *
 	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
 
 	if (home == NULL)
-		return scl_fail(err, SCL_E_USAGE, "no home directory: give --home or SNODE_CLI_HOME");
+		return scl_fail(err, SCL_E_USAGE,
+				"no home directory: give --home or SNODE_CLI_HOME");
 	return cli_account_load(home, a->account != NULL ? a->account : "default", id, err);
 }
 
@@ -149,8 +150,23 @@ cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err)
 }
 
 enum {
-	O_HOME = 256, O_ACCOUNT, O_NAME, O_PHRASE, O_REGISTRY, O_TO, O_TEXT, O_HASH, O_TTL,
-	O_JSON, O_TIMEOUT, O_ATTEMPTS, O_MODE, O_VERBOSE, O_SHOW_PHRASE, O_ALL_NS, O_FIRST_PATH,
+	O_HOME = 256,
+	O_ACCOUNT,
+	O_NAME,
+	O_PHRASE,
+	O_REGISTRY,
+	O_TO,
+	O_TEXT,
+	O_HASH,
+	O_TTL,
+	O_JSON,
+	O_TIMEOUT,
+	O_ATTEMPTS,
+	O_MODE,
+	O_VERBOSE,
+	O_SHOW_PHRASE,
+	O_ALL_NS,
+	O_FIRST_PATH,
 	O_HELP,
 };
 
@@ -196,24 +212,49 @@ one_option(struct cli_args *a, int opt, const char *arg, struct scl_error *err)
 	long v = 0;
 
 	switch (opt) {
-	case O_HOME: a->home = arg; return 0;
-	case O_ACCOUNT: a->account = arg; return 0;
-	case O_NAME: a->name = arg; return 0;
-	case O_PHRASE: a->phrase = arg; return 0;
-	case O_REGISTRY: a->registry = arg; return 0;
-	case O_TO: a->to = arg; return 0;
-	case O_TEXT: a->text = arg; return 0;
-	case O_FIRST_PATH: a->first_path = arg; return 0;
-	case O_JSON: a->json = true; return 0;
-	case O_VERBOSE: a->verbose = true; return 0;
-	case O_SHOW_PHRASE: a->show_phrase = true; return 0;
-	case O_ALL_NS: a->all_ns = true; return 0;
+	case O_HOME:
+		a->home = arg;
+		return 0;
+	case O_ACCOUNT:
+		a->account = arg;
+		return 0;
+	case O_NAME:
+		a->name = arg;
+		return 0;
+	case O_PHRASE:
+		a->phrase = arg;
+		return 0;
+	case O_REGISTRY:
+		a->registry = arg;
+		return 0;
+	case O_TO:
+		a->to = arg;
+		return 0;
+	case O_TEXT:
+		a->text = arg;
+		return 0;
+	case O_FIRST_PATH:
+		a->first_path = arg;
+		return 0;
+	case O_JSON:
+		a->json = true;
+		return 0;
+	case O_VERBOSE:
+		a->verbose = true;
+		return 0;
+	case O_SHOW_PHRASE:
+		a->show_phrase = true;
+		return 0;
+	case O_ALL_NS:
+		a->all_ns = true;
+		return 0;
 	case O_HASH:
 		if (a->n_hashes == CLI_HASHES_MAX)
 			return scl_fail(err, SCL_E_USAGE, "at most %d --hash", CLI_HASHES_MAX);
 		a->hashes[a->n_hashes++] = arg;
 		return 0;
-	case O_TTL: return number(arg, CLI_TTL_MIN_S, CLI_TTL_MAX_S, "--ttl (seconds)", &a->ttl_s, err);
+	case O_TTL:
+		return number(arg, CLI_TTL_MIN_S, CLI_TTL_MAX_S, "--ttl (seconds)", &a->ttl_s, err);
 	case O_TIMEOUT:
 		if (number(arg, 1, 600000, "--timeout (ms)", &v, err) != 0)
 			return -1;
@@ -229,7 +270,8 @@ one_option(struct cli_args *a, int opt, const char *arg, struct scl_error *err)
 			return -1;
 		a->copts.reply_mode = (int)v;
 		return 0;
-	default: return scl_fail(err, SCL_E_USAGE, "unknown option (see --help)");
+	default:
+		return scl_fail(err, SCL_E_USAGE, "unknown option (see --help)");
 	}
 }
 
@@ -242,8 +284,9 @@ dispatch(struct cli_args *a, int argc, char **argv)
 	if (strcmp(cmd, "account") == 0)
 		return cmd_account(a, argc - 1, argv + 1);
 	if (argc != 1) {
-		scl_fail(&err, SCL_E_USAGE, argc == 0 ? "no command (see --help)"
-						       : "unexpected argument '%s'", argc > 1 ? argv[1] : "");
+		scl_fail(&err, SCL_E_USAGE,
+			 argc == 0 ? "no command (see --help)" : "unexpected argument '%s'",
+			 argc > 1 ? argv[1] : "");
 		return cli_error(a, &err);
 	}
 	if (strcmp(cmd, "send") == 0)

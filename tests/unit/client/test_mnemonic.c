@@ -111,21 +111,27 @@ test_bad_phrases(void **state)
 
 	(void)state;
 	expect_fail("", "not 0");
-	expect_fail("puffin luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia zinger",
+	expect_fail("puffin luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia "
+		    "zinger",
 		    "not 12");
-	expect_fail("puffin luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia zinger "
+	expect_fail("puffin luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia "
+		    "zinger "
 		    "kiwi kiwi",
 		    "more than 13");
-	expect_fail("puffin luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia zinger "
+	expect_fail("puffin luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia "
+		    "zinger "
 		    "zinger",
 		    "checksum");
-	expect_fail("puffin luxury xyzzy rustled memoir faxed smidgen puddle kiwi nylon utopia zinger "
-		    "kiwi",
-		    "word 3");
-	expect_fail("pu luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia zinger kiwi",
+	expect_fail(
+		"puffin luxury xyzzy rustled memoir faxed smidgen puddle kiwi nylon utopia zinger "
+		"kiwi",
+		"word 3");
+	expect_fail("pu luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia "
+		    "zinger kiwi",
 		    "word 1");
 	/* zoom zoom zoom: 1625 + 1626 * 0 + ... fits; "zoom abbey abbey" wraps past 2^32 */
-	expect_fail("zoom abbey zoom zoom zoom zoom zoom zoom zoom zoom zoom zoom zoom", "do not decode");
+	expect_fail("zoom abbey zoom zoom zoom zoom zoom zoom zoom zoom zoom zoom zoom",
+		    "do not decode");
 	memset(buf, 'a', sizeof(buf) - 1);
 	buf[sizeof(buf) - 1] = '\0';
 	expect_fail(buf, "too long");
@@ -141,10 +147,11 @@ test_lenient_input(void **state)
 
 	(void)state;
 	sodium_hex2bin(want, 16, "39038c8988db02c1af44e8c847bd9713", 32, NULL, NULL, NULL);
-	assert_int_equal(scl_mnemonic_decode("  PUFFIN luxury\tannoyed\nrustled memoir faxed smidgen "
-					     "puddle kiwi nylon utopia zinger kiwi  ",
-					     seed, &err),
-			 0);
+	assert_int_equal(
+		scl_mnemonic_decode("  PUFFIN luxury\tannoyed\nrustled memoir faxed smidgen "
+				    "puddle kiwi nylon utopia zinger kiwi  ",
+				    seed, &err),
+		0);
 	assert_memory_equal(seed, want, 16);
 	assert_int_equal(scl_mnemonic_decode("puf lux ann rus mem fax smi pud kiw nyl uto zin kiw",
 					     seed, &err),

@@ -26,7 +26,8 @@ registry(size_t n, size_t *len)
 		uint8_t ed[32], x[32];
 		char edh[65], xh[65];
 
-		crypto_generichash(ed, 32, (const uint8_t *)&i, sizeof(i), (const uint8_t *)"ed", 2);
+		crypto_generichash(ed, 32, (const uint8_t *)&i, sizeof(i), (const uint8_t *)"ed",
+				   2);
 		crypto_generichash(x, 32, (const uint8_t *)&i, sizeof(i), (const uint8_t *)"x", 1);
 		sodium_bin2hex(edh, 65, ed, 32);
 		sodium_bin2hex(xh, 65, x, 32);
@@ -81,8 +82,8 @@ test_two_swarms(void **state)
 
 		randombytes_buf(acct + 1, 32);
 		n = scl_nodes_swarm_of(&ns, acct, &swarm, idx, 32, &err);
-		assert_int_equal(snc_swarm_space_closest(ids, 2, snc_swarm_space_point(acct), &want),
-				 0);
+		assert_int_equal(
+			snc_swarm_space_closest(ids, 2, snc_swarm_space_point(acct), &want), 0);
 		assert_int_equal(swarm, want);
 		assert_int_equal(n, 7);
 		for (int i = 0; i < n; i++)
@@ -212,7 +213,10 @@ test_apply_swarm(void **state)
 	assert_int_equal(ns.v[2].swarm, SCL_SWARM_NONE);
 	assert_int_equal(scl_nodes_find(&ns, new_ed)->swarm, 0);
 	static const char *bad[] = {
-		"", "[]", "{\"swarm\":\"0\"}", "{\"swarm\":\"zz\",\"snodes\":[]}",
+		"",
+		"[]",
+		"{\"swarm\":\"0\"}",
+		"{\"swarm\":\"zz\",\"snodes\":[]}",
 		"{\"swarm\":\"ffffffffffffffff\",\"snodes\":[]}",
 		"{\"swarm\":\"10000000000000000\",\"snodes\":[]}",
 		"{\"swarm\":\"1\",\"snodes\":[{\"pubkey_ed25519\":\"00\"}]}",
@@ -239,10 +243,11 @@ test_apply_swarm_limit(void **state)
 		size_t off = (size_t)sprintf(json, "{\"swarm\":\"5\",\"snodes\":[");
 
 		for (int i = 0; i < total; i++)
-			off += (size_t)sprintf(json + off,
-					       "%s{\"pubkey_ed25519\":\"%064x\",\"pubkey_x25519\":\"%064x\","
-					       "\"ip\":\"1.2.3.4\",\"port_omq\":1}",
-					       i ? "," : "", i + 1, i + 1);
+			off += (size_t)sprintf(
+				json + off,
+				"%s{\"pubkey_ed25519\":\"%064x\",\"pubkey_x25519\":\"%064x\","
+				"\"ip\":\"1.2.3.4\",\"port_omq\":1}",
+				i ? "," : "", i + 1, i + 1);
 		strcpy(json + off, "]}");
 		assert_int_equal(scl_nodes_apply_swarm(&ns, json, strlen(json), &err),
 				 total == 64 ? 64 : -1);

@@ -62,8 +62,9 @@ node_side(const struct node *n, size_t hops, const uint8_t *cells, size_t n_cell
 	const uint8_t *blob = c.data;
 	size_t blob_len = c.data_len;
 	for (size_t h = 0; h < hops; h++) {
-		assert_int_equal(snc_onion_layer_decrypt(&n[h].k, (enum snc_enc_type)c.enc_type, eph,
-							 blob, blob_len, pt, 70000, &pt_len, key),
+		assert_int_equal(snc_onion_layer_decrypt(&n[h].k, (enum snc_enc_type)c.enc_type,
+							 eph, blob, blob_len, pt, 70000, &pt_len,
+							 key),
 				 0);
 		assert_memory_equal(key, circ->onion.hop_keys[h], 32);
 		assert_int_equal(snc_payload_parse(pt, pt_len, &p), 0);
@@ -280,8 +281,8 @@ test_replies(void **state)
 {
 	(void)state;
 	reply_round_trip(1, 100);
-	reply_round_trip(1, 1164);     /* exactly one full layered cell at 3 hops */
-	reply_round_trip(1, 1165);     /* one byte into a second */
+	reply_round_trip(1, 1164); /* exactly one full layered cell at 3 hops */
+	reply_round_trip(1, 1165); /* one byte into a second */
 	reply_round_trip(1, 50000);
 	reply_round_trip(0, 100);
 	reply_round_trip(0, 50000);
@@ -306,14 +307,18 @@ test_reply_parse(void **state)
 	assert_int_equal(scl_onion_reply_parse(ok2, strlen(ok2), &status, &body, &len, &err), 0);
 	assert_string_equal(body, "{\"a\":1}");
 	free(body);
-	static const char *bad[] = {"", "{}", "{\"status\":200}", "{\"body\":\"x\"}",
+	static const char *bad[] = {"",
+				    "{}",
+				    "{\"status\":200}",
+				    "{\"body\":\"x\"}",
 				    "{\"body\":\"x\",\"status\":\"200\"}",
-				    "{\"body\":\"x\",\"status\":99}", "{\"body\":\"x\",\"status\":600}",
+				    "{\"body\":\"x\",\"status\":99}",
+				    "{\"body\":\"x\",\"status\":600}",
 				    "[1]"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(scl_onion_reply_parse(bad[i], strlen(bad[i]), &status, &body,
-						       &len, &err),
-				 -1);
+		assert_int_equal(
+			scl_onion_reply_parse(bad[i], strlen(bad[i]), &status, &body, &len, &err),
+			-1);
 		assert_int_equal(err.code, SCL_E_REPLY);
 	}
 }
