@@ -44,7 +44,7 @@ create_room(const struct snc_onion_node *path, size_t n, enum snc_enc_type enc, 
 	struct snc_onion o;
 	const uint8_t *blob;
 	size_t blob_len;
-	int rc = build_onion(path, n, enc, NULL, 0, &o);
+	int rc = build_onion(path, n, enc, (const uint8_t *)"", 0, &o);
 
 	if (rc == 0)
 		rc = entry_blob(&o, &blob, &blob_len);

@@ -213,12 +213,13 @@ cmd_receive(struct cli_args *a)
 	struct scl_client c = {0};
 	struct scl_result r = {0};
 	uint8_t self[33];
-	json_t *root = NULL, *list = json_array(), *m;
+	json_t *root = NULL, *list, *m;
 	size_t i, unreadable = 0;
 	int rc;
 
 	if (cli_load_account(a, &id, &err) != 0)
 		return cli_error(a, &err);
+	list = json_array();
 	snc_identity_session_id(&id, self);
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)

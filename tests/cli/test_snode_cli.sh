@@ -5,6 +5,7 @@
 # recovery phrase), Alice's copy reaches her second device; both reply modes; a dead node on
 # the first path -> the retry on another path answers; expire, delete, delete-all; errors
 # with their exit codes (timeout, clock skew). Needs root (netns, tap): otherwise skipped.
+# SNODE_CLI_BIN runs another snode-cli (e.g. a sanitizer build) against the same testnet.
 set -u
 BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +32,7 @@ tap_result ok "testnet of $N nodes starts"
 NS=$(cat "$DIR/netns")
 export SNODE_CLI_REGISTRY="$DIR/registry"
 # cli HOME ARGS...: snode-cli inside the namespace (10 s per attempt: a busy machine)
-cli() { local home=$1; shift; ip netns exec "$NS" "$BUILD/client/cli/snode-cli" --home "$H/$home" --timeout 10000 "$@"; }
+cli() { local home=$1; shift; ip netns exec "$NS" "${SNODE_CLI_BIN:-$BUILD/client/cli/snode-cli}" --home "$H/$home" --timeout 10000 "$@"; }
 # jq-like: jx FILE EXPR evaluates EXPR over j (the JSON in FILE)
 jx() { $PY -c 'import json,sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>&1; }
 expect() { # expect NAME FILE EXPR

@@ -28,7 +28,7 @@ fi
 tap_result ok "testnet of $N nodes starts"
 NS=$(cat "$DIR/netns")
 export SNODE_CLI_REGISTRY="$DIR/registry"
-cli() { local home=$1; shift; ip netns exec "$NS" "$BUILD/client/cli/snode-cli" --home "$H/$home" --timeout 10000 "$@"; }
+cli() { local home=$1; shift; ip netns exec "$NS" "${SNODE_CLI_BIN:-$BUILD/client/cli/snode-cli}" --home "$H/$home" --timeout 10000 "$@"; }
 jx() { $PY -c 'import json,sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2" 2>&1; }
 expect() { # expect NAME FILE EXPR
 	local got
