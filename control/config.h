@@ -7,7 +7,8 @@
  *
  *   [node]       data-dir, log-level, testnet, nodes, registry, ping-interval
  *   [storage]    redis
- *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout
+ *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout,
+ *                proxy-timeout, proxy-private, proxy-tls-verify
  *   [dataplane]  dp-socket
  */
 #ifndef CTL_CONFIG_H
@@ -40,6 +41,9 @@ struct ctl_config {
 	unsigned rate_burst, rate_per_s;       /* per-IP token bucket of the HTTP(S) entry */
 	unsigned http_timeout_s;	       /* a client that sends nothing for this long */
 	unsigned onion_timeout_s;	       /* an entry onion request's wait for its path */
+	unsigned proxy_timeout_s;	       /* an exit's POST to a server (SS: 25 s) */
+	bool proxy_private;		       /* the proxy may reach loopback/private addresses */
+	bool proxy_tls_verify;		       /* check the server's certificate (default) */
 	enum ctl_log_level log_level;
 	bool testnet;
 	bool help, version; /* --help / --version given */

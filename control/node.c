@@ -13,6 +13,7 @@
 #include "http_onion.h"
 #include "http_server.h"
 #include "log.h"
+#include "onion_proxy.h"
 #include "rpc_server.h"
 #include "snode_version.h"
 #include "store.h"
@@ -248,6 +249,7 @@ open_http(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_ide
 					  .ed25519_sk = id->ed25519_sk,
 					  .rpc = n->rpc,
 					  .channel = n->channel,
+					  .proxy = n->proxy,
 					  .timeout_ms = cfg->onion_timeout_s * 1000};
 	struct ctl_http_conf hc = {.base = n->base,
 				   .data_dir = cfg->data_dir,
@@ -276,6 +278,19 @@ open_http(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_ide
 	return 0;
 }
 
+/* The exit's proxy to HTTP(S) servers, for cells and for the HTTP entry alike. */
+static int
+open_proxy(struct ctl_node *n, const struct ctl_config *cfg, char *err, size_t errlen)
+{
+	struct ctl_proxy_conf pc = {.base = n->base,
+				    .timeout_ms = cfg->proxy_timeout_s * 1000,
+				    .allow_private = cfg->proxy_private,
+				    .tls_no_verify = !cfg->proxy_tls_verify};
+
+	n->proxy = ctl_proxy_new(&pc, err, errlen);
+	return n->proxy != NULL ? 0 : -1;
+}
+
 int
 ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_config *cfg,
 	       const struct snc_identity *id, char *err, size_t errlen)
@@ -291,7 +306,10 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		return -1;
 	}
 	schedule_sweep(n, CTL_SWEEP_INTERVAL_MS);
+	if (open_proxy(n, cfg, err, errlen) != 0)
+		return -1;
 	n->dest.rpc = n->rpc;
+	n->dest.proxy = n->proxy;
 	if (cfg->dp_socket[0] == '\0')
 		return open_http(n, cfg, id, err, errlen);
 	n->channel = ctl_dp_channel_new(base, cfg->dp_socket, id->ed25519_pk,
@@ -315,7 +333,8 @@ ctl_node_stop(struct ctl_node *n)
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
 	ctl_replicate_free(n->repl);
-	/* then the relayed onion requests (503), then the listeners that carried the answers */
+	/* then the proxied and relayed onion requests (503), then what carried the answers */
+	ctl_proxy_free(n->proxy);
 	ctl_onion_entry_free(n->onion);
 	ctl_http_free(n->http);
 	if (n->pinging)

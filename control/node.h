@@ -43,6 +43,7 @@ struct ctl_node {
 	struct ctl_replicate *repl;    /* recursive calls sent to the swarm peers */
 	struct ctl_onion_entry *onion; /* POST /onion_req/v2 (http_onion.h) */
 	struct ctl_http *http;	       /* the HTTP(S) entry (http_server.h) */
+	struct ctl_proxy *proxy;       /* exits: POSTs to HTTP(S) servers (onion_proxy.h) */
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

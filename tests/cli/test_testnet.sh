@@ -123,6 +123,9 @@ http --path 0,1,2 rpc --json '{"method":"no_such_method","params":{}}' >"$DIR/h6
 hexpect "HTTP entry: the destination's error comes back encrypted inside a 200" "$DIR/h6" \
 	'r["http"] == 200 and r["status"] == 400 and r["body"] == "no method no_such_method"'
 
+http --path 0,1,2 --to-server info >"$DIR/h10" 2>&1
+hexpect "HTTP entry: node 2 as the exit proxies to a server; its sealed reply comes back over cells" "$DIR/h10" \
+	'r["http"] == 200 and r["server_saw"] == 1 and r["server_reply"].startswith("server saw: ")'
 # snode-control of node 0 dies: requests to node 0 time out; restarted, it reconnects to
 # its dataplane and the messages are all still there (Redis kept them).
 kill -9 "$(cat "$DIR/node0/control.pid")"

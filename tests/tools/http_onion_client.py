@@ -7,6 +7,8 @@ destination's single encrypted reply with the key only the client has.
   http_onion_client.py --testnet DIR --path 0,1,2 info|store|retrieve|rpc ...
   --unknown-dest: the path continues to a node nobody knows (502 Next node not found);
   --wrong-dest-key: the last layer is sealed to a wrong key (dropped there: 504 timeout).
+  --to-server: the last node of --path is the exit to a server (lsrpc_server.py, started here
+  on 127.0.0.1): prints {"http": code, "server_reply": the reply opened with the server's key}.
 (the subcommands and their options are snode_client.py's). The first node of --path is the
 entry (the one POSTed to), the last the destination. Output: {"http": code, "status": inner
 code, "body": ...}; when the HTTP status is not 200, "text" holds the plain-text answer.
@@ -21,6 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onion_builder as ob  # noqa: E402
+from lsrpc_server import LsrpcServer  # noqa: E402
 import snode_client as sc  # noqa: E402
 
 
@@ -33,6 +36,37 @@ def http_port(testnet, i):
     return int(m[-1])
 
 
+def post(testnet, i, entry, timeout):
+    c = http.client.HTTPConnection("127.0.0.1", http_port(testnet, i), timeout=timeout)
+    try:
+        c.request("POST", "/onion_req/v2", body=entry)
+        resp = c.getresponse()
+        return resp.status, resp.read()
+    finally:
+        c.close()
+
+
+def to_server(args, idx, pairs, body):
+    """Every node of the path relays, the last one proxies to a local server."""
+    srv = LsrpcServer()
+    try:
+        entry, key = ob.build(args.enc, pairs, (srv.pk, b""), body,
+                              server=("127.0.0.1", "/oxen/v4/lsrpc", "http", srv.port))
+        status, raw = post(args.testnet, idx[0], entry, args.timeout)
+        out = {"http": status, "server_saw": len(srv.seen)}
+        try:
+            out["server_reply"] = ob.open_(args.enc, key, raw).decode()
+        except Exception:  # noqa: BLE001 - not the server's sealed reply
+            out["text"] = raw.decode(errors="replace")
+    except (OSError, ValueError, http.client.HTTPException) as e:
+        print(f"http_onion_client: {e}", file=sys.stderr)
+        return 1
+    finally:
+        srv.stop()
+    print(json.dumps(out))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--testnet", required=True)
@@ -42,6 +76,7 @@ def main():
     # error paths: a destination no node knows; a last layer its node cannot decrypt
     ap.add_argument("--unknown-dest", action="store_true")
     ap.add_argument("--wrong-dest-key", action="store_true")
+    ap.add_argument("--to-server", action="store_true")
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("info")
     r = sub.add_parser("rpc")
@@ -67,6 +102,8 @@ def main():
     if args.wrong_dest_key:
         pairs[-1] = (sc.nb.crypto_scalarmult_base(os.urandom(32)), pairs[-1][1])
     body = json.dumps(sc.rpc_body(args)).encode()
+    if args.to_server:
+        return to_server(args, idx, pairs, body)
     entry, key = ob.build(args.enc, pairs[:-1], pairs[-1], body)
     try:
         c = http.client.HTTPConnection("127.0.0.1", http_port(args.testnet, idx[0]),
