@@ -23,6 +23,8 @@ static const struct {
 	{"listen", "rpc"},
 	{"dp-socket", "dataplane"},
 	{"registry", "node"},
+	{"stats-socket", "node"},
+	{"stats-interval", "node"},
 	/* the HTTP(S) entry (control/http_server.h) */
 	{"http-listen", "rpc"},
 	{"rate-burst", "rpc"},
@@ -214,6 +216,17 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 		}
 		return copy(c->registry, sizeof(c->registry), value, key, err, errlen);
 	}
+	if (strcmp(key, "stats-socket") == 0) {
+		if (value[0] != '\0' && value[0] != '/' && strcmp(value, "none") != 0) {
+			snprintf(err, errlen,
+				 "stats-socket must be an absolute path or none, not '%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return copy(c->stats_socket, sizeof(c->stats_socket), value, key, err, errlen);
+	}
+	if (strcmp(key, "stats-interval") == 0)
+		return set_uint(&c->stats_interval_s, key, value, 0, 86400, err, errlen);
 	if (strcmp(key, "dp-socket") == 0) {
 		if (value[0] != '\0' && value[0] != '/') {
 			snprintf(err, errlen, "dp-socket must be an absolute path, not '%.100s'",
@@ -316,6 +329,8 @@ static const struct option opts[] = {
 	{"proxy-timeout", required_argument, NULL, 'X'},
 	{"proxy-private", required_argument, NULL, 'Y'},
 	{"proxy-tls-verify", required_argument, NULL, 'Z'},
+	{"stats-socket", required_argument, NULL, 'k'},
+	{"stats-interval", required_argument, NULL, 'i'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -326,6 +341,7 @@ ctl_config_usage(void)
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
 	       "                     [--nodes FILE] [--ping-interval SECONDS] [--testnet]\n"
 	       "                     [--registry FILE] [--http-listen IP:PORT|none]\n"
+	       "                     [--stats-socket PATH|none] [--stats-interval S]\n"
 	       "                     [--rate-burst N] [--rate-per-s N] [--http-timeout S]\n"
 	       "                     [--onion-timeout S] [--proxy-timeout S]\n"
 	       "                     [--proxy-private true|false] [--proxy-tls-verify true|false]\n"

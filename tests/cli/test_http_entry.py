@@ -262,7 +262,7 @@ def main():
         finally:
             srv.stop()
         # the default policy: no loopback, private or special-purpose targets
-        c = Node(top, "c", key_dir)
+        c = Node(top, "c", key_dir, "--stats-socket", "none")
         nodes.append(c)
         entry, _ = ob.build("aes-gcm", [node], (srv.pk, b""), b"x",
                             server=("127.0.0.1", "/oxen/v4/lsrpc", "http", srv.port))
@@ -285,7 +285,22 @@ def main():
 
         # a second instance on the same data dir: the certificate is kept; small buckets
         before = open(cert, "rb").read()
-        b = Node(top, "b", key_dir, "--rate-burst", "5", "--rate-per-s", "1",
+        # the counters of instance a (snode-tool control-stats reads its stats socket)
+        out = subprocess.run([TOOL, "control-stats", "--data-dir", key_dir],
+                             capture_output=True, text=True)
+        st = json.loads(out.stdout) if out.returncode == 0 else {}
+        px, oe = st.get("proxy", {}), st.get("onion_entry", {})
+        result(px.get("answered") == 2 and px.get("timeouts") == 1 and px.get("active") == 0
+               and oe.get("proxied") == 3 and oe.get("proxy_refused") == 1
+               and oe.get("bad_json") == 1 and st.get("http", {}).get("onion_req", 0) >= 10,
+               "snode-tool control-stats: the proxy and onion entry counters of instance a",
+               out.stdout + out.stderr)
+        # a second instance on the same data dir must not take a's stats socket
+        out = subprocess.run([CTL, "--data-dir", key_dir, "--redis", a.sock, "--listen", "none"],
+                             capture_output=True, text=True, timeout=WAIT)
+        result(out.returncode == 1 and "another process serves it" in out.stderr,
+               "a second snode-control on a live stats socket refuses to start", out.stderr)
+        b = Node(top, "b", key_dir, "--stats-socket", "none", "--rate-burst", "5", "--rate-per-s", "1",
                  "--http-timeout", "2", "--dp-socket", os.path.join(top, "no-dataplane.sock"))
         nodes.append(b)
         result(b.https > 0 and open(cert, "rb").read() == before,
