@@ -111,7 +111,7 @@ start_node() {
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
 	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
-		--registry "$DIR/registry" --ping-interval 1 --listen none --http-listen 127.0.0.1:0 \
+		--registry "$DIR/registry" --ping-interval 1 --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
 		--proxy-private true \
 		>"$d/control.log" 2>&1 &
 	echo $! >"$d/control.pid"
