@@ -23,6 +23,7 @@
 #include "port.h"
 #include "reply.h"
 #include "telemetry.h"
+#include "test_rng.h"
 
 enum {
 	RELAY_NODES_MAX = 1 << 16, /* node table capacity */
@@ -93,7 +94,7 @@ init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_c
 			   dp_loop_now_ns()) != 0 ||
 	    dp_reply_init(&r->lcores[i].worker, r->pool) != 0)
 		return fail("cannot allocate worker tables");
-	return 0;
+	return dp_test_rng_apply(&r->lcores[i].worker, r->lcores[i].port) == 0 ? 0 : 1;
 }
 
 /* One queue per worker lcore, or the main lcore alone when EAL gave no workers. */
