@@ -14,6 +14,7 @@ REGEN=${3:-}
 HERE=$(dirname "$0")
 GOLD=$(cd "$HERE/../golden" && pwd)
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/proc.sh"
 PY=/usr/bin/python3
 SEED=5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed
 DIR=$(mktemp -d /tmp/snode-test-golden.XXXXXX)
@@ -41,7 +42,7 @@ node_line() { # index ip mac
 
 # run NAME ENV...: one relay over relay_in.pcap into $DIR/NAME.pcap; waits for its exit
 run() {
-	local name=$1 rc=124
+	local name=$1 rc
 	shift
 	env "$@" "$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
 		--file-prefix "$PREFIX-$name" \
@@ -56,15 +57,8 @@ run() {
 		[ -s "$DIR/$name.pcap" ] && [ "$(stat -c %s "$DIR/$name.pcap")" -ge 7000 ] && break
 	done
 	sleep 0.3
-	kill -TERM "$DP_PID" 2>/dev/null
-	for _ in $(seq 100); do
-		if ! kill -0 "$DP_PID" 2>/dev/null; then
-			wait "$DP_PID"
-			rc=$?
-			break
-		fi
-		sleep 0.1
-	done
+	term_wait "$DP_PID" 100
+	rc=$?
 	DP_PID=
 	return "$rc"
 }

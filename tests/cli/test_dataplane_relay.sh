@@ -8,6 +8,7 @@ DP=$1
 TOOL=$2
 HERE=$(dirname "$0")
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/proc.sh"
 PY=/usr/bin/python3
 DIR=$(mktemp -d /tmp/snode-test-relay.XXXXXX)
 PREFIX=snode-test-relay-$$
@@ -72,16 +73,8 @@ check "telemetry /snode/dp/drops counts the replay" grep -q '"replay": 1' <<<"$d
 check "telemetry /snode/dp/drops lists reasons with zero counts too" grep -q '"tx_full": 0' <<<"$drops"
 lcore=$(tel /snode/dp/lcore,0 2>&1)
 check "telemetry /snode/dp/lcore,0 shows the worker's 6 circuits" grep -q '"circuits": 6' <<<"$lcore"
-kill -TERM "$DP_PID"
-rc=124
-for _ in $(seq 100); do
-	if ! kill -0 "$DP_PID" 2>/dev/null; then
-		wait "$DP_PID"
-		rc=$?
-		break
-	fi
-	sleep 0.1
-done
+term_wait "$DP_PID" 100
+rc=$?
 DP_PID=
 check "SIGTERM stops the relay with exit 0 within 10 s" test "$rc" -eq 0
 final=$(grep 'snode-dp final' "$DIR/dp.out")
