@@ -373,6 +373,13 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		snprintf(err, errlen, "dp-socket %s: cannot create the channel", cfg->dp_socket);
 		return -1;
 	}
+	/* with a registry the dataplane's node table follows it (docs/channel.md, NODES) */
+	if (cfg->registry[0] != '\0' &&
+	    ctl_dp_nodes_start(&n->dp_nodes, n->channel, n->swarm, id->ed25519_pk) != 0) {
+		snprintf(err, errlen, "registry %s: cannot follow it for the dataplane",
+			 cfg->registry);
+		return -1;
+	}
 	if (open_http(n, cfg, id, err, errlen) != 0)
 		return -1;
 	if ((cfg->nodes[0] != '\0' || cfg->registry[0] != '\0') &&

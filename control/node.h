@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "dp_nodes.h"
 #include "identity.h"
 #include "onion_dest.h"
 #include "peer_ping.h"
@@ -34,6 +35,7 @@ struct ctl_node {
 	struct ctl_swarm_view *swarm;
 	struct ctl_rpc_server *rpc;
 	struct ctl_dp_channel *channel;
+	struct ctl_dp_nodes dp_nodes; /* the registry's node table for the dataplane */
 	struct ctl_onion_dest dest;
 	struct event *sweep;
 	uint64_t swept;

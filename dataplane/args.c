@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@ static const struct option dp_long_opts[] = {
 	{"self-check", no_argument, NULL, 'S'},
 	{"data-dir", required_argument, NULL, 'd'},
 	{"nodes", required_argument, NULL, 'n'},
+	{"gateway-mac", required_argument, NULL, 'g'},
 	{"ip", required_argument, NULL, 'i'},
 	{"cell-port", required_argument, NULL, 'c'},
 	{"stats-interval", required_argument, NULL, 's'},
@@ -32,6 +34,26 @@ parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *o
 	if (*end != '\0' || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* aa:bb:cc:dd:ee:ff, hex digits in either case, nothing after. */
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned m[6];
+	int used = 0;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+		   &used) != 6 ||
+	    used != 17)
+		return -1;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+			return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
 	return 0;
 }
 
@@ -60,6 +82,13 @@ take(struct dp_args *a, int c, const char *v)
 		return 0;
 	case 'n':
 		a->nodes = v;
+		return 0;
+	case 'g':
+		if (parse_mac(v, a->gateway_mac) != 0 || (a->gateway_mac[0] & 1) ||
+		    memcmp(a->gateway_mac, "\0\0\0\0\0\0", 6) == 0)
+			return bad("gateway-mac", v,
+				   "expected a non-zero unicast MAC aa:bb:cc:dd:ee:ff");
+		a->have_gateway = true;
 		return 0;
 	case 'C':
 		if (v[0] == '\0' || strlen(v) >= DP_CHANNEL_PATH_MAX)
@@ -109,9 +138,11 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 		fprintf(stderr, "snode-dataplane: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (!args->self_check && !args->help && (args->ip == 0 || args->nodes == NULL)) {
-		fprintf(stderr, "snode-dataplane: relay mode needs --ip and --nodes "
-				"(or --self-check; --help for usage)\n");
+	if (!args->self_check && !args->help &&
+	    (args->ip == 0 || (args->nodes == NULL && !args->have_gateway))) {
+		fprintf(stderr,
+			"snode-dataplane: relay mode needs --ip and --nodes or --gateway-mac "
+			"(or --self-check; --help for usage)\n");
 		return -1;
 	}
 	return 0;
@@ -121,11 +152,16 @@ void
 dp_args_usage(const char *prog)
 {
 	printf("usage: %s [EAL options] -- --self-check\n"
-	       "       %s [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]\n"
-	       "                 [--cell-port N] [--stats-interval SECONDS] [--channel PATH]\n"
+	       "       %s [EAL options] -- --ip A.B.C.D [--nodes FILE] [--gateway-mac MAC]\n"
+	       "                 [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]\n"
+	       "                 [--channel PATH]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D         this node's IPv4 address on port 0\n"
-	       "  --nodes FILE         node table: ed25519 x25519 ip:port mac per line\n"
+	       "  --nodes FILE         node table at start: ed25519 x25519 ip:port mac per line;\n"
+	       "                       its MACs stay in use for its nodes after snode-control\n"
+	       "                       sends the registry's table\n"
+	       "  --gateway-mac MAC    next-hop MAC of the nodes snode-control names that FILE\n"
+	       "                       does not list (without it they are left out)\n"
 	       "  --data-dir DIR       node identity (default $SNODE_DATA_DIR or /var/lib/snode)\n"
 	       "  --cell-port N        UDP port of cells (default %d)\n"
 	       "  --stats-interval S   one stats line every S seconds (default 0: off)\n"

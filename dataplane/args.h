@@ -2,8 +2,10 @@
 /*
  * Application options, after EAL's and a "--":
  *   snode-dataplane [EAL options] -- --self-check
- *   snode-dataplane [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]
- *                   [--cell-port N] [--stats-interval SECONDS] [--channel PATH]
+ *   snode-dataplane [EAL options] -- --ip A.B.C.D [--nodes FILE] [--gateway-mac MAC]
+ *                   [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]
+ *                   [--channel PATH]
+ * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES).
  * Relay mode serves port 0 with one rx/tx queue per worker lcore (the main
  * lcore works too when EAL gives it no workers).
  */
@@ -24,9 +26,11 @@ enum {
 struct dp_args {
 	bool self_check;
 	bool help;
-	const char *data_dir; /* node identity; default $SNODE_DATA_DIR or /var/lib/snode */
-	const char *nodes;    /* node table file */
-	uint32_t ip;	      /* this node's IPv4 address, host order; 0 = not given */
+	const char *data_dir;	/* node identity; default $SNODE_DATA_DIR or /var/lib/snode */
+	const char *nodes;	/* node table file; NULL: start with an empty table */
+	bool have_gateway;	/* gateway_mac given */
+	uint8_t gateway_mac[6]; /* next hop of nodes snode-control names that the file does not */
+	uint32_t ip;		/* this node's IPv4 address, host order; 0 = not given */
 	uint16_t cell_port;
 	unsigned stats_interval; /* seconds; 0 = off */
 	const char *channel;	 /* socket path, "none", or NULL for DATA-DIR/dp.sock */

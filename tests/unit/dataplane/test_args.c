@@ -99,6 +99,39 @@ channel_path_edges(void **state)
 	assert_null(a.channel);
 }
 
+/* --gateway-mac: six hex pairs with colons, unicast, not zero; it stands in for --nodes. */
+static void
+gateway_mac_edges(void **state)
+{
+	static const uint8_t want[6] = {0x02, 0xab, 0xCD, 0x00, 0x09, 0xff};
+	const char *only[] = {"dp", "--ip", "10.0.0.1", "--gateway-mac", "02:ab:CD:00:09:ff", NULL};
+	const char *bad[] = {"02:00:00:00:00",
+			     "02:00:00:00:00:00:00",
+			     "02:00:00:00:00:0",
+			     "02:00:00:00:00:000",
+			     "02-00-00-00-00-01",
+			     "02:00:00:00:00:0g",
+			     "03:00:00:00:00:01",
+			     "00:00:00:00:00:00",
+			     "02:00:00:00:00:01 ",
+			     "+2:00:00:00:00:01",
+			     ""};
+	const char *argv[] = {"dp", "--self-check", "--gateway-mac", NULL, NULL};
+	struct dp_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 5, only), 0);
+	assert_true(a.have_gateway);
+	assert_memory_equal(a.gateway_mac, want, 6);
+	assert_null(a.nodes);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		argv[3] = bad[i];
+		assert_int_equal(parse(&a, 4, argv), -1);
+	}
+	argv[3] = "fe:ff:ff:ff:ff:ff"; /* the highest unicast, locally administered */
+	assert_int_equal(parse(&a, 4, argv), 0);
+}
+
 static void
 bad_addresses_and_options(void **state)
 {
@@ -125,6 +158,7 @@ main(void)
 		cmocka_unit_test(self_check_and_help_need_nothing_else),
 		cmocka_unit_test(cell_port_and_stats_interval_edges),
 		cmocka_unit_test(channel_path_edges),
+		cmocka_unit_test(gateway_mac_edges),
 		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);
