@@ -53,6 +53,8 @@ channel_part(const struct ctl_dp_channel *ch)
 	PUT(o, s, entries_out);
 	PUT(o, s, entries_dropped);
 	PUT(o, s, entry_replies_in);
+	PUT(o, s, node_tables_out);
+	PUT(o, s, node_tables_dropped);
 	return o;
 }
 
@@ -66,6 +68,18 @@ onion_dest_part(const struct ctl_onion_dest *d)
 	PUT(o, *d, reply_failed);
 	PUT(o, *d, proxied);
 	PUT(o, *d, proxy_refused);
+	return o;
+}
+
+/* The registry's node table sent to the dataplane (dp_nodes.h). */
+static json_t *
+dp_nodes_part(const struct ctl_dp_nodes *d)
+{
+	json_t *o = json_object();
+
+	PUT(o, *d, generation);
+	PUT(o, *d, sent);
+	PUT(o, *d, failed);
 	return o;
 }
 
@@ -227,6 +241,8 @@ ctl_node_stats(const struct ctl_node *n)
 	if (n->channel != NULL) {
 		json_object_set_new(o, "channel", channel_part(n->channel));
 		json_object_set_new(o, "onion_dest", onion_dest_part(&n->dest));
+		if (n->dp_nodes.channel != NULL)
+			json_object_set_new(o, "dp_nodes", dp_nodes_part(&n->dp_nodes));
 	}
 	if (n->http != NULL)
 		json_object_set_new(o, "http", http_part(n->http));

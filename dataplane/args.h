@@ -4,8 +4,10 @@
  *   snode-dataplane [EAL options] -- --self-check
  *   snode-dataplane [EAL options] -- --ip A.B.C.D [--nodes FILE] [--gateway-mac MAC]
  *                   [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]
- *                   [--channel PATH]
- * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES).
+ *                   [--channel PATH] [--portmask HEX] [--config "(port,queue,lcore),..."]
+ *                   [--config-file FILE]
+ * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES; the
+ * config file holds the same options as key = value lines, args_file.h).
  * Relay mode serves port 0 with one rx/tx queue per worker lcore (the main
  * lcore works too when EAL gives it no workers).
  */
@@ -14,6 +16,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "args_config.h"
 
 enum {
 	DP_DEFAULT_CELL_PORT = 22030,
@@ -34,10 +38,17 @@ struct dp_args {
 	uint16_t cell_port;
 	unsigned stats_interval; /* seconds; 0 = off */
 	const char *channel;	 /* socket path, "none", or NULL for DATA-DIR/dp.sock */
+	uint32_t portmask;	 /* --portmask; 0 = not given (port 0) */
+	struct dp_lcore_conf lconf[DP_CONFIG_MAX]; /* --config */
+	unsigned nlconf;			   /* 0 = not given: every worker lcore */
+	char *file_text; /* the --config-file's text: its values point into it */
 };
 
-/* Returns 0, or -1 after printing a one-line reason on stderr. */
+/* Returns 0, or -1 after printing a one-line reason on stderr. Free with
+ * dp_args_free either way. */
 int dp_args_parse(int argc, char **argv, struct dp_args *args);
+
+void dp_args_free(struct dp_args *args);
 
 void dp_args_usage(const char *prog);
 

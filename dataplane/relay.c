@@ -91,12 +91,16 @@ load_keys(const struct dp_args *a, struct relay *r)
 	return 0;
 }
 
+_Static_assert(DP_PORTS_MAX == RTE_MAX_ETHPORTS && DP_LCORES_MAX == RTE_MAX_LCORE &&
+		       DP_QUEUES_MAX == RTE_MAX_QUEUES_PER_PORT,
+	       "args_config.h's limits are this DPDK build's");
+
 static int
-init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_conf *conf,
-	   const struct dp_iface *iface)
+init_lcore(struct relay *r, unsigned i, unsigned lcore, uint16_t queue,
+	   const struct dp_worker_conf *conf, const struct dp_iface *iface)
 {
 	r->lcores[i].port = 0;
-	r->lcores[i].queue = (uint16_t)i;
+	r->lcores[i].queue = queue;
 	r->lcores[i].swap = &r->swap;
 	r->lcores[i].tid = i;
 	if (dp_worker_init(&r->lcores[i].worker, lcore, conf, iface, &r->keys, &r->nodes,
@@ -106,18 +110,69 @@ init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_c
 	return dp_test_rng_apply(&r->lcores[i].worker, r->lcores[i].port) == 0 ? 0 : 1;
 }
 
-/* One queue per worker lcore, or the main lcore alone when EAL gave no workers. */
+/* --config's lcores against EAL's: enabled, and the main lcore only when it is alone. */
+static int
+check_config_lcores(const struct dp_args *a)
+{
+	char msg[160];
+
+	for (unsigned i = 0; i < a->nlconf; i++) {
+		unsigned lc = a->lconf[i].lcore;
+
+		if (!rte_lcore_is_enabled(lc))
+			snprintf(msg, sizeof(msg),
+				 "--config: lcore %u is not in EAL's lcore list (-l / --lcores)",
+				 lc);
+		else if (lc == rte_get_main_lcore() && rte_lcore_count() > 1)
+			snprintf(msg, sizeof(msg),
+				 "--config: lcore %u is the main lcore, which serves the control "
+				 "channel; give the queues to worker lcores",
+				 lc);
+		else
+			continue;
+		return fail(msg);
+	}
+	return 0;
+}
+
+/* The lcores and their queues: --config's, else one queue per worker lcore, or the
+ * main lcore alone when EAL gave no workers. */
+static int
+init_lcores(const struct dp_args *a, struct relay *r, const struct dp_worker_conf *conf,
+	    const struct dp_iface *iface)
+{
+	unsigned lcore, i = 0;
+
+	for (i = 0; i < a->nlconf; i++)
+		if (init_lcore(r, i, a->lconf[i].lcore, a->lconf[i].queue, conf, iface) != 0)
+			return 1;
+	if (a->nlconf > 0)
+		return 0;
+	if (rte_lcore_count() == 1)
+		return init_lcore(r, 0, rte_get_main_lcore(), 0, conf, iface);
+	RTE_LCORE_FOREACH_WORKER (lcore) {
+		if (init_lcore(r, i, lcore, (uint16_t)i, conf, iface) != 0)
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
+/* One queue per worker lcore (or as --config says) on port 0. */
 static int
 setup_port_and_workers(const struct dp_args *a, struct relay *r)
 {
 	struct dp_worker_conf conf;
 	struct dp_iface iface = {.ip = a->ip, .port = a->cell_port};
-	unsigned lcore, i = 0;
 	uint32_t nb_mbufs;
 
 	if (rte_eth_dev_count_avail() == 0)
 		return fail("no ports (add --vdev ... in software mode, or -a PCI)");
-	r->nb_lcores = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1;
+	if (check_config_lcores(a) != 0)
+		return 1;
+	r->nb_lcores = a->nlconf > 0	       ? a->nlconf
+		       : rte_lcore_count() > 1 ? rte_lcore_count() - 1
+					       : 1;
 	r->lcores = calloc(r->nb_lcores, sizeof(*r->lcores));
 	if (dp_node_swap_init(&r->swap, &r->nodes, r->nb_lcores) != 0)
 		return fail("cannot allocate the node table's RCU state");
@@ -137,13 +192,7 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	rte_eth_promiscuous_enable(0);
 	rte_eth_macaddr_get(0, &iface.mac);
 	dp_worker_conf_defaults(&conf);
-	if (rte_lcore_count() == 1)
-		return init_lcore(r, 0, rte_get_main_lcore(), &conf, &iface);
-	RTE_LCORE_FOREACH_WORKER (lcore) {
-		if (init_lcore(r, i++, lcore, &conf, &iface) != 0)
-			return 1;
-	}
-	return 0;
+	return init_lcores(a, r, &conf, &iface);
 }
 
 /* A node table from snode-control (docs/channel.md, NODES): built and published here. */
