@@ -65,6 +65,34 @@ machine_runs_the_expected_implementations(void **state)
 	snc_aead_gcm_force(NULL);
 }
 
+/* snc_init() refuses an SNC_AESGCM_IMPL it cannot have, says why, keeps the default. */
+static void
+init_refuses_what_it_cannot_run(void **state)
+{
+	char def[24];
+
+	(void)state;
+	unsetenv("SNC_AESGCM_IMPL");
+	assert_int_equal(snc_init(), 0);
+	assert_null(snc_aead_select_error());
+	snprintf(def, sizeof(def), "%s", snc_aead_gcm_impl_name());
+	setenv("SNC_AESGCM_IMPL", "ipsec-mb-avx1024", 1);
+	assert_int_equal(snc_init(), -1);
+	assert_non_null(strstr(snc_init_error(), "SNC_AESGCM_IMPL=ipsec-mb-avx1024"));
+	assert_string_equal(snc_aead_gcm_impl_name(), def);
+	if (!crypto_aead_aes256gcm_is_available()) {
+		setenv("SNC_AESGCM_IMPL", "libsodium", 1);
+		assert_int_equal(snc_init(), -1);
+		assert_non_null(strstr(snc_init_error(), "not usable"));
+	}
+	setenv("SNC_AESGCM_IMPL", "openssl", 1);
+	assert_int_equal(snc_init(), 0);
+	assert_string_equal(snc_aead_gcm_impl_name(), "openssl");
+	unsetenv("SNC_AESGCM_IMPL");
+	assert_int_equal(snc_init(), 0);
+	assert_string_equal(snc_aead_gcm_impl_name(), def);
+}
+
 static uint8_t *
 xmalloc(size_t len)
 {
@@ -230,6 +258,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(machine_runs_the_expected_implementations, setup),
+		cmocka_unit_test(init_refuses_what_it_cannot_run),
 		cmocka_unit_test_setup(every_length_crosses_every_implementation, setup),
 		cmocka_unit_test_setup(bad_tag_iv_and_short_input_fail_cleanly, setup),
 		cmocka_unit_test_setup(batch_with_a_key_per_item, setup),
