@@ -25,6 +25,9 @@ struct cli_args {
 	const char *home, *account, *name, *phrase, *registry, *to, *text, *first_path;
 	const char *hashes[CLI_HASHES_MAX];
 	size_t n_hashes;
+	const char *seeds[8]; /* nodes bootstrap --seed URL (SCL_SEEDS_MAX) */
+	size_t n_seeds;
+	long from; /* nodes refresh --from N */
 	long ttl_s;
 	bool json, verbose, show_phrase, all_ns;
 	struct scl_client_opts copts;
@@ -41,7 +44,8 @@ int cli_json_out(json_t *doc);
 /* The account of --account (default "default"). */
 int cli_load_account(struct cli_args *a, struct snc_identity *id, struct scl_error *err);
 
-/* Node list from --registry / $SNODE_CLI_REGISTRY / HOME/registry, and the client. */
+/* Node list from --registry / $SNODE_CLI_REGISTRY, else HOME/nodes.json (snode-cli nodes),
+ * else HOME/registry; and the client. */
 int cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err);
 
 /* A 05 Session ID (66 hex digits) into out. */
@@ -54,5 +58,6 @@ int cmd_send(struct cli_args *a);
 int cmd_receive(struct cli_args *a);
 int cmd_delete(struct cli_args *a, bool all);
 int cmd_expire(struct cli_args *a);
+int cmd_nodes(struct cli_args *a, int argc, char **argv);
 
 #endif

@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /* snode-cli: Session accounts and one-to-one messages over snode (docs/snode-cli.md). */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "cli.h"
 #include "home.h"
+#include "node_list.h"
 #include "nodes.h"
 #include "onion_req.h"
+#include "seed.h"
 #include "snc.h"
 
 static const char usage_text[] =
@@ -24,8 +28,12 @@ static const char usage_text[] =
 	"  receive                         retrieve, decrypt and verify\n"
 	"  delete --hash H [--hash H...]   delete-all [--all-namespaces]\n"
 	"  expire --hash H [--hash H...] --ttl S\n"
+	"  nodes bootstrap --seed URL [--seed URL...]   node list from seed nodes (all agree)\n"
+	"  nodes refresh [--from N]        through onion requests to N known nodes (all agree)\n"
+	"  nodes show\n"
 	"options: --home DIR (or $SNODE_CLI_HOME), --account NAME, --registry FILE\n"
-	"  (or $SNODE_CLI_REGISTRY, else HOME/registry), --json, --timeout MS,\n"
+	"  (or $SNODE_CLI_REGISTRY, else HOME/nodes.json, else HOME/registry), --json,\n"
+	"  --timeout MS,\n"
 	"  --attempts N, --mode 0|1 (reply mode), --verbose (one line per attempt)\n"
 	"exit: 0 ok, 2 usage, 3 account/phrase, 4 nodes/no route, 5 timeout,\n"
 	"  6 clock skew, 7 unauthorised, 8 node error/bad reply, 9 system\n";
@@ -120,6 +128,32 @@ first_path(struct scl_client *c, const char *list, struct scl_error *err)
 	return 0;
 }
 
+/* HOME/nodes.json (node_list.h). */
+static int
+load_node_list(struct scl_nodes *ns, const char *path, struct scl_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char *text = malloc(SCL_NODES_FILE_MAX + 1);
+	size_t len = 0;
+	int rc;
+
+	if (f == NULL || text == NULL) {
+		free(text);
+		if (f != NULL)
+			fclose(f);
+		return scl_fail(err, SCL_E_NODES, "%s: cannot read: %s", path, strerror(errno));
+	}
+	len = fread(text, 1, SCL_NODES_FILE_MAX + 1, f);
+	fclose(f);
+	if (len > SCL_NODES_FILE_MAX)
+		rc = scl_fail(err, SCL_E_NODES, "%s: larger than %d bytes", path,
+			      SCL_NODES_FILE_MAX);
+	else
+		rc = scl_node_list_parse(ns, path, text, len, err);
+	free(text);
+	return rc;
+}
+
 int
 cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err)
 {
@@ -128,15 +162,22 @@ cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err)
 	char path[PATH_MAX];
 	struct scl_nodes nodes;
 
+	scl_nodes_init(&nodes);
 	if (reg == NULL || *reg == '\0') {
 		if (home == NULL)
 			return scl_fail(err, SCL_E_NODES, "no node list: give --registry FILE");
+		snprintf(path, sizeof(path), "%s/nodes.json", home);
+		if (access(path, F_OK) == 0) { /* what `snode-cli nodes` keeps */
+			if (load_node_list(&nodes, path, err) != 0)
+				return -1;
+			goto have_nodes;
+		}
 		snprintf(path, sizeof(path), "%s/registry", home);
 		reg = path;
 	}
-	scl_nodes_init(&nodes);
 	if (scl_nodes_load_registry(&nodes, reg, err) != 0)
 		return -1;
+have_nodes:
 	a->copts.trace = a->verbose ? stderr : NULL;
 	if (scl_client_init(c, &nodes, &a->copts, err) != 0) {
 		scl_nodes_free(&nodes);
@@ -167,6 +208,8 @@ enum {
 	O_SHOW_PHRASE,
 	O_ALL_NS,
 	O_FIRST_PATH,
+	O_SEED,
+	O_FROM,
 	O_HELP,
 };
 
@@ -188,6 +231,8 @@ static const struct option long_opts[] = {
 	{"show-phrase", no_argument, NULL, O_SHOW_PHRASE},
 	{"all-namespaces", no_argument, NULL, O_ALL_NS},
 	{"first-path", required_argument, NULL, O_FIRST_PATH},
+	{"seed", required_argument, NULL, O_SEED},
+	{"from", required_argument, NULL, O_FROM},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -253,6 +298,13 @@ one_option(struct cli_args *a, int opt, const char *arg, struct scl_error *err)
 			return scl_fail(err, SCL_E_USAGE, "at most %d --hash", CLI_HASHES_MAX);
 		a->hashes[a->n_hashes++] = arg;
 		return 0;
+	case O_SEED:
+		if (a->n_seeds == SCL_SEEDS_MAX)
+			return scl_fail(err, SCL_E_USAGE, "at most %d --seed", SCL_SEEDS_MAX);
+		a->seeds[a->n_seeds++] = arg;
+		return 0;
+	case O_FROM:
+		return number(arg, 1, 16, "--from", &a->from, err);
 	case O_TTL:
 		return number(arg, CLI_TTL_MIN_S, CLI_TTL_MAX_S, "--ttl (seconds)", &a->ttl_s, err);
 	case O_TIMEOUT:
@@ -283,6 +335,8 @@ dispatch(struct cli_args *a, int argc, char **argv)
 
 	if (strcmp(cmd, "account") == 0)
 		return cmd_account(a, argc - 1, argv + 1);
+	if (strcmp(cmd, "nodes") == 0)
+		return cmd_nodes(a, argc - 1, argv + 1);
 	if (argc != 1) {
 		scl_fail(&err, SCL_E_USAGE,
 			 argc == 0 ? "no command (see --help)" : "unexpected argument '%s'",

@@ -168,11 +168,16 @@ fields_and_their_bad_values(void **state)
 		int rc;
 		uint32_t limit;
 	} cases[] = {
-		{"{\"limit\":-1}", 0, 0},	   {"{\"limit\":0}", 0, 0},
-		{"{\"limit\":4096}", 0, 4096},	   {"{\"limit\":4097}", -EINVAL, 0},
-		{"{\"limit\":-2}", -EINVAL, 0},	   {"{\"limit\":\"5\"}", -EINVAL, 0},
-		{"{\"active_only\":1}", -EINVAL, 0}, {"{\"fields\":[\"public_ip\"]}", -EINVAL, 0},
-		{"{\"fields\":{\"public_ip\":1}}", -EINVAL, 0}, {"[]", -EINVAL, 0},
+		{"{\"limit\":-1}", 0, 0},
+		{"{\"limit\":0}", 0, 0},
+		{"{\"limit\":4096}", 0, 4096},
+		{"{\"limit\":4097}", -EINVAL, 0},
+		{"{\"limit\":-2}", -EINVAL, 0},
+		{"{\"limit\":\"5\"}", -EINVAL, 0},
+		{"{\"active_only\":1}", -EINVAL, 0},
+		{"{\"fields\":[\"public_ip\"]}", -EINVAL, 0},
+		{"{\"fields\":{\"public_ip\":1}}", -EINVAL, 0},
+		{"[]", -EINVAL, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		p = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
