@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* Swarm catch-up, serving side: pages of our store for members of a swarm (see catchup.h). */
+#include "catchup_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulk.h"
+#include "sync_page.h"
+
+static void
+refuse(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, enum ctl_sync_status status)
+{
+	uint8_t hdr[CTL_SYNC_ANS_HDR];
+
+	c->st.pages_refused++;
+	ctl_sync_answer_status(hdr, status);
+	(void)ctl_drpc_respond(c->conf.d, peer, id, hdr, sizeof(hdr));
+}
+
+/* Keeps the records of accounts held by swarm_id (at the front of out). */
+static size_t
+filter(struct ctl_catchup *c, const struct store_msg *recs, size_t n, uint64_t swarm_id,
+       struct store_msg *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct ctl_swarm sw;
+
+		if (ctl_swarm_view_swarm_of(c->conf.swarm, recs[i].pubkey, &sw) == 0 &&
+		    sw.id == swarm_id)
+			out[k++] = recs[i];
+		else
+			c->st.records_filtered++;
+	}
+	return k;
+}
+
+static void
+on_scanned(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *recs,
+	   size_t n)
+{
+	struct cu_op *op = arg;
+	struct ctl_catchup *c = op->c;
+	struct store_msg *keep;
+	uint8_t *body;
+	size_t k, len;
+
+	if (c == NULL) {
+		cu_op_free(op);
+		return;
+	}
+	keep = calloc(n > 0 ? n : 1, sizeof(*keep));
+	if (st->rc != 0 || keep == NULL) {
+		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+	} else {
+		k = filter(c, recs, n, op->swarm_id, keep);
+		/* -E2BIG needs one SCAN step of several maximal messages past the budget */
+		if (ctl_sync_answer_encode(keep, k, next, &body, &len) != 0) {
+			refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+		} else {
+			c->st.pages_served++;
+			c->st.records_sent += k;
+			(void)ctl_drpc_respond(c->conf.d, op->peer, op->id, body, len);
+			free(body);
+		}
+	}
+	free(keep);
+	cu_op_free(op);
+}
+
+void
+ctl_catchup_on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body,
+		       size_t len)
+{
+	struct ctl_catchup *c = arg;
+	struct ctl_swarm sw;
+	uint64_t cursor;
+	struct cu_op *op;
+
+	if (ctl_sync_req_decode(body, len, &cursor) != 0) {
+		refuse(c, peer, id, CTL_SYNC_BAD_REQUEST);
+		return;
+	}
+	if (ctl_swarm_view_swarm_of_node(c->conf.swarm, peer, &sw) != 0) {
+		refuse(c, peer, id, CTL_SYNC_NOT_MEMBER);
+		return;
+	}
+	op = cu_op_new(c);
+	if (op == NULL) {
+		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
+		return;
+	}
+	memcpy(op->peer, peer, 32);
+	op->id = id;
+	op->swarm_id = sw.id;
+	if (store_bulk_scan(c->conf.store, cursor, c->conf.page_records, c->conf.page_bytes,
+			    (int64_t)cu_now(c), on_scanned, op) != 0) {
+		cu_op_free(op);
+		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
+	}
+}
