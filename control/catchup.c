@@ -74,7 +74,8 @@ pull_end(struct ctl_catchup *c, const char *failure)
 	c->pulling = false;
 	if (failure != NULL) {
 		c->st.pulls_failed++;
-		ctl_log(CTL_LOG_WARNING, "catch-up from %s... failed after %" PRIu64
+		ctl_log(CTL_LOG_WARNING,
+			"catch-up from %s... failed after %" PRIu64
 			" pages: %s (again at the next tick)",
 			cu_short_hex(c->peer, hex), c->pages, failure);
 		return;
@@ -102,9 +103,12 @@ static void
 count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n)
 {
 	uint64_t *to[STORE_BULK_CODES] = {
-		[STORE_BULK_INSERTED] = &c->st.inserted,     [STORE_BULK_PRESENT] = &c->st.present,
-		[STORE_BULK_RAISED] = &c->st.raised,	     [STORE_BULK_EXPIRED] = &c->st.expired,
-		[STORE_BULK_SUPERSEDED] = &c->st.superseded, [STORE_BULK_ACCOUNT_FULL] = &c->st.full,
+		[STORE_BULK_INSERTED] = &c->st.inserted,
+		[STORE_BULK_PRESENT] = &c->st.present,
+		[STORE_BULK_RAISED] = &c->st.raised,
+		[STORE_BULK_EXPIRED] = &c->st.expired,
+		[STORE_BULK_SUPERSEDED] = &c->st.superseded,
+		[STORE_BULK_ACCOUNT_FULL] = &c->st.full,
 		[STORE_BULK_STORE_FULL] = &c->st.full,
 	};
 
@@ -231,8 +235,7 @@ pick_peer(struct ctl_catchup *c, const struct ctl_swarm *sw)
 	for (size_t k = 0; k < sw->n; k++) {
 		const uint8_t *pk = sw->nodes[(c->rr + k) % sw->n].ed25519;
 
-		if (memcmp(pk, c->self, 32) != 0 &&
-		    c->conf.reachable(c->conf.reachable_arg, pk)) {
+		if (memcmp(pk, c->self, 32) != 0 && c->conf.reachable(c->conf.reachable_arg, pk)) {
 			memcpy(c->peer, pk, 32);
 			c->rr = (c->rr + k + 1) % sw->n;
 			return true;

@@ -36,10 +36,10 @@ struct event_base;
 
 enum {
 	CTL_CATCHUP_TICK_MS = 1000,
-	CTL_CATCHUP_PAGE_RECORDS = 256,		 /* default records per page */
-	CTL_CATCHUP_PAGE_BYTES = 256 * 1024,	 /* default data bytes per page */
-	CTL_CATCHUP_CALL_TIMEOUT_MS = 15000,	 /* one page's round trip */
-	CTL_CATCHUP_DROP_RECORDS = 512,		 /* records per page of the erase pass */
+	CTL_CATCHUP_PAGE_RECORDS = 256,	     /* default records per page */
+	CTL_CATCHUP_PAGE_BYTES = 256 * 1024, /* default data bytes per page */
+	CTL_CATCHUP_CALL_TIMEOUT_MS = 15000, /* one page's round trip */
+	CTL_CATCHUP_DROP_RECORDS = 512,	     /* records per page of the erase pass */
 };
 
 /* ms: records further in the future than this are refused (30 days + 1 day). */
@@ -50,11 +50,11 @@ typedef bool ctl_catchup_reachable_fn(void *arg, const uint8_t peer[32]);
 typedef uint64_t ctl_catchup_clock_fn(void *arg);
 
 struct ctl_catchup_conf {
-	struct ctl_drpc *d;			/* borrowed */
-	struct store *store;			/* borrowed */
-	const struct ctl_swarm_view *swarm;	/* borrowed */
-	const uint8_t *self;			/* 32 bytes, copied */
-	ctl_catchup_reachable_fn *reachable;	/* required */
+	struct ctl_drpc *d;		     /* borrowed */
+	struct store *store;		     /* borrowed */
+	const struct ctl_swarm_view *swarm;  /* borrowed */
+	const uint8_t *self;		     /* 32 bytes, copied */
+	ctl_catchup_reachable_fn *reachable; /* required */
 	void *reachable_arg;
 	uint32_t page_records;	  /* 0: CTL_CATCHUP_PAGE_RECORDS (at most STORE_BULK_RECORDS_MAX) */
 	uint64_t page_bytes;	  /* 0: CTL_CATCHUP_PAGE_BYTES */
@@ -69,7 +69,7 @@ struct ctl_catchup_stats {
 	uint64_t pages_requested, pages_received;
 	uint64_t pages_rejected; /* unreadable, or a status other than OK */
 	uint64_t inserted, present, raised, expired, superseded, full;
-	uint64_t rejected;	 /* bad hash, account not ours, expiry too far ahead */
+	uint64_t rejected; /* bad hash, account not ours, expiry too far ahead */
 	/* serving */
 	uint64_t pages_served, pages_refused, records_sent, records_filtered;
 	/* leaving a swarm */
