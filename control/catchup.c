@@ -99,8 +99,8 @@ next_page(struct ctl_catchup *c)
 		request_page(c);
 }
 
-static void
-count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n)
+void
+cu_count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n)
 {
 	uint64_t *to[STORE_BULK_CODES] = {
 		[STORE_BULK_INSERTED] = &c->st.inserted,
@@ -129,13 +129,12 @@ on_put(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
 		pull_end(c, st->text);
 		return;
 	}
-	count_codes(c, codes, n);
+	cu_count_codes(c, codes, n);
 	next_page(c);
 }
 
-/* A pulled record this node keeps: its hash is right, its account ours, its expiry sane. */
-static bool
-acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint64_t now)
+bool
+cu_acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint64_t now)
 {
 	char hash[STORE_HASH_BUF];
 
@@ -154,7 +153,7 @@ insert_page(struct ctl_catchup *c, struct ctl_sync_answer *a)
 	int rc;
 
 	for (size_t i = 0; i < a->n; i++)
-		if (acceptable(c, &a->recs[i], now))
+		if (cu_acceptable(c, &a->recs[i], now))
 			a->recs[keep++] = a->recs[i];
 		else
 			c->st.rejected++;
@@ -303,9 +302,16 @@ ctl_catchup_tick(struct ctl_catchup *c)
 	ctl_swarm_view_swarm_of_node(c->conf.swarm, c->self, &sw);
 	watch_swarm(c, &sw);
 	watch_peers(c, &sw);
-	if (c->need && !c->pulling && sw.n > 0)
+	if (c->need && !c->pulling && sw.n <= 1)
+		c->need = false; /* no swarm, or this node alone in it: nothing to pull */
+	if (c->need && !c->pulling)
 		pull_start(c, &sw);
-	if (c->drop_needed && !c->dropping && !c->pulling)
+	if (c->drop_retry_at != 0 && cu_now(c) >= c->drop_retry_at) {
+		c->drop_retry_at = 0;
+		c->drop_needed = true;
+	}
+	/* erase only once this node holds what its (new) swarm has */
+	if (c->drop_needed && !c->dropping && !c->pulling && !c->need)
 		cu_drop_start(c);
 }
 
@@ -337,6 +343,8 @@ ctl_catchup_new(struct event_base *base, const struct ctl_catchup_conf *conf)
 		c->conf.page_records = CTL_CATCHUP_PAGE_RECORDS;
 	if (c->conf.page_bytes == 0)
 		c->conf.page_bytes = CTL_CATCHUP_PAGE_BYTES;
+	if (c->conf.drop_retry_ms == 0)
+		c->conf.drop_retry_ms = CTL_CATCHUP_DROP_RETRY_MS;
 	if (c->conf.call_timeout_ms == 0)
 		c->conf.call_timeout_ms = CTL_CATCHUP_CALL_TIMEOUT_MS;
 	/* a node that starts may have missed stores, and may hold records it no longer serves */
@@ -360,6 +368,7 @@ ctl_catchup_free(struct ctl_catchup *c)
 		event_free(c->timer);
 	if (c->call_waiting)
 		ctl_drpc_cancel(c->conf.d, c->call_id);
+	cu_drop_cancel(c);
 	for (struct cu_op *op = c->ops; op != NULL; op = op->next)
 		op->c = NULL; /* their storage callbacks come later and only free them */
 	free(c);

@@ -40,6 +40,7 @@ enum {
 	CTL_CATCHUP_PAGE_BYTES = 256 * 1024, /* default data bytes per page */
 	CTL_CATCHUP_CALL_TIMEOUT_MS = 15000, /* one page's round trip */
 	CTL_CATCHUP_DROP_RECORDS = 512,	     /* records per page of the erase pass */
+	CTL_CATCHUP_DROP_RETRY_MS = 60000,   /* a pass that kept records runs again */
 };
 
 /* ms: records further in the future than this are refused (30 days + 1 day). */
@@ -59,6 +60,7 @@ struct ctl_catchup_conf {
 	uint32_t page_records;	  /* 0: CTL_CATCHUP_PAGE_RECORDS (at most STORE_BULK_RECORDS_MAX) */
 	uint64_t page_bytes;	  /* 0: CTL_CATCHUP_PAGE_BYTES */
 	uint64_t call_timeout_ms; /* 0: CTL_CATCHUP_CALL_TIMEOUT_MS */
+	uint64_t drop_retry_ms;	  /* 0: CTL_CATCHUP_DROP_RETRY_MS */
 	ctl_catchup_clock_fn *now_ms; /* NULL: the wall clock (expiries are wall time) */
 	void *now_arg;
 };
@@ -72,8 +74,11 @@ struct ctl_catchup_stats {
 	uint64_t rejected; /* bad hash, account not ours, expiry too far ahead */
 	/* serving */
 	uint64_t pages_served, pages_refused, records_sent, records_filtered;
-	/* leaving a swarm */
-	uint64_t drop_passes, dropped;
+	/* leaving a swarm: records handed to their swarm and erased, or kept */
+	uint64_t drop_passes, handed_off, dropped, kept;
+	uint64_t pushes_sent, pushes_failed; /* hand-off requests, and those without an answer */
+	/* receiving hand-offs (counted in inserted... too) */
+	uint64_t pushes_received, pushes_refused;
 };
 
 struct ctl_catchup;

@@ -80,6 +80,10 @@ ctl_catchup_on_request(void *arg, const uint8_t peer[32], uint64_t id, const uin
 	uint64_t cursor;
 	struct cu_op *op;
 
+	if (len > 2 && body[2] == CTL_SYNC_OP_PUSH) {
+		cu_serve_push(c, peer, id, body, len);
+		return;
+	}
 	if (ctl_sync_req_decode(body, len, &cursor) != 0) {
 		refuse(c, peer, id, CTL_SYNC_BAD_REQUEST);
 		return;
@@ -101,4 +105,105 @@ ctl_catchup_on_request(void *arg, const uint8_t peer[32], uint64_t id, const uin
 		cu_op_free(op);
 		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
 	}
+}
+
+static void
+answer_codes(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const uint8_t *codes,
+	     size_t n)
+{
+	uint8_t *out = malloc(CTL_SYNC_ANS_HDR + n);
+
+	if (out == NULL)
+		return; /* the sender times out and keeps the records */
+	ctl_sync_codes_encode(codes, n, out);
+	(void)ctl_drpc_respond(c->conf.d, peer, id, out, CTL_SYNC_ANS_HDR + n);
+	free(out);
+}
+
+static void
+on_push_stored(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
+{
+	struct cu_op *op = arg;
+	struct ctl_catchup *c = op->c;
+
+	if (c != NULL && st->rc == 0) {
+		for (size_t i = 0; i < n; i++)
+			op->codes[op->map[i]] = codes[i];
+		cu_count_codes(c, codes, n);
+		answer_codes(c, op->peer, op->id, op->codes, op->n);
+	} else if (c != NULL) {
+		c->st.pushes_refused++;
+		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+	}
+	free(op->codes);
+	free(op->map);
+	cu_op_free(op);
+}
+
+/* Stores the acceptable records of a; the others are answered REFUSED. */
+static void
+store_push(struct ctl_catchup *c, struct cu_op *op, struct ctl_sync_answer *a)
+{
+	uint64_t now = cu_now(c);
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		op->codes[i] = CTL_SYNC_CODE_REFUSED;
+		if (cu_acceptable(c, &a->recs[i], now)) {
+			op->map[k] = i;
+			a->recs[k++] = a->recs[i];
+		} else {
+			c->st.rejected++;
+		}
+	}
+	if (k == 0 ||
+	    store_bulk_put(c->conf.store, a->recs, k, (int64_t)now, on_push_stored, op) != 0) {
+		if (k == 0)
+			answer_codes(c, op->peer, op->id, op->codes, op->n);
+		else
+			refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+		free(op->codes);
+		free(op->map);
+		cu_op_free(op);
+	}
+}
+
+void
+cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const uint8_t *body,
+	      size_t len)
+{
+	struct ctl_sync_answer a;
+	struct ctl_swarm sw;
+	struct cu_op *op;
+
+	c->st.pushes_received++;
+	if (ctl_swarm_view_swarm_of_node(c->conf.swarm, peer, &sw) != 0) {
+		c->st.pushes_refused++;
+		refuse(c, peer, id, CTL_SYNC_NOT_MEMBER);
+		return;
+	}
+	if (ctl_sync_push_decode(body, len, &a) != 0) {
+		c->st.pushes_refused++;
+		refuse(c, peer, id, CTL_SYNC_BAD_REQUEST);
+		return;
+	}
+	op = cu_op_new(c);
+	if (op != NULL) {
+		op->codes = malloc(a.n);
+		op->map = calloc(a.n, sizeof(*op->map));
+		op->n = a.n;
+		memcpy(op->peer, peer, 32);
+		op->id = id;
+	}
+	if (op == NULL || op->codes == NULL || op->map == NULL) {
+		if (op != NULL) {
+			free(op->codes);
+			free(op->map);
+			cu_op_free(op);
+		}
+		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
+	} else {
+		store_push(c, op, &a); /* the store copies the records */
+	}
+	ctl_sync_answer_free(&a);
 }

@@ -8,7 +8,11 @@
 
 #include <isa-l/igzip_lib.h>
 
+#include "bulk.h"
 #include "msg_hash.h"
+
+_Static_assert((int)CTL_SYNC_CODE_REFUSED == (int)STORE_BULK_CODES,
+	       "one code space for a push's answer");
 
 static void
 put_be(uint8_t *p, uint64_t v, int bytes)
@@ -130,8 +134,9 @@ ctl_sync_answer_encode(const struct store_msg *recs, size_t n, uint64_t next, ui
 		return -ENOMEM;
 	}
 	page_write(recs, n, raw);
+	/* room for a push's own header too */
 	zlen = deflate_into(raw, raw_len, buf + CTL_SYNC_ANS_HDR,
-			    CTL_DRPC_BODY_MAX - CTL_SYNC_ANS_HDR, lvl);
+			    CTL_DRPC_BODY_MAX - CTL_SYNC_ANS_HDR - CTL_SYNC_PUSH_HDR, lvl);
 	free(raw);
 	free(lvl);
 	if (zlen == 0) {
@@ -241,4 +246,80 @@ ctl_sync_answer_free(struct ctl_sync_answer *a)
 	a->recs = NULL;
 	a->raw = NULL;
 	a->n = 0;
+}
+
+int
+ctl_sync_push_encode(const struct store_msg *recs, size_t n, uint8_t **out, size_t *len)
+{
+	uint8_t *ans, *buf;
+	size_t alen;
+	int rc;
+
+	if (n == 0)
+		return -EINVAL;
+	rc = ctl_sync_answer_encode(recs, n, 0, &ans, &alen);
+	if (rc != 0)
+		return rc;
+	buf = malloc(CTL_SYNC_PUSH_HDR + alen);
+	if (buf == NULL) {
+		free(ans);
+		return -ENOMEM;
+	}
+	buf[0] = CTL_SYNC_MAGIC;
+	buf[1] = CTL_SYNC_VERSION;
+	buf[2] = CTL_SYNC_OP_PUSH;
+	memcpy(buf + CTL_SYNC_PUSH_HDR, ans, alen);
+	free(ans);
+	*out = buf;
+	*len = CTL_SYNC_PUSH_HDR + alen;
+	return 0;
+}
+
+int
+ctl_sync_push_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a)
+{
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (b == NULL || len < CTL_SYNC_PUSH_HDR || b[0] != CTL_SYNC_MAGIC ||
+	    b[1] != CTL_SYNC_VERSION || b[2] != CTL_SYNC_OP_PUSH)
+		return -EBADMSG;
+	rc = ctl_sync_answer_decode(b + CTL_SYNC_PUSH_HDR, len - CTL_SYNC_PUSH_HDR, a);
+	if (rc == 0 && (a->status != CTL_SYNC_OK || !a->last || a->n == 0)) {
+		ctl_sync_answer_free(a);
+		return -EBADMSG;
+	}
+	return rc;
+}
+
+void
+ctl_sync_codes_encode(const uint8_t *codes, size_t n, uint8_t *out)
+{
+	header(out, CTL_SYNC_OK, 0, (uint32_t)n);
+	if (n > 0)
+		memcpy(out + CTL_SYNC_ANS_HDR, codes, n);
+}
+
+int
+ctl_sync_codes_decode(const uint8_t *b, size_t len, uint8_t *status, uint8_t *codes, size_t cap,
+		      size_t *n)
+{
+	size_t k;
+
+	if (b == NULL || len < CTL_SYNC_ANS_HDR || b[0] != CTL_SYNC_MAGIC ||
+	    b[1] > CTL_SYNC_STATUS_MAX || b[2] != CTL_SYNC_FLAG_LAST || get_be(b + 3, 8) != 0)
+		return -EBADMSG;
+	k = get_be(b + 11, 4);
+	*status = b[1];
+	*n = 0;
+	if (b[1] != CTL_SYNC_OK)
+		return k == 0 && len == CTL_SYNC_ANS_HDR ? 0 : -EBADMSG;
+	if (k > cap || k > CTL_SYNC_RECORDS_MAX || len != CTL_SYNC_ANS_HDR + k)
+		return -EBADMSG;
+	for (size_t i = 0; i < k; i++)
+		if (b[CTL_SYNC_ANS_HDR + i] > CTL_SYNC_CODE_REFUSED)
+			return -EBADMSG;
+	memcpy(codes, b + CTL_SYNC_ANS_HDR, k);
+	*n = k;
+	return 0;
 }

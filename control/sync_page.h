@@ -17,6 +17,12 @@
  *   | expiry ms (i64 BE) | data length (u32 BE) | data
  * The decoder is strict: every length within its limit, the hash well
  * formed, nothing left over; raw length must equal what inflates.
+ *
+ * Hand-off push (a node leaving a swarm gives records to their new swarm):
+ *   0xA5, version 1, op 2 (push), then a whole answer (above) with status OK
+ *   and cursor 0, carrying the records.
+ * Its answer: the answer header with raw length n (cursor 0), then n bytes:
+ * one enum store_bulk_code per record, or CTL_SYNC_CODE_REFUSED.
  */
 #ifndef CTL_SYNC_PAGE_H
 #define CTL_SYNC_PAGE_H
@@ -32,6 +38,9 @@ enum {
 	CTL_SYNC_MAGIC = 0xA5,
 	CTL_SYNC_VERSION = 1,
 	CTL_SYNC_OP_PULL = 1,
+	CTL_SYNC_OP_PUSH = 2,
+	CTL_SYNC_PUSH_HDR = 3,	   /* before the embedded answer */
+	CTL_SYNC_CODE_REFUSED = 7, /* bad hash, account not served, expiry too far ahead */
 	CTL_SYNC_REQ_LEN = 11,
 	CTL_SYNC_ANS_HDR = 15,
 	CTL_SYNC_REC_FIXED = 33 + 43 + 2 + 8 + 8 + 4, /* a record without its data */
@@ -75,6 +84,16 @@ int ctl_sync_answer_encode(const struct store_msg *recs, size_t n, uint64_t next
 			   size_t *len);
 /* A header-only answer with a status other than OK. */
 void ctl_sync_answer_status(uint8_t out[CTL_SYNC_ANS_HDR], enum ctl_sync_status status);
+
+/* A push of recs[0..n) (n >= 1); errors as ctl_sync_answer_encode. */
+int ctl_sync_push_encode(const struct store_msg *recs, size_t n, uint8_t **out, size_t *len);
+/* 0 (a->recs filled), -EBADMSG, -ENOMEM. Free with ctl_sync_answer_free. */
+int ctl_sync_push_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a);
+/* A push's answer: header and codes[0..n) in out (CTL_SYNC_ANS_HDR + n bytes). */
+void ctl_sync_codes_encode(const uint8_t *codes, size_t n, uint8_t *out);
+/* 0 with *status; for OK also codes (*n of them, at most cap); -EBADMSG otherwise. */
+int ctl_sync_codes_decode(const uint8_t *b, size_t len, uint8_t *status, uint8_t *codes, size_t cap,
+			  size_t *n);
 
 /* 0, -EBADMSG (malformed, counted by the caller), -ENOMEM. Free with ctl_sync_answer_free. */
 int ctl_sync_answer_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a);

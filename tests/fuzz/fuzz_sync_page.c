@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer: the catch-up page decoder (control/sync_page.c) on any bytes,
- * as an answer and as a pull request. Invariants: a decoded page has at most
- * CTL_SYNC_RECORDS_MAX records, each within STORE_DATA_MAX and inside the
- * inflated buffer; encoding it again and decoding that gives the same
- * records.
+ * libFuzzer: the catch-up decoders (control/sync_page.c) on any bytes: as a
+ * page answer, a pull request, a hand-off push and a push's answer (codes). Invariants: a decoded
+ * page has at most CTL_SYNC_RECORDS_MAX records, each within STORE_DATA_MAX and inside the inflated
+ * buffer; encoding it again and decoding that gives the same records.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -42,7 +41,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ctl_sync_answer a;
 	uint64_t cursor;
 
+	uint8_t codes[CTL_SYNC_RECORDS_MAX], status;
+	size_t n;
+
 	(void)ctl_sync_req_decode(data, size, &cursor);
+	if (ctl_sync_codes_decode(data, size, &status, codes, sizeof(codes), &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (codes[i] > CTL_SYNC_CODE_REFUSED)
+				abort();
+	if (ctl_sync_push_decode(data, size, &a) == 0) {
+		if (a.n == 0 || a.n > CTL_SYNC_RECORDS_MAX)
+			abort();
+		ctl_sync_answer_free(&a);
+	}
 	if (ctl_sync_answer_decode(data, size, &a) != 0)
 		return 0;
 	if (a.n > CTL_SYNC_RECORDS_MAX)

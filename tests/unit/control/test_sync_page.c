@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <isa-l/igzip_lib.h>
 
+#include "bulk.h"
 #include "msg_hash.h"
 #include "sync_page.h"
 
@@ -273,13 +274,67 @@ test_malformed(void **state)
 	assert_int_equal(ctl_sync_answer_decode(b, CTL_SYNC_ANS_HDR + 32, &a), -EBADMSG);
 }
 
+/* A hand-off push round trip, its codes answer, and their malformed variants. */
+static void
+test_push_and_codes(void **state)
+{
+	static const uint8_t d[] = "push";
+	uint8_t codes[3] = {STORE_BULK_INSERTED, STORE_BULK_PRESENT, CTL_SYNC_CODE_REFUSED};
+	uint8_t out[CTL_SYNC_ANS_HDR + 3], got[3], status;
+	struct ctl_sync_answer a;
+	struct store_msg m[2];
+	uint8_t *b;
+	size_t len, n;
+
+	(void)state;
+	rec(&m[0], 1, 0, d, 4);
+	rec(&m[1], 2, -3, d, 2);
+	assert_int_equal(ctl_sync_push_encode(m, 0, &b, &len), -EINVAL);
+	assert_int_equal(ctl_sync_push_encode(m, 2, &b, &len), 0);
+	assert_int_equal(ctl_sync_push_decode(b, len, &a), 0);
+	assert_int_equal(a.n, 2);
+	same(&m[1], &a.recs[1]);
+	ctl_sync_answer_free(&a);
+	/* a pull request or a bare answer is not a push */
+	assert_int_equal(ctl_sync_push_decode(b + CTL_SYNC_PUSH_HDR, len - CTL_SYNC_PUSH_HDR, &a),
+			 -EBADMSG);
+	b[2] = CTL_SYNC_OP_PULL;
+	assert_int_equal(ctl_sync_push_decode(b, len, &a), -EBADMSG);
+	free(b);
+	/* an empty page cannot be pushed */
+	assert_int_equal(ctl_sync_answer_encode(m, 0, 0, &b, &len), 0);
+	uint8_t *p = malloc(len + CTL_SYNC_PUSH_HDR);
+	p[0] = CTL_SYNC_MAGIC;
+	p[1] = CTL_SYNC_VERSION;
+	p[2] = CTL_SYNC_OP_PUSH;
+	memcpy(p + CTL_SYNC_PUSH_HDR, b, len);
+	assert_int_equal(ctl_sync_push_decode(p, len + CTL_SYNC_PUSH_HDR, &a), -EBADMSG);
+	free(p);
+	free(b);
+	/* codes */
+	ctl_sync_codes_encode(codes, 3, out);
+	assert_int_equal(ctl_sync_codes_decode(out, sizeof(out), &status, got, 3, &n), 0);
+	assert_int_equal(status, CTL_SYNC_OK);
+	assert_int_equal(n, 3);
+	assert_memory_equal(got, codes, 3);
+	assert_int_equal(ctl_sync_codes_decode(out, sizeof(out), &status, got, 2, &n), -EBADMSG);
+	assert_int_equal(ctl_sync_codes_decode(out, sizeof(out) - 1, &status, got, 3, &n),
+			 -EBADMSG);
+	out[CTL_SYNC_ANS_HDR + 2] = CTL_SYNC_CODE_REFUSED + 1;
+	assert_int_equal(ctl_sync_codes_decode(out, sizeof(out), &status, got, 3, &n), -EBADMSG);
+	ctl_sync_answer_status(out, CTL_SYNC_NOT_MEMBER);
+	assert_int_equal(ctl_sync_codes_decode(out, CTL_SYNC_ANS_HDR, &status, got, 3, &n), 0);
+	assert_int_equal(status, CTL_SYNC_NOT_MEMBER);
+	assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request),	       cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_status_answers), cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_malformed),      cmocka_unit_test(test_push_and_codes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
