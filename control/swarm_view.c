@@ -54,6 +54,12 @@ ctl_swarm_view_swarm_of_node(const struct ctl_swarm_view *v, const uint8_t ed255
 	return rc;
 }
 
+bool
+ctl_swarm_view_knows_node(const struct ctl_swarm_view *v, const uint8_t ed25519[32])
+{
+	return v->ops->knows_node(v->impl, ed25519);
+}
+
 void
 ctl_swarm_view_free(struct ctl_swarm_view *v)
 {
@@ -97,6 +103,14 @@ single_swarm_of_node(const void *impl, const uint8_t ed25519[32], struct ctl_swa
 	return -ENOENT;
 }
 
+static bool
+single_knows_node(const void *impl, const uint8_t ed25519[32])
+{
+	struct ctl_swarm sw;
+
+	return single_swarm_of_node(impl, ed25519, &sw) == 0;
+}
+
 static void
 single_free(void *impl)
 {
@@ -110,6 +124,7 @@ static const struct ctl_swarm_view_ops single_ops = {
 	.swarm_of = single_swarm_of,
 	.serves = single_serves,
 	.swarm_of_node = single_swarm_of_node,
+	.knows_node = single_knows_node,
 	.free = single_free,
 };
 

@@ -187,6 +187,12 @@ reg_swarm_of_node(const void *impl, const uint8_t ed25519[32], struct ctl_swarm 
 	return -ENOENT;
 }
 
+static bool
+reg_knows_node(const void *impl, const uint8_t ed25519[32])
+{
+	return ctl_registry_find(&((const struct regview *)impl)->file.reg, ed25519) != NULL;
+}
+
 static void
 reg_free(void *impl)
 {
@@ -203,6 +209,7 @@ static const struct ctl_swarm_view_ops registry_ops = {
 	.swarm_of = reg_swarm_of,
 	.serves = reg_serves,
 	.swarm_of_node = reg_swarm_of_node,
+	.knows_node = reg_knows_node,
 	.free = reg_free,
 };
 

@@ -166,6 +166,17 @@ v_serves(const void *impl, const uint8_t *pubkey)
 	return swarm_of_idx(*(const int *)impl) == sw.id;
 }
 
+/* Node 3 is unknown (not registered) in layout 1. */
+static bool
+v_knows_node(const void *impl, const uint8_t ed25519[32])
+{
+	(void)impl;
+	for (int i = 0; i < N; i++)
+		if (memcmp(members[i].ed25519, ed25519, 32) == 0)
+			return i < 3 || layout != 1;
+	return false;
+}
+
 static void
 v_free(void *impl)
 {
@@ -176,6 +187,7 @@ static const struct ctl_swarm_view_ops layout_ops = {
 	.swarm_of = v_swarm_of,
 	.serves = v_serves,
 	.swarm_of_node = v_swarm_of_node,
+	.knows_node = v_knows_node,
 	.free = v_free,
 };
 
@@ -468,7 +480,7 @@ test_join_pulls(void **state)
 	assert_int_equal(count(1), N_MSGS);
 }
 
-/* A push from a node in no swarm is refused and nothing is stored. */
+/* A push from a node the view does not know is refused and nothing is stored. */
 static void
 test_push_from_outsider(void **state)
 {
@@ -479,7 +491,7 @@ test_push_from_outsider(void **state)
 	bool done = false;
 
 	(void)state;
-	layout = 1; /* node 3 is in no swarm again */
+	layout = 1; /* node 3 is unknown again */
 	ctl_catchup_stats(nodes[0].cu, &before);
 	assert_int_equal(ctl_sync_push_encode(m, 2, &body, &len), 0);
 	assert_int_equal(ctl_drpc_call(nodes[3].d, nodes[0].id.ed25519_pk, body, len, 1500,
