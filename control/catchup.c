@@ -69,17 +69,23 @@ static void
 pull_end(struct ctl_catchup *c, const char *failure)
 {
 	const struct ctl_catchup_stats *s = &c->st, *b = &c->at_start;
+	uint64_t wait = CTL_CATCHUP_RETRY_MAX_MS;
 	char hex[17];
 
 	c->pulling = false;
 	if (failure != NULL) {
+		if (c->failures < 16 && (uint64_t)CTL_CATCHUP_TICK_MS << c->failures < wait)
+			wait = (uint64_t)CTL_CATCHUP_TICK_MS << c->failures;
+		c->failures++;
+		c->retry_at = cu_now(c) + wait;
 		c->st.pulls_failed++;
 		ctl_log(CTL_LOG_WARNING,
-			"catch-up from %s... failed after %" PRIu64
-			" pages: %s (again at the next tick)",
-			cu_short_hex(c->peer, hex), c->pages, failure);
+			"catch-up from %s... failed after %" PRIu64 " pages: %s (again in %" PRIu64
+			" ms)",
+			cu_short_hex(c->peer, hex), c->pages, failure, wait);
 		return;
 	}
+	c->failures = 0;
 	c->st.pulls_done++;
 	c->need = false;
 	ctl_log(CTL_LOG_NOTICE,
@@ -304,7 +310,7 @@ ctl_catchup_tick(struct ctl_catchup *c)
 	watch_peers(c, &sw);
 	if (c->need && !c->pulling && sw.n <= 1)
 		c->need = false; /* no swarm, or this node alone in it: nothing to pull */
-	if (c->need && !c->pulling)
+	if (c->need && !c->pulling && cu_now(c) >= c->retry_at)
 		pull_start(c, &sw);
 	if (c->drop_retry_at != 0 && cu_now(c) >= c->drop_retry_at) {
 		c->drop_retry_at = 0;

@@ -12,7 +12,8 @@
  * once (this node may be the one cut off). A timer then starts a pull from
  * the next reachable member of its swarm (round robin); a pull that fails
  * (timeout, refusal, bad page, storage error) is started again from the
- * first page at the next tick.
+ * first page, after 1 s, then 2, 4... up to CTL_CATCHUP_RETRY_MAX_MS while
+ * pulls keep failing.
  *
  * Authentication: direct_rpc already checked the DIRECT signature of the
  * sending node. A node asking for pages must be an active member of a swarm
@@ -36,6 +37,7 @@ struct event_base;
 
 enum {
 	CTL_CATCHUP_TICK_MS = 1000,
+	CTL_CATCHUP_RETRY_MAX_MS = 60000,    /* failed pulls wait 1 s, doubling up to this */
 	CTL_CATCHUP_PAGE_RECORDS = 256,	     /* default records per page */
 	CTL_CATCHUP_PAGE_BYTES = 256 * 1024, /* default data bytes per page */
 	CTL_CATCHUP_CALL_TIMEOUT_MS = 15000, /* one page's round trip */

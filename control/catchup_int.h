@@ -40,7 +40,9 @@ struct ctl_catchup {
 	bool need, pulling, call_waiting, last_page;
 	uint8_t peer[32];
 	uint64_t cursor, call_id, started_ms, pages;
-	size_t rr; /* round robin over the swarm's members */
+	size_t rr;	   /* round robin over the swarm's members */
+	uint64_t retry_at; /* no pull before (after failures) */
+	unsigned failures; /* in a row */
 	struct ctl_catchup_stats at_start;
 	/* the erase pass (catchup_drop.c) */
 	bool drop_needed, dropping, drop_last;
