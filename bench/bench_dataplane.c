@@ -37,6 +37,7 @@ struct bench {
 	struct rte_mempool *pool;
 	size_t ncells;
 	unsigned workers;
+	unsigned profile; /* --profile passes; 0: the normal rows */
 };
 
 static const char *
@@ -241,6 +242,31 @@ scaling_rows(struct bench *b)
 	dpb_cells_free(&c);
 }
 
+/* --profile: the CREATE relay alone, pass after pass over the same cells (a fresh worker
+ * per pass, untimed: the cells' circuits exist after a pass), for `perf record` with a
+ * call graph: look under dpb_feed. */
+static void
+profile_relay(struct bench *b, unsigned passes)
+{
+	static struct dp_worker w;
+	struct dpb_cells c;
+	double t = 0;
+	uint64_t relayed = 0;
+
+	if (dpb_cells_create(&c, &b->path, SNC_ENC_XCHACHA20, b->ncells) != 0)
+		abort();
+	for (unsigned i = 0; i < passes; i++) {
+		dpb_worker_init(&w, 0, &b->path);
+		t += dpb_feed(&w, 0, b->pool, &c);
+		relayed += w.stats.create_relayed;
+		dp_worker_free(&w);
+	}
+	check(relayed, c.n * passes, "relayed (CREATE, profile)");
+	row("dataplane CREATE relay (profile passes)", SNC_ENC_XCHACHA20,
+	    (double)(c.n * passes) / t, 0);
+	dpb_cells_free(&c);
+}
+
 static int
 start_eal(unsigned workers)
 {
@@ -277,9 +303,13 @@ parse_args(struct bench *b, int argc, char **argv)
 			b->ncells = (size_t)strtoul(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--workers") == 0)
 			b->workers = (unsigned)strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--profile") == 0)
+			b->profile = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else
 			return -1;
 	}
+	if (b->profile > 1000)
+		return -1;
 	return b->ncells == 0 || b->ncells > 4096 || b->workers < 1 || b->workers > 2 ? -1 : 0;
 }
 
@@ -289,7 +319,8 @@ main(int argc, char **argv)
 	static struct bench b;
 
 	if (parse_args(&b, argc, argv) != 0 || start_eal(b.workers) != 0 || snc_init() != 0) {
-		fprintf(stderr, "usage: snode-bench-dataplane [--cells 1..4096] [--workers 1|2]\n"
+		fprintf(stderr, "usage: snode-bench-dataplane [--cells 1..4096] [--workers 1|2] "
+				"[--profile PASSES]\n"
 				"(EAL in software mode; --workers 2 needs lcores 0 and 1)\n");
 		return 2;
 	}
@@ -303,7 +334,9 @@ main(int argc, char **argv)
 	printf("snode-bench-dataplane: %zu distinct cells (small class, %d bytes) per row\n",
 	       b.ncells, DP_CELL_SMALL);
 	printf("%-46s %12s %10s\n", "path", "cells/s", "vs ceiling");
-	if (b.workers == 2)
+	if (b.profile > 0)
+		profile_relay(&b, b.profile);
+	else if (b.workers == 2)
 		scaling_rows(&b);
 	else
 		for (int t = SNC_ENC_AES_GCM; t <= SNC_ENC_XCHACHA20; t++)

@@ -39,7 +39,7 @@ static bool
 type_known(uint8_t t)
 {
 	return t == CHAN_HELLO || t == CHAN_REQUEST || t == CHAN_REPLY || t == CHAN_DIRECT ||
-	       t == CHAN_ENTRY || t == CHAN_ENTRY_REPLY;
+	       t == CHAN_ENTRY || t == CHAN_ENTRY_REPLY || t == CHAN_NODES;
 }
 
 int
@@ -71,6 +71,8 @@ chan_hdr_decode(const uint8_t *msg, size_t len, struct chan_hdr *h, const uint8_
 		return -EBADMSG;
 	if (h->type == CHAN_ENTRY_REPLY &&
 	    (h->flags != 0 || h->body_len < CHAN_ENTRY_REPLY_META_BYTES))
+		return -EBADMSG;
+	if (h->type == CHAN_NODES && (h->flags & ~CHAN_F_MORE) != 0)
 		return -EBADMSG;
 	*body = msg + CHAN_HDR_BYTES;
 	return 0;

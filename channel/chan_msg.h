@@ -38,6 +38,7 @@ enum chan_type {
 	CHAN_DIRECT = 4,      /* both ways: the peer node's Ed25519 key, then a DIRECT message */
 	CHAN_ENTRY = 5,	      /* control -> dataplane: send a CREATE for an HTTP entry request */
 	CHAN_ENTRY_REPLY = 6, /* dataplane -> control: one REPLY cell's payload for it */
+	CHAN_NODES = 7,	      /* control -> dataplane: the whole node table (chan_nodes.h) */
 };
 
 /* ENTRY_REPLY flags byte (body offset 4). */
@@ -94,7 +95,8 @@ void chan_hdr_encode(const struct chan_hdr *h, uint8_t out[CHAN_HDR_BYTES]);
  * the bytes after the header, or a negative errno: -EMSGSIZE (shorter than a
  * header, longer than CHAN_MSG_MAX, or body_len different from what arrived),
  * -EPROTO (version), -EBADMSG (unknown type or flags, MORE on a HELLO or a
- * DIRECT, a HELLO body that is not 32 bytes, a DIRECT without its peer key).
+ * DIRECT, a HELLO body that is not 32 bytes, a DIRECT without its peer key,
+ * BASE64 on a NODES part).
  */
 int chan_hdr_decode(const uint8_t *msg, size_t len, struct chan_hdr *h, const uint8_t **body);
 

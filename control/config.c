@@ -23,12 +23,18 @@ static const struct {
 	{"listen", "rpc"},
 	{"dp-socket", "dataplane"},
 	{"registry", "node"},
+	{"stats-socket", "node"},
+	{"stats-interval", "node"},
 	/* the HTTP(S) entry (control/http_server.h) */
 	{"http-listen", "rpc"},
 	{"rate-burst", "rpc"},
 	{"rate-per-s", "rpc"},
 	{"http-timeout", "rpc"},
 	{"onion-timeout", "rpc"},
+	/* the exit's proxy to HTTP(S) servers (control/onion_proxy.h) */
+	{"proxy-timeout", "rpc"},
+	{"proxy-private", "rpc"},
+	{"proxy-tls-verify", "rpc"},
 };
 
 void
@@ -45,6 +51,8 @@ ctl_config_defaults(struct ctl_config *c)
 	c->rate_per_s = 300;
 	c->http_timeout_s = 30;
 	c->onion_timeout_s = 30; /* the reference's per-relay timeout */
+	c->proxy_timeout_s = 25; /* SS ONION_URL_TIMEOUT */
+	c->proxy_tls_verify = true;
 }
 
 static int
@@ -109,6 +117,22 @@ set_uint(unsigned *out, const char *key, const char *value, unsigned long lo, un
 	return 0;
 }
 
+/* true/yes/1 or false/no/0 for key. */
+static int
+set_bool(bool *out, const char *key, const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 || strcmp(value, "1") == 0) {
+		*out = true;
+	} else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+		   strcmp(value, "0") == 0) {
+		*out = false;
+	} else {
+		snprintf(err, errlen, "%s must be true or false, not '%.100s'", key, value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The HTTP(S) entry's keys; -ENOENT when key is none of them. */
 static int
 set_http(struct ctl_config *c, const char *key, const char *value, char *err, size_t errlen)
@@ -134,6 +158,12 @@ set_http(struct ctl_config *c, const char *key, const char *value, char *err, si
 		return set_uint(&c->http_timeout_s, key, value, 1, 3600, err, errlen);
 	if (strcmp(key, "onion-timeout") == 0)
 		return set_uint(&c->onion_timeout_s, key, value, 1, 300, err, errlen);
+	if (strcmp(key, "proxy-timeout") == 0)
+		return set_uint(&c->proxy_timeout_s, key, value, 1, 300, err, errlen);
+	if (strcmp(key, "proxy-private") == 0)
+		return set_bool(&c->proxy_private, key, value, err, errlen);
+	if (strcmp(key, "proxy-tls-verify") == 0)
+		return set_bool(&c->proxy_tls_verify, key, value, err, errlen);
 	return -ENOENT;
 }
 
@@ -186,6 +216,17 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 		}
 		return copy(c->registry, sizeof(c->registry), value, key, err, errlen);
 	}
+	if (strcmp(key, "stats-socket") == 0) {
+		if (value[0] != '\0' && value[0] != '/' && strcmp(value, "none") != 0) {
+			snprintf(err, errlen,
+				 "stats-socket must be an absolute path or none, not '%.100s'",
+				 value);
+			return -EINVAL;
+		}
+		return copy(c->stats_socket, sizeof(c->stats_socket), value, key, err, errlen);
+	}
+	if (strcmp(key, "stats-interval") == 0)
+		return set_uint(&c->stats_interval_s, key, value, 0, 86400, err, errlen);
 	if (strcmp(key, "dp-socket") == 0) {
 		if (value[0] != '\0' && value[0] != '/') {
 			snprintf(err, errlen, "dp-socket must be an absolute path, not '%.100s'",
@@ -204,19 +245,8 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 		}
 		return 0;
 	}
-	if (strcmp(key, "testnet") == 0) {
-		if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 ||
-		    strcmp(value, "1") == 0) {
-			c->testnet = true;
-		} else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
-			   strcmp(value, "0") == 0) {
-			c->testnet = false;
-		} else {
-			snprintf(err, errlen, "testnet must be true or false, not '%.100s'", value);
-			return -EINVAL;
-		}
-		return 0;
-	}
+	if (strcmp(key, "testnet") == 0)
+		return set_bool(&c->testnet, key, value, err, errlen);
 	int rc = set_http(c, key, value, err, errlen);
 
 	if (rc != -ENOENT)
@@ -296,6 +326,11 @@ static const struct option opts[] = {
 	{"rate-per-s", required_argument, NULL, 'S'},
 	{"http-timeout", required_argument, NULL, 'T'},
 	{"onion-timeout", required_argument, NULL, 'O'},
+	{"proxy-timeout", required_argument, NULL, 'X'},
+	{"proxy-private", required_argument, NULL, 'Y'},
+	{"proxy-tls-verify", required_argument, NULL, 'Z'},
+	{"stats-socket", required_argument, NULL, 'k'},
+	{"stats-interval", required_argument, NULL, 'i'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -306,8 +341,10 @@ ctl_config_usage(void)
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
 	       "                     [--nodes FILE] [--ping-interval SECONDS] [--testnet]\n"
 	       "                     [--registry FILE] [--http-listen IP:PORT|none]\n"
+	       "                     [--stats-socket PATH|none] [--stats-interval S]\n"
 	       "                     [--rate-burst N] [--rate-per-s N] [--http-timeout S]\n"
-	       "                     [--onion-timeout S]\n"
+	       "                     [--onion-timeout S] [--proxy-timeout S]\n"
+	       "                     [--proxy-private true|false] [--proxy-tls-verify true|false]\n"
 	       "                     [--help] [--version]\n"
 	       "Flags override the same keys in the --config file (docs/control.md).\n";
 }

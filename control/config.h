@@ -5,9 +5,11 @@
  * Operators write deploy/etc/control.conf.example's keys; every error names
  * the file and line (or the flag) at fault.
  *
- *   [node]       data-dir, log-level, testnet, nodes, registry, ping-interval
+ *   [node]       data-dir, log-level, testnet, nodes, registry, ping-interval,
+ *                stats-socket, stats-interval
  *   [storage]    redis
- *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout
+ *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout,
+ *                proxy-timeout, proxy-private, proxy-tls-verify
  *   [dataplane]  dp-socket
  */
 #ifndef CTL_CONFIG_H
@@ -34,12 +36,17 @@ struct ctl_config {
 	char dp_socket[CTL_CONFIG_ADDR_MAX];   /* "" when the dataplane is absent */
 	char nodes[PATH_MAX];		       /* node list (swarm view); "" for this node alone */
 	char registry[PATH_MAX];	       /* registry event log (many swarms); "" for none */
+	char stats_socket[PATH_MAX];	       /* counters socket; "": DATA-DIR/control.sock */
+	unsigned stats_interval_s;	       /* one stats log line every S seconds; 0: off */
 	unsigned ping_interval_s;	       /* DIRECT pings of the listed nodes */
 	char listen[CTL_CONFIG_ADDR_MAX];      /* IPv4:port of the HTTPS entry, or "none" */
 	char http_listen[CTL_CONFIG_ADDR_MAX]; /* plain HTTP (tests), "none" by default */
 	unsigned rate_burst, rate_per_s;       /* per-IP token bucket of the HTTP(S) entry */
 	unsigned http_timeout_s;	       /* a client that sends nothing for this long */
 	unsigned onion_timeout_s;	       /* an entry onion request's wait for its path */
+	unsigned proxy_timeout_s;	       /* an exit's POST to a server (SS: 25 s) */
+	bool proxy_private;		       /* the proxy may reach loopback/private addresses */
+	bool proxy_tls_verify;		       /* check the server's certificate (default) */
 	enum ctl_log_level log_level;
 	bool testnet;
 	bool help, version; /* --help / --version given */

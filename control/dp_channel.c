@@ -37,6 +37,8 @@ struct ctl_dp_channel {
 	void *direct_arg;
 	ctl_dp_entry_reply_fn *on_entry_reply;
 	void *entry_arg;
+	ctl_dp_connect_fn *on_connect;
+	void *connect_arg;
 	struct ctl_dp_channel_stats st;
 	uint8_t buf[CHAN_MSG_MAX];
 };
@@ -131,41 +133,69 @@ enqueue(struct ctl_dp_channel *ch, const struct chan_hdr *h, const uint8_t *body
 	return 0;
 }
 
-int
-ctl_dp_channel_reply(struct ctl_dp_channel *ch, const struct chan_ref *ref, uint16_t flags,
-		     const uint8_t *body, size_t len)
+/* Queues a body as parts of at most CHAN_BODY_MAX, all but the last with MORE. 0,
+ * -ENOTCONN, -EMSGSIZE, -ENOBUFS (nothing queued) or -ENOMEM (disconnected). */
+static int
+send_parts(struct ctl_dp_channel *ch, uint8_t type, uint16_t flags, const struct chan_ref *ref,
+	   const uint8_t *body, size_t len, bool count_last)
 {
 	size_t parts = len == 0 ? 1 : (len + CHAN_BODY_MAX - 1) / CHAN_BODY_MAX;
-	int rc = 0;
 
 	if (!ch->hello_ok)
-		rc = -ENOTCONN;
-	else if (len > CHAN_TOTAL_MAX)
-		rc = -EMSGSIZE;
-	else if (ch->queued + len + parts * CHAN_HDR_BYTES > CTL_DP_OUTQ_MAX)
-		rc = -ENOBUFS;
-	if (rc != 0) {
-		ch->st.replies_dropped++;
-		return rc;
-	}
+		return -ENOTCONN;
+	if (len > CHAN_TOTAL_MAX)
+		return -EMSGSIZE;
+	if (ch->queued + len + parts * CHAN_HDR_BYTES > CTL_DP_OUTQ_MAX)
+		return -ENOBUFS;
 	for (size_t off = 0, i = 0; i < parts; i++) {
 		size_t n = len - off < CHAN_BODY_MAX ? len - off : CHAN_BODY_MAX;
 		bool last = i + 1 == parts;
 		struct chan_hdr h = {.version = CHAN_VERSION,
-				     .type = CHAN_REPLY,
+				     .type = type,
 				     .flags = (uint16_t)(flags | (last ? 0 : CHAN_F_MORE)),
 				     .body_len = (uint32_t)n,
 				     .ref = *ref};
 
-		if (enqueue(ch, &h, body + off, last) != 0) {
-			/* a reply cut short would stall the dataplane's reassembly */
-			disconnect(ch, "out of memory queueing a reply", CTL_DP_BACKOFF_MIN_MS);
+		if (enqueue(ch, &h, body + off, last && count_last) != 0) {
+			/* a body cut short would stall the dataplane's reassembly */
+			disconnect(ch, "out of memory queueing a message", CTL_DP_BACKOFF_MIN_MS);
 			return -ENOMEM;
 		}
 		off += n;
 	}
 	flush(ch);
 	return 0;
+}
+
+int
+ctl_dp_channel_reply(struct ctl_dp_channel *ch, const struct chan_ref *ref, uint16_t flags,
+		     const uint8_t *body, size_t len)
+{
+	int rc = send_parts(ch, CHAN_REPLY, flags, ref, body, len, true);
+
+	if (rc != 0 && rc != -ENOMEM)
+		ch->st.replies_dropped++;
+	return rc;
+}
+
+int
+ctl_dp_channel_send_nodes(struct ctl_dp_channel *ch, const uint8_t *body, size_t len)
+{
+	static const struct chan_ref none;
+	int rc = send_parts(ch, CHAN_NODES, 0, &none, body, len, false);
+
+	if (rc == 0)
+		ch->st.node_tables_out++;
+	else
+		ch->st.node_tables_dropped++;
+	return rc;
+}
+
+void
+ctl_dp_channel_on_connect(struct ctl_dp_channel *ch, ctl_dp_connect_fn *fn, void *arg)
+{
+	ch->on_connect = fn;
+	ch->connect_arg = arg;
 }
 
 static void
@@ -185,6 +215,8 @@ on_hello(struct ctl_dp_channel *ch, const uint8_t *pk)
 	ch->st.connected = 1;
 	ch->st.connects++;
 	ctl_log(CTL_LOG_NOTICE, "dataplane channel %s connected", ch->path);
+	if (ch->on_connect != NULL)
+		ch->on_connect(ch->connect_arg);
 }
 
 static void

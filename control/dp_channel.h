@@ -58,7 +58,11 @@ struct ctl_dp_channel_stats {
 	uint64_t hello_mismatch;
 	uint64_t directs_in, directs_out, directs_dropped;
 	uint64_t entries_out, entries_dropped, entry_replies_in;
+	uint64_t node_tables_out, node_tables_dropped;
 };
+
+/* The channel is up (after both HELLOs): the moment to send the node table. */
+typedef void ctl_dp_connect_fn(void *arg);
 
 /* Starts connecting at once. NULL on allocation failure. */
 struct ctl_dp_channel *ctl_dp_channel_new(struct event_base *base, const char *path,
@@ -95,6 +99,16 @@ void ctl_dp_channel_on_entry_reply(struct ctl_dp_channel *ch, ctl_dp_entry_reply
  */
 int ctl_dp_channel_send_entry(struct ctl_dp_channel *ch, uint64_t id, const uint8_t *body,
 			      size_t len);
+
+/* Where connects are reported (none: nothing is called). */
+void ctl_dp_channel_on_connect(struct ctl_dp_channel *ch, ctl_dp_connect_fn *fn, void *arg);
+
+/*
+ * Sends a NODES body (channel/chan_nodes.h), in MORE parts when it exceeds
+ * one datagram. 0 when sent or queued; -ENOTCONN, -ENOBUFS, -EMSGSIZE as for
+ * replies (nothing queued; counted node_tables_dropped), -ENOMEM.
+ */
+int ctl_dp_channel_send_nodes(struct ctl_dp_channel *ch, const uint8_t *body, size_t len);
 
 bool ctl_dp_channel_connected(const struct ctl_dp_channel *ch);
 void ctl_dp_channel_stats(const struct ctl_dp_channel *ch, struct ctl_dp_channel_stats *out);

@@ -14,6 +14,7 @@
 #include "dp_channel.h"
 #include "onion_dest.h"
 #include "onion_layer.h"
+#include "onion_proxy.h"
 #include "payload.h"
 #include "rpc_server.h"
 
@@ -50,6 +51,7 @@ struct ctl_onion_entry {
 	uint8_t ed25519_pk[32];
 	struct ctl_rpc_server *rpc;
 	struct ctl_dp_channel *channel;
+	struct ctl_proxy *proxy;
 	unsigned timeout_ms;
 	uint64_t next_id;
 	struct relay_req *bucket[HASH_BUCKETS];
@@ -66,6 +68,7 @@ ctl_onion_entry_new(const struct ctl_onion_entry_conf *conf)
 	e->base = conf->base;
 	e->rpc = conf->rpc;
 	e->channel = conf->channel;
+	e->proxy = conf->proxy;
 	e->timeout_ms = conf->timeout_ms;
 	memcpy(e->ed25519_pk, conf->ed25519_sk + 32, 32);
 	if (crypto_sign_ed25519_sk_to_curve25519(e->keys.x25519_sk, conf->ed25519_sk) != 0 ||
@@ -331,13 +334,51 @@ not_ready(struct ctl_onion_entry *e, ctl_http_answer_fn *answer, void *arg)
 	answer_text(answer, arg, 503, text);
 }
 
+/* ---- proxy: this node is the exit (a 1-hop path to a server) ---- */
+
+struct proxy_req {
+	ctl_http_answer_fn *answer;
+	void *arg;
+};
+
+/* The server's status and body, unmodified (facts 1.4). */
+static void
+on_proxy_done(void *arg, int status, const uint8_t *body, size_t len)
+{
+	struct proxy_req *q = arg;
+
+	q->answer(q->arg, status, false, (const char *)body, len);
+	free(q);
+}
+
+static void
+proxy(struct ctl_onion_entry *e, const struct snc_route *r, const uint8_t *pt, size_t pt_len,
+      ctl_http_answer_fn *answer, void *arg)
+{
+	struct proxy_req *q = malloc(sizeof(*q));
+	int rc;
+
+	e->st.proxied++;
+	if (q == NULL) {
+		answer_text(answer, arg, 500, "request failed");
+		return;
+	}
+	*q = (struct proxy_req){answer, arg};
+	rc = e->proxy != NULL ? ctl_proxy_post(e->proxy, r, pt, pt_len, on_proxy_done, q) : -ENOSYS;
+	if (rc == 0)
+		return;
+	free(q);
+	if (rc == -EBUSY || rc == -ENOSYS)
+		answer_text(answer, arg, 503, "Server busy, try again later");
+	else
+		answer_text(answer, arg, 500, "request failed");
+}
+
 /* The peeled layer: what SS's process_inner_request decides, in its order. */
 static void
 route(struct ctl_onion_entry *e, const uint8_t *pt, size_t pt_len, enum snc_enc_type type,
       const uint8_t key[32], int hop_no, ctl_http_answer_fn *answer, void *arg)
 {
-	static const char proxy_text[] =
-		"proxying to external servers is not implemented yet (snode issue 8)";
 	struct snc_payload p;
 	struct snc_route r;
 
@@ -349,13 +390,11 @@ route(struct ctl_onion_entry *e, const uint8_t *pt, size_t pt_len, enum snc_enc_
 	}
 	if (r.kind == SNC_ROUTE_DESTINATION) {
 		destination(e, &r, &p, type, key, answer, arg);
-	} else if (r.kind == SNC_ROUTE_PROXY) {
+	} else if (r.kind == SNC_ROUTE_PROXY && !snc_route_proxy_url_ok(&r)) {
 		e->st.proxy_refused++;
-		if (!r.target_allowed)
-			answer_sealed(answer, arg, type, key, true, 400, false, "Invalid url", 11);
-		else
-			answer_sealed(answer, arg, type, key, true, 501, false, proxy_text,
-				      sizeof(proxy_text) - 1);
+		answer_sealed(answer, arg, type, key, true, 400, false, "Invalid url", 11);
+	} else if (r.kind == SNC_ROUTE_PROXY) {
+		proxy(e, &r, pt, pt_len, answer, arg);
 	} else if (!ready(e)) {
 		not_ready(e, answer, arg);
 	} else {

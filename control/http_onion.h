@@ -7,9 +7,10 @@
  * and then, as session-storage-server's process_onion_req does:
  *   - destination ("headers"): runs the storage RPC here and answers 200 with
  *     the encrypted (base64) {"status", "body"};
- *   - proxy ("host"): not built (issue 8, step 3): an encrypted
- *     {"status": 501, "body": "..."} that names it; a target outside the
- *     reference's allow-list gets its encrypted 400 "Invalid url";
+ *   - proxy ("host"): POSTs the peeled layer to the server (onion_proxy.h)
+ *     and answers with the server's status and body unmodified; a URL
+ *     outside the allow-list (snc_route_proxy_url_ok) gets the encrypted
+ *     400 "Invalid url";
  *   - relay: hands the next layer to the dataplane over the channel (ENTRY,
  *     docs/channel.md), which sends it as a CREATE with the Session-compatible
  *     reply mode and returns the path's reply cells (ENTRY_REPLY); the
@@ -31,6 +32,7 @@
 struct event_base;
 struct ctl_rpc_server;
 struct ctl_dp_channel;
+struct ctl_proxy;
 
 enum {
 	CTL_ONION_PENDING_MAX = 65536,		/* relayed requests waiting for their path */
@@ -45,12 +47,13 @@ struct ctl_onion_entry_conf {
 	const uint8_t *ed25519_sk;	/* 64 bytes: the node key (X25519 derived from it) */
 	struct ctl_rpc_server *rpc;	/* borrowed */
 	struct ctl_dp_channel *channel; /* borrowed; NULL: no dataplane (relays answer 503) */
+	struct ctl_proxy *proxy;	/* borrowed; layers naming a server are POSTed there */
 	unsigned timeout_ms;		/* a relayed request's wait for its reply */
 };
 
 struct ctl_onion_entry_stats {
 	uint64_t requests, parse_errors, bad_ciphertext, bad_json;
-	uint64_t destination, proxy_refused, relayed, relay_replies, relay_timeouts;
+	uint64_t destination, proxied, proxy_refused, relayed, relay_replies, relay_timeouts;
 	uint64_t relay_failed; /* refused by the dataplane, or a reply that broke off */
 	uint64_t not_ready, busy;
 	uint64_t pending;

@@ -13,6 +13,9 @@
 #include "http_onion.h"
 #include "http_server.h"
 #include "log.h"
+#include "node_stats.h"
+#include "onion_proxy.h"
+#include "stats_socket.h"
 #include "rpc_server.h"
 #include "snode_version.h"
 #include "store.h"
@@ -278,6 +281,7 @@ open_http(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_ide
 					  .ed25519_sk = id->ed25519_sk,
 					  .rpc = n->rpc,
 					  .channel = n->channel,
+					  .proxy = n->proxy,
 					  .timeout_ms = cfg->onion_timeout_s * 1000};
 	struct ctl_http_conf hc = {.base = n->base,
 				   .data_dir = cfg->data_dir,
@@ -306,6 +310,71 @@ open_http(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_ide
 	return 0;
 }
 
+/* The exit's proxy to HTTP(S) servers, for cells and for the HTTP entry alike. */
+static int
+open_proxy(struct ctl_node *n, const struct ctl_config *cfg, char *err, size_t errlen)
+{
+	struct ctl_proxy_conf pc = {.base = n->base,
+				    .timeout_ms = cfg->proxy_timeout_s * 1000,
+				    .allow_private = cfg->proxy_private,
+				    .tls_no_verify = !cfg->proxy_tls_verify};
+
+	n->proxy = ctl_proxy_new(&pc, err, errlen);
+	return n->proxy != NULL ? 0 : -1;
+}
+
+static char *
+stats_text(void *arg)
+{
+	json_t *o = ctl_node_stats(arg);
+	char *text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return text;
+}
+
+static void
+log_stats(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_node *n = arg;
+	struct timeval tv = {n->stats_interval_s, 0};
+	char *text = stats_text(n);
+
+	(void)fd;
+	(void)what;
+	if (text != NULL)
+		ctl_log(CTL_LOG_NOTICE, "stats %s", text);
+	free(text);
+	evtimer_add(n->stats_timer, &tv);
+}
+
+/* The counters: on a local socket, and as a log line every stats-interval. */
+static int
+open_stats(struct ctl_node *n, const struct ctl_config *cfg, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 16];
+	struct timeval tv = {cfg->stats_interval_s, 0};
+
+	if (strcmp(cfg->stats_socket, "none") != 0) {
+		if (cfg->stats_socket[0] != '\0')
+			snprintf(path, sizeof(path), "%s", cfg->stats_socket);
+		else
+			snprintf(path, sizeof(path), "%s/control.sock", cfg->data_dir);
+		n->stats = ctl_stats_socket_new(n->base, path, stats_text, n, err, errlen);
+		if (n->stats == NULL)
+			return -1;
+	}
+	n->stats_interval_s = cfg->stats_interval_s;
+	if (cfg->stats_interval_s == 0)
+		return 0;
+	n->stats_timer = evtimer_new(n->base, log_stats, n);
+	if (n->stats_timer == NULL || evtimer_add(n->stats_timer, &tv) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 int
 ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_config *cfg,
 	       const struct snc_identity *id, char *err, size_t errlen)
@@ -321,7 +390,10 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		return -1;
 	}
 	schedule_sweep(n, CTL_SWEEP_INTERVAL_MS);
+	if (open_proxy(n, cfg, err, errlen) != 0 || open_stats(n, cfg, err, errlen) != 0)
+		return -1;
 	n->dest.rpc = n->rpc;
+	n->dest.proxy = n->proxy;
 	if (cfg->dp_socket[0] == '\0')
 		return open_http(n, cfg, id, err, errlen);
 	n->channel = ctl_dp_channel_new(base, cfg->dp_socket, id->ed25519_pk,
@@ -329,6 +401,13 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 	n->dest.channel = n->channel;
 	if (n->channel == NULL) {
 		snprintf(err, errlen, "dp-socket %s: cannot create the channel", cfg->dp_socket);
+		return -1;
+	}
+	/* with a registry the dataplane's node table follows it (docs/channel.md, NODES) */
+	if (cfg->registry[0] != '\0' &&
+	    ctl_dp_nodes_start(&n->dp_nodes, n->channel, n->swarm, id->ed25519_pk) != 0) {
+		snprintf(err, errlen, "registry %s: cannot follow it for the dataplane",
+			 cfg->registry);
 		return -1;
 	}
 	if (open_http(n, cfg, id, err, errlen) != 0)
@@ -342,13 +421,17 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 void
 ctl_node_stop(struct ctl_node *n)
 {
+	ctl_stats_socket_free(n->stats);
+	if (n->stats_timer != NULL)
+		event_free(n->stats_timer);
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
 	if (n->repl != NULL)
 		ctl_replicate_set_bulk(n->repl, NULL, NULL);
 	ctl_catchup_free(n->catchup);
 	ctl_replicate_free(n->repl);
-	/* then the relayed onion requests (503), then the listeners that carried the answers */
+	/* then the proxied and relayed onion requests (503), then what carried the answers */
+	ctl_proxy_free(n->proxy);
 	ctl_onion_entry_free(n->onion);
 	ctl_http_free(n->http);
 	if (n->pinging)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "dp_nodes.h"
 #include "identity.h"
 #include "onion_dest.h"
 #include "peer_ping.h"
@@ -35,16 +36,21 @@ struct ctl_node {
 	struct ctl_swarm_view *swarm;
 	struct ctl_rpc_server *rpc;
 	struct ctl_dp_channel *channel;
+	struct ctl_dp_nodes dp_nodes; /* the registry's node table for the dataplane */
 	struct ctl_onion_dest dest;
 	struct event *sweep;
 	uint64_t swept;
 	struct ctl_peer_ping ping; /* when there is a dataplane and a node list */
 	bool pinging;
-	struct ctl_drpc *drpc;	       /* node-to-node requests over DIRECT (with a dataplane) */
-	struct ctl_replicate *repl;    /* recursive calls sent to the swarm peers */
-	struct ctl_catchup *catchup;   /* swarm catch-up and bulk copy (with peer pings) */
-	struct ctl_onion_entry *onion; /* POST /onion_req/v2 (http_onion.h) */
-	struct ctl_http *http;	       /* the HTTP(S) entry (http_server.h) */
+	struct ctl_drpc *drpc;		/* node-to-node requests over DIRECT (with a dataplane) */
+	struct ctl_replicate *repl;	/* recursive calls sent to the swarm peers */
+	struct ctl_catchup *catchup;	/* swarm catch-up and bulk copy (with peer pings) */
+	struct ctl_onion_entry *onion;	/* POST /onion_req/v2 (http_onion.h) */
+	struct ctl_http *http;		/* the HTTP(S) entry (http_server.h) */
+	struct ctl_proxy *proxy;	/* exits: POSTs to HTTP(S) servers (onion_proxy.h) */
+	struct ctl_stats_socket *stats; /* counters on a local socket (stats_socket.h) */
+	struct event *stats_timer;	/* the periodic stats log line */
+	unsigned stats_interval_s;
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

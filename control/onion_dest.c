@@ -6,6 +6,9 @@
 
 #include <jansson.h>
 
+#include "onion_proxy.h"
+#include "onion_route.h"
+#include "payload.h"
 #include "rpc_server.h"
 
 /* One request between the channel and the RPC's answer. */
@@ -62,18 +65,64 @@ on_rpc_done(void *arg, int code, bool json, const char *body, size_t len)
 	free(p);
 }
 
+/* The server's answer goes back as it came: it is already end-to-end (facts 1.4). */
+static void
+on_proxy_done(void *arg, int status, const uint8_t *body, size_t len)
+{
+	struct pending *p = arg;
+
+	(void)status; /* a cell reply carries the body only (docs/channel.md) */
+	if (ctl_dp_channel_reply(p->dest->channel, &p->ref, 0, body, len) != 0)
+		p->dest->reply_failed++;
+	else
+		p->dest->replies++;
+	free(p);
+}
+
+/* Exit: the whole layer is POSTed to the server the layer's JSON names. */
+static void
+proxy(struct ctl_onion_dest *d, const struct ctl_dp_request *req)
+{
+	struct snc_payload pl;
+	struct snc_route r;
+	struct pending *p;
+	int rc;
+
+	d->proxied++;
+	if (snc_payload_parse(req->body, req->len, &pl) != 0 ||
+	    snc_route_parse(pl.json, pl.json_len, &r) != 0 || r.kind != SNC_ROUTE_PROXY ||
+	    !snc_route_proxy_url_ok(&r) || d->proxy == NULL) {
+		/* the dataplane seals this one: it saw the same URL and did not mark a proxy */
+		d->proxy_refused++;
+		send_reply(d, &req->ref, req->opts, 400, "Invalid url", 11);
+		return;
+	}
+	p = malloc(sizeof(*p));
+	if (p == NULL) {
+		ctl_dp_channel_reply(d->channel, &req->ref, 0, (const uint8_t *)"request failed",
+				     14);
+		return;
+	}
+	*p = (struct pending){d, req->ref, req->opts};
+	rc = ctl_proxy_post(d->proxy, &r, req->body, req->len, on_proxy_done, p);
+	if (rc != 0) {
+		static const char busy[] = "Server busy, try again later";
+
+		free(p);
+		ctl_dp_channel_reply(d->channel, &req->ref, 0, (const uint8_t *)busy,
+				     sizeof(busy) - 1);
+	}
+}
+
 void
 ctl_onion_dest_on_request(void *arg, const struct ctl_dp_request *req)
 {
-	static const char proxy_text[] =
-		"proxying to external servers is not implemented yet (snode issue 8)";
 	struct ctl_onion_dest *d = arg;
 	struct pending *p;
 
 	d->requests++;
 	if (req->route != CHAN_ROUTE_DESTINATION) {
-		d->proxy_refused++;
-		send_reply(d, &req->ref, req->opts, 501, proxy_text, sizeof(proxy_text) - 1);
+		proxy(d, req);
 		return;
 	}
 	p = malloc(sizeof(*p));

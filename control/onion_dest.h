@@ -7,6 +7,8 @@
  * a JSON value when the layer asked for "json": true and the RPC answered
  * JSON, else a string. The dataplane then encrypts the wrapped reply for the
  * client (and base64s it unless the layer said "base64": false).
+ * A layer naming a server ("host") is proxied (onion_proxy.h): the server's
+ * body goes back unmodified.
  */
 #ifndef CTL_ONION_DEST_H
 #define CTL_ONION_DEST_H
@@ -18,11 +20,15 @@
 #include "dp_channel.h"
 
 struct ctl_rpc_server;
+struct ctl_proxy;
 
 struct ctl_onion_dest {
 	struct ctl_dp_channel *channel;
 	struct ctl_rpc_server *rpc;
-	uint64_t requests, replies, proxy_refused, reply_failed;
+	struct ctl_proxy *proxy; /* exits: POST to the layer's server (onion_proxy.h) */
+	uint64_t requests, replies, reply_failed;
+	uint64_t proxied;	/* layers naming a server ("host") */
+	uint64_t proxy_refused; /* their URL refused: sealed 400 "Invalid url" */
 };
 
 /*

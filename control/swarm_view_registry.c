@@ -39,6 +39,8 @@ struct regview {
 	uint8_t self[32];
 	uint16_t https_port;
 	struct event *timer;
+	ctl_swarm_view_reload_fn *on_reload; /* after each successful reload */
+	void *reload_arg;
 	uint64_t reloads, errors;
 	uint64_t refused_logged; /* assignments refused already reported */
 };
@@ -307,6 +309,20 @@ ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded)
 	rv->reloads++;
 	*reloaded = true;
 	log_summary(rv, "reloaded");
+	if (rv->on_reload != NULL)
+		rv->on_reload(rv->reload_arg, &rv->file.reg);
+	return 0;
+}
+
+int
+ctl_swarm_view_registry_on_reload(struct ctl_swarm_view *v, ctl_swarm_view_reload_fn *fn, void *arg)
+{
+	struct regview *rv = impl_of(v);
+
+	if (rv == NULL)
+		return -EINVAL;
+	rv->on_reload = fn;
+	rv->reload_arg = arg;
 	return 0;
 }
 

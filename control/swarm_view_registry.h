@@ -65,6 +65,13 @@ int ctl_swarm_view_registry_watch(struct ctl_swarm_view *v, struct event_base *b
  */
 int ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded);
 
+/* Called after every successful reload with the new state (borrowed for the call). */
+typedef void ctl_swarm_view_reload_fn(void *arg, const struct ctl_registry *reg);
+
+/* Sets the reload callback: 0, or -EINVAL for a view that is not a registry view. */
+int ctl_swarm_view_registry_on_reload(struct ctl_swarm_view *v, ctl_swarm_view_reload_fn *fn,
+				      void *arg);
+
 /* The replayed state behind the view (borrowed until the next reload), or
  * NULL for a view that is not a registry view. */
 const struct ctl_registry *ctl_swarm_view_registry_state(const struct ctl_swarm_view *v);

@@ -26,7 +26,8 @@ hex32(const uint8_t key[32], char out[65])
 /* buf := Enc_{node_x}(plaintext) under the ephemeral pair from seed (or random). */
 static int
 encrypt_to(enum snc_enc_type type, const uint8_t node_x[32], const uint8_t *seed, const uint8_t *pt,
-	   size_t pt_len, struct wrap *w, uint8_t eph_pk[32], uint8_t key_out[32])
+	   size_t pt_len, struct wrap *w, uint8_t eph_pk[32], uint8_t key_out[32],
+	   uint8_t dh_out[32])
 {
 	uint8_t eph_seed[32], eph_sk[32], key[32];
 	size_t cap = snc_enc_type_sealed_len(type, pt_len);
@@ -45,6 +46,8 @@ encrypt_to(enum snc_enc_type type, const uint8_t node_x[32], const uint8_t *seed
 		rc = snc_aead_seal(type, key, pt, pt_len, ct, cap, &w->len);
 	if (rc == 0 && key_out != NULL)
 		memcpy(key_out, key, 32);
+	if (rc == 0 && crypto_scalarmult(dh_out, eph_sk, node_x) != 0)
+		rc = -EINVAL;
 	sodium_memzero(eph_seed, 32);
 	sodium_memzero(eph_sk, 32);
 	sodium_memzero(key, 32);
@@ -89,7 +92,8 @@ hop_json(const uint8_t next_ed[32], const uint8_t eph_pk[32], enum snc_enc_type 
 /* Wraps w (the layer for the hop after relay i) in relay i's layer, outward to relay 0. */
 static int
 wrap_relays(enum snc_enc_type type, const struct snc_onion_node *relays, size_t n_relays,
-	    json_t *last_json, const uint8_t *eph_seeds, struct wrap *w, uint8_t eph[32])
+	    json_t *last_json, const uint8_t *eph_seeds, struct wrap *w, uint8_t eph[32],
+	    struct snc_onion *out)
 {
 	json_t *json = last_json;
 
@@ -101,7 +105,7 @@ wrap_relays(enum snc_enc_type type, const struct snc_onion_node *relays, size_t 
 		if (rc == 0)
 			rc = encrypt_to(type, relays[k].x25519,
 					eph_seeds ? eph_seeds + 32 * k : NULL, pt, pt_len, w, eph,
-					NULL);
+					out->hop_keys[k], out->entry_dh);
 		if (pt != NULL)
 			sodium_memzero(pt, pt_len);
 		free(pt);
@@ -136,7 +140,9 @@ build(enum snc_enc_type type, const struct snc_onion_node *relays, size_t n_rela
 	memset(out, 0, sizeof(*out));
 	out->type = type;
 	rc = encrypt_to(type, dest_x, eph_seeds ? eph_seeds + 32 * n_relays : NULL, inner,
-			inner_len, &w, eph, out->dest_key);
+			inner_len, &w, eph, out->dest_key, out->entry_dh);
+	memcpy(out->hop_keys[n_relays], out->dest_key, 32);
+	out->n_hops = n_relays + 1;
 	if (rc == 0 && last_json == NULL) {
 		/* Node destination: the last relay names it with the destination's key. */
 		rc = -EINVAL;
@@ -151,11 +157,13 @@ build(enum snc_enc_type type, const struct snc_onion_node *relays, size_t n_rela
 			rc = -ENOMEM;
 	}
 	if (rc == 0 && n_relays > 0) {
-		rc = wrap_relays(type, relays, n_relays, last_json, eph_seeds, &w, eph);
+		rc = wrap_relays(type, relays, n_relays, last_json, eph_seeds, &w, eph, out);
 		last_json = NULL;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		memcpy(out->entry_eph, eph, 32);
 		rc = finish_entry(type, &w, eph, out);
+	}
 	json_decref(last_json);
 	free(w.buf);
 	if (rc != 0)

@@ -36,6 +36,13 @@ struct snc_onion {
 	size_t payload_len;
 	enum snc_enc_type type;
 	uint8_t dest_key[32]; /* opens the destination's reply (snc_aead_open) */
+	/* For cell clients (docs/wire-format.md): every hop's key, relay 0 first and the
+	 * destination's last (n_hops of them), and relay 0's ephemeral key and raw X25519
+	 * secret (the CREATE's header and its client mask). */
+	uint8_t hop_keys[SNC_ONION_MAX_RELAYS + 1][32];
+	size_t n_hops;
+	uint8_t entry_eph[32];
+	uint8_t entry_dh[32];
 };
 
 /*

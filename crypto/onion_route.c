@@ -239,6 +239,34 @@ snc_route_target_allowed(const char *target)
 	return strchr(target, '?') == NULL;
 }
 
+/* A DNS name or IPv4 literal: letters, digits, '-', '.'; nothing that could
+ * end the authority part of a URL (':', '/', '@', '#', '[', ...). */
+static bool
+host_ok(const char *h)
+{
+	size_t n = strlen(h);
+
+	if (n == 0 || h[0] == '-' || h[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
+		      (h[i] >= '0' && h[i] <= '9') || h[i] == '-' || h[i] == '.'))
+			return false;
+	return true;
+}
+
+bool
+snc_route_proxy_url_ok(const struct snc_route *r)
+{
+	if (r->kind != SNC_ROUTE_PROXY || !r->target_allowed || !host_ok(r->host) || r->port == 0)
+		return false;
+	for (const char *c = r->target; *c != '\0'; c++)
+		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f || *c == '#' ||
+		    *c == '\\')
+			return false;
+	return true;
+}
+
 static int
 parse_proxy(const struct fields *f, struct snc_route *r)
 {

@@ -66,4 +66,13 @@ int snc_route_parse_entry(const char *json, size_t len, struct snc_route_entry *
 /* The reference's allow-list: starts with /loki/ or /oxen/, ends with /lsrpc, no '?'. */
 bool snc_route_target_allowed(const char *target);
 
+/*
+ * What an exit actually proxies: the reference's allow-list above, plus a
+ * host of DNS-name/IPv4 characters only and a target without bytes that
+ * would make an HTTP client request another path than the one checked ('#',
+ * '\\', spaces, controls, non-ASCII). Anything else answers 400 "Invalid url"
+ * (the reference would try the request and fail with 502 instead).
+ */
+bool snc_route_proxy_url_ok(const struct snc_route *r);
+
 #endif

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "args.h"
 
+#include "args_file.h"
+
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +14,14 @@ static const struct option dp_long_opts[] = {
 	{"self-check", no_argument, NULL, 'S'},
 	{"data-dir", required_argument, NULL, 'd'},
 	{"nodes", required_argument, NULL, 'n'},
+	{"gateway-mac", required_argument, NULL, 'g'},
 	{"ip", required_argument, NULL, 'i'},
 	{"cell-port", required_argument, NULL, 'c'},
 	{"stats-interval", required_argument, NULL, 's'},
 	{"channel", required_argument, NULL, 'C'},
+	{"portmask", required_argument, NULL, 'P'},
+	{"config", required_argument, NULL, 'L'},
+	{"config-file", required_argument, NULL, 'F'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -35,6 +42,26 @@ parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *o
 	return 0;
 }
 
+/* aa:bb:cc:dd:ee:ff, hex digits in either case, nothing after. */
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned m[6];
+	int used = 0;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+		   &used) != 6 ||
+	    used != 17)
+		return -1;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+			return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)m[i];
+	return 0;
+}
+
 static int
 bad(const char *opt, const char *val, const char *want)
 {
@@ -47,6 +74,7 @@ take(struct dp_args *a, int c, const char *v)
 {
 	unsigned long n;
 	struct in_addr in;
+	const char *why = NULL;
 
 	switch (c) {
 	case 'S':
@@ -60,6 +88,13 @@ take(struct dp_args *a, int c, const char *v)
 		return 0;
 	case 'n':
 		a->nodes = v;
+		return 0;
+	case 'g':
+		if (parse_mac(v, a->gateway_mac) != 0 || (a->gateway_mac[0] & 1) ||
+		    memcmp(a->gateway_mac, "\0\0\0\0\0\0", 6) == 0)
+			return bad("gateway-mac", v,
+				   "expected a non-zero unicast MAC aa:bb:cc:dd:ee:ff");
+		a->have_gateway = true;
 		return 0;
 	case 'C':
 		if (v[0] == '\0' || strlen(v) >= DP_CHANNEL_PATH_MAX)
@@ -82,18 +117,118 @@ take(struct dp_args *a, int c, const char *v)
 			return bad("stats-interval", v, "expected seconds, 0..86400");
 		a->stats_interval = (unsigned)n;
 		return 0;
+	case 'P':
+		if (dp_parse_portmask(v, &a->portmask, &why) != 0)
+			return bad("portmask", v, why);
+		return 0;
+	case 'L':
+		if (dp_parse_config(v, a->lconf, &a->nlconf, &why) != 0)
+			return bad("config", v, why);
+		return 0;
+	case 'F':
+		return 0; /* read before the rest (config_file) */
 	default:
 		return -1;
 	}
 }
 
+/* A config file's key: a long option that takes a value, each once. */
+struct file_state {
+	struct dp_args *a;
+	uint32_t seen; /* by index in dp_long_opts */
+};
+
+static int
+set_from_file(void *arg, const char *key, const char *value, const char **why)
+{
+	struct file_state *fs = arg;
+
+	for (unsigned i = 0; dp_long_opts[i].name != NULL; i++) {
+		const struct option *o = &dp_long_opts[i];
+
+		if (strcmp(o->name, key) != 0)
+			continue;
+		if (o->has_arg != required_argument || o->val == 'F')
+			return (*why = "not a config file key"), -1;
+		if (fs->seen & (1u << i))
+			return (*why = "key given twice"), -1;
+		fs->seen |= 1u << i;
+		return take(fs->a, o->val, value) == 0 ? 0 : (*why = "bad value (above)", -1);
+	}
+	return (*why = "unknown key"), -1;
+}
+
+/* The path of --config-file in argv, if any; -1 (reported) when given twice. */
+static int
+find_config_file(int argc, char **argv, const char **path)
+{
+	*path = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *p = NULL;
+
+		if (strcmp(argv[i], "--config-file") == 0 && i + 1 < argc)
+			p = argv[++i];
+		else if (strncmp(argv[i], "--config-file=", 14) == 0)
+			p = argv[i] + 14;
+		else if (strcmp(argv[i], "--config-file") == 0)
+			break; /* no value: getopt reports it */
+		if (p != NULL && *path != NULL) {
+			fprintf(stderr, "snode-dataplane: --config-file given twice\n");
+			return -1;
+		}
+		if (p != NULL)
+			*path = p;
+	}
+	return 0;
+}
+
+/* Applies the config file's options (before the command line's, which override them). */
+static int
+config_file(const char *path, struct dp_args *a)
+{
+	char err[600];
+	struct file_state fs = {a, 0};
+
+	if (dp_args_file_read(path, &a->file_text, err, sizeof(err)) != 0 ||
+	    dp_args_file_parse(a->file_text, path, set_from_file, &fs, err, sizeof(err)) != 0) {
+		fprintf(stderr, "snode-dataplane: --config-file %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* What this build can run of --portmask and --config (args_config.h). */
+static int
+check_ports(const struct dp_args *a)
+{
+	char msg[256];
+
+	if (dp_lcore_conf_check(a->lconf, a->nlconf, a->portmask, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "snode-dataplane: %s\n", msg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+dp_args_free(struct dp_args *args)
+{
+	free(args->file_text);
+	args->file_text = NULL;
+}
+
 int
 dp_args_parse(int argc, char **argv, struct dp_args *args)
 {
+	const char *file;
 	int c;
 
 	memset(args, 0, sizeof(*args));
 	args->cell_port = DP_DEFAULT_CELL_PORT;
+	if (find_config_file(argc, argv, &file) != 0)
+		return -1;
+	if (file != NULL && config_file(file, args) != 0)
+		return -1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", dp_long_opts, NULL)) != -1) {
@@ -109,28 +244,43 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 		fprintf(stderr, "snode-dataplane: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (!args->self_check && !args->help && (args->ip == 0 || args->nodes == NULL)) {
-		fprintf(stderr, "snode-dataplane: relay mode needs --ip and --nodes "
-				"(or --self-check; --help for usage)\n");
+	if (!args->self_check && !args->help &&
+	    (args->ip == 0 || (args->nodes == NULL && !args->have_gateway))) {
+		fprintf(stderr,
+			"snode-dataplane: relay mode needs --ip and --nodes or --gateway-mac "
+			"(or --self-check; --help for usage)\n");
 		return -1;
 	}
-	return 0;
+	return check_ports(args);
 }
 
 void
 dp_args_usage(const char *prog)
 {
 	printf("usage: %s [EAL options] -- --self-check\n"
-	       "       %s [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]\n"
-	       "                 [--cell-port N] [--stats-interval SECONDS] [--channel PATH]\n"
+	       "       %s [EAL options] -- --ip A.B.C.D [--nodes FILE] [--gateway-mac MAC]\n"
+	       "                 [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]\n"
+	       "                 [--channel PATH] [--portmask HEX]\n"
+	       "                 [--config \"(port,queue,lcore),...\"] [--config-file FILE]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D         this node's IPv4 address on port 0\n"
-	       "  --nodes FILE         node table: ed25519 x25519 ip:port mac per line\n"
+	       "  --nodes FILE         node table at start: ed25519 x25519 ip:port mac per line;\n"
+	       "                       its MACs stay in use for its nodes after snode-control\n"
+	       "                       sends the registry's table\n"
+	       "  --gateway-mac MAC    next-hop MAC of the nodes snode-control names that FILE\n"
+	       "                       does not list (without it they are left out)\n"
 	       "  --data-dir DIR       node identity (default $SNODE_DATA_DIR or /var/lib/snode)\n"
 	       "  --cell-port N        UDP port of cells (default %d)\n"
 	       "  --stats-interval S   one stats line every S seconds (default 0: off)\n"
 	       "  --channel PATH       socket snode-control connects to (default DATA-DIR/%s;\n"
 	       "                       'none': no control plane, deliveries are dropped)\n"
+	       "  --portmask HEX       ports to use, as l3fwd -p (only 0x1: multi-port relaying\n"
+	       "                       is not built)\n"
+	       "  --config (P,Q,L),... which lcore polls which queue, as l3fwd (port 0, one\n"
+	       "                       queue per lcore, queues 0..n-1; default: every worker\n"
+	       "                       lcore, queue = its rank)\n"
+	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
+	       "                       the command line overrides them\n"
 	       "  -h, --help           this text\n"
 	       "software mode example:\n"
 	       "  %s --no-huge -m 256 --no-pci --vdev net_null0 --file-prefix sn0 -- "

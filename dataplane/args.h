@@ -2,8 +2,12 @@
 /*
  * Application options, after EAL's and a "--":
  *   snode-dataplane [EAL options] -- --self-check
- *   snode-dataplane [EAL options] -- --ip A.B.C.D --nodes FILE [--data-dir DIR]
- *                   [--cell-port N] [--stats-interval SECONDS] [--channel PATH]
+ *   snode-dataplane [EAL options] -- --ip A.B.C.D [--nodes FILE] [--gateway-mac MAC]
+ *                   [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]
+ *                   [--channel PATH] [--portmask HEX] [--config "(port,queue,lcore),..."]
+ *                   [--config-file FILE]
+ * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES; the
+ * config file holds the same options as key = value lines, args_file.h).
  * Relay mode serves port 0 with one rx/tx queue per worker lcore (the main
  * lcore works too when EAL gives it no workers).
  */
@@ -12,6 +16,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "args_config.h"
 
 enum {
 	DP_DEFAULT_CELL_PORT = 22030,
@@ -24,16 +30,25 @@ enum {
 struct dp_args {
 	bool self_check;
 	bool help;
-	const char *data_dir; /* node identity; default $SNODE_DATA_DIR or /var/lib/snode */
-	const char *nodes;    /* node table file */
-	uint32_t ip;	      /* this node's IPv4 address, host order; 0 = not given */
+	const char *data_dir;	/* node identity; default $SNODE_DATA_DIR or /var/lib/snode */
+	const char *nodes;	/* node table file; NULL: start with an empty table */
+	bool have_gateway;	/* gateway_mac given */
+	uint8_t gateway_mac[6]; /* next hop of nodes snode-control names that the file does not */
+	uint32_t ip;		/* this node's IPv4 address, host order; 0 = not given */
 	uint16_t cell_port;
 	unsigned stats_interval; /* seconds; 0 = off */
 	const char *channel;	 /* socket path, "none", or NULL for DATA-DIR/dp.sock */
+	uint32_t portmask;	 /* --portmask; 0 = not given (port 0) */
+	struct dp_lcore_conf lconf[DP_CONFIG_MAX]; /* --config */
+	unsigned nlconf;			   /* 0 = not given: every worker lcore */
+	char *file_text; /* the --config-file's text: its values point into it */
 };
 
-/* Returns 0, or -1 after printing a one-line reason on stderr. */
+/* Returns 0, or -1 after printing a one-line reason on stderr. Free with
+ * dp_args_free either way. */
 int dp_args_parse(int argc, char **argv, struct dp_args *args);
+
+void dp_args_free(struct dp_args *args);
 
 void dp_args_usage(const char *prog);
 

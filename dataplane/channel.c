@@ -57,6 +57,8 @@ struct dp_channel {
 	size_t pending_off; /* big: body bytes already sent */
 	uint64_t big_bytes; /* bytes of big requests queued (atomic: workers add) */
 	struct chan_assembly rx;
+	dp_channel_nodes_fn *on_nodes; /* whole NODES bodies (node tables) */
+	void *nodes_arg;
 	struct dp_channel_stats st;
 	uint8_t buf[CHAN_MSG_MAX];
 };
@@ -181,6 +183,13 @@ dp_channel_free(struct dp_channel *ch)
 			free_replies(ch->replies[i]);
 	chan_assembly_free(&ch->rx);
 	free(ch);
+}
+
+void
+dp_channel_on_nodes(struct dp_channel *ch, dp_channel_nodes_fn *fn, void *arg)
+{
+	ch->on_nodes = fn;
+	ch->nodes_arg = arg;
 }
 
 bool
@@ -482,7 +491,7 @@ on_message(struct dp_channel *ch, const uint8_t *msg, size_t len)
 			ch->st.entries++;
 		return true;
 	}
-	if (rc == 0 && (h.type != CHAN_REPLY || !ch->peer_hello))
+	if (rc == 0 && ((h.type != CHAN_REPLY && h.type != CHAN_NODES) || !ch->peer_hello))
 		rc = -EBADMSG;
 	if (rc == 0)
 		rc = chan_assembly_add(&ch->rx, &h, body);
@@ -491,11 +500,16 @@ on_message(struct dp_channel *ch, const uint8_t *msg, size_t len)
 		close_conn(ch, chan_strerror(rc));
 		return false;
 	}
-	if (rc == 1) {
-		if (to_worker(ch, ch->rx.first.ref.worker, &ch->rx.first, ch->rx.buf, ch->rx.len))
-			ch->st.replies++;
-		chan_assembly_reset(&ch->rx);
+	if (rc == 1 && ch->rx.first.type == CHAN_NODES) {
+		ch->st.node_tables++;
+		if (ch->on_nodes != NULL)
+			ch->on_nodes(ch->nodes_arg, ch->rx.buf, ch->rx.len);
+	} else if (rc == 1 &&
+		   to_worker(ch, ch->rx.first.ref.worker, &ch->rx.first, ch->rx.buf, ch->rx.len)) {
+		ch->st.replies++;
 	}
+	if (rc == 1)
+		chan_assembly_reset(&ch->rx);
 	return true;
 }
 

@@ -43,7 +43,11 @@ struct dp_channel_stats {
 	uint64_t directs;      /* DIRECT messages from snode-control handed to the sending worker */
 	uint64_t direct_too_big; /* DIRECT messages over one small cell: not sent */
 	uint64_t entries;	 /* ENTRY messages (HTTP entry requests) handed to a worker */
+	uint64_t node_tables;	 /* whole NODES messages (node_swap.h counts what became of them) */
 };
+
+/* A whole NODES body (chan_nodes.h), on the lcore that serves the socket. */
+typedef void dp_channel_nodes_fn(void *arg, const uint8_t *body, size_t len);
 
 /* Listens at path (an existing socket file is replaced). NULL with err filled. */
 struct dp_channel *dp_channel_new(const char *path, const uint8_t ed25519_pk[32], char *err,
@@ -52,6 +56,9 @@ void dp_channel_free(struct dp_channel *ch);
 
 /* Gives worker w (lcore w->lcore) a reply ring and makes the channel its delivery. */
 int dp_channel_attach(struct dp_channel *ch, struct dp_worker *w);
+
+/* Where NODES bodies go (none: counted in node_tables and ignored). */
+void dp_channel_on_nodes(struct dp_channel *ch, dp_channel_nodes_fn *fn, void *arg);
 
 /* Accepts, sends queued requests, reads replies; waits up to timeout_ms for I/O. */
 void dp_channel_service(struct dp_channel *ch, int timeout_ms);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefault.h"
+
 int
 dp_circuit_table_init(struct dp_circuit_table *t, uint32_t capacity, uint64_t ttl_ns)
 {
@@ -23,6 +25,7 @@ dp_circuit_table_init(struct dp_circuit_table *t, uint32_t capacity, uint64_t tt
 		dp_circuit_table_free(t);
 		return -ENOMEM;
 	}
+	dp_prefault(t->entries, (size_t)capacity * sizeof(*t->entries));
 	for (uint32_t i = 0; i < capacity; i++)
 		t->free_list[i] = capacity - 1 - i;
 	t->nfree = capacity;

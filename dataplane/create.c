@@ -166,7 +166,8 @@ deliver(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *
 
 	if (c == NULL)
 		return DP_DROP_CIRCUIT_FULL;
-	c->proxy = r->kind == SNC_ROUTE_PROXY;
+	/* an exit that refuses the URL answers a sealed 400 "Invalid url" itself */
+	c->proxy = snc_route_proxy_url_ok(r);
 	if (it->cell.flags & DP_CELL_FLAG_MORE) /* the rest comes in DATA cells (data.c) */
 		why = dp_data_begin(w, c, r, p, now_ns);
 	else

@@ -10,6 +10,7 @@
 #include "channel.h"
 #include "create.h"
 #include "handoff.h"
+#include "node_swap.h"
 #include "data.h"
 #include "reply.h"
 
@@ -154,7 +155,9 @@ channel_work(struct dp_lcore *lc, uint64_t now, uint64_t *serviced)
 	bool busy = dp_channel_worker_poll(lc->channel, &lc->worker, lc->port, lc->queue, now) > 0;
 
 	if (lc->serve_channel && now - *serviced >= DP_CHANNEL_SERVICE_NS) {
-		dp_channel_service(lc->channel, 0);
+		dp_channel_service(lc->channel, 0); /* may publish a new node table */
+		if (lc->swap != NULL)
+			dp_node_swap_reclaim(lc->swap);
 		*serviced = now;
 	}
 	return busy;
@@ -182,9 +185,17 @@ dp_loop_run(void *arg)
 	unsigned idle = 0, sleep_us = 1;
 	uint64_t serviced = 0;
 
+	if (lc->swap != NULL)
+		dp_node_swap_online(lc->swap, lc->tid);
 	while (!dp_force_quit) {
-		uint16_t n = rte_eth_rx_burst(lc->port, lc->queue, pkts, DP_BURST);
-		uint64_t now = dp_loop_now_ns();
+		uint16_t n;
+		uint64_t now;
+
+		/* quiescent here: no node pointer survives an iteration (node_swap.h) */
+		if (lc->swap != NULL)
+			lc->worker.nodes = dp_node_swap_enter(lc->swap, lc->tid);
+		n = rte_eth_rx_burst(lc->port, lc->queue, pkts, DP_BURST);
+		now = dp_loop_now_ns();
 
 		if (lc->channel != NULL && channel_work(lc, now, &serviced))
 			idle = 0;
@@ -204,5 +215,7 @@ dp_loop_run(void *arg)
 		dp_circuit_age(&lc->worker.circuits, now, DP_AGE_BUDGET);
 		dp_data_age(&lc->worker, now);
 	}
+	if (lc->swap != NULL)
+		dp_node_swap_offline(lc->swap, lc->tid);
 	return 0;
 }

@@ -23,6 +23,7 @@ enum {
 #define DP_CHANNEL_SERVICE_NS 200000ull
 
 struct dp_channel;
+struct dp_node_swap;
 
 /* Set by SIGINT/SIGTERM; every loop returns soon after. */
 extern volatile bool dp_force_quit;
@@ -33,6 +34,8 @@ struct dp_lcore {
 	uint16_t queue;		    /* rx and tx queue of this lcore on port */
 	struct dp_channel *channel; /* replies to send; NULL without a channel */
 	bool serve_channel;	    /* this lcore also runs dp_channel_service */
+	struct dp_node_swap *swap;  /* node table updates (node_swap.h); NULL: fixed table */
+	unsigned tid;		    /* this lcore's QSBR thread id in swap */
 };
 
 /* Runs until dp_force_quit; arg is a struct dp_lcore. Returns 0. */

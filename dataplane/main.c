@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -43,6 +44,7 @@ main(int argc, char **argv)
 	struct dp_args args;
 	int consumed, rc;
 
+	memset(&args, 0, sizeof(args));
 	consumed = rte_eal_init(argc, argv);
 	if (consumed < 0) {
 		fprintf(stderr, "snode-dataplane: EAL init failed: %s\n", rte_strerror(rte_errno));
@@ -50,6 +52,7 @@ main(int argc, char **argv)
 	}
 	argv[consumed] = argv[0];
 	if (snc_init() != 0 || dp_args_parse(argc - consumed, argv + consumed, &args) != 0) {
+		dp_args_free(&args);
 		rte_eal_cleanup();
 		return 2;
 	}
@@ -61,6 +64,7 @@ main(int argc, char **argv)
 	} else {
 		rc = dp_relay_run(&args);
 	}
+	dp_args_free(&args);
 	rte_eal_cleanup();
 	return rc;
 }

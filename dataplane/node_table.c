@@ -60,8 +60,9 @@ dp_node_table_free(struct dp_node_table *t)
 }
 
 int
-dp_node_table_add(struct dp_node_table *t, const uint8_t ed25519[32], const uint8_t x25519[32],
-		  uint32_t ip, uint16_t port, const uint8_t mac[6])
+dp_node_table_add_keyed(struct dp_node_table *t, const uint8_t ed25519[32],
+			const uint8_t x25519[32], const uint8_t link_key[32], uint32_t ip,
+			uint16_t port, const uint8_t mac[6])
 {
 	struct dp_node *n;
 	int rc;
@@ -69,9 +70,6 @@ dp_node_table_add(struct dp_node_table *t, const uint8_t ed25519[32], const uint
 	if (t->n == t->cap)
 		return -ENOSPC;
 	n = &t->nodes[t->n];
-	rc = snc_cell_link_key(t->self_sk, t->self_pk, x25519, n->link_key);
-	if (rc != 0)
-		return rc;
 	rc = dp_u64map_put(&t->by_ed, ed_key(ed25519), t->n);
 	if (rc != 0)
 		return rc;
@@ -82,11 +80,28 @@ dp_node_table_add(struct dp_node_table *t, const uint8_t ed25519[32], const uint
 	}
 	memcpy(n->ed25519, ed25519, 32);
 	memcpy(n->x25519, x25519, 32);
+	memcpy(n->link_key, link_key, 32);
 	n->ip = ip;
 	n->port = port;
 	memcpy(n->mac, mac, 6);
 	t->n++;
 	return 0;
+}
+
+int
+dp_node_table_add(struct dp_node_table *t, const uint8_t ed25519[32], const uint8_t x25519[32],
+		  uint32_t ip, uint16_t port, const uint8_t mac[6])
+{
+	uint8_t link[32];
+	int rc;
+
+	if (t->n == t->cap)
+		return -ENOSPC;
+	rc = snc_cell_link_key(t->self_sk, t->self_pk, x25519, link);
+	if (rc == 0)
+		rc = dp_node_table_add_keyed(t, ed25519, x25519, link, ip, port, mac);
+	sodium_memzero(link, sizeof(link));
+	return rc;
 }
 
 const struct dp_node *

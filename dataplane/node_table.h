@@ -2,9 +2,10 @@
 /*
  * The nodes this dataplane can relay to: Ed25519 key (how onion layers name
  * the next hop), X25519 key, cell address and MAC, and the link key shared
- * with each (docs/wire-format.md, masks). Read-only while workers run.
- * Today it is loaded from a file at start (--nodes FILE); snode-control will
- * push it over the local channel (issue 6's registry).
+ * with each (docs/wire-format.md, masks). Read-only once built: a new table
+ * replaces it whole (node_update.h builds one from snode-control's NODES
+ * message, node_swap.h publishes it to the workers). The first comes from a
+ * file at start (--nodes FILE), whose MACs stay in use for its nodes.
  *
  * File format, one node per line, '#' starts a comment:
  *   <ed25519 hex64> <x25519 hex64> <a.b.c.d>:<port> <aa:bb:cc:dd:ee:ff>
@@ -42,6 +43,12 @@ void dp_node_table_free(struct dp_node_table *t);
 /* Adds a node (computing its link key). 0, -EEXIST, -ENOSPC, or SNC_E_LOW_ORDER. */
 int dp_node_table_add(struct dp_node_table *t, const uint8_t ed25519[32], const uint8_t x25519[32],
 		      uint32_t ip, uint16_t port, const uint8_t mac[6]);
+
+/* The same with the link key already known (a previous table's): no X25519. The
+ * duplicate check is on the first 8 bytes of the key (the map's); lookups compare all 32. */
+int dp_node_table_add_keyed(struct dp_node_table *t, const uint8_t ed25519[32],
+			    const uint8_t x25519[32], const uint8_t link_key[32], uint32_t ip,
+			    uint16_t port, const uint8_t mac[6]);
 
 /* Loads a file; on error writes "path:line: reason" into err and returns -EINVAL (or -errno). */
 int dp_node_table_load(struct dp_node_table *t, const char *path, char *err, size_t errlen);

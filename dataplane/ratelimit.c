@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "prefault.h"
+
 int
 dp_ratelimit_init(struct dp_ratelimit *rl, uint32_t capacity, uint32_t burst, uint32_t rate)
 {
@@ -13,6 +15,7 @@ dp_ratelimit_init(struct dp_ratelimit *rl, uint32_t capacity, uint32_t burst, ui
 	rl->slots = calloc(capacity, sizeof(*rl->slots));
 	if (rl->slots == NULL)
 		return -ENOMEM;
+	dp_prefault(rl->slots, (size_t)capacity * sizeof(*rl->slots));
 	rl->mask = capacity - 1;
 	rl->burst_m = burst * 1000;
 	rl->rate = rate;

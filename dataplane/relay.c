@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "relay.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,9 +21,11 @@
 #include "log.h"
 #include "loop.h"
 #include "mempool.h"
+#include "node_swap.h"
 #include "port.h"
 #include "reply.h"
 #include "telemetry.h"
+#include "test_rng.h"
 
 enum {
 	RELAY_NODES_MAX = 1 << 16, /* node table capacity */
@@ -33,8 +36,11 @@ struct relay {
 	struct snc_node_keys keys;
 	uint8_t ed25519_pk[32];
 	struct dp_channel *channel;
-	struct dp_handoff handoff; /* REPLY cells between worker lcores (two or more) */
-	struct dp_node_table nodes;
+	struct dp_handoff handoff;  /* REPLY cells between worker lcores (two or more) */
+	struct dp_node_table nodes; /* the --nodes file (or empty): the MAC source */
+	struct dp_node_swap swap;   /* the table workers use, replaced by snode-control */
+	bool swap_up;
+	const uint8_t *gateway_mac; /* --gateway-mac or NULL */
 	struct rte_mempool *pool;
 	struct dp_lcore *lcores;
 	unsigned nb_lcores;
@@ -76,39 +82,101 @@ load_keys(const struct dp_args *a, struct relay *r)
 	memcpy(r->keys.x25519_pk, id.x25519_pk, 32);
 	memcpy(r->ed25519_pk, id.ed25519_pk, 32);
 	snc_identity_wipe(&id);
+	snprintf(err, sizeof(err), "out of memory for the node table");
 	if (dp_node_table_init(&r->nodes, RELAY_NODES_MAX, r->keys.x25519_sk, r->keys.x25519_pk) !=
 		    0 ||
-	    dp_node_table_load(&r->nodes, a->nodes, err, sizeof(err)) != 0)
+	    (a->nodes != NULL && dp_node_table_load(&r->nodes, a->nodes, err, sizeof(err)) != 0))
 		return fail(err);
+	r->gateway_mac = a->have_gateway ? a->gateway_mac : NULL;
 	return 0;
 }
 
+_Static_assert(DP_PORTS_MAX == RTE_MAX_ETHPORTS && DP_LCORES_MAX == RTE_MAX_LCORE &&
+		       DP_QUEUES_MAX == RTE_MAX_QUEUES_PER_PORT,
+	       "args_config.h's limits are this DPDK build's");
+
 static int
-init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_conf *conf,
-	   const struct dp_iface *iface)
+init_lcore(struct relay *r, unsigned i, unsigned lcore, uint16_t queue,
+	   const struct dp_worker_conf *conf, const struct dp_iface *iface)
 {
 	r->lcores[i].port = 0;
-	r->lcores[i].queue = (uint16_t)i;
+	r->lcores[i].queue = queue;
+	r->lcores[i].swap = &r->swap;
+	r->lcores[i].tid = i;
 	if (dp_worker_init(&r->lcores[i].worker, lcore, conf, iface, &r->keys, &r->nodes,
 			   dp_loop_now_ns()) != 0 ||
 	    dp_reply_init(&r->lcores[i].worker, r->pool) != 0)
 		return fail("cannot allocate worker tables");
+	return dp_test_rng_apply(&r->lcores[i].worker, r->lcores[i].port) == 0 ? 0 : 1;
+}
+
+/* --config's lcores against EAL's: enabled, and the main lcore only when it is alone. */
+static int
+check_config_lcores(const struct dp_args *a)
+{
+	char msg[160];
+
+	for (unsigned i = 0; i < a->nlconf; i++) {
+		unsigned lc = a->lconf[i].lcore;
+
+		if (!rte_lcore_is_enabled(lc))
+			snprintf(msg, sizeof(msg),
+				 "--config: lcore %u is not in EAL's lcore list (-l / --lcores)",
+				 lc);
+		else if (lc == rte_get_main_lcore() && rte_lcore_count() > 1)
+			snprintf(msg, sizeof(msg),
+				 "--config: lcore %u is the main lcore, which serves the control "
+				 "channel; give the queues to worker lcores",
+				 lc);
+		else
+			continue;
+		return fail(msg);
+	}
 	return 0;
 }
 
-/* One queue per worker lcore, or the main lcore alone when EAL gave no workers. */
+/* The lcores and their queues: --config's, else one queue per worker lcore, or the
+ * main lcore alone when EAL gave no workers. */
+static int
+init_lcores(const struct dp_args *a, struct relay *r, const struct dp_worker_conf *conf,
+	    const struct dp_iface *iface)
+{
+	unsigned lcore, i = 0;
+
+	for (i = 0; i < a->nlconf; i++)
+		if (init_lcore(r, i, a->lconf[i].lcore, a->lconf[i].queue, conf, iface) != 0)
+			return 1;
+	if (a->nlconf > 0)
+		return 0;
+	if (rte_lcore_count() == 1)
+		return init_lcore(r, 0, rte_get_main_lcore(), 0, conf, iface);
+	RTE_LCORE_FOREACH_WORKER (lcore) {
+		if (init_lcore(r, i, lcore, (uint16_t)i, conf, iface) != 0)
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
+/* One queue per worker lcore (or as --config says) on port 0. */
 static int
 setup_port_and_workers(const struct dp_args *a, struct relay *r)
 {
 	struct dp_worker_conf conf;
 	struct dp_iface iface = {.ip = a->ip, .port = a->cell_port};
-	unsigned lcore, i = 0;
 	uint32_t nb_mbufs;
 
 	if (rte_eth_dev_count_avail() == 0)
 		return fail("no ports (add --vdev ... in software mode, or -a PCI)");
-	r->nb_lcores = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1;
+	if (check_config_lcores(a) != 0)
+		return 1;
+	r->nb_lcores = a->nlconf > 0	       ? a->nlconf
+		       : rte_lcore_count() > 1 ? rte_lcore_count() - 1
+					       : 1;
 	r->lcores = calloc(r->nb_lcores, sizeof(*r->lcores));
+	if (dp_node_swap_init(&r->swap, &r->nodes, r->nb_lcores) != 0)
+		return fail("cannot allocate the node table's RCU state");
+	r->swap_up = true;
 	nb_mbufs = dp_mempool_size(1, (uint16_t)r->nb_lcores, RELAY_DESC, RELAY_DESC,
 				   (uint16_t)rte_lcore_count(), DP_BURST);
 	r->pool = dp_mempool_create("dp_relay", nb_mbufs, (int)rte_socket_id());
@@ -124,13 +192,27 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	rte_eth_promiscuous_enable(0);
 	rte_eth_macaddr_get(0, &iface.mac);
 	dp_worker_conf_defaults(&conf);
-	if (rte_lcore_count() == 1)
-		return init_lcore(r, 0, rte_get_main_lcore(), &conf, &iface);
-	RTE_LCORE_FOREACH_WORKER (lcore) {
-		if (init_lcore(r, i++, lcore, &conf, &iface) != 0)
-			return 1;
-	}
-	return 0;
+	return init_lcores(a, r, &conf, &iface);
+}
+
+/* A node table from snode-control (docs/channel.md, NODES): built and published here. */
+static void
+on_nodes(void *arg, const uint8_t *body, size_t len)
+{
+	struct relay *r = arg;
+	enum dp_nodes_reject why = dp_node_swap_apply(&r->swap, body, len, r->gateway_mac,
+						      r->ed25519_pk, RELAY_NODES_MAX);
+	const struct dp_node_update_stats *l = &r->swap.st.last;
+
+	if (why != DP_NODES_OK)
+		DP_LOG(WARNING, "node table from snode-control refused (%s): keeping %u nodes",
+		       dp_nodes_reject_name(why), r->swap.st.size);
+	else
+		DP_LOG(INFO,
+		       "node table generation %" PRIu64 ": %u nodes (%u sent; left out: "
+		       "%u without MAC, %u bad key, %u duplicate address)",
+		       l->generation, r->swap.st.size, l->count, l->no_mac, l->bad_key,
+		       l->duplicate);
 }
 
 /* The control channel: every worker delivers into it; the main lcore serves its
@@ -157,6 +239,7 @@ open_channel(const struct dp_args *a, struct relay *r)
 		r->lcores[i].channel = r->channel;
 	}
 	r->lcores[0].serve_channel = rte_lcore_count() == 1;
+	dp_channel_on_nodes(r->channel, on_nodes, r);
 	DP_LOG(INFO, "control channel listening on %s", path);
 	return 0;
 }
@@ -210,6 +293,7 @@ run_workers(const struct dp_args *a, struct relay *r)
 			dp_channel_service(r->channel, 1);
 		else
 			usleep(1000);
+		dp_node_swap_reclaim(&r->swap);
 		if (interval_ns > 0 && dp_loop_now_ns() - last >= interval_ns) {
 			print_stats(r, "stats");
 			last = dp_loop_now_ns();
@@ -232,6 +316,8 @@ teardown(struct relay *r)
 		DP_LOG(INFO, "mbufs in use at exit: %u of %u", rte_mempool_in_use_count(r->pool),
 		       r->pool->size);
 	rte_mempool_free(r->pool);
+	if (r->swap_up)
+		dp_node_swap_free(&r->swap); /* the tables it built; the file's is next */
 	dp_node_table_free(&r->nodes);
 	sodium_memzero(&r->keys, sizeof(r->keys));
 }
@@ -253,10 +339,10 @@ dp_relay_run(const struct dp_args *a)
 	if (rc == 0)
 		rc = open_handoff(&r);
 	if (rc == 0) {
-		if (dp_telemetry_register(r.lcores, r.nb_lcores) != 0)
+		if (dp_telemetry_register(r.lcores, r.nb_lcores, &r.swap) != 0)
 			DP_LOG(WARNING, "telemetry commands /snode/dp/* not registered");
 		DP_LOG(INFO, "relaying on port 0 with %u lcore(s), %u known nodes, cell port %u",
-		       r.nb_lcores, r.nodes.n, a->cell_port);
+		       r.nb_lcores, r.swap.st.size, a->cell_port);
 		run_workers(a, &r);
 		print_stats(&r, "final");
 	}

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefault.h"
+
 static size_t
 filter_bytes(uint32_t log2_bits)
 {
@@ -24,6 +26,8 @@ dp_replay_init(struct dp_replay *r, uint32_t log2_bits, uint64_t window_ns, uint
 		dp_replay_free(r);
 		return -ENOMEM;
 	}
+	dp_prefault(r->bits[0], filter_bytes(log2_bits));
+	dp_prefault(r->bits[1], filter_bytes(log2_bits));
 	r->log2_bits = log2_bits;
 	r->window_ns = window_ns;
 	r->rotated_ns = now_ns;

@@ -9,9 +9,11 @@
 #include <rte_telemetry.h>
 
 #include "channel.h"
+#include "node_swap.h"
 
 static struct dp_lcore *tel_lcores;
 static unsigned tel_n;
+static const struct dp_node_swap *tel_swap;
 
 static void
 sum_stats(struct dp_stats *out)
@@ -146,16 +148,49 @@ cmd_channel(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "directs", s.directs);
 	rte_tel_data_add_dict_u64(d, "direct_too_big", s.direct_too_big);
 	rte_tel_data_add_dict_u64(d, "entries", s.entries);
+	rte_tel_data_add_dict_u64(d, "node_tables", s.node_tables);
+	return 0;
+}
+
+/* Read on the telemetry thread while the main lcore may write: each value is a
+ * plain aligned load, a table's figures may mix two updates (as for stats). */
+static int
+cmd_nodes(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct dp_node_swap_stats *s = &tel_swap->st;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "size", s->size);
+	rte_tel_data_add_dict_u64(d, "generation", s->generation);
+	rte_tel_data_add_dict_u64(d, "received", s->received);
+	rte_tel_data_add_dict_u64(d, "applied", s->applied);
+	for (int r = 1; r < DP_NODES_REJECT_COUNT; r++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "rejected_%s", dp_nodes_reject_name(r));
+		rte_tel_data_add_dict_u64(d, name, s->rejected[r]);
+	}
+	rte_tel_data_add_dict_u64(d, "freed", s->freed);
+	rte_tel_data_add_dict_u64(d, "pending", s->pending);
+	rte_tel_data_add_dict_u64(d, "last_count", s->last.count);
+	rte_tel_data_add_dict_u64(d, "last_no_mac", s->last.no_mac);
+	rte_tel_data_add_dict_u64(d, "last_bad_key", s->last.bad_key);
+	rte_tel_data_add_dict_u64(d, "last_duplicate", s->last.duplicate);
+	rte_tel_data_add_dict_u64(d, "last_keys_reused", s->last.keys_reused);
+	rte_tel_data_add_dict_u64(d, "last_keys_computed", s->last.keys_computed);
 	return 0;
 }
 
 int
-dp_telemetry_register(struct dp_lcore *lcores, unsigned n)
+dp_telemetry_register(struct dp_lcore *lcores, unsigned n, const struct dp_node_swap *swap)
 {
 	int rc;
 
 	tel_lcores = lcores;
 	tel_n = n;
+	tel_swap = swap;
 	rc = rte_telemetry_register_cmd("/snode/dp/stats", cmd_stats,
 					"Relay totals over all worker lcores. No parameters");
 	if (rc == 0)
@@ -170,5 +205,8 @@ dp_telemetry_register(struct dp_lcore *lcores, unsigned n)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/snode/dp/channel", cmd_channel,
 						"The control channel's counters. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/snode/dp/nodes", cmd_nodes,
+						"The node table and its updates. No parameters");
 	return rc;
 }

@@ -6,6 +6,8 @@
  *   /snode/dp/lcore,N     one worker's counters and circuit count
  *   /snode/dp/circuits    circuits per worker lcore
  *   /snode/dp/channel     the control channel (docs/channel.md)
+ *   /snode/dp/nodes       the node table: size, generation, tables received,
+ *                         applied, refused by reason, what the last one left out
  * Callbacks run on the telemetry thread and read per-lcore counters without
  * locks (see stats.h).
  */
@@ -14,8 +16,10 @@
 
 #include "loop.h"
 
-/* Registers the commands over these lcores (which must outlive the process's
- * telemetry thread: the relay keeps them until exit). 0 or a negative errno. */
-int dp_telemetry_register(struct dp_lcore *lcores, unsigned n);
+struct dp_node_swap;
+
+/* Registers the commands over these lcores and node swap (which must outlive the
+ * process's telemetry thread: the relay keeps them until exit). 0 or a negative errno. */
+int dp_telemetry_register(struct dp_lcore *lcores, unsigned n, const struct dp_node_swap *swap);
 
 #endif

@@ -5,6 +5,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 
+#include "prefault.h"
+
 int
 dp_u64map_init(struct dp_u64map *m, uint32_t capacity)
 {
@@ -13,6 +15,7 @@ dp_u64map_init(struct dp_u64map *m, uint32_t capacity)
 	m->slots = calloc(capacity, sizeof(*m->slots));
 	if (m->slots == NULL)
 		return -ENOMEM;
+	dp_prefault(m->slots, (size_t)capacity * sizeof(*m->slots));
 	m->mask = capacity - 1;
 	m->count = 0;
 	m->max_count = capacity - capacity / 8;

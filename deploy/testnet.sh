@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A local snode testnet on one machine (docs/testnet.md):
 #   deploy/testnet.sh up [--nodes N] [--dir DIR]   start N nodes (default 3), print the table
+#   deploy/testnet.sh add [--dir DIR] [--no-register]  start one more node; register it
+#                                                  in DIR/registry unless --no-register
 #   deploy/testnet.sh status [--dir DIR]           processes and channel state per node
 #   deploy/testnet.sh down [--dir DIR]             stop everything `up` started, remove DIR
 # Every node is a snode-dataplane in software mode on its own tap interface inside one
@@ -19,10 +21,12 @@ cmd=${1:-}
 shift || true
 N=3
 DIR=${SNODE_TESTNET_DIR:-/tmp/snode-testnet}
+REGISTER=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--nodes) N=$2; shift 2 ;;
 	--dir) DIR=$2; shift 2 ;;
+	--no-register) REGISTER=0; shift ;;
 	*) echo "testnet: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -48,23 +52,36 @@ wait_for() { # wait_for TEST... : up to 10 s ($WAIT_TENTHS tenths of a second)
 	return 1
 }
 
-make_keys() {
-	for i in $(seq 0 $((N - 1))); do
-		local d=$DIR/node$i
-		mkdir -p "$d" && chmod 700 "$d"
-		"$TOOL" keygen --data-dir "$d" >/dev/null || die "keygen for node $i failed"
-		"$TOOL" id --data-dir "$d" >"$d/id.json"
-	done
-	# Each node's table lists the others; cells to them leave through its own
-	# tap to the namespace's kernel (the gateway), which routes them.
-	for i in $(seq 0 $((N - 1))); do
-		for j in $(seq 0 $((N - 1))); do
-			[ "$i" = "$j" ] && continue
-			$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
+keygen() {
+	local d=$DIR/node$1
+	mkdir -p "$d" && chmod 700 "$d"
+	"$TOOL" keygen --data-dir "$d" >/dev/null || die "keygen for node $1 failed"
+	"$TOOL" id --data-dir "$d" >"$d/id.json"
+}
+
+# registry_line J HEIGHT: node J's register event.
+registry_line() {
+	$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print("register", d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
+		"$DIR/node$1/id.json" "$(node_ip "$1")" "$2"
+}
+
+# Node I's table at start lists the other nodes up to N-1; cells to them leave through its
+# own tap to the namespace's kernel (the gateway), which routes them. Nodes registered later
+# reach its dataplane from snode-control (NODES) with --gateway-mac as their MAC.
+write_node_table() {
+	local i=$1
+	for j in $(seq 0 $((N - 1))); do
+		[ "$i" = "$j" ] && continue
+		$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
 print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
-				"$DIR/node$j/id.json" "$(node_ip "$j")" "$(gw_mac "$i")"
-		done >"$DIR/node$i/nodes"
-	done
+			"$DIR/node$j/id.json" "$(node_ip "$j")" "$(gw_mac "$i")"
+	done >"$DIR/node$i/nodes"
+}
+
+make_keys() {
+	for i in $(seq 0 $((N - 1))); do keygen "$i"; done
+	for i in $(seq 0 $((N - 1))); do write_node_table "$i"; done
 	# The node list of every node (snode-control --nodes: one swarm), kept for tools and
 	# tests that start snode-control that way.
 	for j in $(seq 0 $((N - 1))); do
@@ -76,11 +93,7 @@ print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 	# height 1, then block 1 with a random hash, which seeds the swarm assignment.
 	{
 		echo "# snode testnet registry ($N nodes)"
-		for j in $(seq 0 $((N - 1))); do
-			$PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
-print("register", d["ed25519"], d["x25519"], sys.argv[2] + ":22030", 1)' \
-				"$DIR/node$j/id.json" "$(node_ip "$j")"
-		done
+		for j in $(seq 0 $((N - 1))); do registry_line "$j" 1; done
 		echo "block 1 $(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	} >"$DIR/registry"
 }
@@ -97,7 +110,8 @@ start_node() {
 	ip netns exec "$ns" "$DP" "${cores[@]}" --no-huge -m 256 --no-pci \
 		--log-level=lib.eal:error --file-prefix "snode-tn-$ns-$i" \
 		--vdev "net_tap0,iface=sntap$i,mac=$(dp_mac "$i")" \
-		-- --ip "$(node_ip "$i")" --nodes "$d/nodes" --data-dir "$d" --stats-interval 0 \
+		-- --ip "$(node_ip "$i")" --nodes "$d/nodes" --gateway-mac "$(gw_mac "$i")" \
+		--data-dir "$d" --stats-interval 0 \
 		>"$d/dataplane.log" 2>&1 &
 	echo $! >"$d/dataplane.pid"
 	# The kernel side of the tap gets the gateway's MAC only once the port has started:
@@ -111,7 +125,8 @@ start_node() {
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
 	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
-		--registry "$DIR/registry" --ping-interval 1 --listen none --http-listen 127.0.0.1:0 \
+		--registry "$DIR/registry" --ping-interval 1 --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
+		--proxy-private true \
 		>"$d/control.log" 2>&1 &
 	echo $! >"$d/control.pid"
 }
@@ -146,6 +161,27 @@ up() {
 	done
 	trap - EXIT
 	table
+}
+
+# add: one more node (index = the number of nodes) while the others run. Registered unless
+# --no-register: its register event and a new block are appended to DIR/registry in one
+# write, which every snode-control picks up within a second and sends its dataplane.
+add() {
+	[ -e "$DIR/netns" ] || die "no testnet in $DIR"
+	local i height
+	i=$(find "$DIR" -maxdepth 1 -name 'node*' -type d | wc -l)
+	[ "$i" -lt 50 ] || die "50 nodes at most"
+	keygen "$i"
+	N=$i write_node_table "$i"
+	start_node "$i"
+	wait_for connected "$DIR/node$i" ||
+		die "node $i: snode-control did not connect ($DIR/node$i/control.log)"
+	if [ "$REGISTER" = 1 ]; then
+		height=$(awk '$1 == "block" { h = $2 } END { print h + 1 }' "$DIR/registry")
+		printf '%s\nblock %s %s\n' "$(registry_line "$i" "$height")" "$height" \
+			"$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$DIR/registry"
+	fi
+	echo "testnet: node $i started$([ "$REGISTER" = 1 ] && echo " and registered at height $height")"
 }
 
 # counters I: one line of node I's dataplane counters (DPDK telemetry socket).
@@ -217,7 +253,8 @@ down() {
 
 case $cmd in
 up) up ;;
+add) add ;;
 status) [ -e "$DIR/netns" ] && table || echo "testnet: nothing running in $DIR" ;;
 down) down ;;
-*) echo "usage: deploy/testnet.sh up|status|down [--nodes N] [--dir DIR]" >&2; exit 2 ;;
+*) echo "usage: deploy/testnet.sh up|add|status|down [--nodes N] [--dir DIR] [--no-register]" >&2; exit 2 ;;
 esac

@@ -40,6 +40,7 @@ static const struct tool_cmd tool_cmds[] = {
 	{"blind15-id", tool_cmd_blind15_id, "15-blinded community IDs of a Session ID"},
 	{"blind25-id", tool_cmd_blind25_id, "25-blinded community ID of a Session ID"},
 	{"gen-pcap", tool_cmd_gen_pcap, "pcap of client cells for a node under test (load tests)"},
+	{"control-stats", tool_cmd_control_stats, "a running snode-control's counters as JSON"},
 };
 
 static void

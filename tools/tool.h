@@ -42,6 +42,7 @@ const char *tool_default_data_dir(void);
 
 int tool_cmd_keygen(int argc, char **argv);
 int tool_cmd_id(int argc, char **argv);
+int tool_cmd_control_stats(int argc, char **argv);
 int tool_cmd_onion_encrypt(int argc, char **argv);
 int tool_cmd_onion_decrypt(int argc, char **argv);
 int tool_cmd_onion_build(int argc, char **argv);

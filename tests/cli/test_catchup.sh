@@ -103,6 +103,13 @@ print("ok" if not bad else "; ".join(bad))
 PYEOF
 )
 check "node 1 returns all 12 with the data, timestamp and expiry of the other members" test "$same" = ok
+# the counters on the stats socket agree with the log
+stats() { "$BUILD/tools/snode-tool" control-stats --data-dir "$DIR/node$1"; }
+served=$( (stats 0; stats 2) | $PY -c 'import json,sys; print(sum(json.loads(l)["catchup"]["pages_served"] for l in sys.stdin))')
+got=$(stats 1 | $PY -c 'import json,sys; c=json.load(sys.stdin)["catchup"]; print(c["pulls_done"], c["inserted"], c["pages_received"])')
+set -- $got
+check "stats: node 1 pulled (done $1, inserted $2 = $MISSED), nodes 0 and 2 served pages ($served)" \
+	sh -c "[ $1 -ge 1 ] && [ $2 -eq $MISSED ] && [ $served -ge $3 ]"
 
 out=$($TN down --dir "$DIR" 2>&1)
 check "testnet down stops every process" sh -c "! ip netns list | grep -q '^$NS'"

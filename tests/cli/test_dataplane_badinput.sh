@@ -10,6 +10,7 @@ DP=$1
 TOOL=$2
 HERE=$(dirname "$0")
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/proc.sh"
 PY=/usr/bin/python3
 DIR=$(mktemp -d /tmp/snode-test-badinput.XXXXXX)
 PREFIX=snode-test-badinput-$$
@@ -75,12 +76,8 @@ for stat in create_relayed arp_replies; do
 	check "$stat is $want" test "$got" = "$want"
 done
 
-kill -TERM "$DP_PID"
-rc=124
-for _ in $(seq 50); do
-	kill -0 "$DP_PID" 2>/dev/null || { wait "$DP_PID"; rc=$?; break; }
-	sleep 0.1
-done
+term_wait "$DP_PID" 50
+rc=$?
 DP_PID=
 check "SIGTERM stops it with exit 0 within 5 s" test "$rc" -eq 0
 check "every mbuf is back in the pool at exit" grep -q "mbufs in use at exit: 0 of" "$DIR/dp.out"

@@ -8,6 +8,7 @@ DP=$1
 TOOL=$2
 HERE=$(dirname "$0")
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/proc.sh"
 PY=/usr/bin/python3
 DIR=$(mktemp -d /tmp/snode-test-relay.XXXXXX)
 PREFIX=snode-test-relay-$$
@@ -72,16 +73,8 @@ check "telemetry /snode/dp/drops counts the replay" grep -q '"replay": 1' <<<"$d
 check "telemetry /snode/dp/drops lists reasons with zero counts too" grep -q '"tx_full": 0' <<<"$drops"
 lcore=$(tel /snode/dp/lcore,0 2>&1)
 check "telemetry /snode/dp/lcore,0 shows the worker's 6 circuits" grep -q '"circuits": 6' <<<"$lcore"
-kill -TERM "$DP_PID"
-rc=124
-for _ in $(seq 100); do
-	if ! kill -0 "$DP_PID" 2>/dev/null; then
-		wait "$DP_PID"
-		rc=$?
-		break
-	fi
-	sleep 0.1
-done
+term_wait "$DP_PID" 100
+rc=$?
 DP_PID=
 check "SIGTERM stops the relay with exit 0 within 10 s" test "$rc" -eq 0
 final=$(grep 'snode-dp final' "$DIR/dp.out")
@@ -97,4 +90,34 @@ check "every relayed cell unmasks with the A-B link key and peels at B toward C"
 	test "$out" = '{"relayed": 6, "arp_replies": 1}'
 [ "$out" = '{"relayed": 6, "arp_replies": 1}' ] || echo "$out" | sed 's/^/# /'
 sed 's/^/# /' "$DIR/dp.out"
+
+# --config against EAL's lcores (two here: main 0, worker 1), and the same from a config file.
+config_run() { # config_run NAME ARGS...: relay on net_null with --channel none, for 1 s
+	timeout --preserve-status -s TERM 2 "$DP" -l 0-1 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
+		--no-telemetry --file-prefix "$PREFIX-$1" --vdev net_null0 \
+		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
+		"${@:2}" >"$DIR/cfg.out" 2>&1
+	echo $?
+	rm -rf "$RUNDIR/$PREFIX-$1"
+}
+rc=$(config_run c1 --config "(0,0,1)")
+check "--config (0,0,1): worker lcore 1 polls queue 0 until SIGTERM (exit 0)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'relaying on port 0 with 1 lcore(s)' '$DIR/cfg.out'"
+rc=$(config_run c2 --config "(0,0,5)")
+check "--config naming an lcore EAL does not have fails and names it" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'lcore 5 is not in EAL' '$DIR/cfg.out'"
+rc=$(config_run c3 --config "(0,0,0)")
+check "--config giving the main lcore a queue fails and says why" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'lcore 0 is the main lcore' '$DIR/cfg.out'"
+rc=$(config_run c4 --config "(1,0,1)")
+check "--config naming port 1 exits 2 naming what is not built" \
+	sh -c "[ $rc -eq 2 ] && grep -q 'ports other than port 0 is not built (multi-port relaying)' '$DIR/cfg.out'"
+printf 'portmask = 0x1\nconfig = (0,0,1)  # worker 1\nstats-interval = 1\n' >"$DIR/dp.conf"
+rc=$(config_run c5 --config-file "$DIR/dp.conf")
+check "the same from --config-file (with a stats line each second)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'relaying on port 0 with 1 lcore(s)' '$DIR/cfg.out' && grep -q 'snode-dp stats' '$DIR/cfg.out'"
+printf 'portmask = 0x2\n' >"$DIR/dp.conf"
+rc=$(config_run c6 --config-file "$DIR/dp.conf")
+check "a config file naming port 1 exits 2 naming what is not built" \
+	sh -c "[ $rc -eq 2 ] && grep -q 'portmask 0x2: relaying on ports other than port 0 is not built' '$DIR/cfg.out'"
 tap_done

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import nacl.signing  # noqa: E402
 import nacl.bindings as nb  # noqa: E402
 import onion_builder as ob  # noqa: E402
+from lsrpc_server import LsrpcServer  # noqa: E402
 
 CTL, TOOL = sys.argv[1], sys.argv[2]
 N = 0
@@ -151,7 +152,7 @@ def main():
     node = (bytes.fromhex(ident["x25519"]), bytes.fromhex(ident["ed25519"]))
     nodes = []
     try:
-        a = Node(top, "a", key_dir)
+        a = Node(top, "a", key_dir, "--proxy-private", "true", "--proxy-timeout", "1")
         nodes.append(a)
         result(a.https > 0 and a.http > 0, "both listeners are up on kernel-chosen ports",
                a.text())
@@ -238,16 +239,37 @@ def main():
         rep = json.loads(ob.open_("aes-gcm", key, base64.b64decode(raw))) if st == 200 else raw
         result(st == 200 and rep == {"status": 400, "body": "Invalid json"},
                "a layer with bad JSON: 200 and an encrypted 400 Invalid json", (st, rep))
-        # proxy to a server: not built, an encrypted error that names it
-        entry, key = ob.build("aes-gcm", [], node, b"{}",
-                              server=("127.0.0.1", "/oxen/v4/lsrpc", "http", 1))
-        # build() with server= encrypts the body for the server; this node peels as the exit
-        blob, eph, key = ob.encrypt_layer("aes-gcm", node[0], ob.combined(b"{}", {
-            "host": "127.0.0.1", "target": "/oxen/v4/lsrpc", "protocol": "http", "port": 1}))
-        st, raw, _ = post(a.http, "/onion_req/v2", ob.combined(blob, {"ephemeral_key": eph.hex()}))
-        rep = json.loads(ob.open_("aes-gcm", key, base64.b64decode(raw))) if st == 200 else raw
-        result(st == 200 and rep.get("status") == 501 and "not implemented" in rep.get("body"),
-               "an exit request to a server: encrypted 501 naming the missing proxy", (st, rep))
+        # proxy to a server (this node the exit): the server's status and body unmodified
+        srv = LsrpcServer(slow_s=3)
+        try:
+            for enc in ("aes-gcm", "xchacha20"):
+                req = b"GET /room/x " + enc.encode()
+                entry, key = ob.build(enc, [node], (srv.pk, b""), req,
+                                      server=("127.0.0.1", "/oxen/v4/lsrpc", "http", srv.port))
+                st, raw, _ = post(a.http, "/onion_req/v2", entry)
+                got = ob.open_(enc, key, raw) if st == 203 else raw
+                result(st == 203 and got == b"server saw: " + req,
+                       f"an exit request to a server ({enc}): the server's 203 and its "
+                       "encrypted body come back unmodified", (st, raw[:200]))
+            path, body = srv.seen[-1] if srv.seen else ("", b"")
+            result(path == "/oxen/v4/lsrpc" and ob.split(body)[1].get("host") == "127.0.0.1",
+                   "the server received the exit's whole layer [N][blob]{json}", (path, body))
+            entry, key = ob.build("aes-gcm", [node], (srv.pk, b""), b"x",
+                                  server=("127.0.0.1", "/oxen/slow/lsrpc", "http", srv.port))
+            st, raw, _ = post(a.http, "/onion_req/v2", entry)
+            result((st, raw) == (504, b"Proxy request timed out"),
+                   "a server slower than proxy-timeout: 504", (st, raw))
+        finally:
+            srv.stop()
+        # the default policy: no loopback, private or special-purpose targets
+        c = Node(top, "c", key_dir, "--stats-socket", "none")
+        nodes.append(c)
+        entry, _ = ob.build("aes-gcm", [node], (srv.pk, b""), b"x",
+                            server=("127.0.0.1", "/oxen/v4/lsrpc", "http", srv.port))
+        st, raw, _ = post(c.http, "/onion_req/v2", entry)
+        result((st, raw) == (502, b"Proxy target address not allowed"),
+               "by default a loopback target is refused: 502", (st, raw))
+        c.stop()
         blob, eph, key = ob.encrypt_layer("aes-gcm", node[0], ob.combined(b"{}", {
             "host": "127.0.0.1", "target": "/etc/passwd", "protocol": "http"}))
         st, raw, _ = post(a.http, "/onion_req/v2", ob.combined(blob, {"ephemeral_key": eph.hex()}))
@@ -263,7 +285,22 @@ def main():
 
         # a second instance on the same data dir: the certificate is kept; small buckets
         before = open(cert, "rb").read()
-        b = Node(top, "b", key_dir, "--rate-burst", "5", "--rate-per-s", "1",
+        # the counters of instance a (snode-tool control-stats reads its stats socket)
+        out = subprocess.run([TOOL, "control-stats", "--data-dir", key_dir],
+                             capture_output=True, text=True)
+        st = json.loads(out.stdout) if out.returncode == 0 else {}
+        px, oe = st.get("proxy", {}), st.get("onion_entry", {})
+        result(px.get("answered") == 2 and px.get("timeouts") == 1 and px.get("active") == 0
+               and oe.get("proxied") == 3 and oe.get("proxy_refused") == 1
+               and oe.get("bad_json") == 1 and st.get("http", {}).get("onion_req", 0) >= 10,
+               "snode-tool control-stats: the proxy and onion entry counters of instance a",
+               out.stdout + out.stderr)
+        # a second instance on the same data dir must not take a's stats socket
+        out = subprocess.run([CTL, "--data-dir", key_dir, "--redis", a.sock, "--listen", "none"],
+                             capture_output=True, text=True, timeout=WAIT)
+        result(out.returncode == 1 and "another process serves it" in out.stderr,
+               "a second snode-control on a live stats socket refuses to start", out.stderr)
+        b = Node(top, "b", key_dir, "--stats-socket", "none", "--rate-burst", "5", "--rate-per-s", "1",
                  "--http-timeout", "2", "--dp-socket", os.path.join(top, "no-dataplane.sock"))
         nodes.append(b)
         result(b.https > 0 and open(cert, "rb").read() == before,

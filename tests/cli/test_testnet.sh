@@ -107,8 +107,8 @@ http --path 0,1,2 info >"$DIR/h1" 2>&1
 hexpect "HTTP entry: info over 3 hops, the reply decrypts on the client (aes-gcm)" "$DIR/h1" \
 	'r["http"] == 200 and r["status"] == 200 and json.loads(r["body"])["version"] == [0, 1, 0]'
 SEED3=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-http --path 2,0,1 --enc xchacha20 store --seed "$SEED3" --data "hello from a Session client" >"$DIR/h2" 2>&1
-hexpect "HTTP entry: a store reaches the destination (xchacha20)" "$DIR/h2" \
+http --tls --path 2,0,1 --enc xchacha20 store --seed "$SEED3" --data "hello from a Session client" >"$DIR/h2" 2>&1
+hexpect "HTTPS entry: a store reaches the destination (xchacha20)" "$DIR/h2" \
 	'r["http"] == 200 and r["status"] == 200 and len(json.loads(r["body"])["hash"]) == 43'
 http --path 0,2,1 retrieve --seed "$SEED3" >"$DIR/h3" 2>&1
 hexpect "HTTP entry: a retrieve over another path returns the message" "$DIR/h3" \
@@ -123,6 +123,9 @@ http --path 0,1,2 rpc --json '{"method":"no_such_method","params":{}}' >"$DIR/h6
 hexpect "HTTP entry: the destination's error comes back encrypted inside a 200" "$DIR/h6" \
 	'r["http"] == 200 and r["status"] == 400 and r["body"] == "no method no_such_method"'
 
+http --tls --path 0,1,2 --to-server info >"$DIR/h10" 2>&1
+hexpect "HTTPS entry: node 2 as the exit proxies to a server; its sealed reply comes back over cells" "$DIR/h10" \
+	'r["http"] == 200 and r["server_saw"] == 1 and r["server_reply"].startswith("server saw: ")'
 # snode-control of node 0 dies: requests to node 0 time out; restarted, it reconnects to
 # its dataplane and the messages are all still there (Redis kept them).
 kill -9 "$(cat "$DIR/node0/control.pid")"

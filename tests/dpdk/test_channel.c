@@ -23,6 +23,7 @@
 #include <rte_mbuf.h>
 
 #include "chan_msg.h"
+#include "chan_nodes.h"
 #include "channel.h"
 #include "eal_test.h"
 #include "mempool.h"
@@ -500,6 +501,70 @@ requests_queued_when_the_peer_leaves_are_counted_lost(void **state)
 	assert_int_equal(rte_mempool_in_use_count(pool), before);
 }
 
+static uint8_t *nodes_got;
+static size_t nodes_len;
+static int nodes_calls;
+
+static void
+on_nodes(void *arg, const uint8_t *body, size_t len)
+{
+	(void)arg;
+	free(nodes_got);
+	nodes_got = malloc(len);
+	assert_non_null(nodes_got);
+	memcpy(nodes_got, body, len);
+	nodes_len = len;
+	nodes_calls++;
+}
+
+/* A node table of 2,000 entries in three MORE parts reaches the NODES callback whole;
+ * a NODES part with BASE64, or before HELLO, closes the connection. */
+static void
+node_table_in_parts_reaches_the_callback(void **state)
+{
+	size_t len = chan_nodes_body_len(2000);
+	uint8_t *body = malloc(len), buf[64];
+	struct chan_nodes_hdr h = {2000, 5};
+	struct dp_channel_stats st;
+	int fd;
+
+	(void)state;
+	assert_non_null(body);
+	chan_nodes_encode_hdr(&h, body);
+	for (uint32_t i = 0; i < 2000; i++)
+		chan_nodes_encode_entry(&(struct chan_node_entry){{(uint8_t)i}, {1}, i + 1, 22030},
+					body, i);
+	nodes_calls = 0;
+	dp_channel_on_nodes(ch, on_nodes, NULL);
+	fd = handshake(key_a);
+	for (size_t off = 0; off < len;) {
+		size_t n = len - off < CHAN_BODY_MAX ? len - off : CHAN_BODY_MAX;
+
+		send_ctl(fd, CHAN_NODES, off + n < len ? CHAN_F_MORE : 0, NULL, body + off, n);
+		off += n;
+		assert_int_equal(nodes_calls, off < len ? 0 : 1);
+	}
+	assert_int_equal(nodes_len, len);
+	assert_memory_equal(nodes_got, body, len);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.node_tables, 1);
+	assert_int_equal(st.bad_messages, 0);
+	send_ctl(fd, CHAN_NODES, CHAN_F_BASE64, NULL, body, 16);
+	assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	fd = connect_ctl(); /* no HELLO yet */
+	(void)recv_ctl(fd, buf, sizeof(buf));
+	send_ctl(fd, CHAN_NODES, 0, NULL, body, 16);
+	assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.bad_messages, 2);
+	assert_int_equal(nodes_calls, 1);
+	close(fd);
+	free(body);
+	free(nodes_got);
+	nodes_got = NULL;
+}
+
 static int
 setup(void **state)
 {
@@ -537,6 +602,8 @@ main(void)
 	struct dp_iface iface = {.ip = 0x0a000001, .port = 22030};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(no_peer_means_channel_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(node_table_in_parts_reaches_the_callback, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(another_node_key_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(delivery_becomes_a_request_with_ref_and_meta, setup,
 						teardown),

@@ -21,5 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (r.kind == SNC_ROUTE_PROXY && r.target_allowed != snc_route_target_allowed(r.target))
 		abort();
+	/* what an exit proxies is a subset of the reference's allow-list, and only for proxies */
+	if (snc_route_proxy_url_ok(&r) && (r.kind != SNC_ROUTE_PROXY || !r.target_allowed))
+		abort();
 	return 0;
 }

@@ -204,7 +204,7 @@ entry_messages(void **state)
 					      CHAN_ENTRY_REPLY_META_BYTES),
 					 &h, &body),
 			 -EBADMSG);
-	assert_int_equal(chan_hdr_decode(msg, make(CHAN_ENTRY_REPLY + 1, 0, &ref, 8), &h, &body),
+	assert_int_equal(chan_hdr_decode(msg, make(CHAN_NODES + 1, 0, &ref, 8), &h, &body),
 			 -EBADMSG); /* the next type number is unknown */
 }
 

@@ -234,6 +234,31 @@ http_keys(void **state)
 	assert_int_equal(ctl_config_set(&c, "onion-timeout", "-1", err, sizeof(err)), -EINVAL);
 }
 
+static void
+proxy_keys(void **state)
+{
+	struct ctl_config c;
+	char err[200];
+
+	(void)state;
+	ctl_config_defaults(&c);
+	assert_int_equal(c.proxy_timeout_s, 25); /* SS ONION_URL_TIMEOUT */
+	assert_false(c.proxy_private);
+	assert_true(c.proxy_tls_verify);
+	assert_int_equal(ctl_config_set(&c, "proxy-timeout", "1", err, sizeof(err)), 0);
+	assert_int_equal(ctl_config_set(&c, "proxy-timeout", "300", err, sizeof(err)), 0);
+	assert_int_equal(c.proxy_timeout_s, 300);
+	assert_int_equal(ctl_config_set(&c, "proxy-timeout", "0", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "proxy-timeout must be 1..300, not '0'");
+	assert_int_equal(ctl_config_set(&c, "proxy-timeout", "301", err, sizeof(err)), -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "proxy-private", "yes", err, sizeof(err)), 0);
+	assert_true(c.proxy_private);
+	assert_int_equal(ctl_config_set(&c, "proxy-tls-verify", "0", err, sizeof(err)), 0);
+	assert_false(c.proxy_tls_verify);
+	assert_int_equal(ctl_config_set(&c, "proxy-private", "maybe", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "proxy-private must be true or false, not 'maybe'");
+}
+
 int
 main(void)
 {
@@ -242,6 +267,7 @@ main(void)
 		cmocka_unit_test(file_errors),	cmocka_unit_test(port_edges),
 		cmocka_unit_test(missing_file), cmocka_unit_test(flags_override_file),
 		cmocka_unit_test(flag_errors),	cmocka_unit_test(http_keys),
+		cmocka_unit_test(proxy_keys),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);

@@ -11,7 +11,10 @@
 
 #include <event2/event.h>
 
+#include "chan_nodes.h"
 #include "dp_channel.h"
+#include "dp_nodes.h"
+#include "swarm_view_registry.h"
 #include "log.h"
 #include "test_common_ctl.h"
 
@@ -398,6 +401,151 @@ full_socket_queues_replies_in_order_up_to_the_limit(void **state)
 	ctl_dp_channel_free(ch);
 }
 
+/* Receives one NODES body (all its parts) from fd; returns the part count. */
+static int
+recv_nodes(int fd, uint8_t *out, size_t cap, size_t *len)
+{
+	uint8_t buf[CHAN_MSG_MAX];
+	const uint8_t *body;
+	struct chan_hdr h;
+	int parts = 0;
+
+	*len = 0;
+	do {
+		ssize_t n = recv_dp(fd, buf, sizeof(buf));
+
+		assert_int_equal(chan_hdr_decode(buf, (size_t)n, &h, &body), 0);
+		assert_int_equal(h.type, CHAN_NODES);
+		assert_true(*len + h.body_len <= cap);
+		memcpy(out + *len, body, h.body_len);
+		*len += h.body_len;
+		parts++;
+	} while (h.flags & CHAN_F_MORE);
+	return parts;
+}
+
+static int connects_seen;
+
+static void
+count_connect(void *arg)
+{
+	(void)arg;
+	connects_seen++;
+}
+
+/* A table longer than one datagram goes in MORE parts; connects are reported. */
+static void
+node_table_is_sent_in_parts(void **state)
+{
+	struct ctl_dp_channel *ch = ctl_dp_channel_new(base, path, key_a, on_request, NULL);
+	size_t len = chan_nodes_body_len(2000), got_len;
+	uint8_t *body = malloc(len), *got = malloc(len);
+	struct chan_nodes_hdr h = {2000, 42};
+	struct ctl_dp_channel_stats st;
+	int fd;
+
+	(void)state;
+	assert_int_equal(ctl_dp_channel_send_nodes(ch, body, len), -ENOTCONN);
+	connects_seen = 0;
+	ctl_dp_channel_on_connect(ch, count_connect, NULL);
+	chan_nodes_encode_hdr(&h, body);
+	for (uint32_t i = 0; i < 2000; i++)
+		chan_nodes_encode_entry(&(struct chan_node_entry){{(uint8_t)i}, {1}, i + 1, 22030},
+					body, i);
+	fd = handshake(ch, key_a);
+	assert_int_equal(connects_seen, 1);
+	assert_int_equal(ctl_dp_channel_send_nodes(ch, body, len), 0);
+	assert_int_equal(recv_nodes(fd, got, len, &got_len), 3); /* 144,016 bytes */
+	assert_int_equal(got_len, len);
+	assert_memory_equal(got, body, len);
+	assert_int_equal(chan_nodes_decode_hdr(got, got_len, &h), 0);
+	assert_true(h.count == 2000 && h.generation == 42);
+	ctl_dp_channel_stats(ch, &st);
+	assert_int_equal(st.node_tables_out, 1);
+	assert_int_equal(st.node_tables_dropped, 1);
+	close(fd);
+	ctl_dp_channel_free(ch);
+	free(body);
+	free(got);
+}
+
+static void
+write_registry(const char *file, int nodes, int blocks)
+{
+	FILE *f = fopen(file, "w");
+
+	assert_non_null(f);
+	for (int b = 1; b <= blocks; b++) {
+		for (int i = (b == 1 ? 0 : nodes + b - 2); i < (b == 1 ? nodes : nodes + b - 1);
+		     i++) {
+			fprintf(f, "register ");
+			for (int k = 0; k < 32; k++)
+				fprintf(f, "%02x", k == 0 ? 0x10 + i : k);
+			fprintf(f, " ");
+			for (int k = 0; k < 32; k++)
+				fprintf(f, "%02x", k == 0 ? 0x40 + i : 9);
+			fprintf(f, " 10.77.%d.2:22030 %d\n", i, b);
+		}
+		fprintf(f, "block %d ", b);
+		for (int k = 0; k < 32; k++)
+			fprintf(f, "%02x", b);
+		fprintf(f, "\n");
+	}
+	fclose(f);
+}
+
+/* The registry's table (without this node) on connect, and again after a reload
+ * with one node more and the next generation. */
+static void
+registry_table_follows_connects_and_reloads(void **state)
+{
+	struct ctl_dp_channel *ch = ctl_dp_channel_new(base, path, key_a, on_request, NULL);
+	char reg[96], err[256];
+	uint8_t self[32], got[4096];
+	struct ctl_dp_nodes dn;
+	struct chan_nodes_hdr h;
+	struct chan_node_entry e;
+	struct ctl_swarm_view *v;
+	bool reloaded;
+	size_t len;
+	int fd;
+
+	(void)state;
+	snprintf(reg, sizeof(reg), "%s/registry", dir);
+	write_registry(reg, 3, 1);
+	for (int k = 0; k < 32; k++)
+		self[k] = k == 0 ? 0x11 : k; /* node 1 */
+	v = ctl_swarm_view_registry_load(reg, self, 22021, err, sizeof(err));
+	assert_non_null(v);
+	assert_int_equal(ctl_dp_nodes_start(&dn, ch, v, self), 0);
+	fd = handshake(ch, key_a);
+	assert_int_equal(recv_nodes(fd, got, sizeof(got), &len), 1);
+	assert_int_equal(chan_nodes_decode_hdr(got, len, &h), 0);
+	assert_true(h.count == 2 && h.generation == 1);
+	assert_int_equal(chan_nodes_decode_entry(got, 1, &e), 0);
+	assert_int_equal(e.ed25519[0], 0x12); /* ascending keys, node 1 left out */
+	assert_int_equal(e.x25519[0], 0x42);
+	assert_true(e.ip == (10u << 24 | 77u << 16 | 2u << 8 | 2u) && e.port == 22030);
+	write_registry(reg, 3, 2); /* block 2 registers node 3 */
+	assert_int_equal(ctl_swarm_view_registry_check(v, &reloaded), 0);
+	assert_true(reloaded);
+	assert_int_equal(recv_nodes(fd, got, sizeof(got), &len), 1);
+	assert_int_equal(chan_nodes_decode_hdr(got, len, &h), 0);
+	assert_true(h.count == 3 && h.generation == 2);
+	assert_int_equal(dn.sent, 2);
+	/* a reconnect sends the same generation again */
+	close(fd);
+	pump(50);
+	fd = handshake(ch, key_a);
+	assert_int_equal(recv_nodes(fd, got, sizeof(got), &len), 1);
+	assert_int_equal(chan_nodes_decode_hdr(got, len, &h), 0);
+	assert_true(h.count == 3 && h.generation == 2);
+	close(fd);
+	ctl_dp_channel_free(ch);
+	ctl_swarm_view_free(v);
+	unlink(reg);
+}
+
 int
 main(void)
 {
@@ -413,6 +561,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(full_socket_queues_replies_in_order_up_to_the_limit,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(node_table_is_sent_in_parts, setup, teardown),
+		cmocka_unit_test_setup_teardown(registry_table_follows_connects_and_reloads, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

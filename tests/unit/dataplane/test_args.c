@@ -7,8 +7,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "args.h"
+#include "args_file.h"
 
 static int
 parse(struct dp_args *a, int argc, const char **argv)
@@ -99,6 +103,159 @@ channel_path_edges(void **state)
 	assert_null(a.channel);
 }
 
+/* --gateway-mac: six hex pairs with colons, unicast, not zero; it stands in for --nodes. */
+static void
+gateway_mac_edges(void **state)
+{
+	static const uint8_t want[6] = {0x02, 0xab, 0xCD, 0x00, 0x09, 0xff};
+	const char *only[] = {"dp", "--ip", "10.0.0.1", "--gateway-mac", "02:ab:CD:00:09:ff", NULL};
+	const char *bad[] = {"02:00:00:00:00",
+			     "02:00:00:00:00:00:00",
+			     "02:00:00:00:00:0",
+			     "02:00:00:00:00:000",
+			     "02-00-00-00-00-01",
+			     "02:00:00:00:00:0g",
+			     "03:00:00:00:00:01",
+			     "00:00:00:00:00:00",
+			     "02:00:00:00:00:01 ",
+			     "+2:00:00:00:00:01",
+			     ""};
+	const char *argv[] = {"dp", "--self-check", "--gateway-mac", NULL, NULL};
+	struct dp_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 5, only), 0);
+	assert_true(a.have_gateway);
+	assert_memory_equal(a.gateway_mac, want, 6);
+	assert_null(a.nodes);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		argv[3] = bad[i];
+		assert_int_equal(parse(&a, 4, argv), -1);
+	}
+	argv[3] = "fe:ff:ff:ff:ff:ff"; /* the highest unicast, locally administered */
+	assert_int_equal(parse(&a, 4, argv), 0);
+}
+
+static char dir[64], file[96];
+
+static void
+write_text(const char *text)
+{
+	FILE *f = fopen(file, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Parses "dp --config-file FILE" plus extra options, the file holding text. */
+static int
+with_file(struct dp_args *a, const char *text, const char *extra1, const char *extra2)
+{
+	const char *argv[] = {"dp", "--config-file", file, extra1, extra2, NULL};
+	int argc = 3 + (extra1 != NULL) + (extra2 != NULL);
+
+	write_text(text);
+	dp_args_free(a);
+	return parse(a, argc, argv);
+}
+
+/* --config-file: every option as key = value, the command line overriding, errors with
+ * FILE:LINE, the line and file limits at their edges. */
+static void
+config_file_keys_and_limits(void **state)
+{
+	static char big[DP_ARGS_FILE_MAX + 2];
+	char line[DP_ARGS_FILE_LINE_MAX + 16];
+	struct dp_args a = {0};
+	const char *twice[] = {"dp", "--config-file", file, "--config-file=x", NULL};
+	const char *missing[] = {"dp", "--config-file", "/nonexistent/snode.conf", NULL};
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/snode-dp-args.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/dp.conf", dir);
+	assert_int_equal(with_file(&a,
+				   "# a relay\n"
+				   "ip = 10.0.0.7\n"
+				   "  nodes=n.txt   # the peers\n"
+				   "gateway-mac = 02:00:00:00:00:01\n"
+				   "\n"
+				   "cell-port = 4000\n"
+				   "stats-interval = 5\n"
+				   "channel = none\n"
+				   "data-dir = /srv/snode\n"
+				   "portmask = 0x1\n"
+				   "config = (0,0,1), (0,1,2)",
+				   NULL, NULL),
+			 0);
+	assert_int_equal(a.ip, 0x0a000007);
+	assert_string_equal(a.nodes, "n.txt");
+	assert_true(a.have_gateway);
+	assert_int_equal(a.cell_port, 4000);
+	assert_int_equal(a.stats_interval, 5);
+	assert_string_equal(a.channel, "none");
+	assert_string_equal(a.data_dir, "/srv/snode");
+	assert_int_equal(a.portmask, 1);
+	assert_int_equal(a.nlconf, 2);
+	/* the command line wins */
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\ncell-port = 4000\n",
+				   "--cell-port", "5000"),
+			 0);
+	assert_int_equal(a.cell_port, 5000);
+	/* errors */
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nbogus = 1\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "ip 10.0.0.7\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "ip =\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "= 1\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nip = 10.0.0.8\nnodes = n\n", NULL, NULL),
+			 -1);
+	assert_int_equal(with_file(&a, "self-check = 1\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "config-file = other\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\nportmask = 0x2\n", NULL, NULL),
+			 -1);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.x\nnodes = n\n", NULL, NULL), -1);
+	write_text("ip = 10.0.0.7\n");
+	dp_args_free(&a);
+	assert_int_equal(parse(&a, 4, twice), -1);
+	dp_args_free(&a);
+	assert_int_equal(parse(&a, 3, missing), -1);
+	/* a line of 511 bytes (512 with its newline) is read, 512 is not */
+	memset(line, ' ', sizeof(line));
+	memcpy(line, "ip = 10.0.0.7", 13);
+	line[DP_ARGS_FILE_LINE_MAX - 1] = '\n';
+	line[DP_ARGS_FILE_LINE_MAX] = '\0';
+	assert_int_equal(with_file(&a, line, "--nodes", "n"), 0);
+	line[DP_ARGS_FILE_LINE_MAX] = '\n';
+	line[DP_ARGS_FILE_LINE_MAX - 1] = ' ';
+	line[DP_ARGS_FILE_LINE_MAX + 1] = '\0';
+	assert_int_equal(with_file(&a, line, "--nodes", "n"), -1);
+	/* a file of 65,536 bytes is read, one more is not; a NUL byte is refused */
+	memset(big, '\n', sizeof(big));
+	memcpy(big, "ip = 10.0.0.7", 13);
+	big[DP_ARGS_FILE_MAX] = '\0';
+	assert_int_equal(with_file(&a, big, "--nodes", "n"), 0);
+	big[DP_ARGS_FILE_MAX] = '\n';
+	big[DP_ARGS_FILE_MAX + 1] = '\0';
+	assert_int_equal(with_file(&a, big, "--nodes", "n"), -1);
+	{
+		FILE *f = fopen(file, "w");
+
+		assert_non_null(f);
+		fwrite("ip = 10.0.0.7\n\0\n", 1, 17, f);
+		fclose(f);
+	}
+	dp_args_free(&a);
+	{
+		const char *argv[] = {"dp", "--config-file", file, "--nodes", "n", NULL};
+
+		assert_int_equal(parse(&a, 5, argv), -1);
+	}
+	dp_args_free(&a);
+	unlink(file);
+	rmdir(dir);
+}
+
 static void
 bad_addresses_and_options(void **state)
 {
@@ -125,6 +282,8 @@ main(void)
 		cmocka_unit_test(self_check_and_help_need_nothing_else),
 		cmocka_unit_test(cell_port_and_stats_interval_edges),
 		cmocka_unit_test(channel_path_edges),
+		cmocka_unit_test(gateway_mac_edges),
+		cmocka_unit_test(config_file_keys_and_limits),
 		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);

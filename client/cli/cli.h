@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* snode-cli: shared options, output and the client set-up (docs/snode-cli.md). */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "client.h"
+#include "error.h"
+#include "identity.h"
+
+enum {
+	CLI_HASHES_MAX = 100,	    /* --hash given at most this often */
+	CLI_TEXT_MAX = 60000,	    /* bytes of --text (under store's 76,800) */
+	CLI_TTL_DEFAULT_S = 86400,  /* a day */
+	CLI_TTL_MAX_S = 14 * 86400, /* the public inbox's maximum */
+	CLI_TTL_MIN_S = 10,	    /* the server's minimum */
+};
+
+struct cli_args {
+	const char *home, *account, *name, *phrase, *registry, *to, *text, *first_path;
+	const char *hashes[CLI_HASHES_MAX];
+	size_t n_hashes;
+	long ttl_s;
+	bool json, verbose, show_phrase, all_ns;
+	struct scl_client_opts copts;
+	char home_buf[4096];
+};
+
+/* Prints the error (stderr; and {"error", "message"} on stdout with --json) and
+ * returns the exit code of its kind. */
+int cli_error(const struct cli_args *a, const struct scl_error *err);
+
+/* Prints a JSON document (--json) to stdout and frees it; returns 0. */
+int cli_json_out(json_t *doc);
+
+/* The account of --account (default "default"). */
+int cli_load_account(struct cli_args *a, struct snc_identity *id, struct scl_error *err);
+
+/* Node list from --registry / $SNODE_CLI_REGISTRY / HOME/registry, and the client. */
+int cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err);
+
+/* A 05 Session ID (66 hex digits) into out. */
+int cli_parse_session_id(const char *s, uint8_t out[33], struct scl_error *err);
+
+uint64_t cli_now_ms(void);
+
+int cmd_account(struct cli_args *a, int argc, char **argv);
+int cmd_send(struct cli_args *a);
+int cmd_receive(struct cli_args *a);
+int cmd_delete(struct cli_args *a, bool all);
+int cmd_expire(struct cli_args *a);
+
+#endif

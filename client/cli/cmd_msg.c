@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/* send | receive | delete | delete-all | expire: one-to-one Session messages in namespace 0. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "msg_hash.h"
+#include "rpc.h"
+#include "session_msg.h"
+
+/* One request to an account's swarm; the answer must be 2xx. */
+static int
+call(struct cli_args *a, struct scl_client *c, const uint8_t pubkey[33], char *body,
+     const char *what, struct scl_result *res, struct scl_error *err)
+{
+	int rc;
+
+	if (body == NULL)
+		return scl_fail(err, SCL_E_SYSTEM, "%s: cannot build the request", what);
+	rc = scl_client_account_call(c, pubkey, body, strlen(body), res, err);
+	free(body);
+	if (rc == 0 && scl_result_check(res, what, err) != 0)
+		rc = -1;
+	(void)a;
+	return rc;
+}
+
+/* Members of "swarm" in a recursive result that did not fail, as a JSON array. */
+static json_t *
+swarm_ok(json_t *result, size_t *total)
+{
+	json_t *ok = json_array(), *v;
+	const char *ed;
+
+	*total = 0;
+	json_object_foreach(json_object_get(result, "swarm"), ed, v)
+	{
+		(*total)++;
+		if (!json_is_true(json_object_get(v, "failed")))
+			json_array_append_new(ok, json_string(ed));
+	}
+	return ok;
+}
+
+/* Session-encrypts text (padded as Session does) to pubkey[1..33]; malloc'd. */
+static uint8_t *
+encrypt_text(const struct snc_identity *id, const uint8_t pubkey[33], const char *text,
+	     size_t *ct_len)
+{
+	size_t len = strlen(text), plen = snc_session_msg_padded_len(len);
+	size_t cap = snc_session_msg_ciphertext_len(plen);
+	uint8_t *padded = malloc(plen), *ct = malloc(cap);
+	int rc = padded == NULL || ct == NULL ? -1 : 0;
+
+	if (rc == 0)
+		rc = snc_session_msg_pad((const uint8_t *)text, len, padded, plen, &plen);
+	if (rc == 0)
+		rc = snc_session_msg_encrypt(id, pubkey + 1, padded, plen, ct, cap, ct_len);
+	free(padded);
+	if (rc != 0) {
+		free(ct);
+		return NULL;
+	}
+	return ct;
+}
+
+/* Encrypts and stores text in pubkey's inbox; the answer's JSON in *out. */
+static int
+store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
+	   const uint8_t pubkey[33], const char *what, json_t **out, struct scl_result *res,
+	   struct scl_error *err)
+{
+	size_t ct_len = 0;
+	uint8_t *ct = encrypt_text(id, pubkey, a->text, &ct_len);
+	long ttl = a->ttl_s > 0 ? a->ttl_s : CLI_TTL_DEFAULT_S;
+	char *body;
+
+	if (ct == NULL)
+		return scl_fail(err, SCL_E_USAGE, "cannot encrypt to this Session ID");
+	body = scl_rpc_store(pubkey, 0, ct, ct_len, (uint64_t)ttl * 1000, cli_now_ms());
+	free(ct);
+	if (call(a, c, pubkey, body, what, res, err) != 0)
+		return -1;
+	*out = json_loadb(res->body, res->body_len, 0, NULL);
+	if (!json_is_string(json_object_get(*out, "hash"))) {
+		json_decref(*out);
+		*out = NULL;
+		return scl_fail(err, SCL_E_REPLY, "%s: no hash in the answer", what);
+	}
+	return 0;
+}
+
+static void
+print_sent(const struct cli_args *a, json_t *to_res, json_t *self_res, int attempts)
+{
+	size_t total = 0, self_total = 0;
+	json_t *ok = swarm_ok(to_res, &total), *self_ok = swarm_ok(self_res, &self_total);
+	const char *hash = json_string_value(json_object_get(to_res, "hash"));
+	const char *copy = json_string_value(json_object_get(self_res, "hash"));
+
+	if (a->json) {
+		cli_json_out(json_pack("{s:s, s:s, s:O, s:I, s:s, s:O, s:i}", "to", a->to, "hash",
+				       hash, "stored_by", ok, "swarm_size", (json_int_t)total,
+				       "copy_hash", copy, "copy_stored_by", self_ok, "attempts",
+				       attempts));
+	} else {
+		printf("sent to %s\n  hash %s, stored by %zu of %zu swarm member(s)\n", a->to, hash,
+		       json_array_size(ok), total);
+		printf("  copy for your other devices: hash %s, stored by %zu of %zu\n", copy,
+		       json_array_size(self_ok), self_total);
+	}
+	json_decref(ok);
+	json_decref(self_ok);
+}
+
+int
+cmd_send(struct cli_args *a)
+{
+	struct scl_error err = {0};
+	struct snc_identity id;
+	struct scl_client c = {0};
+	struct scl_result r1 = {0}, r2 = {0};
+	uint8_t to[33], self[33];
+	json_t *to_res = NULL, *self_res = NULL;
+	int rc;
+
+	if (a->to == NULL || a->text == NULL)
+		scl_fail(&err, SCL_E_USAGE, "send needs --to SESSION_ID and --text TEXT");
+	else if (strlen(a->text) > CLI_TEXT_MAX)
+		scl_fail(&err, SCL_E_USAGE, "--text is longer than %d bytes", CLI_TEXT_MAX);
+	if (err.code != SCL_OK || cli_parse_session_id(a->to, to, &err) != 0)
+		return cli_error(a, &err);
+	if (cli_load_account(a, &id, &err) != 0)
+		return cli_error(a, &err);
+	snc_identity_session_id(&id, self);
+	rc = cli_client(a, &c, &err);
+	if (rc == 0)
+		rc = store_text(a, &c, &id, to, "store to the recipient", &to_res, &r1, &err);
+	if (rc == 0)
+		rc = store_text(a, &c, &id, self, "store of the copy", &self_res, &r2, &err);
+	if (rc == 0)
+		print_sent(a, to_res, self_res, r1.attempts);
+	json_decref(to_res);
+	json_decref(self_res);
+	scl_result_free(&r1);
+	scl_result_free(&r2);
+	scl_client_free(&c);
+	snc_identity_wipe(&id);
+	return rc == 0 ? 0 : cli_error(a, &err);
+}
+
+/* Decrypts one retrieved message into a JSON object, or NULL when it does not open. */
+static json_t *
+open_message(const struct snc_identity *id, json_t *m)
+{
+	const char *data = json_string_value(json_object_get(m, "data"));
+	size_t dlen = data != NULL ? strlen(data) : 0, raw_len = 0, pt_len = 0, msg_len = 0;
+	uint8_t *raw = malloc(dlen + 1), *pt = malloc(dlen + 1), sender_ed[32], sender[33];
+	char sid[67];
+	json_t *o = NULL;
+
+	if (raw != NULL && pt != NULL &&
+	    sodium_base642bin(raw, dlen + 1, data, dlen, NULL, &raw_len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) == 0 &&
+	    snc_session_msg_decrypt(id, raw, raw_len, pt, dlen + 1, &pt_len, sender_ed, sender) ==
+		    0) {
+		if (snc_session_msg_unpad(pt, pt_len, &msg_len) != 0)
+			msg_len = pt_len; /* unpadded: shown as it is, as Session does */
+		sodium_bin2hex(sid, sizeof(sid), sender, sizeof(sender));
+		o = json_pack("{s:s, s:s%, s:O, s:O, s:O}", "from", sid, "text", (const char *)pt,
+			      msg_len, "hash", json_object_get(m, "hash"), "timestamp",
+			      json_object_get(m, "timestamp"), "expiration",
+			      json_object_get(m, "expiration"));
+	}
+	free(raw);
+	free(pt);
+	return o;
+}
+
+static void
+print_received(const struct cli_args *a, json_t *list, size_t unreadable, int attempts)
+{
+	size_t i;
+	json_t *m;
+
+	if (a->json) {
+		cli_json_out(json_pack("{s:O, s:I, s:i}", "messages", list, "undecryptable",
+				       (json_int_t)unreadable, "attempts", attempts));
+		return;
+	}
+	json_array_foreach(list, i, m)
+	{
+		printf("from %s  at %lld  hash %s\n  %s\n",
+		       json_string_value(json_object_get(m, "from")),
+		       (long long)json_integer_value(json_object_get(m, "timestamp")),
+		       json_string_value(json_object_get(m, "hash")),
+		       json_string_value(json_object_get(m, "text")));
+	}
+	printf("%zu message(s)", json_array_size(list));
+	if (unreadable > 0)
+		printf(", %zu that do not decrypt or verify (skipped)", unreadable);
+	printf("\n");
+}
+
+int
+cmd_receive(struct cli_args *a)
+{
+	struct scl_error err = {0};
+	struct snc_identity id;
+	struct scl_client c = {0};
+	struct scl_result r = {0};
+	uint8_t self[33];
+	json_t *root = NULL, *list, *m;
+	size_t i, unreadable = 0;
+	int rc;
+
+	if (cli_load_account(a, &id, &err) != 0)
+		return cli_error(a, &err);
+	list = json_array();
+	snc_identity_session_id(&id, self);
+	rc = cli_client(a, &c, &err);
+	if (rc == 0)
+		rc = call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), NULL), "retrieve", &r,
+			  &err);
+	if (rc == 0) {
+		root = json_loadb(r.body, r.body_len, 0, NULL);
+		if (!json_is_array(json_object_get(root, "messages")))
+			rc = scl_fail(&err, SCL_E_REPLY, "retrieve: no message list in the answer");
+	}
+	if (rc == 0) {
+		json_array_foreach(json_object_get(root, "messages"), i, m)
+		{
+			json_t *o = open_message(&id, m);
+
+			if (o == NULL)
+				unreadable++;
+			else
+				json_array_append_new(list, o);
+		}
+		print_received(a, list, unreadable, r.attempts);
+	}
+	json_decref(root);
+	json_decref(list);
+	scl_result_free(&r);
+	scl_client_free(&c);
+	snc_identity_wipe(&id);
+	return rc == 0 ? 0 : cli_error(a, &err);
+}
+
+/* The union of one list field over the swarm members' results (e.g. "deleted"). */
+static json_t *
+swarm_union(json_t *result, const char *field)
+{
+	json_t *all = json_object(), *v, *list, *x, *out = json_array();
+	const char *ed, *h;
+	size_t i;
+
+	json_object_foreach(json_object_get(result, "swarm"), ed, v)
+	{
+		list = json_object_get(v, field);
+		if (json_is_object(list)) { /* {"<ns>": [...]} for "all" namespaces */
+			const char *ns;
+			json_t *l;
+
+			json_object_foreach(list, ns, l)
+			{
+				json_array_foreach(l, i, x)
+				{
+					if (json_is_string(x))
+						json_object_set(all, json_string_value(x), x);
+				}
+			}
+		}
+		json_array_foreach(list, i, x)
+		{
+			if (json_is_string(x))
+				json_object_set(all, json_string_value(x), x);
+		}
+	}
+	json_object_foreach(all, h, x) json_array_append_new(out, json_string(h));
+	json_decref(all);
+	return out;
+}
+
+static int
+check_hashes(const struct cli_args *a, struct scl_error *err)
+{
+	if (a->n_hashes == 0)
+		return scl_fail(err, SCL_E_USAGE, "give the message(s) with --hash H");
+	for (size_t i = 0; i < a->n_hashes; i++)
+		if (!snc_msg_hash_is_valid(a->hashes[i], strlen(a->hashes[i])))
+			return scl_fail(err, SCL_E_USAGE,
+					"bad message hash '%.60s': expected 43 base64 characters",
+					a->hashes[i]);
+	return 0;
+}
+
+/* Runs a signed request on the own account and prints the union of field. */
+static int
+own_request(struct cli_args *a, const struct snc_identity *id, char *body, const char *what,
+	    const char *field, json_t *extra)
+{
+	struct scl_error err = {0};
+	struct scl_client c = {0};
+	struct scl_result r = {0};
+	uint8_t self[33];
+	json_t *root, *list;
+	int rc;
+
+	snc_identity_session_id(id, self);
+	rc = cli_client(a, &c, &err);
+	if (rc == 0)
+		rc = call(a, &c, self, body, what, &r, &err);
+	else
+		free(body);
+	if (rc == 0) {
+		root = json_loadb(r.body, r.body_len, 0, NULL);
+		list = swarm_union(root, field);
+		if (a->json) {
+			json_object_set(extra, field, list);
+			cli_json_out(json_incref(extra));
+		} else {
+			printf("%s: %zu message(s)\n", what, json_array_size(list));
+		}
+		json_decref(list);
+		json_decref(root);
+	}
+	json_decref(extra);
+	scl_result_free(&r);
+	scl_client_free(&c);
+	return rc == 0 ? 0 : cli_error(a, &err);
+}
+
+int
+cmd_delete(struct cli_args *a, bool all)
+{
+	struct scl_error err = {0};
+	struct snc_identity id;
+	char *body;
+	int rc;
+
+	if (!all && check_hashes(a, &err) != 0)
+		return cli_error(a, &err);
+	if (cli_load_account(a, &id, &err) != 0)
+		return cli_error(a, &err);
+	body = all ? scl_rpc_delete_all(&id, a->all_ns ? SNC_STORAGE_SIG_NS_ALL : 0, cli_now_ms())
+		   : scl_rpc_delete(&id, a->hashes, a->n_hashes);
+	rc = own_request(a, &id, body, all ? "deleted (all)" : "deleted", "deleted", json_object());
+	snc_identity_wipe(&id);
+	return rc;
+}
+
+int
+cmd_expire(struct cli_args *a)
+{
+	struct scl_error err = {0};
+	struct snc_identity id;
+	uint64_t expiry;
+	char *body;
+	int rc;
+
+	if (check_hashes(a, &err) != 0)
+		return cli_error(a, &err);
+	if (a->ttl_s == 0) {
+		scl_fail(&err, SCL_E_USAGE,
+			 "expire needs --ttl SECONDS (the new lifetime from now)");
+		return cli_error(a, &err);
+	}
+	if (cli_load_account(a, &id, &err) != 0)
+		return cli_error(a, &err);
+	expiry = cli_now_ms() + (uint64_t)a->ttl_s * 1000;
+	body = scl_rpc_expire(&id, a->hashes, a->n_hashes, expiry);
+	rc = own_request(a, &id, body, "expiry updated", "updated",
+			 json_pack("{s:I}", "expiry", (json_int_t)expiry));
+	snc_identity_wipe(&id);
+	return rc;
+}
