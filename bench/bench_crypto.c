@@ -6,7 +6,9 @@
  * The ratio column compares each row with the X25519 row measured in the same run.
  * X25519 and the layer peel run with each X25519 implementation (forced with
  * snc_x25519_force, the switch behind SNC_X25519_IMPL); the 8-way / scalar
- * ratios are printed at the end.
+ * ratios are printed at the end. AES-GCM runs with each implementation this
+ * machine has (snc_aead_gcm_force: libsodium, OpenSSL, ipsec-mb's best arch),
+ * alone and inside the aes-gcm layer peel; ipsec-mb / libsodium ratios last.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +59,7 @@ measure(unsigned (*fn)(void *arg), void *arg)
 static void
 row(const char *name, size_t bytes, double rate)
 {
-	printf("%-34s %9.0f ops/s %9.1f MB/s %8.2fx\n", name, rate,
+	printf("%-44s %9.0f ops/s %9.1f MB/s %8.2fx\n", name, rate,
 	       bytes ? rate * (double)bytes / 1e6 : 0.0,
 	       x25519_rate > 0 ? rate / x25519_rate : 1.0);
 }
@@ -221,33 +223,56 @@ run_peel(void *arg)
 	return (unsigned)a->n;
 }
 
+/* AES-GCM implementations compared in the same run (those this machine has);
+ * ipsec-mb's SSE and AVX2 code for comparison with its best (the default). */
+static const char *const gcm_impls[] = {"libsodium", "openssl", "ipsec-mb-sse", "ipsec-mb-avx2",
+					"ipsec-mb"};
+enum {
+	GCM_IMPLS = 5,
+	AEAD_LENS = 3
+};
+static const size_t aead_lens[AEAD_LENS] = {256, 1024, 16384};
+static double gcm_rate[GCM_IMPLS][AEAD_LENS][2]; /* [impl][len][open] */
+static char gcm_name[GCM_IMPLS][20];		 /* "ipsec-mb-avx512" */
+
+/* Seal and open rows for one type at each length with the implementation in use. */
 static void
-bench_aead(void)
+aead_rows(enum snc_enc_type t, const char *impl, double rates[AEAD_LENS][2])
 {
-	const size_t lens[] = {256, 1024, 16384};
 	char name[64];
 
-	for (int t = 0; t < SNC_ENC_TYPE_COUNT; t++) {
-		for (size_t i = 0; i < 3; i++) {
-			struct aead_arg a = {.type = t, .len = lens[i]};
-			const char *impl = t == SNC_ENC_AES_GCM	  ? snc_aead_gcm_impl_name()
-					   : t == SNC_ENC_AES_CBC ? "openssl"
-								  : "libsodium";
+	for (size_t i = 0; i < AEAD_LENS; i++) {
+		struct aead_arg a = {.type = t, .len = aead_lens[i]};
 
-			snprintf(name, sizeof(name), "seal %s/%s %zu B", snc_enc_type_name(t), impl,
-				 lens[i]);
-			row(name, lens[i], measure(run_aead, &a));
-			snc_aead_seal(t, key, buf_out, lens[i], buf_in, sizeof(buf_in), &a.ct_len);
-			a.open = 1;
-			snprintf(name, sizeof(name), "open %s/%s %zu B", snc_enc_type_name(t), impl,
-				 lens[i]);
-			row(name, lens[i], measure(run_aead, &a));
-		}
+		snprintf(name, sizeof(name), "seal %s/%s %zu B", snc_enc_type_name(t), impl,
+			 aead_lens[i]);
+		row(name, aead_lens[i], rates[i][0] = measure(run_aead, &a));
+		snc_aead_seal(t, key, buf_out, aead_lens[i], buf_in, sizeof(buf_in), &a.ct_len);
+		a.open = 1;
+		snprintf(name, sizeof(name), "open %s/%s %zu B", snc_enc_type_name(t), impl,
+			 aead_lens[i]);
+		row(name, aead_lens[i], rates[i][1] = measure(run_aead, &a));
 	}
 }
 
+static void
+bench_aead(void)
+{
+	double unused[AEAD_LENS][2];
+
+	for (size_t g = 0; g < GCM_IMPLS; g++) {
+		if (snc_aead_gcm_force(gcm_impls[g]) != 0)
+			continue;
+		snprintf(gcm_name[g], sizeof(gcm_name[g]), "%s", snc_aead_gcm_impl_name());
+		aead_rows(SNC_ENC_AES_GCM, gcm_name[g], gcm_rate[g]);
+	}
+	snc_aead_gcm_force(NULL);
+	aead_rows(SNC_ENC_XCHACHA20, "libsodium", unused);
+	aead_rows(SNC_ENC_AES_CBC, "openssl", unused);
+}
+
 static int have_ifma;
-static double ratio_x25519, ratio_peel[SNC_ENC_TYPE_COUNT];
+static double ratio_x25519, ratio_peel[SNC_ENC_TYPE_COUNT], peel_gcm[GCM_IMPLS];
 
 /* Forces an X25519 implementation; the bench is pointless if that fails. */
 static void
@@ -275,6 +300,39 @@ bench_x25519(void)
 	ratio_x25519 = ifma / scalar;
 }
 
+/* The aes-gcm layer, batch 32, with each AES-GCM implementation (X25519: the
+ * best this machine has, so that the symmetric part weighs most). The AEAD is
+ * a small share of a layer, so the implementations take turns for three
+ * rounds and each keeps its best round: a busy neighbour then costs all alike. */
+static void
+bench_peel_gcm(struct peel_arg *a)
+{
+	char name[64];
+
+	a->type = SNC_ENC_AES_GCM;
+	a->n = BENCH_BATCH;
+	force_x25519(have_ifma ? "ifma" : "scalar");
+	for (int round = 0; round < 3; round++) {
+		for (size_t g = 0; g < GCM_IMPLS; g++) {
+			double r;
+
+			if (strncmp(gcm_impls[g], "ipsec-mb-", 9) == 0 ||
+			    snc_aead_gcm_force(gcm_impls[g]) != 0)
+				continue;
+			r = measure(run_peel, a);
+			peel_gcm[g] = r > peel_gcm[g] ? r : peel_gcm[g];
+		}
+	}
+	for (size_t g = 0; g < GCM_IMPLS; g++) {
+		if (peel_gcm[g] <= 0)
+			continue;
+		snprintf(name, sizeof(name), "peel aes-gcm 1 KB b32, %.19s, best of 3",
+			 gcm_name[g]);
+		row(name, 1024, peel_gcm[g]);
+	}
+	snc_aead_gcm_force(NULL);
+}
+
 static void
 bench_peel(void)
 {
@@ -298,6 +356,8 @@ bench_peel(void)
 				 snc_enc_type_name(t), n);
 			row(name, 1024, scalar = measure(run_peel, &a));
 		}
+		if (t == SNC_ENC_AES_GCM)
+			bench_peel_gcm(&a);
 		if (!have_ifma)
 			continue;
 		force_x25519("ifma");
@@ -305,6 +365,28 @@ bench_peel(void)
 		row(name, 1024, ifma = measure(run_peel, &a));
 		ratio_peel[t] = ifma / scalar;
 	}
+}
+
+/* ipsec-mb / libsodium for each AES-GCM row pair, when both ran. */
+static void
+print_gcm_ratios(void)
+{
+	enum {
+		SODIUM,
+		MB = GCM_IMPLS - 1
+	};
+
+	if (gcm_rate[SODIUM][0][0] <= 0 || gcm_rate[MB][0][0] <= 0) {
+		printf("aes-gcm: ipsec-mb or libsodium not usable here; no ratio\n");
+		return;
+	}
+	for (size_t i = 0; i < AEAD_LENS; i++)
+		for (int open = 0; open < 2; open++)
+			printf("%s aes-gcm %zu B, %s / libsodium: %.2fx\n", open ? "open" : "seal",
+			       aead_lens[i], gcm_name[MB],
+			       gcm_rate[MB][i][open] / gcm_rate[SODIUM][i][open]);
+	printf("peel 1 KB aes-gcm batch 32 (x25519 %s), %s / libsodium: %.2fx\n",
+	       have_ifma ? "ifma" : "scalar", gcm_name[MB], peel_gcm[MB] / peel_gcm[SODIUM]);
 }
 
 static void
@@ -340,7 +422,7 @@ main(int argc, char **argv)
 	crypto_scalarmult_base(peer, key);
 	printf("snode-bench-crypto: one core, %.2f s per row; x25519 impl %s, aes-gcm impl %s\n",
 	       bench_seconds, snc_x25519_impl_name(), snc_aead_gcm_impl_name());
-	printf("%-34s %15s %15s %9s\n", "operation", "rate", "throughput", "vs x25519");
+	printf("%-44s %15s %15s %9s\n", "operation", "rate", "throughput", "vs x25519");
 	have_ifma = snc_x25519_ifma_usable();
 	x25519_rate = measure(run_x25519, NULL);
 	row("x25519 (scalar)", 0, x25519_rate);
@@ -360,6 +442,7 @@ main(int argc, char **argv)
 	bench_aead();
 	bench_peel();
 	print_ratios();
+	print_gcm_ratios();
 	printf("kdf aes-gcm, precomputed LOKI blocks / key blocks per call: %.2fx\n", pre / plain);
 	printf("kdf aes-gcm, OpenSSL SHA-256 (SHA-NI when present) / libsodium state: %.2fx\n",
 	       pre / sodium_pre);

@@ -21,6 +21,7 @@
 #include "http_onion.h"
 #include "http_ratelimit.h"
 #include "http_tls.h"
+#include "json_rpc.h"
 #include "rpc_server.h"
 
 struct ctl_http {
@@ -217,6 +218,26 @@ onion_req(struct ctl_http *h, struct evhttp_request *req)
 		ctl_onion_entry_handle(h->onion, body, len, on_answer, c);
 }
 
+/* The seed nodes' JSON-RPC (json_rpc.h): answered here, no Redis. */
+static void
+json_rpc(struct ctl_http *h, struct evhttp_request *req)
+{
+	const uint8_t *body;
+	size_t len;
+	char *text;
+
+	h->st.json_rpc++;
+	if (!admit(h, req))
+		return;
+	body = body_of(req, &len);
+	text = ctl_json_rpc(h->rpc, (const char *)body, len);
+	if (text == NULL)
+		send_answer(req, 500, false, "request failed", 14);
+	else
+		send_answer(req, 200, true, text, strlen(text));
+	free(text);
+}
+
 static void
 ping_test(struct ctl_http *h, struct evhttp_request *req)
 {
@@ -241,6 +262,8 @@ on_request(struct evhttp_request *req, void *arg)
 		onion_req(h, req);
 	} else if (post && strcmp(path, "/ping_test/v1") == 0) {
 		ping_test(h, req);
+	} else if (post && strcmp(path, "/json_rpc") == 0) {
+		json_rpc(h, req);
 	} else {
 		h->st.not_found++;
 		snprintf(text, sizeof(text), "%s %.200s Not Found", post ? "POST" : "GET", path);

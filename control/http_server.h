@@ -5,6 +5,7 @@
  *   POST /storage_rpc/v1  {"method", "params"} -> the storage RPC (rpc_server.h)
  *   POST /onion_req/v2    the entry payload     -> http_onion.h
  *   POST /ping_test/v1    200 with X-Oxen-Snode-Pubkey: base64(node key)
+ *   POST /json_rpc        the seed node's get_n_service_nodes (json_rpc.h)
  * HTTPS (self-signed certificate, http_tls.h) on `listen`, plain HTTP on
  * `http-listen` (tests, or behind a TLS terminator); either may be "none".
  * Bodies over 10 MiB get 413 from evhttp before they are read; a client
@@ -43,7 +44,7 @@ struct ctl_http_conf {
 
 struct ctl_http_stats {
 	uint64_t requests;
-	uint64_t storage_rpc, onion_req, ping_test;
+	uint64_t storage_rpc, onion_req, ping_test, json_rpc;
 	uint64_t not_found;    /* another path or method: 404 */
 	uint64_t rate_limited; /* 429 */
 	uint64_t long_poll;    /* X-Loki-Long-Poll: 410 */

@@ -133,7 +133,8 @@ open_rpc(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_iden
 		.swarm = n->swarm,
 		.testnet = cfg->testnet,
 		.version = {SNODE_VERSION_MAJOR, SNODE_VERSION_MINOR, SNODE_VERSION_PATCH},
-		.hf = {CTL_HF_MAJOR, CTL_HF_MINOR}};
+		.hf = {CTL_HF_MAJOR, CTL_HF_MINOR},
+		.https_port = https_port(cfg)};
 
 	n->rpc = ctl_rpc_server_new(&rc, err, errlen);
 	return n->rpc != NULL ? 0 : -1;

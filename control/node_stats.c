@@ -95,6 +95,7 @@ http_part(const struct ctl_http *h)
 	PUT(o, s, storage_rpc);
 	PUT(o, s, onion_req);
 	PUT(o, s, ping_test);
+	PUT(o, s, json_rpc);
 	PUT(o, s, not_found);
 	PUT(o, s, rate_limited);
 	PUT(o, s, long_poll);

@@ -22,6 +22,7 @@
 #include "rpc_delete.h"
 #include "rpc_expire.h"
 #include "rpc_info.h"
+#include "rpc_oxend.h"
 #include "rpc_revoke.h"
 #include "rpc_store.h"
 #include "rpc_swarm.h"
@@ -227,6 +228,10 @@ rpc_call_start(struct rpc_req *r)
 	}
 	if (c->method == CTL_RPC_GET_SWARM) {
 		rpc_info_get_swarm(r, c);
+		return;
+	}
+	if (c->method == CTL_RPC_OXEND_REQUEST) {
+		rpc_oxend_run(r, c);
 		return;
 	}
 	/* Checked without the revocation list first: everything but a revoked

@@ -40,6 +40,7 @@ struct ctl_rpc_server {
 	ctl_rpc_clock_fn *now_ms;
 	void *now_arg;
 	uint16_t version[3], hf[2];
+	uint16_t https_port;		     /* oxend_request's storage_port of every node */
 	struct rpc_req *inflight;	     /* requests not answered yet (doubly linked) */
 	const struct ctl_rpc_forwarder *fwd; /* NULL: no replication */
 	struct snc_ed_x_cache *ed_x_cache;   /* accounts' pubkey_ed25519 conversions */

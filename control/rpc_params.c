@@ -36,6 +36,7 @@ static const char *const method_names[CTL_RPC_METHOD_COUNT] = {
 	[CTL_RPC_REVOKED_SUBACCOUNTS] = "revoked_subaccounts",
 	[CTL_RPC_GET_SWARM] = "get_swarm",
 	[CTL_RPC_INFO] = "info",
+	[CTL_RPC_OXEND_REQUEST] = "oxend_request",
 	[CTL_RPC_BATCH] = "batch",
 	[CTL_RPC_SEQUENCE] = "sequence",
 };
@@ -854,6 +855,84 @@ load_get_swarm(json_t *p, bool testnet, struct ctl_rpc_call *c, struct ctl_rpc_s
 	return load_pk(pk, testnet, "Pubkey must be 66 hex digits/33 bytes long", &c->acct, st);
 }
 
+static const struct {
+	const char *name;
+	uint32_t bit;
+} field_names[] = {
+	{"service_node_pubkey", CTL_SN_SERVICE_NODE_PUBKEY},
+	{"pubkey_ed25519", CTL_SN_PUBKEY_ED25519},
+	{"pubkey_x25519", CTL_SN_PUBKEY_X25519},
+	{"public_ip", CTL_SN_PUBLIC_IP},
+	{"storage_port", CTL_SN_STORAGE_PORT},
+	{"storage_lmq_port", CTL_SN_STORAGE_LMQ_PORT},
+	{"swarm_id", CTL_SN_SWARM_ID},
+	{"active", CTL_SN_ACTIVE},
+	{"funded", CTL_SN_FUNDED},
+	{"registration_height", CTL_SN_REGISTRATION_HEIGHT},
+};
+
+int
+ctl_sn_query_parse(json_t *params, struct ctl_sn_query *q, char *why, size_t whylen)
+{
+	json_t *v;
+	const char *key;
+	json_t *val;
+
+	*q = (struct ctl_sn_query){.fields = CTL_SN_ALL};
+	if (params == NULL || json_is_null(params))
+		return 0;
+	if (!json_is_object(params))
+		return snprintf(why, whylen, "params must be an object"), -EINVAL;
+	if ((v = json_object_get(params, "active_only")) != NULL) {
+		if (!json_is_boolean(v))
+			return snprintf(why, whylen, "active_only must be a boolean"), -EINVAL;
+		q->active_only = json_is_true(v);
+	}
+	if ((v = json_object_get(params, "limit")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < -1 ||
+		    json_integer_value(v) > CTL_SN_LIMIT_MAX)
+			return snprintf(why, whylen, "limit must be -1..%d", CTL_SN_LIMIT_MAX),
+			       -EINVAL;
+		q->limit = json_integer_value(v) > 0 ? (uint32_t)json_integer_value(v) : 0;
+	}
+	if ((v = json_object_get(params, "fields")) == NULL)
+		return 0;
+	if (!json_is_object(v))
+		return snprintf(why, whylen, "fields must be an object of booleans"), -EINVAL;
+	q->fields = 0;
+	json_object_foreach(v, key, val)
+	{
+		if (!json_is_boolean(val))
+			return snprintf(why, whylen, "fields must be an object of booleans"),
+			       -EINVAL;
+		for (size_t i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+			if (json_is_true(val) && strcmp(key, field_names[i].name) == 0)
+				q->fields |= field_names[i].bit;
+	}
+	return 0;
+}
+
+/* oxend_request: {"endpoint", "params"?} (SS allows get_service_nodes and ons_resolve). */
+static int
+load_oxend(json_t *p, struct ctl_rpc_call *c, struct ctl_rpc_status *st)
+{
+	json_t *ep = json_object_get(p, "endpoint");
+	char why[96];
+
+	if (!json_is_string(ep))
+		return bad(st, "oxend_request: missing or invalid 'endpoint'");
+	if (strcmp(json_string_value(ep), "get_service_nodes") == 0)
+		c->p.oxend.endpoint = CTL_OXEND_GET_SERVICE_NODES;
+	else if (strcmp(json_string_value(ep), "ons_resolve") == 0)
+		c->p.oxend.endpoint = CTL_OXEND_ONS_RESOLVE;
+	else
+		return bad(st, "oxend_request: endpoint %.64s is not allowed",
+			   json_string_value(ep));
+	if (ctl_sn_query_parse(json_object_get(p, "params"), &c->p.oxend.q, why, sizeof(why)) != 0)
+		return bad(st, "oxend_request: %s", why);
+	return 0;
+}
+
 static void
 call_free(struct ctl_rpc_call *c)
 {
@@ -915,6 +994,8 @@ load_call(enum ctl_rpc_method m, json_t *p, bool testnet, struct ctl_rpc_call *c
 		return load_get_swarm(p, testnet, c, st);
 	case CTL_RPC_INFO:
 		return 0;
+	case CTL_RPC_OXEND_REQUEST:
+		return load_oxend(p, c, st);
 	default:
 		return set_status(st, 500, "request failed");
 	}

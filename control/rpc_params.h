@@ -31,6 +31,45 @@ enum {
 	CTL_RPC_NS_ALL = 0x10000,	    /* namespace "all" (== SNC_STORAGE_SIG_NS_ALL) */
 };
 
+/* The per-node fields oxend's get_service_nodes can return that snode knows. */
+enum ctl_sn_field {
+	CTL_SN_SERVICE_NODE_PUBKEY = 1u << 0,
+	CTL_SN_PUBKEY_ED25519 = 1u << 1,
+	CTL_SN_PUBKEY_X25519 = 1u << 2,
+	CTL_SN_PUBLIC_IP = 1u << 3,
+	CTL_SN_STORAGE_PORT = 1u << 4,	   /* the HTTPS port */
+	CTL_SN_STORAGE_LMQ_PORT = 1u << 5, /* the cell (dataplane) port */
+	CTL_SN_SWARM_ID = 1u << 6,	   /* also "swarm": the id in hex, as get_swarm */
+	CTL_SN_ACTIVE = 1u << 7,
+	CTL_SN_FUNDED = 1u << 8,
+	CTL_SN_REGISTRATION_HEIGHT = 1u << 9,
+	CTL_SN_ALL = (1u << 10) - 1,
+};
+
+struct ctl_sn_query {
+	bool active_only;
+	uint32_t limit;	 /* 0: every node, in ascending Ed25519 order; else a random subset */
+	uint32_t fields; /* enum ctl_sn_field bits */
+};
+
+enum {
+	CTL_SN_LIMIT_MAX = 4096, /* the registry's node limit */
+};
+
+/* oxend_request get_service_nodes params: {"active_only", "limit", "fields": {name: bool}} (each
+ * optional; unknown field names are ignored, as oxend does). 0, or -EINVAL with a reason. */
+int ctl_sn_query_parse(json_t *params, struct ctl_sn_query *q, char *why, size_t whylen);
+
+enum ctl_rpc_oxend_endpoint {
+	CTL_OXEND_GET_SERVICE_NODES,
+	CTL_OXEND_ONS_RESOLVE, /* accepted by name, answered 400: no blockchain */
+};
+
+struct ctl_rpc_oxend {
+	enum ctl_rpc_oxend_endpoint endpoint;
+	struct ctl_sn_query q;
+};
+
 enum ctl_rpc_method {
 	CTL_RPC_STORE,
 	CTL_RPC_RETRIEVE,
@@ -45,6 +84,7 @@ enum ctl_rpc_method {
 	CTL_RPC_REVOKED_SUBACCOUNTS,
 	CTL_RPC_GET_SWARM,
 	CTL_RPC_INFO,
+	CTL_RPC_OXEND_REQUEST,
 	CTL_RPC_BATCH,
 	CTL_RPC_SEQUENCE,
 	CTL_RPC_METHOD_COUNT,
@@ -144,6 +184,7 @@ struct ctl_rpc_call {
 		struct ctl_rpc_expire expire;
 		struct ctl_rpc_get_expiries get_expiries;
 		struct ctl_rpc_tokens tokens;
+		struct ctl_rpc_oxend oxend;
 	} p;
 };
 

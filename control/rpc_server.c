@@ -57,6 +57,7 @@ ctl_rpc_server_new(const struct ctl_rpc_server_conf *conf, char *err, size_t err
 	snc_ed_x_cache_init(s->ed_x_cache);
 	memcpy(s->version, conf->version, sizeof(s->version));
 	memcpy(s->hf, conf->hf, sizeof(s->hf));
+	s->https_port = conf->https_port;
 	return s;
 }
 

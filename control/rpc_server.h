@@ -52,6 +52,7 @@ struct ctl_rpc_server_conf {
 	void *now_arg;
 	uint16_t version[3]; /* info's "version" */
 	uint16_t hf[2];	     /* "hf": [major, minor] in every result */
+	uint16_t https_port; /* the HTTPS entry's port (oxend_request's storage_port) */
 };
 
 struct ctl_rpc_server_stats {

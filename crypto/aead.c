@@ -1,29 +1,102 @@
 /* SPDX-License-Identifier: MIT */
 #include "aead.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aead_gcm_mb.h"
 #include "batch.h"
 
-static int gcm_use_sodium;
+enum gcm_impl {
+	GCM_OPENSSL,
+	GCM_SODIUM,
+	GCM_IPSEC_MB,
+};
 
-void
+static enum gcm_impl gcm_impl;
+static char gcm_name[24] = "openssl";
+static char select_error[160];
+
+/* The best this machine has: ipsec-mb's best arch, libsodium (AES-NI), OpenSSL. */
+static void
+gcm_default(void)
+{
+	if (snc_gcm_mb_init("auto") == 0)
+		gcm_impl = GCM_IPSEC_MB;
+	else
+		gcm_impl = crypto_aead_aes256gcm_is_available() ? GCM_SODIUM : GCM_OPENSSL;
+}
+
+static int
+gcm_choose(const char *name)
+{
+	if (name == NULL || name[0] == '\0')
+		gcm_default();
+	else if (strcmp(name, "openssl") == 0)
+		gcm_impl = GCM_OPENSSL;
+	else if (strcmp(name, "libsodium") == 0) {
+		if (!crypto_aead_aes256gcm_is_available())
+			return -ENOTSUP;
+		gcm_impl = GCM_SODIUM;
+	} else if (strcmp(name, "ipsec-mb") == 0 || strncmp(name, "ipsec-mb-", 9) == 0) {
+		int rc = snc_gcm_mb_init(name[8] == '-' ? name + 9 : "auto");
+
+		if (rc != 0)
+			return rc;
+		gcm_impl = GCM_IPSEC_MB;
+	} else
+		return -EINVAL;
+	return 0;
+}
+
+int
+snc_aead_gcm_force(const char *name)
+{
+	int rc = gcm_choose(name);
+
+	if (rc != 0)
+		return rc;
+	if (gcm_impl == GCM_IPSEC_MB)
+		snprintf(gcm_name, sizeof(gcm_name), "ipsec-mb-%s", snc_gcm_mb_arch());
+	else
+		snprintf(gcm_name, sizeof(gcm_name), "%s",
+			 gcm_impl == GCM_SODIUM ? "libsodium" : "openssl");
+	return 0;
+}
+
+int
 snc_aead_select(void)
 {
 	const char *force = getenv("SNC_AESGCM_IMPL");
+	int rc;
 
-	gcm_use_sodium = crypto_aead_aes256gcm_is_available();
-	if (force != NULL && strcmp(force, "openssl") == 0)
-		gcm_use_sodium = 0;
+	select_error[0] = '\0';
+	gcm_default();
+	rc = snc_aead_gcm_force(force);
+	if (rc != 0) {
+		snc_aead_gcm_force(NULL);
+		snprintf(select_error, sizeof(select_error), "SNC_AESGCM_IMPL=%.40s: %s", force,
+			 rc == -EINVAL ? "unknown (ipsec-mb[-sse|-avx|-avx2|-avx512], libsodium or "
+					 "openssl)"
+				       : "not usable on this CPU or build");
+	}
+	return rc;
+}
+
+const char *
+snc_aead_select_error(void)
+{
+	return select_error[0] != '\0' ? select_error : NULL;
 }
 
 const char *
 snc_aead_gcm_impl_name(void)
 {
-	return gcm_use_sodium ? "libsodium" : "openssl";
+	return gcm_name;
 }
 
 /* OpenSSL one-shot for GCM (fallback) and CBC. enc: 1 seal, 0 open. */
@@ -61,7 +134,14 @@ gcm_open(const uint8_t *key, const uint8_t *in, size_t in_len, uint8_t *out, siz
 	unsigned long long mlen = 0;
 	uint8_t tag[SNC_GCM_TAG_BYTES];
 
-	if (gcm_use_sodium) {
+	if (gcm_impl == GCM_IPSEC_MB) {
+		ct_len -= SNC_GCM_TAG_BYTES;
+		if (snc_gcm_mb_open(key, iv, ct, ct_len, ct + ct_len, out) != 0)
+			return SNC_E_AUTH;
+		*out_len = ct_len;
+		return 0;
+	}
+	if (gcm_impl == GCM_SODIUM) {
 		if (crypto_aead_aes256gcm_decrypt(out, &mlen, NULL, ct, ct_len, NULL, 0, iv, key) !=
 		    0)
 			return SNC_E_AUTH;
@@ -80,7 +160,12 @@ gcm_seal(const uint8_t *key, const uint8_t *iv, const uint8_t *in, size_t in_len
 	size_t n = 0;
 
 	memmove(out, iv, SNC_GCM_IV_BYTES);
-	if (gcm_use_sodium)
+	if (gcm_impl == GCM_IPSEC_MB) {
+		snc_gcm_mb_seal(key, out, in, in_len, out + SNC_GCM_IV_BYTES,
+				out + SNC_GCM_IV_BYTES + in_len);
+		return 0;
+	}
+	if (gcm_impl == GCM_SODIUM)
 		return crypto_aead_aes256gcm_encrypt(out + SNC_GCM_IV_BYTES, &clen, in, in_len,
 						     NULL, 0, NULL, out, key) == 0
 			       ? 0

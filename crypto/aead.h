@@ -4,9 +4,10 @@
  *   aes-gcm:   iv(12) || AES-256-GCM ciphertext || tag(16), no AAD
  *   xchacha20: nonce(24) || XChaCha20-Poly1305-IETF ciphertext || tag(16), no AAD
  *   aes-cbc:   iv(16) || AES-256-CBC with PKCS#7 padding (legacy; no integrity)
- * AES-GCM runs on libsodium where the CPU has AES-NI + PCLMUL, else on
- * OpenSSL; SNC_AESGCM_IMPL=openssl|libsodium in the environment forces one
- * (read once by snc_init). AES-CBC always uses OpenSSL (libsodium has none).
+ * AES-GCM runs on Intel ipsec-mb (its best arch: VAES/AVX-512 down to SSE)
+ * where the build has it and the CPU has AES-NI + PCLMUL, else on libsodium
+ * (AES-NI), else on OpenSSL. SNC_AESGCM_IMPL (read once by snc_init) or
+ * snc_aead_gcm_force() pins one. AES-CBC always uses OpenSSL.
  */
 #ifndef SNC_AEAD_H
 #define SNC_AEAD_H
@@ -44,10 +45,21 @@ unsigned snc_aead_open_batch(size_t n, const enum snc_enc_type type[], const uin
 unsigned snc_aead_seal_batch(size_t n, const enum snc_enc_type type[], const uint8_t *const key[],
 			     struct snc_aead_buf buf[], int status[]);
 
-/* "libsodium" or "openssl": the AES-GCM implementation in use. */
+/* "ipsec-mb-<arch>", "libsodium" or "openssl": the AES-GCM implementation in use. */
 const char *snc_aead_gcm_impl_name(void);
 
-/* Called by snc_init(): picks the AES-GCM implementation. */
-void snc_aead_select(void);
+/*
+ * Pins the AES-GCM implementation: "ipsec-mb" (its best arch), "ipsec-mb-sse",
+ * "-avx", "-avx2", "-avx512", "libsodium", "openssl"; NULL or "" = the default.
+ * 0, -EINVAL (unknown name) or -ENOTSUP (not on this CPU or build; nothing
+ * changes). For tests and benchmarks: not safe while other threads seal/open.
+ */
+int snc_aead_gcm_force(const char *name);
+
+/* Called by snc_init(): the default, or SNC_AESGCM_IMPL's choice. 0 or as above. */
+int snc_aead_select(void);
+
+/* Why snc_aead_select() failed (one line), or NULL. */
+const char *snc_aead_select_error(void);
 
 #endif

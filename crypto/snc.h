@@ -7,7 +7,10 @@
 #define SNC_H
 
 /* Returns 0, or -1 when libsodium cannot initialise or SNC_X25519_IMPL /
- * SNC_X25519_MB_MIN ask for what this machine cannot do (snc_x25519_select_error()). */
+ * SNC_X25519_MB_MIN / SNC_AESGCM_IMPL ask for what this machine cannot do. */
 int snc_init(void);
+
+/* After snc_init() failed: the one-line reason. */
+const char *snc_init_error(void);
 
 #endif

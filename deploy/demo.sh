@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The README's main job. Sets up and builds, creates this node's identity if
 # none exists and prints it, runs the dataplane self-check in software mode,
-# then starts a local testnet of 3 nodes (deploy/testnet.sh), lets Alice send
-# Bob a Session message over a 3-hop onion path, lets Bob retrieve and decrypt
-# it over another path, prints every node's counters and stops the testnet
+# then starts a local testnet of 3 nodes (deploy/testnet.sh); with snode-cli two
+# accounts exchange a Session message over 3-hop onion paths (which swarm
+# members stored it, Bob's two devices read it), prints every node's counters
+# and stops the testnet
 # (`deploy/demo.sh --keep` leaves it up). Without root (no network namespace)
 # it runs deploy/demo_pcap.sh instead.
 set -euo pipefail
@@ -41,34 +42,26 @@ echo "   snode-control and redis-server; the nodes reach each other through the 
 deploy/testnet.sh up --nodes 3 --dir "$TN"
 [ "$KEEP" = --keep ] || trap 'deploy/testnet.sh down --dir "$TN" >/dev/null' EXIT
 NS=$(cat "$TN/netns")
-client() { ip netns exec "$NS" $PY tests/tools/snode_client.py --testnet "$TN" "$@"; }
-seed() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-session_id() { $PY -c 'import sys, nacl.bindings as b, nacl.signing as s
-print("05" + b.crypto_sign_ed25519_pk_to_curve25519(bytes(s.SigningKey(bytes.fromhex(sys.argv[1])).verify_key)).hex())' "$1"; }
-ALICE=$(seed) BOB=$(seed)
-BOB_ID=$(session_id "$BOB")
-echo "== Alice sends Bob a Session message (encrypted for Bob, stored in his swarm's inbox)"
-echo "   path: client -> node 0 -> node 1 -> node 2 (destination), layered replies"
-text="Hi Bob, this went through three snode hops"
-ct=$($TOOL session-encrypt --sender-seed "$ALICE" --recipient "$BOB_ID" \
-	--data-b64 "$(printf '%s' "$text" | base64 -w0)" | $PY -c 'import json,sys; print(json.load(sys.stdin)["ciphertext_b64"])')
-client --path 0,1,2 store --seed "$ALICE" --to "$BOB_ID" --data-b64 "$ct" | $PY -c 'import json,sys
-r = json.load(sys.stdin); b = json.loads(r["body"])
-ok = [k[:16] for k, v in b["swarm"].items() if "hash" in v and not v.get("failed")]
-print("   status %d, hash %s" % (r["status"], b["hash"]))
-print("   stored (signed results) by %d member(s) of the recipient swarm: %s" % (len(ok), ", ".join(ok)))'
-echo "== Bob retrieves his inbox over another path: client -> node 1 -> node 0 -> node 2"
-client --path 1,0,2 --mode 0 retrieve --seed "$BOB" >"$TN/bob.json"
-$PY -c 'import json,sys
-r = json.load(open(sys.argv[1])); b = json.loads(r["body"])
-print("status %d, %d message(s)" % (r["status"], len(b["messages"])))
-for m in b["messages"]: print(m["data"])' "$TN/bob.json" | while read -r line; do
-	case $line in
-	status*) echo "   $line" ;;
-	*) $TOOL session-decrypt --recipient-seed "$BOB" --data-b64 "$line" | $PY -c 'import json,sys,base64
-d = json.load(sys.stdin); print("   from %s: %s" % (d["sender_session_id"][:18] + "...", base64.b64decode(d["data_b64"]).decode()))' ;;
-	esac
-done
+# snode-cli (client/, docs/snode-cli.md) runs inside the testnet's network namespace
+cli() { ip netns exec "$NS" build/client/cli/snode-cli --registry "$TN/registry" "$@"; }
+json() { $PY -c "import json,sys; d = json.load(sys.stdin); $1"; }
+echo "== two accounts (Session recovery phrases; the seeds stay in $TN/alice and $TN/bob)"
+ALICE_ID=$(cli --home "$TN/alice" --json account create | json 'print(d["session_id"])')
+BOB_ID=$(cli --home "$TN/bob" --json account create | json 'print(d["session_id"])')
+BOB_PHRASE=$(cli --home "$TN/bob" --json account show --show-phrase | json 'print(d["phrase"])')
+echo "   Alice $ALICE_ID"
+echo "   Bob   $BOB_ID"
+echo "== Alice sends Bob a Session message over a random 3-hop path (layered replies)"
+cli --home "$TN/alice" --json --verbose send --to "$BOB_ID" \
+	--text "Hi Bob, this went through three snode hops" 2>"$TN/send.log" | json '
+print("   stored in Bob\x27s swarm by %d of %d member(s): %s" % (len(d["stored_by"]), d["swarm_size"], ", ".join(k[:16] for k in d["stored_by"])))
+print("   a copy for Alice\x27s other devices in her swarm, stored by %d member(s)" % len(d["copy_stored_by"]))'
+sed 's/^/   /' "$TN/send.log"
+echo "== Bob reads his inbox over another random path"
+cli --home "$TN/bob" receive | sed 's/^/   /'
+echo "== Bob's second device, restored from his recovery phrase, reads it too (Session-compatible replies)"
+cli --home "$TN/bob2" account restore --phrase "$BOB_PHRASE" >/dev/null
+cli --home "$TN/bob2" --mode 0 receive | sed 's/^/   /'
 echo "== every node's counters (relayed CREATEs, delivered requests, replies, relayed REPLY cells)"
 deploy/testnet.sh status --dir "$TN"
 if [ "$KEEP" = --keep ]; then

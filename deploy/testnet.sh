@@ -117,7 +117,7 @@ start_node() {
 	# The kernel side of the tap gets the gateway's MAC only once the port has started:
 	# net_tap sets the interface's MAC while it starts, and a MAC set before that is lost
 	# (the kernel then drops every frame the dataplane sends to the gateway).
-	WAIT_TENTHS=300 wait_for grep -q "relaying on port" "$d/dataplane.log" ||
+	WAIT_TENTHS=300 wait_for grep -qs "relaying on port" "$d/dataplane.log" ||
 		die "node $i: dataplane did not start ($d/dataplane.log)"
 	ip netns exec "$ns" ip link set "sntap$i" address "$(gw_mac "$i")"
 	ip netns exec "$ns" ip link show "sntap$i" | grep -q "link/ether $(gw_mac "$i") " ||

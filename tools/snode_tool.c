@@ -66,7 +66,7 @@ main(int argc, char **argv)
 		return TOOL_EXIT_OK;
 	}
 	if (snc_init() != 0) {
-		fprintf(stderr, "snode-tool: crypto init failed: %s\n", snc_x25519_select_error());
+		fprintf(stderr, "snode-tool: crypto init failed: %s\n", snc_init_error());
 		return TOOL_EXIT_FAIL;
 	}
 	for (size_t i = 0; i < sizeof(tool_cmds) / sizeof(tool_cmds[0]); i++)

@@ -100,6 +100,34 @@ test_info(void **state)
 	answer_free(&r);
 }
 
+/* oxend_request get_service_nodes through the RPC: the fixture's swarm, "t" and "hf";
+ * ons_resolve is named as not served; other endpoints are refused. */
+static void
+test_oxend_request(void **state)
+{
+	struct answer r;
+	json_t *states;
+
+	(void)state;
+	fx_expect(&fx, 200, "oxend_request",
+		  json_pack("{sss{sbs{sbsb}}}", "endpoint", "get_service_nodes", "params",
+			    "active_only", 1, "fields", "pubkey_ed25519", 1, "public_ip", 1),
+		  &r);
+	states = json_object_get(json_object_get(r.j, "result"), "service_node_states");
+	assert_true(json_array_size(states) >= 1);
+	assert_int_equal(json_object_size(json_array_get(states, 0)), 2);
+	assert_int_equal(json_integer_value(json_object_get(r.j, "t")), fx.now);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(r.j, "hf"), 0)), 21);
+	answer_free(&r);
+	fx_expect_text(&fx, 400,
+		       "oxend_request: ons_resolve needs oxend (ONS lives on the blockchain): not "
+		       "served by snode",
+		       "oxend_request", json_pack("{ss}", "endpoint", "ons_resolve"));
+	fx_expect_text(&fx, 400,
+		       "invalid request: oxend_request: endpoint get_block is not allowed",
+		       "oxend_request", json_pack("{ss}", "endpoint", "get_block"));
+}
+
 /* The entry of this node in a swarm body, checking every field. */
 static void
 check_own_entry(json_t *snodes)
@@ -267,6 +295,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base32z),
 		cmocka_unit_test_setup_teardown(test_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_oxend_request, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_swarm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_swarm_testnet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_misdirected, setup_outsider, teardown),

@@ -125,8 +125,9 @@ test_sync_answers(void **state)
 	expect_sync(NULL, 0, 400, "invalid json");
 	expect_sync("{}", 2, 400, "invalid json: no `method` field");
 	expect_sync("{\"method\":\"info\"}", 17, 400, "invalid json: no `params` field");
+	expect_sync("{\"method\":\"ifelse\",\"params\":{}}", 31, 400, "no method ifelse");
 	expect_sync("{\"method\":\"oxend_request\",\"params\":{}}", 38, 400,
-		    "no method oxend_request");
+		    "invalid request: oxend_request: missing or invalid 'endpoint'");
 	/* Only len bytes are the body. */
 	expect_sync(info, 29, 200, NULL);
 	expect_sync(info, sizeof(info) - 1, 400, "invalid json");
