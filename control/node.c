@@ -221,6 +221,36 @@ send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
 	return ctl_dp_channel_send_direct(arg, peer, cell, len);
 }
 
+/* ctl_catchup_reachable_fn: the peer answered our pings (unknown peers: no). */
+static bool
+peer_reachable(void *arg, const uint8_t peer[32])
+{
+	const struct ctl_peer_ping *p = arg;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (memcmp(p->peers[i].ed25519, peer, 32) == 0)
+			return p->peers[i].reachable;
+	return false;
+}
+
+/* Catch-up pages go through the replicator's request handler. */
+static int
+start_catchup(struct ctl_node *n, const struct snc_identity *id)
+{
+	struct ctl_catchup_conf cc = {.d = n->drpc,
+				      .store = n->store,
+				      .swarm = n->swarm,
+				      .self = id->ed25519_pk,
+				      .reachable = peer_reachable,
+				      .reachable_arg = &n->ping};
+
+	n->catchup = ctl_catchup_new(n->base, &cc);
+	if (n->catchup == NULL)
+		return -1;
+	ctl_replicate_set_bulk(n->repl, ctl_catchup_on_request, n->catchup);
+	return 0;
+}
+
 /* DIRECT requests and swarm replication; the channel's DIRECT cells go to the
  * request layer, which hands whole messages (pings) on to peer_ping. */
 static int
@@ -235,7 +265,7 @@ start_replication(struct ctl_node *n, const struct snc_identity *id, char *err, 
 	n->drpc = ctl_drpc_new(n->base, &dc);
 	if (n->drpc != NULL)
 		n->repl = ctl_replicate_new(n->base, n->drpc, n->swarm, n->rpc, id->ed25519_pk, 0);
-	if (n->repl == NULL) {
+	if (n->repl == NULL || (n->pinging && start_catchup(n, id) != 0)) {
 		snprintf(err, errlen, "cannot start swarm replication: out of memory");
 		return -1;
 	}
@@ -397,6 +427,9 @@ ctl_node_stop(struct ctl_node *n)
 		event_free(n->stats_timer);
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
+	if (n->repl != NULL)
+		ctl_replicate_set_bulk(n->repl, NULL, NULL);
+	ctl_catchup_free(n->catchup);
 	ctl_replicate_free(n->repl);
 	/* then the proxied and relayed onion requests (503), then what carried the answers */
 	ctl_proxy_free(n->proxy);

@@ -15,6 +15,7 @@
 #include "identity.h"
 #include "onion_dest.h"
 #include "peer_ping.h"
+#include "catchup.h"
 #include "replicate.h"
 
 struct event;
@@ -43,6 +44,7 @@ struct ctl_node {
 	bool pinging;
 	struct ctl_drpc *drpc;		/* node-to-node requests over DIRECT (with a dataplane) */
 	struct ctl_replicate *repl;	/* recursive calls sent to the swarm peers */
+	struct ctl_catchup *catchup;	/* swarm catch-up and bulk copy (with peer pings) */
 	struct ctl_onion_entry *onion;	/* POST /onion_req/v2 (http_onion.h) */
 	struct ctl_http *http;		/* the HTTP(S) entry (http_server.h) */
 	struct ctl_proxy *proxy;	/* exits: POSTs to HTTP(S) servers (onion_proxy.h) */

@@ -9,6 +9,7 @@
 #include "http_server.h"
 #include "node.h"
 #include "onion_proxy.h"
+#include "catchup.h"
 #include "replicate.h"
 #include "rpc_server.h"
 
@@ -229,6 +230,41 @@ replicate_part(const struct ctl_replicate *r)
 	return o;
 }
 
+static json_t *
+catchup_part(const struct ctl_catchup *c)
+{
+	struct ctl_catchup_stats s;
+	json_t *o = json_object();
+
+	ctl_catchup_stats(c, &s);
+	PUT(o, s, pulls_started);
+	PUT(o, s, pulls_done);
+	PUT(o, s, pulls_failed);
+	PUT(o, s, pages_requested);
+	PUT(o, s, pages_received);
+	PUT(o, s, pages_rejected);
+	PUT(o, s, inserted);
+	PUT(o, s, present);
+	PUT(o, s, raised);
+	PUT(o, s, expired);
+	PUT(o, s, superseded);
+	PUT(o, s, full);
+	PUT(o, s, rejected);
+	PUT(o, s, pages_served);
+	PUT(o, s, pages_refused);
+	PUT(o, s, records_sent);
+	PUT(o, s, records_filtered);
+	PUT(o, s, drop_passes);
+	PUT(o, s, handed_off);
+	PUT(o, s, dropped);
+	PUT(o, s, kept);
+	PUT(o, s, pushes_sent);
+	PUT(o, s, pushes_failed);
+	PUT(o, s, pushes_received);
+	PUT(o, s, pushes_refused);
+	return o;
+}
+
 json_t *
 ctl_node_stats(const struct ctl_node *n)
 {
@@ -259,5 +295,7 @@ ctl_node_stats(const struct ctl_node *n)
 	}
 	if (n->repl != NULL)
 		json_object_set_new(o, "replicate", replicate_part(n->repl));
+	if (n->catchup != NULL)
+		json_object_set_new(o, "catchup", catchup_part(n->catchup));
 	return o;
 }

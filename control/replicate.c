@@ -9,6 +9,8 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "sync_page.h"
+
 struct fan;
 
 /* One peer's part of a fan-out. */
@@ -40,6 +42,8 @@ struct ctl_replicate {
 	struct ctl_rpc_forwarder fwd;
 	struct fan *fans;
 	struct ctl_replicate_stats st;
+	ctl_drpc_request_fn *bulk; /* catch-up pages (first byte CTL_SYNC_MAGIC) */
+	void *bulk_arg;
 };
 
 /* A forwarded call being served: where its answer goes. */
@@ -258,8 +262,14 @@ static void
 on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body, size_t len)
 {
 	struct ctl_replicate *rep = arg;
-	struct serving *s = malloc(sizeof(*s));
+	struct serving *s;
 
+	if (len > 0 && body[0] == CTL_SYNC_MAGIC) {
+		if (rep->bulk != NULL)
+			rep->bulk(rep->bulk_arg, peer, id, body, len);
+		return; /* without a taker the peer times out */
+	}
+	s = malloc(sizeof(*s));
 	if (s == NULL)
 		return; /* the peer times out */
 	s->rep = rep;
@@ -304,6 +314,13 @@ ctl_replicate_free(struct ctl_replicate *r)
 		fan_free(r->fans);
 	ctl_drpc_set_handler(r->d, NULL, NULL);
 	free(r);
+}
+
+void
+ctl_replicate_set_bulk(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg)
+{
+	r->bulk = fn;
+	r->bulk_arg = arg;
 }
 
 void

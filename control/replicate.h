@@ -59,6 +59,9 @@ struct ctl_replicate *ctl_replicate_new(struct event_base *base, struct ctl_drpc
 					uint64_t timeout_ms);
 void ctl_replicate_free(struct ctl_replicate *r);
 
+/* Requests whose first byte is CTL_SYNC_MAGIC (catch-up pages, sync_page.h) go to fn. */
+void ctl_replicate_set_bulk(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
+
 void ctl_replicate_stats(const struct ctl_replicate *r, struct ctl_replicate_stats *out);
 
 #endif

@@ -40,6 +40,26 @@ ctl_swarm_view_serves(const struct ctl_swarm_view *v, const uint8_t *pubkey)
 	return v->ops->serves(v->impl, pubkey);
 }
 
+int
+ctl_swarm_view_swarm_of_node(const struct ctl_swarm_view *v, const uint8_t ed25519[32],
+			     struct ctl_swarm *out)
+{
+	int rc = v->ops->swarm_of_node(v->impl, ed25519, out);
+
+	if (rc != 0) {
+		out->id = CTL_SWARM_VIEW_NO_SWARM;
+		out->nodes = NULL;
+		out->n = 0;
+	}
+	return rc;
+}
+
+bool
+ctl_swarm_view_knows_node(const struct ctl_swarm_view *v, const uint8_t ed25519[32])
+{
+	return v->ops->knows_node(v->impl, ed25519);
+}
+
 void
 ctl_swarm_view_free(struct ctl_swarm_view *v)
 {
@@ -72,6 +92,25 @@ single_serves(const void *impl, const uint8_t *pubkey)
 	return ((const struct single *)impl)->member;
 }
 
+static int
+single_swarm_of_node(const void *impl, const uint8_t ed25519[32], struct ctl_swarm *out)
+{
+	const struct single *s = impl;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (memcmp(s->nodes[i].ed25519, ed25519, 32) == 0)
+			return single_swarm_of(impl, ed25519, out);
+	return -ENOENT;
+}
+
+static bool
+single_knows_node(const void *impl, const uint8_t ed25519[32])
+{
+	struct ctl_swarm sw;
+
+	return single_swarm_of_node(impl, ed25519, &sw) == 0;
+}
+
 static void
 single_free(void *impl)
 {
@@ -84,6 +123,8 @@ single_free(void *impl)
 static const struct ctl_swarm_view_ops single_ops = {
 	.swarm_of = single_swarm_of,
 	.serves = single_serves,
+	.swarm_of_node = single_swarm_of_node,
+	.knows_node = single_knows_node,
 	.free = single_free,
 };
 

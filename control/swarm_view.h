@@ -61,6 +61,10 @@ struct ctl_swarm_view_ops {
 	int (*swarm_of)(const void *impl, const uint8_t *pubkey, struct ctl_swarm *out);
 	/* True when this node is a member of the swarm holding pubkey. */
 	bool (*serves)(const void *impl, const uint8_t *pubkey);
+	/* The swarm whose members include the node ed25519: 0, or -ENOENT. */
+	int (*swarm_of_node)(const void *impl, const uint8_t ed25519[32], struct ctl_swarm *out);
+	/* True when the node ed25519 is known at all (active or decommissioned). */
+	bool (*knows_node)(const void *impl, const uint8_t ed25519[32]);
 	void (*free)(void *impl);
 };
 
@@ -73,6 +77,10 @@ struct ctl_swarm_view {
 int ctl_swarm_view_swarm_of(const struct ctl_swarm_view *v, const uint8_t *pubkey,
 			    struct ctl_swarm *out);
 bool ctl_swarm_view_serves(const struct ctl_swarm_view *v, const uint8_t *pubkey);
+bool ctl_swarm_view_knows_node(const struct ctl_swarm_view *v, const uint8_t ed25519[32]);
+/* The swarm node ed25519 is a member of; {NO_SWARM, NULL, 0} and -ENOENT when none. */
+int ctl_swarm_view_swarm_of_node(const struct ctl_swarm_view *v, const uint8_t ed25519[32],
+				 struct ctl_swarm *out);
 void ctl_swarm_view_free(struct ctl_swarm_view *v);
 
 /*

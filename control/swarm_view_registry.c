@@ -173,6 +173,28 @@ reg_serves(const void *impl, const uint8_t *pubkey)
 	       l->ids[i] == l->self_swarm;
 }
 
+static int
+reg_swarm_of_node(const void *impl, const uint8_t ed25519[32], struct ctl_swarm *out)
+{
+	const struct layout *l = &((const struct regview *)impl)->lay;
+
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = l->first[i]; k < l->first[i + 1]; k++)
+			if (memcmp(l->members[k].ed25519, ed25519, 32) == 0) {
+				out->id = l->ids[i];
+				out->nodes = &l->members[l->first[i]];
+				out->n = l->first[i + 1] - l->first[i];
+				return 0;
+			}
+	return -ENOENT;
+}
+
+static bool
+reg_knows_node(const void *impl, const uint8_t ed25519[32])
+{
+	return ctl_registry_find(&((const struct regview *)impl)->file.reg, ed25519) != NULL;
+}
+
 static void
 reg_free(void *impl)
 {
@@ -188,6 +210,8 @@ reg_free(void *impl)
 static const struct ctl_swarm_view_ops registry_ops = {
 	.swarm_of = reg_swarm_of,
 	.serves = reg_serves,
+	.swarm_of_node = reg_swarm_of_node,
+	.knows_node = reg_knows_node,
 	.free = reg_free,
 };
 

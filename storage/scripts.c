@@ -11,6 +11,9 @@
 
 #include "keys.h"
 
+/* SCAN steps in one bulk_scan page (storage/bulk.h STORE_BULK_SCAN_STEPS_MAX) */
+#define STORE_BULK_SCAN_STEPS 4096
+
 #define STORE_STR_(x) #x
 #define STORE_STR(x)  STORE_STR_(x)
 
@@ -289,6 +292,102 @@ static const char usage_lua[] =
 	PREAMBLE "local u = redis.call('HMGET', K_USAGE, 'msgs', 'bytes')\n"
 		 "return {tonumber(u[1] or 0), tonumber(u[2] or 0), redis.call('HLEN', K_AC)}\n";
 
+/*
+ * One page of every live message: {next_cursor, acct, hash, ns, ts, expiry,
+ * data, ...}. SCAN with COUNT 1 steps one bucket at a time so a page stops
+ * close to its budget; glob characters of the prefix are escaped.
+ */
+static const char bulk_scan_lua[] =
+	PREAMBLE "local cur, maxn, maxb, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), "
+		 "tonumber(ARGV[5])\n"
+		 "local pat = string.gsub(P, '[%*%?%[%]\\\\]', '\\\\%0') .. '" STORE_KEYS_MSG "*'\n"
+		 "local skip = #P + #'" STORE_KEYS_MSG "'\n"
+		 "local out, n, bytes, steps = {'0'}, 0, 0, 0\n"
+		 "repeat\n"
+		 "  local r = redis.call('SCAN', cur, 'MATCH', pat, 'COUNT', 1)\n"
+		 "  cur = r[1]\n"
+		 "  for _, k in ipairs(r[2]) do\n"
+		 "    local f = redis.call('HMGET', k, 'ns', 't', 'e', 'd')\n"
+		 "    if f[3] and f[4] and tonumber(f[3]) > now then\n"
+		 "      local rest = string.sub(k, skip + 1)\n"
+		 "      local c = string.find(rest, ':', 1, true)\n"
+		 "      if c then\n"
+		 "        out[#out + 1] = string.sub(rest, 1, c - 1)\n"
+		 "        out[#out + 1] = string.sub(rest, c + 1)\n"
+		 "        out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]\n"
+		 "        out[#out + 1] = f[4]\n"
+		 "        n = n + 1\n"
+		 "        bytes = bytes + #f[4]\n"
+		 "      end\n"
+		 "    end\n"
+		 "  end\n"
+		 "  steps = steps + 1\n"
+		 "until cur == '0' or n >= maxn or bytes >= maxb or steps >= " STORE_STR(
+			 STORE_BULK_SCAN_STEPS) "\n"
+						"out[1] = cur\n"
+						"return out\n";
+
+/*
+ * Inserts copies from a peer; one code per record (storage/bulk.h). A present
+ * message only has its expiry raised; a public outbox keeps the newest
+ * message by timestamp.
+ */
+static const char bulk_put_lua[] =
+	PREAMBLE "local amax, tmax, now = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])\n"
+		 "local out = {}\n"
+		 "for i = 5, #ARGV - 5, 6 do\n"
+		 "  local a, ns, h, ts, ev, data = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], "
+		 "ARGV[i + 4], ARGV[i + 5]\n"
+		 "  local mk, code = k_msg(a, h), nil\n"
+		 "  local old = redis.call('HGET', mk, 'e')\n"
+		 "  if tonumber(ev) <= now then code = 3\n"
+		 "  elseif old then\n"
+		 "    code = 1\n"
+		 "    if tonumber(ev) > tonumber(old) then\n"
+		 "      redis.call('HSET', mk, 'e', ev)\n"
+		 "      redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
+		 "      code = 2\n"
+		 "    end\n"
+		 "  else\n"
+		 "    local ik, nsn = k_idx(a, ns), tonumber(ns)\n"
+		 "    local others, freed = {}, 0\n"
+		 "    if nsn < 0 and (-nsn) % 20 == 1 then\n"
+		 "      others = redis.call('ZRANGE', ik, 0, -1)\n"
+		 "      for _, o in ipairs(others) do\n"
+		 "        local f = redis.call('HMGET', k_msg(a, o), 't', 'd')\n"
+		 "        if f[1] and tonumber(f[1]) >= tonumber(ts) then code = 4 end\n"
+		 "        freed = freed + #(f[2] or '')\n"
+		 "      end\n"
+		 "    end\n"
+		 "    local sz = #data\n"
+		 "    local used = tonumber(redis.call('HGET', K_AB, a) or '0') - freed\n"
+		 "    local total = tonumber(redis.call('HGET', K_USAGE, 'bytes') or '0') - freed\n"
+		 "    if code then\n"
+		 "    elseif amax > 0 and used + sz > amax then code = 5\n"
+		 "    elseif tmax > 0 and total + sz > tmax then code = 6\n"
+		 "    else\n"
+		 "      for _, o in ipairs(others) do del_msg(a, o) end\n"
+		 "      local seq = redis.call('INCR', K_SEQ)\n"
+		 "      redis.call('HSET', mk, 'ns', ns, 't', ts, 'e', ev, 's', seq, 'd', data)\n"
+		 "      redis.call('ZADD', ik, seq, h)\n"
+		 "      redis.call('SADD', k_nss(a), ns)\n"
+		 "      redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
+		 "      account_add(a, 1, sz)\n"
+		 "      code = 0\n"
+		 "    end\n"
+		 "  end\n"
+		 "  out[#out + 1] = code\n"
+		 "end\n"
+		 "return out\n";
+
+/* Removes the messages (acct, hash)...; returns how many there were. */
+static const char bulk_drop_lua[] =
+	PREAMBLE "local n = 0\n"
+		 "for i = 2, #ARGV - 1, 2 do\n"
+		 "  if del_msg(ARGV[i], ARGV[i + 1]) then n = n + 1 end\n"
+		 "end\n"
+		 "return n\n";
+
 static const struct {
 	const char *name;
 	const char *source;
@@ -308,6 +407,9 @@ static const struct {
 	[STORE_SCRIPT_REVOKE_CHECK] = {"revoke_check", revoke_check_lua},
 	[STORE_SCRIPT_SWEEP] = {"sweep", sweep_lua},
 	[STORE_SCRIPT_USAGE] = {"usage", usage_lua},
+	[STORE_SCRIPT_BULK_SCAN] = {"bulk_scan", bulk_scan_lua},
+	[STORE_SCRIPT_BULK_PUT] = {"bulk_put", bulk_put_lua},
+	[STORE_SCRIPT_BULK_DROP] = {"bulk_drop", bulk_drop_lua},
 };
 
 const char *

@@ -27,6 +27,9 @@ enum store_script {
 	STORE_SCRIPT_REVOKE_CHECK,  /* P, acct, token */
 	STORE_SCRIPT_SWEEP,	    /* P, now, limit */
 	STORE_SCRIPT_USAGE,	    /* P */
+	STORE_SCRIPT_BULK_SCAN,	    /* P, cursor, max_records, max_bytes, now */
+	STORE_SCRIPT_BULK_PUT, /* P, acct_max, total_max, now, (acct, ns, hash, ts, exp, data)... */
+	STORE_SCRIPT_BULK_DROP, /* P, (acct, hash)... */
 	STORE_SCRIPT_COUNT,
 };
 

@@ -157,6 +157,16 @@ test_load_member(void **state)
 	assert_memory_equal(sw.nodes[2].ed25519, e3, 32);
 	assert_int_equal(sw.nodes[2].port, 2);
 	assert_int_equal(sw.nodes[2].https_port, 22021);
+	/* the swarm of a member node, and nodes known or not (catch-up's checks) */
+	memset(&sw, 0, sizeof(sw));
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, e1, &sw), 0);
+	assert_int_equal(sw.n, 3);
+	assert_true(ctl_swarm_view_knows_node(v, e2));
+	e1[0] ^= 1;
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, e1, &sw), -ENOENT);
+	assert_int_equal(sw.id, CTL_SWARM_VIEW_NO_SWARM);
+	assert_int_equal(sw.n, 0);
+	assert_false(ctl_swarm_view_knows_node(v, e1));
 	ctl_swarm_view_free(v);
 }
 

@@ -292,6 +292,17 @@ test_decommissioned_and_unknown_self(void **state)
 		for (size_t i = 0; i < sw.n; i++) /* and in no member list */
 			assert_true(sw.nodes[i].port != 22014);
 	}
+	/* known (a hand-off from it is accepted) but a member of no swarm */
+	uint8_t ed[32];
+	key_of("ed", 14, ed);
+	assert_true(ctl_swarm_view_knows_node(v, ed));
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, ed, &sw), -ENOENT);
+	key_of("ed", 3, ed);
+	assert_true(ctl_swarm_view_knows_node(v, ed));
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, ed, &sw), 0);
+	assert_true(sw.n >= 5);
+	key_of("ed", 99, ed);
+	assert_false(ctl_swarm_view_knows_node(v, ed));
 	ctl_swarm_view_free(v);
 	/* a node the registry does not know */
 	v = load(99);

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Swarm catch-up and bulk copy (docs/replication.md, "Catch-up"): a node
+ * that may have missed stores pulls its swarm's records from one reachable
+ * member, page by page (sync_page.h over direct_rpc, the store's bulk scan
+ * on the other side), and inserts what it lacks (storage/bulk.h). It serves
+ * the same pages to the members of its peers' swarms, and erases the records
+ * it no longer serves when its swarm changes.
+ *
+ * A pull is needed at start, when this node's swarm id changes (it joined a
+ * swarm), and when more than half of its swarm peers are unreachable at
+ * once (this node may be the one cut off). A timer then starts a pull from
+ * the next reachable member of its swarm (round robin); a pull that fails
+ * (timeout, refusal, bad page, storage error) is started again from the
+ * first page, after 1 s, then 2, 4... up to CTL_CATCHUP_RETRY_MAX_MS while
+ * pulls keep failing.
+ *
+ * Authentication: direct_rpc already checked the DIRECT signature of the
+ * sending node. A node asking for pages must be an active member of a swarm
+ * in this node's view, and gets only records of accounts its swarm holds.
+ * Records pulled are kept only when their hash matches (pubkey, namespace,
+ * data), this node serves their account, and their expiry is not beyond
+ * now + 30 days (+ 1 day of clock slack).
+ */
+#ifndef CTL_CATCHUP_H
+#define CTL_CATCHUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "direct_rpc.h"
+#include "store.h"
+#include "swarm_view.h"
+
+struct event_base;
+
+enum {
+	CTL_CATCHUP_TICK_MS = 1000,
+	CTL_CATCHUP_RETRY_MAX_MS = 60000,    /* failed pulls wait 1 s, doubling up to this */
+	CTL_CATCHUP_PAGE_RECORDS = 256,	     /* default records per page */
+	CTL_CATCHUP_PAGE_BYTES = 256 * 1024, /* default data bytes per page */
+	CTL_CATCHUP_CALL_TIMEOUT_MS = 15000, /* one page's round trip */
+	CTL_CATCHUP_DROP_RECORDS = 512,	     /* records per page of the erase pass */
+	CTL_CATCHUP_DROP_RETRY_MS = 60000,   /* a pass that kept records runs again */
+};
+
+/* ms: records further in the future than this are refused (30 days + 1 day). */
+#define CTL_CATCHUP_EXPIRY_AHEAD_MS (31LL * 24 * 3600 * 1000)
+
+/* True when peer answers this node's pings (peer_ping). */
+typedef bool ctl_catchup_reachable_fn(void *arg, const uint8_t peer[32]);
+typedef uint64_t ctl_catchup_clock_fn(void *arg);
+
+struct ctl_catchup_conf {
+	struct ctl_drpc *d;		     /* borrowed */
+	struct store *store;		     /* borrowed */
+	const struct ctl_swarm_view *swarm;  /* borrowed */
+	const uint8_t *self;		     /* 32 bytes, copied */
+	ctl_catchup_reachable_fn *reachable; /* required */
+	void *reachable_arg;
+	uint32_t page_records;	  /* 0: CTL_CATCHUP_PAGE_RECORDS (at most STORE_BULK_RECORDS_MAX) */
+	uint64_t page_bytes;	  /* 0: CTL_CATCHUP_PAGE_BYTES */
+	uint64_t call_timeout_ms; /* 0: CTL_CATCHUP_CALL_TIMEOUT_MS */
+	uint64_t drop_retry_ms;	  /* 0: CTL_CATCHUP_DROP_RETRY_MS */
+	ctl_catchup_clock_fn *now_ms; /* NULL: the wall clock (expiries are wall time) */
+	void *now_arg;
+};
+
+struct ctl_catchup_stats {
+	/* pulling */
+	uint64_t pulls_started, pulls_done, pulls_failed;
+	uint64_t pages_requested, pages_received;
+	uint64_t pages_rejected; /* unreadable, or a status other than OK */
+	uint64_t inserted, present, raised, expired, superseded, full;
+	uint64_t rejected; /* bad hash, account not ours, expiry too far ahead */
+	/* serving */
+	uint64_t pages_served, pages_refused, records_sent, records_filtered;
+	/* leaving a swarm: records handed to their swarm and erased, or kept */
+	uint64_t drop_passes, handed_off, dropped, kept;
+	uint64_t pushes_sent, pushes_failed; /* hand-off requests, and those without an answer */
+	/* receiving hand-offs (counted in inserted... too) */
+	uint64_t pushes_received, pushes_refused;
+};
+
+struct ctl_catchup;
+
+/* base NULL: no timer (tests call ctl_catchup_tick). NULL on a bad conf or no memory. */
+struct ctl_catchup *ctl_catchup_new(struct event_base *base, const struct ctl_catchup_conf *conf);
+/* Cancels the pull in flight; answers still owed to peers are dropped (they time out). */
+void ctl_catchup_free(struct ctl_catchup *c);
+
+/* ctl_drpc_request_fn for bodies starting with CTL_SYNC_MAGIC (replicate.c hands them on). */
+void ctl_catchup_on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body,
+			    size_t len);
+
+/* What the timer does: notices swarm changes and lost peers, starts a pull when needed. */
+void ctl_catchup_tick(struct ctl_catchup *c);
+
+/* Marks a pull as needed (the next tick starts it). */
+void ctl_catchup_need(struct ctl_catchup *c);
+
+/* True while a pull or an erase pass is running; needed: a pull is still to do. */
+bool ctl_catchup_busy(const struct ctl_catchup *c);
+bool ctl_catchup_needed(const struct ctl_catchup *c);
+
+void ctl_catchup_stats(const struct ctl_catchup *c, struct ctl_catchup_stats *out);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by catchup.c (pulls), catchup_serve.c (pages for peers)
+ * and catchup_drop.c (records this node no longer serves). */
+#ifndef CTL_CATCHUP_INT_H
+#define CTL_CATCHUP_INT_H
+
+#include "catchup.h"
+#include "msg.h"
+
+struct event;
+
+/* A storage call in flight; c is NULL once the catch-up is freed. */
+struct cu_op {
+	struct ctl_catchup *c;
+	struct cu_op *prev, *next;
+	uint8_t peer[32];
+	uint64_t id;	   /* the request being answered (serving) */
+	uint64_t swarm_id; /* the asking node's swarm (serving) */
+	uint8_t *codes;	   /* a push being stored: one code per record received */
+	size_t *map;	   /* the stored records' places in codes */
+	size_t n;	   /* records received */
+};
+
+/* A record this node no longer serves, and the swarm that holds it now. */
+struct cu_gone {
+	struct store_msg m;
+	uint64_t swarm;
+};
+
+struct ctl_catchup {
+	struct event *timer;
+	struct ctl_catchup_conf conf;
+	uint8_t self[32];
+	struct cu_op *ops;
+	struct ctl_catchup_stats st;
+	/* what the last tick saw */
+	uint64_t swarm_id;
+	bool cut_off;
+	/* the pull */
+	bool need, pulling, call_waiting, last_page;
+	uint8_t peer[32];
+	uint64_t cursor, call_id, started_ms, pages;
+	size_t rr;	   /* round robin over the swarm's members */
+	uint64_t retry_at; /* no pull before (after failures) */
+	unsigned failures; /* in a row */
+	struct ctl_catchup_stats at_start;
+	/* the erase pass (catchup_drop.c) */
+	bool drop_needed, dropping, drop_last;
+	uint64_t drop_cursor, call2_id;
+	uint64_t drop_retry_at; /* when a pass that kept records runs again (0: none) */
+	bool call2_waiting;	/* a push in flight */
+	struct cu_gone *gone;	/* records of the page this node no longer serves, by swarm */
+	uint8_t *gone_data;	/* their data */
+	size_t n_gone, at;	/* how many, and the first not handled yet */
+	size_t batch;		/* records of the push in flight: gone[at, at + batch) */
+	struct ctl_catchup_stats pass_start;
+};
+
+uint64_t cu_now(const struct ctl_catchup *c);
+struct cu_op *cu_op_new(struct ctl_catchup *c);
+/* Unlinks op (when still attached) and frees it. */
+void cu_op_free(struct cu_op *op);
+const char *cu_short_hex(const uint8_t *key, char out[17]);
+
+/* A pulled or pushed record this node keeps: its hash is right, its account
+ * ours, its expiry not too far ahead. */
+bool cu_acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint64_t now);
+/* Adds store codes to the counters. */
+void cu_count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n);
+
+/* catchup_drop.c: one erase pass over the store, when drop_needed and idle. */
+void cu_drop_start(struct ctl_catchup *c);
+/* Withdraws a push in flight and frees the pass's records (ctl_catchup_free). */
+void cu_drop_cancel(struct ctl_catchup *c);
+/* catchup_serve.c: a hand-off push from peer. */
+void cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const uint8_t *body,
+		   size_t len);
+
+#endif

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/* Swarm catch-up, serving side: pages of our store for members of a swarm (see catchup.h). */
+#include "catchup_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulk.h"
+#include "sync_page.h"
+
+static void
+refuse(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, enum ctl_sync_status status)
+{
+	uint8_t hdr[CTL_SYNC_ANS_HDR];
+
+	c->st.pages_refused++;
+	ctl_sync_answer_status(hdr, status);
+	(void)ctl_drpc_respond(c->conf.d, peer, id, hdr, sizeof(hdr));
+}
+
+/* Keeps the records of accounts held by swarm_id (at the front of out). */
+static size_t
+filter(struct ctl_catchup *c, const struct store_msg *recs, size_t n, uint64_t swarm_id,
+       struct store_msg *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct ctl_swarm sw;
+
+		if (ctl_swarm_view_swarm_of(c->conf.swarm, recs[i].pubkey, &sw) == 0 &&
+		    sw.id == swarm_id)
+			out[k++] = recs[i];
+		else
+			c->st.records_filtered++;
+	}
+	return k;
+}
+
+static void
+on_scanned(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *recs,
+	   size_t n)
+{
+	struct cu_op *op = arg;
+	struct ctl_catchup *c = op->c;
+	struct store_msg *keep;
+	uint8_t *body;
+	size_t k, len;
+
+	if (c == NULL) {
+		cu_op_free(op);
+		return;
+	}
+	keep = calloc(n > 0 ? n : 1, sizeof(*keep));
+	if (st->rc != 0 || keep == NULL) {
+		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+	} else {
+		k = filter(c, recs, n, op->swarm_id, keep);
+		/* -E2BIG needs one SCAN step of several maximal messages past the budget */
+		if (ctl_sync_answer_encode(keep, k, next, &body, &len) != 0) {
+			refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+		} else {
+			c->st.pages_served++;
+			c->st.records_sent += k;
+			(void)ctl_drpc_respond(c->conf.d, op->peer, op->id, body, len);
+			free(body);
+		}
+	}
+	free(keep);
+	cu_op_free(op);
+}
+
+void
+ctl_catchup_on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body,
+		       size_t len)
+{
+	struct ctl_catchup *c = arg;
+	struct ctl_swarm sw;
+	uint64_t cursor;
+	struct cu_op *op;
+
+	if (len > 2 && body[2] == CTL_SYNC_OP_PUSH) {
+		cu_serve_push(c, peer, id, body, len);
+		return;
+	}
+	if (ctl_sync_req_decode(body, len, &cursor) != 0) {
+		refuse(c, peer, id, CTL_SYNC_BAD_REQUEST);
+		return;
+	}
+	if (ctl_swarm_view_swarm_of_node(c->conf.swarm, peer, &sw) != 0) {
+		refuse(c, peer, id, CTL_SYNC_NOT_MEMBER);
+		return;
+	}
+	op = cu_op_new(c);
+	if (op == NULL) {
+		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
+		return;
+	}
+	memcpy(op->peer, peer, 32);
+	op->id = id;
+	op->swarm_id = sw.id;
+	if (store_bulk_scan(c->conf.store, cursor, c->conf.page_records, c->conf.page_bytes,
+			    (int64_t)cu_now(c), on_scanned, op) != 0) {
+		cu_op_free(op);
+		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
+	}
+}
+
+static void
+answer_codes(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const uint8_t *codes,
+	     size_t n)
+{
+	uint8_t *out = malloc(CTL_SYNC_ANS_HDR + n);
+
+	if (out == NULL)
+		return; /* the sender times out and keeps the records */
+	ctl_sync_codes_encode(codes, n, out);
+	(void)ctl_drpc_respond(c->conf.d, peer, id, out, CTL_SYNC_ANS_HDR + n);
+	free(out);
+}
+
+static void
+on_push_stored(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
+{
+	struct cu_op *op = arg;
+	struct ctl_catchup *c = op->c;
+
+	if (c != NULL && st->rc == 0) {
+		for (size_t i = 0; i < n; i++)
+			op->codes[op->map[i]] = codes[i];
+		cu_count_codes(c, codes, n);
+		answer_codes(c, op->peer, op->id, op->codes, op->n);
+	} else if (c != NULL) {
+		c->st.pushes_refused++;
+		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+	}
+	free(op->codes);
+	free(op->map);
+	cu_op_free(op);
+}
+
+/* Stores the acceptable records of a; the others are answered REFUSED. */
+static void
+store_push(struct ctl_catchup *c, struct cu_op *op, struct ctl_sync_answer *a)
+{
+	uint64_t now = cu_now(c);
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->n; i++) {
+		op->codes[i] = CTL_SYNC_CODE_REFUSED;
+		if (cu_acceptable(c, &a->recs[i], now)) {
+			op->map[k] = i;
+			a->recs[k++] = a->recs[i];
+		} else {
+			c->st.rejected++;
+		}
+	}
+	if (k == 0 ||
+	    store_bulk_put(c->conf.store, a->recs, k, (int64_t)now, on_push_stored, op) != 0) {
+		if (k == 0)
+			answer_codes(c, op->peer, op->id, op->codes, op->n);
+		else
+			refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+		free(op->codes);
+		free(op->map);
+		cu_op_free(op);
+	}
+}
+
+void
+cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const uint8_t *body,
+	      size_t len)
+{
+	struct ctl_sync_answer a;
+	struct cu_op *op;
+
+	c->st.pushes_received++;
+	/* a node leaving may be decommissioned: known is enough, the records are checked */
+	if (!ctl_swarm_view_knows_node(c->conf.swarm, peer)) {
+		c->st.pushes_refused++;
+		refuse(c, peer, id, CTL_SYNC_NOT_MEMBER);
+		return;
+	}
+	if (ctl_sync_push_decode(body, len, &a) != 0) {
+		c->st.pushes_refused++;
+		refuse(c, peer, id, CTL_SYNC_BAD_REQUEST);
+		return;
+	}
+	op = cu_op_new(c);
+	if (op != NULL) {
+		op->codes = malloc(a.n);
+		op->map = calloc(a.n, sizeof(*op->map));
+		op->n = a.n;
+		memcpy(op->peer, peer, 32);
+		op->id = id;
+	}
+	if (op == NULL || op->codes == NULL || op->map == NULL) {
+		if (op != NULL) {
+			free(op->codes);
+			free(op->map);
+			cu_op_free(op);
+		}
+		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
+	} else {
+		store_push(c, op, &a); /* the store copies the records */
+	}
+	ctl_sync_answer_free(&a);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bulk access to the whole store for swarm catch-up and bulk copy
+ * (docs/replication.md, "Catch-up"): read every live message in pages with a
+ * cursor, insert copies received from a peer idempotently, and drop messages
+ * this node no longer serves.
+ *
+ * Scan: a cursor over Redis SCAN of the message keys. SCAN returns every key
+ * present for the whole scan at least once (duplicates are possible, hence
+ * the idempotent insert); a page stops after max_records records or once
+ * max_bytes of data are read, between two SCAN steps (COUNT 1: one hash
+ * bucket, in practice a few keys), so a page can pass max_bytes by the
+ * records of one step. Expired (expiry <= now) messages are skipped.
+ *
+ * Insert: per record, one of enum store_bulk_code; a message already present
+ * keeps its data, timestamp and namespace, and its expiry is only ever raised
+ * (the rule of a duplicate store). Inserted messages keep their timestamp,
+ * expiry and namespace and are indexed at the end of their namespace (arrival
+ * order on this node).
+ */
+#ifndef STORE_BULK_H
+#define STORE_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg.h"
+#include "store.h"
+
+enum {
+	STORE_BULK_SCAN_STEPS_MAX = 4096, /* SCAN steps in one page (bounds one script's time) */
+	STORE_BULK_RECORDS_MAX = 1024,	  /* records of one page (scan or insert) */
+};
+
+enum store_bulk_code {
+	STORE_BULK_INSERTED = 0,
+	STORE_BULK_PRESENT = 1,	     /* already there, its expiry as late or later */
+	STORE_BULK_RAISED = 2,	     /* already there, expiry raised to the record's */
+	STORE_BULK_EXPIRED = 3,	     /* the record's expiry is <= now: not inserted */
+	STORE_BULK_SUPERSEDED = 4,   /* public outbox: a message as new or newer is there */
+	STORE_BULK_ACCOUNT_FULL = 5, /* the account's quota */
+	STORE_BULK_STORE_FULL = 6,   /* the node's quota */
+	STORE_BULK_CODES = 7,
+};
+
+/* One page of a scan; recs live only during the callback. next_cursor 0: done. */
+typedef void store_bulk_scan_cb(void *arg, const struct store_status *st, uint64_t next_cursor,
+				const struct store_msg *recs, size_t n);
+
+/* Reads the page at cursor (0: the start). -EINVAL for 0 or too many max_records. */
+int store_bulk_scan(struct store *st, uint64_t cursor, uint32_t max_records, uint64_t max_bytes,
+		    int64_t now_ms, store_bulk_scan_cb *cb, void *arg);
+
+/* codes[i] (enum store_bulk_code) for recs[i]; codes NULL unless st->rc is 0. */
+typedef void store_bulk_put_cb(void *arg, const struct store_status *st, const uint8_t *codes,
+			       size_t n);
+
+/* Inserts recs[0..n) in one atomic step. -EINVAL (bad record, n 0 or too big), -ERANGE (ns). */
+int store_bulk_put(struct store *st, const struct store_msg *recs, size_t n, int64_t now_ms,
+		   store_bulk_put_cb *cb, void *arg);
+
+/* Deletes the messages (pubkey, hash) of recs[0..n) (other fields unused); removed: how many. */
+typedef void store_bulk_drop_cb(void *arg, const struct store_status *st, uint64_t removed);
+int store_bulk_drop(struct store *st, const struct store_msg *recs, size_t n,
+		    store_bulk_drop_cb *cb, void *arg);
+
+#endif

@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * control/catchup*.c with three swarm members and one outsider in one process
+ * over a real redis-server (one key prefix per node): each has its own store,
+ * swarm view (the same three members), direct_rpc and catch-up; DIRECT cells
+ * go through an in-memory queue delivered from the event loop. Checks: a pull
+ * over many pages copies every live record (fields kept) and counts pages and
+ * records on both sides; a second pull inserts nothing; records with a wrong
+ * hash or an expiry too far ahead are refused; expired ones are not sent; an
+ * outsider and a malformed request are refused; no reachable peer means no
+ * pull; a silent peer fails the pull and the next tick starts again; losing
+ * most peers marks a pull as needed; freeing with a pull in flight is clean.
+ */
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "bulk.h"
+#include "catchup.h"
+#include "msg_hash.h"
+#include "rpc_fixture.h"
+#include "sync_page.h"
+#include "test_common_ctl.h"
+
+enum {
+	N = 4,
+	OUT = 3,
+	N_MSGS = 300,
+	PAGE = 64,
+	DAY_MS = 86400000
+};
+
+struct node {
+	struct snc_identity id;
+	struct store *st;
+	struct ctl_swarm_view *view;
+	struct ctl_drpc *d;
+	struct ctl_catchup *cu;
+	bool down;
+};
+
+struct cellq {
+	int to;
+	uint8_t from[32];
+	uint8_t *cell;
+	size_t len;
+};
+
+static struct rpc_fx fx;
+static struct node nodes[N];
+static struct cellq q[16384];
+static size_t qn;
+static struct event *deliver_ev;
+static bool reach[N]; /* what every node's "reachable" answers for node i */
+static char data[N_MSGS][32];
+static uint64_t skew; /* added to the catch-up's clock: moves past retry delays */
+
+static uint64_t wall(void);
+
+static uint64_t
+clock_ms(void *arg)
+{
+	(void)arg;
+	return wall() + skew;
+}
+
+static uint64_t
+wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+deliver(evutil_socket_t fd, short what, void *arg)
+{
+	size_t n = qn;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (size_t i = 0; i < n; i++) {
+		struct node *to = &nodes[q[i].to];
+
+		if (!to->down)
+			ctl_drpc_on_cell(to->d, q[i].from, q[i].cell, q[i].len);
+		free(q[i].cell);
+	}
+	memmove(q, q + n, (qn - n) * sizeof(q[0]));
+	qn -= n;
+}
+
+static int
+send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
+{
+	struct node *from = arg;
+	struct timeval now = {0, 0};
+	int to = -1;
+
+	for (int i = 0; i < N; i++)
+		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
+			to = i;
+	assert_true(to >= 0 && qn < 16384);
+	q[qn].to = to;
+	memcpy(q[qn].from, from->id.ed25519_pk, 32);
+	q[qn].cell = malloc(len);
+	memcpy(q[qn].cell, cell, len);
+	q[qn++].len = len;
+	evtimer_add(deliver_ev, &now);
+	return 0;
+}
+
+static bool
+reachable(void *arg, const uint8_t peer[32])
+{
+	(void)arg;
+	for (int i = 0; i < N; i++)
+		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
+			return reach[i];
+	return false;
+}
+
+static void
+node_up(int i, const struct ctl_swarm_node *members)
+{
+	static int prefix;
+	struct node *n = &nodes[i];
+	struct store_config sc = {0};
+	struct ctl_drpc_conf dc = {.id = &n->id, .send = send_cell, .send_arg = n};
+	struct ctl_catchup_conf cc = {.reachable = reachable,
+				      .now_ms = clock_ms,
+				      .page_records = PAGE,
+				      .call_timeout_ms = 1500};
+	char pfx[32], err[256];
+
+	snprintf(pfx, sizeof(pfx), "c%d:", ++prefix);
+	sc.redis.unix_path = fx.rt.sock;
+	sc.redis.prefix = pfx;
+	n->st = store_new(fx.base, &sc, err, sizeof(err));
+	assert_non_null(n->st);
+	for (int w = 0; w < FX_WAIT_MS && !store_is_ready(n->st); w += 10)
+		redis_test_loop_for(fx.base, 10);
+	assert_true(store_is_ready(n->st));
+	n->view = ctl_swarm_view_single(members, 3, n->id.ed25519_pk, err, sizeof(err));
+	assert_non_null(n->view);
+	n->d = ctl_drpc_new(fx.base, &dc);
+	assert_non_null(n->d);
+	cc.d = n->d;
+	cc.store = n->st;
+	cc.swarm = n->view;
+	cc.self = n->id.ed25519_pk;
+	n->cu = ctl_catchup_new(NULL, &cc); /* no timer: the tests tick */
+	assert_non_null(n->cu);
+	ctl_drpc_set_handler(n->d, ctl_catchup_on_request, n->cu);
+}
+
+static int
+setup(void **state)
+{
+	struct ctl_swarm_node members[3];
+	uint8_t seed[SNC_SEED_BYTES];
+
+	(void)state;
+	if (fx_redis_up(&fx) != 0)
+		return -1;
+	deliver_ev = evtimer_new(fx.base, deliver, NULL);
+	memset(members, 0, sizeof(members));
+	for (int i = 0; i < N; i++) {
+		memset(&nodes[i], 0, sizeof(nodes[i]));
+		randombytes_buf(seed, sizeof(seed));
+		assert_int_equal(snc_identity_from_seed(&nodes[i].id, seed), 0);
+		if (i < 3)
+			memcpy(members[i].ed25519, nodes[i].id.ed25519_pk, 32);
+	}
+	for (int i = 0; i < N; i++) /* node OUT is in no swarm of the members' views */
+		node_up(i, members);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		ctl_catchup_free(nodes[i].cu);
+		ctl_drpc_free(nodes[i].d);
+		store_free(nodes[i].st);
+		ctl_swarm_view_free(nodes[i].view);
+	}
+	deliver(0, 0, NULL);
+	event_free(deliver_ev);
+	fx_redis_down(&fx);
+	return 0;
+}
+
+struct put_wait {
+	bool done;
+	int rc;
+	size_t n;
+	uint8_t codes[STORE_BULK_RECORDS_MAX];
+};
+
+static void
+on_put(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
+{
+	struct put_wait *w = arg;
+
+	w->rc = st->rc;
+	w->n = n;
+	if (codes != NULL)
+		memcpy(w->codes, codes, n);
+	w->done = true;
+}
+
+static void
+put(int node, const struct store_msg *m, size_t n)
+{
+	struct put_wait w = {0};
+
+	assert_int_equal(store_bulk_put(nodes[node].st, m, n, (int64_t)wall(), on_put, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	assert_int_equal(w.rc, 0);
+}
+
+static void
+msg(struct store_msg *m, int i, int32_t ns, int64_t expiry)
+{
+	memset(m, 0, sizeof(*m));
+	m->pubkey[0] = 0x05;
+	memset(m->pubkey + 1, (uint8_t)(i % 7 + 1), 32);
+	snprintf(data[i % N_MSGS], sizeof(data[0]), "record %d", i);
+	m->data = (const uint8_t *)data[i % N_MSGS];
+	m->len = strlen(data[i % N_MSGS]);
+	m->ns = ns;
+	m->timestamp_ms = (int64_t)wall() - i;
+	m->expiry_ms = expiry;
+	snc_msg_hash_compute(m->pubkey, ns, m->data, m->len, m->hash);
+}
+
+struct scan_wait {
+	bool done;
+	uint64_t next;
+	size_t n;
+};
+
+static void
+on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *r,
+	size_t n)
+{
+	struct scan_wait *w = arg;
+
+	(void)r;
+	assert_int_equal(st->rc, 0);
+	w->next = next;
+	w->n += n;
+	w->done = true;
+}
+
+/* Live records in node's store. */
+static size_t
+count(int node)
+{
+	struct scan_wait w = {0};
+
+	do {
+		w.done = false;
+		assert_int_equal(store_bulk_scan(nodes[node].st, w.next, STORE_BULK_RECORDS_MAX,
+						 1 << 30, (int64_t)wall(), on_scan, &w),
+				 0);
+		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	} while (w.next != 0);
+	return w.n;
+}
+
+/* Ticks node i once and runs the loop until its catch-up is idle. */
+static void
+tick_until_idle(int i)
+{
+	ctl_catchup_tick(nodes[i].cu);
+	for (int w = 0; w < FX_WAIT_MS && ctl_catchup_busy(nodes[i].cu); w += 5)
+		redis_test_loop_for(fx.base, 5);
+	assert_false(ctl_catchup_busy(nodes[i].cu));
+}
+
+static void
+reach_only(int who)
+{
+	for (int i = 0; i < N; i++)
+		reach[i] = i == who;
+}
+
+/* Node 1 pulls N_MSGS records of node 0 over several pages; a second pull inserts nothing. */
+static void
+test_pull_pages(void **state)
+{
+	static struct store_msg m[N_MSGS];
+	struct ctl_catchup_stats a, b;
+
+	(void)state;
+	for (int i = 0; i < N_MSGS; i++)
+		msg(&m[i], i, i % 3 == 0 ? -5 : i % 3, (int64_t)wall() + DAY_MS + i);
+	put(0, m, N_MSGS);
+	reach_only(0);
+	assert_true(ctl_catchup_needed(nodes[1].cu)); /* at start */
+	tick_until_idle(1);
+	ctl_catchup_stats(nodes[1].cu, &b);
+	ctl_catchup_stats(nodes[0].cu, &a);
+	assert_int_equal(b.pulls_done, 1);
+	assert_int_equal(b.inserted, N_MSGS);
+	assert_true(b.pages_received >= N_MSGS / (PAGE + 4));
+	assert_int_equal(b.pages_received, a.pages_served);
+	assert_int_equal(a.records_sent, N_MSGS);
+	assert_false(ctl_catchup_needed(nodes[1].cu));
+	assert_int_equal(count(1), N_MSGS);
+	/* again: everything present */
+	ctl_catchup_need(nodes[1].cu);
+	tick_until_idle(1);
+	ctl_catchup_stats(nodes[1].cu, &b);
+	assert_int_equal(b.pulls_done, 2);
+	assert_int_equal(b.inserted, N_MSGS);
+	assert_int_equal(b.present, N_MSGS);
+}
+
+/* A wrong hash and a far expiry are refused; an expired record is not even sent. */
+static void
+test_refused_records(void **state)
+{
+	struct store_msg m[3];
+	struct ctl_catchup_stats before, after;
+
+	(void)state;
+	msg(&m[0], 1000, 0, (int64_t)wall() + DAY_MS);
+	memcpy(m[0].hash, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 43); /* well formed */
+	msg(&m[1], 1001, 0, (int64_t)wall() + 40LL * DAY_MS);
+	msg(&m[2], 1002, 0, (int64_t)wall() + 150); /* expired by the time of the pull */
+	put(2, m, 3);
+	redis_test_loop_for(fx.base, 200);
+	reach_only(2);
+	ctl_catchup_stats(nodes[1].cu, &before);
+	ctl_catchup_need(nodes[1].cu);
+	tick_until_idle(1);
+	ctl_catchup_stats(nodes[1].cu, &after);
+	assert_int_equal(after.pulls_done, before.pulls_done + 1);
+	assert_int_equal(after.rejected - before.rejected, 2);
+	assert_int_equal(after.inserted, before.inserted);
+	assert_int_equal(count(1), N_MSGS);
+}
+
+struct call_wait {
+	bool done;
+	int rc;
+	struct ctl_sync_answer a;
+};
+
+static void
+on_answer(void *arg, int rc, const uint8_t *body, size_t len)
+{
+	struct call_wait *w = arg;
+
+	w->rc = rc;
+	if (rc == 0)
+		assert_int_equal(ctl_sync_answer_decode(body, len, &w->a), 0);
+	w->done = true;
+}
+
+static void
+raw_call(int from, int to, const uint8_t *req, size_t len, struct call_wait *w)
+{
+	uint64_t id;
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(ctl_drpc_call(nodes[from].d, nodes[to].id.ed25519_pk, req, len, 2000,
+				       on_answer, w, &id),
+			 0);
+	assert_true(redis_test_loop_until(fx.base, &w->done, FX_WAIT_MS));
+	assert_int_equal(w->rc, 0);
+}
+
+/* An outsider gets NOT_MEMBER, a malformed request BAD_REQUEST; both counted. */
+static void
+test_refused_requests(void **state)
+{
+	uint8_t req[CTL_SYNC_REQ_LEN + 1];
+	struct ctl_catchup_stats before, after;
+	struct call_wait w;
+
+	(void)state;
+	ctl_catchup_stats(nodes[0].cu, &before);
+	ctl_sync_req_encode(req, 0);
+	raw_call(OUT, 0, req, CTL_SYNC_REQ_LEN, &w);
+	assert_int_equal(w.a.status, CTL_SYNC_NOT_MEMBER);
+	req[CTL_SYNC_REQ_LEN] = 0;
+	raw_call(2, 0, req, CTL_SYNC_REQ_LEN + 1, &w);
+	assert_int_equal(w.a.status, CTL_SYNC_BAD_REQUEST);
+	ctl_catchup_stats(nodes[0].cu, &after);
+	assert_int_equal(after.pages_refused - before.pages_refused, 2);
+	assert_int_equal(after.pages_served, before.pages_served);
+	/* a member asking directly gets a page */
+	raw_call(2, 0, req, CTL_SYNC_REQ_LEN, &w);
+	assert_int_equal(w.a.status, CTL_SYNC_OK);
+	assert_true(w.a.n > 0);
+	ctl_sync_answer_free(&w.a);
+}
+
+/* No reachable member: no pull. A silent member: the pull fails and stays needed. */
+static void
+test_unreachable_and_silent(void **state)
+{
+	struct ctl_catchup_stats s;
+
+	(void)state;
+	reach_only(-1);
+	ctl_catchup_need(nodes[1].cu);
+	ctl_catchup_tick(nodes[1].cu);
+	assert_false(ctl_catchup_busy(nodes[1].cu));
+	assert_true(ctl_catchup_needed(nodes[1].cu));
+	reach_only(0);
+	nodes[0].down = true;
+	ctl_catchup_stats(nodes[1].cu, &s);
+	uint64_t failed = s.pulls_failed, done = s.pulls_done;
+	tick_until_idle(1); /* times out after 1.5 s */
+	ctl_catchup_stats(nodes[1].cu, &s);
+	assert_int_equal(s.pulls_failed, failed + 1);
+	assert_true(ctl_catchup_needed(nodes[1].cu));
+	nodes[0].down = false;
+	tick_until_idle(1); /* within the 1 s retry delay: no pull */
+	ctl_catchup_stats(nodes[1].cu, &s);
+	assert_int_equal(s.pulls_started, s.pulls_done + s.pulls_failed);
+	assert_int_equal(s.pulls_done, done);
+	skew += 1000;
+	tick_until_idle(1);
+	ctl_catchup_stats(nodes[1].cu, &s);
+	assert_int_equal(s.pulls_done, done + 1);
+	assert_false(ctl_catchup_needed(nodes[1].cu));
+}
+
+/* Losing more than half of the swarm's peers at once marks a pull as needed. */
+static void
+test_cut_off(void **state)
+{
+	(void)state;
+	reach[0] = reach[1] = reach[2] = true;
+	ctl_catchup_tick(nodes[1].cu);
+	assert_false(ctl_catchup_needed(nodes[1].cu));
+	reach[0] = false; /* one of two peers: not more than half */
+	ctl_catchup_tick(nodes[1].cu);
+	assert_false(ctl_catchup_needed(nodes[1].cu));
+	reach[2] = false;
+	ctl_catchup_tick(nodes[1].cu);
+	assert_true(ctl_catchup_needed(nodes[1].cu));
+}
+
+/* Freed while a page is on its way: the call is withdrawn, nothing runs later. */
+static void
+test_free_in_flight(void **state)
+{
+	struct ctl_catchup_conf cc = {.d = nodes[1].d,
+				      .store = nodes[1].st,
+				      .swarm = nodes[1].view,
+				      .self = nodes[1].id.ed25519_pk,
+				      .reachable = reachable};
+	struct ctl_catchup *c;
+
+	(void)state;
+	reach_only(0);
+	c = ctl_catchup_new(NULL, &cc);
+	assert_non_null(c);
+	ctl_catchup_tick(c);
+	assert_true(ctl_catchup_busy(c));
+	ctl_catchup_free(c);
+	redis_test_loop_for(fx.base, 100);
+	assert_int_equal(ctl_drpc_pending(nodes[1].d), 0);
+	/* bad confs */
+	cc.reachable = NULL;
+	assert_null(ctl_catchup_new(NULL, &cc));
+	cc.reachable = reachable;
+	cc.page_records = STORE_BULK_RECORDS_MAX + 1;
+	assert_null(ctl_catchup_new(NULL, &cc));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pull_pages),
+		cmocka_unit_test(test_refused_records),
+		cmocka_unit_test(test_refused_requests),
+		cmocka_unit_test(test_unreachable_and_silent),
+		cmocka_unit_test(test_cut_off),
+		cmocka_unit_test(test_free_in_flight),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Swarm changes (control/catchup*.c) with four nodes in one process over a
+ * real redis-server, each with a swarm view the test switches between
+ * layouts (what a registry reload does): swarm A = {0, 1} holds accounts
+ * whose key byte 1 is odd, swarm B = {2} the even ones; node 3 is in no
+ * swarm. Checks: when B dissolves (its accounts go to A, node 2 to a new
+ * swarm C), node 2 hands every record to a member of A, which stores it,
+ * and erases it; with no member of A reachable it keeps them; a node that
+ * joins A pulls A's records; a push from a node in no swarm is refused.
+ */
+#include <event2/event.h>
+#include <sodium.h>
+
+#include "bulk.h"
+#include "catchup.h"
+#include "msg_hash.h"
+#include "rpc_fixture.h"
+#include "sync_page.h"
+#include "test_common_ctl.h"
+
+enum {
+	N = 4,
+	N_MSGS = 40,
+	DAY_MS = 86400000
+};
+
+struct node {
+	struct snc_identity id;
+	struct store *st;
+	struct ctl_swarm_view *view;
+	struct ctl_drpc *d;
+	struct ctl_catchup *cu;
+	bool down;
+};
+
+struct cellq {
+	int to;
+	uint8_t from[32];
+	uint8_t *cell;
+	size_t len;
+};
+
+static struct rpc_fx fx;
+static struct node nodes[N];
+static struct cellq q[16384];
+static int layout = 1; /* 1: A={0,1} B={2}; 2: A={0,1} (all accounts) C={2}; 3: A={0,1,3} C={2} */
+static size_t qn;
+static struct event *deliver_ev;
+static bool reach[N]; /* what every node's "reachable" answers for node i */
+static char data[N_MSGS][32];
+static struct ctl_swarm_node members[N];
+
+static uint64_t
+wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+deliver(evutil_socket_t fd, short what, void *arg)
+{
+	size_t n = qn;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (size_t i = 0; i < n; i++) {
+		struct node *to = &nodes[q[i].to];
+
+		if (!to->down)
+			ctl_drpc_on_cell(to->d, q[i].from, q[i].cell, q[i].len);
+		free(q[i].cell);
+	}
+	memmove(q, q + n, (qn - n) * sizeof(q[0]));
+	qn -= n;
+}
+
+static int
+send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
+{
+	struct node *from = arg;
+	struct timeval now = {0, 0};
+	int to = -1;
+
+	for (int i = 0; i < N; i++)
+		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
+			to = i;
+	assert_true(to >= 0 && qn < 16384);
+	q[qn].to = to;
+	memcpy(q[qn].from, from->id.ed25519_pk, 32);
+	q[qn].cell = malloc(len);
+	memcpy(q[qn].cell, cell, len);
+	q[qn++].len = len;
+	evtimer_add(deliver_ev, &now);
+	return 0;
+}
+
+static bool
+reachable(void *arg, const uint8_t peer[32])
+{
+	(void)arg;
+	for (int i = 0; i < N; i++)
+		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
+			return reach[i];
+	return false;
+}
+
+/* ---- the test's swarm view: swarms by layout ---- */
+
+/* Node i's swarm id in the current layout (NO_SWARM: none). */
+static uint64_t
+swarm_of_idx(int i)
+{
+	if (i <= 1)
+		return 1;
+	if (i == 2)
+		return layout == 1 ? 2 : 3;
+	return layout == 3 ? 1 : CTL_SWARM_VIEW_NO_SWARM;
+}
+
+static void
+fill(uint64_t id, struct ctl_swarm *out)
+{
+	static struct ctl_swarm_node list[3][N];
+	size_t n = 0;
+
+	for (int i = 0; i < N; i++)
+		if (swarm_of_idx(i) == id)
+			list[id - 1][n++] = members[i];
+	out->id = id;
+	out->nodes = list[id - 1];
+	out->n = n;
+}
+
+static int
+v_swarm_of(const void *impl, const uint8_t *pubkey, struct ctl_swarm *out)
+{
+	(void)impl;
+	fill(layout == 1 && pubkey[1] % 2 == 0 ? 2 : 1, out);
+	return 0;
+}
+
+static int
+v_swarm_of_node(const void *impl, const uint8_t ed25519[32], struct ctl_swarm *out)
+{
+	(void)impl;
+	for (int i = 0; i < N; i++)
+		if (memcmp(members[i].ed25519, ed25519, 32) == 0 &&
+		    swarm_of_idx(i) != CTL_SWARM_VIEW_NO_SWARM) {
+			fill(swarm_of_idx(i), out);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static bool
+v_serves(const void *impl, const uint8_t *pubkey)
+{
+	struct ctl_swarm sw;
+
+	v_swarm_of(impl, pubkey, &sw);
+	return swarm_of_idx(*(const int *)impl) == sw.id;
+}
+
+/* Node 3 is unknown (not registered) in layout 1. */
+static bool
+v_knows_node(const void *impl, const uint8_t ed25519[32])
+{
+	(void)impl;
+	for (int i = 0; i < N; i++)
+		if (memcmp(members[i].ed25519, ed25519, 32) == 0)
+			return i < 3 || layout != 1;
+	return false;
+}
+
+static void
+v_free(void *impl)
+{
+	free(impl);
+}
+
+static const struct ctl_swarm_view_ops layout_ops = {
+	.swarm_of = v_swarm_of,
+	.serves = v_serves,
+	.swarm_of_node = v_swarm_of_node,
+	.knows_node = v_knows_node,
+	.free = v_free,
+};
+
+static struct ctl_swarm_view *
+layout_view(int self)
+{
+	struct ctl_swarm_view *v = calloc(1, sizeof(*v));
+	int *impl = malloc(sizeof(*impl));
+
+	assert_non_null(v);
+	assert_non_null(impl);
+	*impl = self;
+	v->ops = &layout_ops;
+	v->impl = impl;
+	return v;
+}
+
+static void
+node_up(int i)
+{
+	static int prefix;
+	struct node *n = &nodes[i];
+	struct store_config sc = {0};
+	struct ctl_drpc_conf dc = {.id = &n->id, .send = send_cell, .send_arg = n};
+	struct ctl_catchup_conf cc = {
+		.reachable = reachable, .call_timeout_ms = 1500, .drop_retry_ms = 1};
+	char pfx[32], err[256];
+
+	snprintf(pfx, sizeof(pfx), "h%d:", ++prefix);
+	sc.redis.unix_path = fx.rt.sock;
+	sc.redis.prefix = pfx;
+	n->st = store_new(fx.base, &sc, err, sizeof(err));
+	assert_non_null(n->st);
+	for (int w = 0; w < FX_WAIT_MS && !store_is_ready(n->st); w += 10)
+		redis_test_loop_for(fx.base, 10);
+	assert_true(store_is_ready(n->st));
+	n->view = layout_view(i);
+	n->d = ctl_drpc_new(fx.base, &dc);
+	assert_non_null(n->d);
+	cc.d = n->d;
+	cc.store = n->st;
+	cc.swarm = n->view;
+	cc.self = n->id.ed25519_pk;
+	n->cu = ctl_catchup_new(NULL, &cc);
+	assert_non_null(n->cu);
+	ctl_drpc_set_handler(n->d, ctl_catchup_on_request, n->cu);
+}
+
+static int
+setup(void **state)
+{
+	uint8_t seed[SNC_SEED_BYTES];
+
+	(void)state;
+	if (fx_redis_up(&fx) != 0)
+		return -1;
+	deliver_ev = evtimer_new(fx.base, deliver, NULL);
+	for (int i = 0; i < N; i++) {
+		memset(&nodes[i], 0, sizeof(nodes[i]));
+		randombytes_buf(seed, sizeof(seed));
+		assert_int_equal(snc_identity_from_seed(&nodes[i].id, seed), 0);
+		memset(&members[i], 0, sizeof(members[i]));
+		memcpy(members[i].ed25519, nodes[i].id.ed25519_pk, 32);
+	}
+	for (int i = 0; i < N; i++)
+		node_up(i);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		ctl_catchup_free(nodes[i].cu);
+		ctl_drpc_free(nodes[i].d);
+		store_free(nodes[i].st);
+		ctl_swarm_view_free(nodes[i].view);
+	}
+	deliver(0, 0, NULL);
+	event_free(deliver_ev);
+	fx_redis_down(&fx);
+	return 0;
+}
+
+struct put_wait {
+	bool done;
+	int rc;
+	size_t n;
+	uint8_t codes[STORE_BULK_RECORDS_MAX];
+};
+
+static void
+on_put(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
+{
+	struct put_wait *w = arg;
+
+	w->rc = st->rc;
+	w->n = n;
+	if (codes != NULL)
+		memcpy(w->codes, codes, n);
+	w->done = true;
+}
+
+static void
+put(int node, const struct store_msg *m, size_t n)
+{
+	struct put_wait w = {0};
+
+	assert_int_equal(store_bulk_put(nodes[node].st, m, n, (int64_t)wall(), on_put, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	assert_int_equal(w.rc, 0);
+}
+
+static void
+msg(struct store_msg *m, int i, int32_t ns, int64_t expiry)
+{
+	memset(m, 0, sizeof(*m));
+	m->pubkey[0] = 0x05;
+	memset(m->pubkey + 1, (uint8_t)(i % 7 + 1), 32);
+	snprintf(data[i % N_MSGS], sizeof(data[0]), "record %d", i);
+	m->data = (const uint8_t *)data[i % N_MSGS];
+	m->len = strlen(data[i % N_MSGS]);
+	m->ns = ns;
+	m->timestamp_ms = (int64_t)wall() - i;
+	m->expiry_ms = expiry;
+	snc_msg_hash_compute(m->pubkey, ns, m->data, m->len, m->hash);
+}
+
+struct scan_wait {
+	bool done;
+	uint64_t next;
+	size_t n;
+};
+
+static void
+on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *r,
+	size_t n)
+{
+	struct scan_wait *w = arg;
+
+	(void)r;
+	assert_int_equal(st->rc, 0);
+	w->next = next;
+	w->n += n;
+	w->done = true;
+}
+
+/* Live records in node's store. */
+static size_t
+count(int node)
+{
+	struct scan_wait w = {0};
+
+	do {
+		w.done = false;
+		assert_int_equal(store_bulk_scan(nodes[node].st, w.next, STORE_BULK_RECORDS_MAX,
+						 1 << 30, (int64_t)wall(), on_scan, &w),
+				 0);
+		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	} while (w.next != 0);
+	return w.n;
+}
+
+/* Ticks node i once and runs the loop until its catch-up is idle. */
+static void
+tick_until_idle(int i)
+{
+	ctl_catchup_tick(nodes[i].cu);
+	for (int w = 0; w < FX_WAIT_MS && ctl_catchup_busy(nodes[i].cu); w += 5)
+		redis_test_loop_for(fx.base, 5);
+	assert_false(ctl_catchup_busy(nodes[i].cu));
+}
+
+static void
+reach_all(bool r)
+{
+	for (int i = 0; i < N; i++)
+		reach[i] = r;
+}
+
+static struct store_msg m[N_MSGS];
+
+static void
+on_refused(void *arg, int rc, const uint8_t *body, size_t len)
+{
+	uint8_t status = 0, codes[4];
+	size_t n;
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(ctl_sync_codes_decode(body, len, &status, codes, 4, &n), 0);
+	assert_int_equal(status, CTL_SYNC_NOT_MEMBER);
+	*(bool *)arg = true;
+}
+
+/* Layout 1: A's accounts (odd) on 0 and 1, B's (even) on 2; the start-up passes change nothing. */
+static void
+test_start(void **state)
+{
+	struct store_msg odd[N_MSGS], even[N_MSGS];
+	size_t no = 0, ne = 0;
+	struct ctl_catchup_stats s;
+
+	(void)state;
+	for (int i = 0; i < N_MSGS; i++) {
+		msg(&m[i], i, i % 2, (int64_t)wall() + DAY_MS);
+		m[i].pubkey[1] = (uint8_t)i; /* its parity picks the swarm */
+		snc_msg_hash_compute(m[i].pubkey, m[i].ns, m[i].data, m[i].len, m[i].hash);
+		if (i % 2)
+			odd[no++] = m[i];
+		else
+			even[ne++] = m[i];
+	}
+	put(0, odd, no);
+	put(1, odd, no);
+	put(2, even, ne);
+	reach_all(true);
+	for (int i = 0; i < N; i++)
+		tick_until_idle(i); /* pulls (nothing new) and erase passes (nothing to erase) */
+	for (int i = 0; i < N; i++)
+		tick_until_idle(i); /* erase passes wait for the pulls */
+	assert_int_equal(count(0), N_MSGS / 2);
+	assert_int_equal(count(2), N_MSGS / 2);
+	ctl_catchup_stats(nodes[2].cu, &s);
+	assert_int_equal(s.drop_passes, 1);
+	assert_int_equal(s.handed_off + s.kept, 0);
+}
+
+/* Layout 2: B dissolves. With no member of A reachable node 2 keeps everything. */
+static void
+test_dissolve_unreachable_keeps(void **state)
+{
+	struct ctl_catchup_stats s;
+
+	(void)state;
+	layout = 2;
+	reach_all(false);
+	tick_until_idle(2);
+	tick_until_idle(2);
+	ctl_catchup_stats(nodes[2].cu, &s);
+	assert_true(s.drop_passes >= 2); /* it runs again after drop_retry_ms (1 ms here) */
+	assert_true(s.kept >= N_MSGS / 2);
+	assert_int_equal(s.handed_off, 0);
+	assert_int_equal(count(2), N_MSGS / 2);
+}
+
+/* The pass runs again (drop_retry_ms) and hands them to A, which stores them; node 2 erases. */
+static void
+test_dissolve_hands_off(void **state)
+{
+	struct ctl_catchup_stats s, a0, a1;
+
+	(void)state;
+	reach_all(true);
+	redis_test_loop_for(fx.base, 5); /* past drop_retry_ms */
+	tick_until_idle(2);
+	ctl_catchup_stats(nodes[2].cu, &s);
+	assert_int_equal(s.handed_off, N_MSGS / 2);
+	assert_int_equal(s.dropped, N_MSGS / 2);
+	assert_int_equal(s.pushes_failed, 0);
+	assert_int_equal(count(2), 0);
+	ctl_catchup_stats(nodes[0].cu, &a0);
+	ctl_catchup_stats(nodes[1].cu, &a1);
+	assert_int_equal(a0.pushes_received + a1.pushes_received, 1); /* one swarm: one batch */
+	assert_int_equal(a0.inserted + a1.inserted, N_MSGS / 2);
+	/* the member that took them holds A's and B's records now */
+	assert_int_equal(count(0) + count(1), N_MSGS / 2 * 3);
+}
+
+/* Layout 3: node 3 joins A and pulls everything A holds. */
+static void
+test_join_pulls(void **state)
+{
+	struct ctl_catchup_stats s;
+
+	(void)state;
+	layout = 3;
+	/* node 1 first pulls what node 0 got from node 2 */
+	reach_all(false);
+	reach[0] = true;
+	ctl_catchup_need(nodes[1].cu);
+	tick_until_idle(1);
+	/* node 3 joined A (its swarm id changed): it pulls from node 1 */
+	reach[0] = false;
+	reach[1] = true;
+	tick_until_idle(3);
+	ctl_catchup_stats(nodes[3].cu, &s);
+	assert_true(s.pulls_done >= 1);
+	assert_int_equal(count(3), N_MSGS);
+	assert_int_equal(count(1), N_MSGS);
+}
+
+/* A push from a node the view does not know is refused and nothing is stored. */
+static void
+test_push_from_outsider(void **state)
+{
+	struct ctl_catchup_stats before, after;
+	uint8_t *body;
+	size_t len;
+	uint64_t id;
+	bool done = false;
+
+	(void)state;
+	layout = 1; /* node 3 is unknown again */
+	ctl_catchup_stats(nodes[0].cu, &before);
+	assert_int_equal(ctl_sync_push_encode(m, 2, &body, &len), 0);
+	assert_int_equal(ctl_drpc_call(nodes[3].d, nodes[0].id.ed25519_pk, body, len, 1500,
+				       on_refused, &done, &id),
+			 0);
+	free(body);
+	assert_true(redis_test_loop_until(fx.base, &done, FX_WAIT_MS));
+	ctl_catchup_stats(nodes[0].cu, &after);
+	assert_int_equal(after.pushes_refused, before.pushes_refused + 1);
+	assert_int_equal(after.inserted, before.inserted);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_start),
+		cmocka_unit_test(test_dissolve_unreachable_keeps),
+		cmocka_unit_test(test_dissolve_hands_off),
+		cmocka_unit_test(test_join_pulls),
+		cmocka_unit_test(test_push_from_outsider),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
