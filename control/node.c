@@ -169,8 +169,8 @@ load_peers(const char *path, const uint8_t self[32], struct ctl_peer *out, size_
 	return n;
 }
 
-/* Every other node the registry knows (active or decommissioned), as loaded
- * at start: later reloads do not change whom this node pings. */
+/* Every other node the registry knows (active or decommissioned); on_registry_reload
+ * keeps the set current. */
 static size_t
 registry_peers(const struct ctl_swarm_view *v, const uint8_t self[32], struct ctl_peer *out,
 	       size_t cap)
@@ -185,6 +185,28 @@ registry_peers(const struct ctl_swarm_view *v, const uint8_t self[32], struct ct
 		memcpy(out[n++].ed25519, reg->nodes[i].ed25519, 32);
 	}
 	return n;
+}
+
+/* The registry changed: ping whom it now lists (new nodes are reachable for catch-up and
+ * hand-off as soon as they answer; gone ones are no longer pinged). */
+static void
+on_registry_reload(void *arg, const struct ctl_registry *reg)
+{
+	struct ctl_node *n = arg;
+	struct ctl_peer *peers = calloc(CTL_PING_PEERS_MAX, sizeof(*peers));
+	size_t count;
+
+	(void)reg;
+	if (peers == NULL || !n->pinging) {
+		free(peers);
+		return;
+	}
+	count = registry_peers(n->swarm, n->ping.id.ed25519_pk, peers, CTL_PING_PEERS_MAX);
+	if (ctl_peer_ping_set_peers(&n->ping, peers, count) != 0)
+		ctl_log(CTL_LOG_WARNING, "registry reload: cannot update the pinged nodes (kept)");
+	else
+		ctl_log(CTL_LOG_INFO, "registry reload: pinging %zu node(s)", count);
+	free(peers);
 }
 
 static int
@@ -212,6 +234,11 @@ start_ping(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_id
 		return -1;
 	}
 	n->pinging = true;
+	if (cfg->nodes[0] == '\0' &&
+	    ctl_swarm_view_registry_on_reload(n->swarm, on_registry_reload, n) != 0) {
+		snprintf(err, errlen, "cannot follow registry reloads for the pings");
+		return -1;
+	}
 	return 0;
 }
 

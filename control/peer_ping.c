@@ -169,6 +169,28 @@ ctl_peer_ping_start(struct ctl_peer_ping *p, struct event_base *base, struct ctl
 	return 0;
 }
 
+int
+ctl_peer_ping_set_peers(struct ctl_peer_ping *p, const struct ctl_peer *peers, size_t n)
+{
+	struct ctl_peer *next;
+
+	if (n > CTL_PING_PEERS_MAX)
+		return -EINVAL;
+	next = calloc(n > 0 ? n : 1, sizeof(*next));
+	if (next == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		next[i] = peers[i];
+		for (size_t j = 0; j < p->n; j++) /* a known peer keeps its state */
+			if (memcmp(p->peers[j].ed25519, peers[i].ed25519, 32) == 0)
+				next[i] = p->peers[j];
+	}
+	free(p->peers);
+	p->peers = next;
+	p->n = n;
+	return 0;
+}
+
 void
 ctl_peer_ping_stop(struct ctl_peer_ping *p)
 {

@@ -62,6 +62,11 @@ int ctl_peer_ping_start(struct ctl_peer_ping *p, struct event_base *base, struct
 			uint64_t interval_ms);
 void ctl_peer_ping_stop(struct ctl_peer_ping *p);
 
+/* Replaces the peer set (the registry changed): peers still listed keep their state
+ * (reachable, last pong), new ones start unknown, the others are dropped. 0, -EINVAL
+ * (too many), -ENOMEM (old set kept). */
+int ctl_peer_ping_set_peers(struct ctl_peer_ping *p, const struct ctl_peer *peers, size_t n);
+
 /* ctl_dp_direct_fn: arg is the struct ctl_peer_ping. */
 void ctl_peer_ping_on_direct(void *arg, const uint8_t peer[32], const uint8_t *msg, size_t len);
 

@@ -39,8 +39,11 @@ struct regview {
 	uint8_t self[32];
 	uint16_t https_port;
 	struct event *timer;
-	ctl_swarm_view_reload_fn *on_reload; /* after each successful reload */
-	void *reload_arg;
+	struct {
+		ctl_swarm_view_reload_fn *fn; /* after each successful reload */
+		void *arg;
+	} on_reload[CTL_SWARM_VIEW_RELOAD_LISTENERS];
+	size_t n_listeners;
 	uint64_t reloads, errors;
 	uint64_t refused_logged; /* assignments refused already reported */
 };
@@ -309,8 +312,8 @@ ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded)
 	rv->reloads++;
 	*reloaded = true;
 	log_summary(rv, "reloaded");
-	if (rv->on_reload != NULL)
-		rv->on_reload(rv->reload_arg, &rv->file.reg);
+	for (size_t i = 0; i < rv->n_listeners; i++)
+		rv->on_reload[i].fn(rv->on_reload[i].arg, &rv->file.reg);
 	return 0;
 }
 
@@ -319,10 +322,12 @@ ctl_swarm_view_registry_on_reload(struct ctl_swarm_view *v, ctl_swarm_view_reloa
 {
 	struct regview *rv = impl_of(v);
 
-	if (rv == NULL)
+	if (rv == NULL || fn == NULL)
 		return -EINVAL;
-	rv->on_reload = fn;
-	rv->reload_arg = arg;
+	if (rv->n_listeners == CTL_SWARM_VIEW_RELOAD_LISTENERS)
+		return -ENOSPC;
+	rv->on_reload[rv->n_listeners].fn = fn;
+	rv->on_reload[rv->n_listeners++].arg = arg;
 	return 0;
 }
 

@@ -68,7 +68,12 @@ int ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded);
 /* Called after every successful reload with the new state (borrowed for the call). */
 typedef void ctl_swarm_view_reload_fn(void *arg, const struct ctl_registry *reg);
 
-/* Sets the reload callback: 0, or -EINVAL for a view that is not a registry view. */
+enum {
+	CTL_SWARM_VIEW_RELOAD_LISTENERS = 4,
+};
+
+/* Adds a reload listener (called in the order added): 0, -EINVAL for a view that is not a
+ * registry view (or fn NULL), -ENOSPC beyond CTL_SWARM_VIEW_RELOAD_LISTENERS. */
 int ctl_swarm_view_registry_on_reload(struct ctl_swarm_view *v, ctl_swarm_view_reload_fn *fn,
 				      void *arg);
 

@@ -91,6 +91,12 @@ check "each of them started once" \
 check "no table was refused, the old ones were freed" \
 	test "$(tel 0 /snode/dp/nodes rejected_malformed)$(tel 0 /snode/dp/nodes rejected_busy)$(tel 0 /snode/dp/nodes pending)/$(tel 0 /snode/dp/nodes freed)" = 000/2
 check "the dataplane logged the table" grep -q "node table generation 2: 2 nodes" "$DIR/node0/dataplane.log"
+# snode-control follows the registry for its pings too: node 0 pings the new node, which answers
+NEW=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"][:16])' "$DIR/node2/id.json")
+for _ in $(seq 100); do grep -q "peer $NEW... reachable over DIRECT" "$DIR/node0/control.log" && break; sleep 0.1; done
+check "node 0's snode-control pings the registered node after the reload" \
+	grep -q "registry reload: pinging 2 node(s)" "$DIR/node0/control.log"
+check "... and marks it reachable over DIRECT" grep -q "peer $NEW... reachable over DIRECT" "$DIR/node0/control.log"
 
 out=$($TN down --dir "$DIR" 2>&1)
 check "testnet down stops every process and removes the namespace" \

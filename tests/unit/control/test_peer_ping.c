@@ -174,6 +174,39 @@ a_round_pings_every_peer_and_a_pong_makes_it_reachable(void **state)
 	assert_int_equal(ping.st.pings_sent, 2);
 }
 
+/* The registry changed: a listed peer keeps its state, a new one starts unknown and is
+ * pinged at the next round, a dropped one is no longer known. */
+static void
+set_peers_keeps_known_peers_and_adds_new_ones(void **state)
+{
+	struct ctl_peer next[2] = {0};
+	uint8_t to[32];
+	char pong[64];
+
+	(void)state;
+	ctl_peer_ping_round(&ping, now_ms());
+	next_direct(&peer_b, to);
+	snprintf(pong, sizeof(pong), "{\"t\":\"pong\",\"n\":%u}", ping.peers[0].sent_n);
+	deliver(&peer_b, peer_b.ed25519_pk, pong);
+	assert_true(ping.peers[0].reachable);
+	memcpy(next[0].ed25519, stranger.ed25519_pk, 32);
+	memcpy(next[1].ed25519, peer_b.ed25519_pk, 32);
+	assert_int_equal(ctl_peer_ping_set_peers(&ping, next, 2), 0);
+	assert_int_equal(ping.n, 2);
+	assert_false(ping.peers[0].reachable); /* the new one */
+	assert_true(ping.peers[1].reachable);  /* peer b kept its pong */
+	/* the stranger is known now: its ping is answered */
+	deliver(&stranger, stranger.ed25519_pk, "{\"t\":\"ping\",\"n\":5}");
+	assert_int_equal(ping.st.unknown_sender, 0);
+	assert_int_equal(ping.st.pongs_sent, 1);
+	/* peer b dropped: its ping is from an unknown sender now */
+	assert_int_equal(ctl_peer_ping_set_peers(&ping, next, 1), 0);
+	deliver(&peer_b, peer_b.ed25519_pk, "{\"t\":\"ping\",\"n\":6}");
+	assert_int_equal(ping.st.unknown_sender, 1);
+	assert_int_equal(ctl_peer_ping_set_peers(&ping, next, CTL_PING_PEERS_MAX + 1), -EINVAL);
+	assert_int_equal(ping.n, 1);
+}
+
 static void
 a_ping_from_a_peer_is_answered(void **state)
 {
@@ -243,6 +276,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			a_round_pings_every_peer_and_a_pong_makes_it_reachable, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_ping_from_a_peer_is_answered, setup, teardown),
+		cmocka_unit_test_setup_teardown(set_peers_keeps_known_peers_and_adds_new_ones,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			forged_misattributed_unknown_and_malformed_are_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_replayed_ping_is_answered_once, setup, teardown),

@@ -442,6 +442,42 @@ test_check_reloads(void **state)
 	ctl_swarm_view_free(v);
 }
 
+static void
+count_reload(void *arg, const struct ctl_registry *reg)
+{
+	int *calls = arg;
+
+	assert_int_equal(reg->height, 3);
+	(*calls)++;
+}
+
+/* Reload listeners: each of the 4 is called once per reload, a 5th is refused. */
+static void
+test_reload_listeners(void **state)
+{
+	struct ctl_swarm_view *v;
+	bool reloaded;
+	int calls[CTL_SWARM_VIEW_RELOAD_LISTENERS + 1] = {0};
+
+	(void)state;
+	for (int i = 0; i < 7; i++)
+		append_register(i, 1);
+	append_block(1);
+	v = load(0);
+	for (int i = 0; i < CTL_SWARM_VIEW_RELOAD_LISTENERS; i++)
+		assert_int_equal(ctl_swarm_view_registry_on_reload(v, count_reload, &calls[i]), 0);
+	assert_int_equal(ctl_swarm_view_registry_on_reload(v, count_reload, &calls[4]), -ENOSPC);
+	assert_int_equal(ctl_swarm_view_registry_on_reload(v, NULL, NULL), -EINVAL);
+	append_register(7, 3);
+	append_block(3);
+	assert_int_equal(ctl_swarm_view_registry_check(v, &reloaded), 0);
+	assert_true(reloaded);
+	for (int i = 0; i < CTL_SWARM_VIEW_RELOAD_LISTENERS; i++)
+		assert_int_equal(calls[i], 1);
+	assert_int_equal(calls[4], 0);
+	ctl_swarm_view_free(v);
+}
+
 /* 14 nodes in two swarms; 10 leave: the assignment is refused, logged once. */
 static void
 test_refused_logged(void **state)
@@ -722,6 +758,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_load_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_registry_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_reloads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_listeners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_logged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
