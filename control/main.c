@@ -18,6 +18,7 @@
 #include "node.h"
 #include "redis_ping.h"
 #include "sd_notify.h"
+#include "snc.h"
 #include "snode_version.h"
 
 enum {
@@ -48,8 +49,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	ctl_log_set_level(cfg.log_level);
-	if (sodium_init() < 0) {
-		ctl_log(CTL_LOG_ERR, "snode-control: libsodium failed to initialise");
+	/* libsnc: libsodium, the 8-way X25519 and AES-GCM implementations, the KDF's states
+	 * (the HTTP entry peels onion layers here) */
+	if (snc_init() != 0) {
+		ctl_log(CTL_LOG_ERR, "snode-control: crypto init failed: %s", snc_init_error());
 		return 1;
 	}
 

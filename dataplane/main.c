@@ -51,7 +51,12 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	argv[consumed] = argv[0];
-	if (snc_init() != 0 || dp_args_parse(argc - consumed, argv + consumed, &args) != 0) {
+	if (snc_init() != 0) {
+		fprintf(stderr, "snode-dataplane: crypto init failed: %s\n", snc_init_error());
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	if (dp_args_parse(argc - consumed, argv + consumed, &args) != 0) {
 		dp_args_free(&args);
 		rte_eal_cleanup();
 		return 2;

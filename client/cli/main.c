@@ -367,7 +367,7 @@ main(int argc, char **argv)
 	scl_client_opts_default(&a.copts);
 	a.ttl_s = 0;
 	if (snc_init() != 0) {
-		scl_fail(&err, SCL_E_SYSTEM, "libsodium failed to start");
+		scl_fail(&err, SCL_E_SYSTEM, "crypto init failed: %s", snc_init_error());
 		return cli_error(NULL, &err);
 	}
 	opterr = 0;
