@@ -41,8 +41,14 @@ build_failed() { # build_failed DIR: one TAP file with a failing case naming the
 	echo "not ok 1 - ninja -C $1 failed (see the compiler output above)" >"$1.build.tap"
 	logs+=("tap:$1.build.tap")
 }
+quiet_ninja() { # quiet_ninja DIR: builds; on failure prints what failed (ninja's own output)
+	local out
+	out=$(ninja -C "$1" 2>&1) && return 0
+	printf '%s\n' "$out" | grep -E -A12 '^FAILED|error' | head -80
+	return 1
+}
 rm -f build-asan/meson-logs/testlog.json build-fuzz/meson-logs/testlog.json
-if ninja -C build-asan >/dev/null; then
+if quiet_ninja build-asan; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --suite unit --suite cli --print-errorlogs --num-processes 2
 	logs+=("meson:build-asan/meson-logs/testlog.json")
@@ -55,7 +61,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Ddataplane=disabled \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
-if ninja -C build-fuzz >/dev/null; then
+if quiet_ninja build-fuzz; then
 	meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 2
 	logs+=("meson:build-fuzz/meson-logs/testlog.json")
 else

@@ -235,7 +235,7 @@ test_apply_swarm_limit(void **state)
 {
 	struct scl_nodes ns;
 	struct scl_error err = {0};
-	char *json = malloc(65 * 200 + 100);
+	static char json[65 * 200 + 100];
 
 	(void)state;
 	scl_nodes_init(&ns);
@@ -252,7 +252,6 @@ test_apply_swarm_limit(void **state)
 		assert_int_equal(scl_nodes_apply_swarm(&ns, json, strlen(json), &err),
 				 total == 64 ? 64 : -1);
 	}
-	free(json);
 	scl_nodes_free(&ns);
 }
 
