@@ -71,6 +71,20 @@ scl_group_create(struct scl_group *g, const char *name, const struct snc_identit
 	id_of_seed(g->seed, g->id);
 	randombytes_buf(g->keys[0], 32);
 	g->n_keys = 1;
+	/* Every member must be able to get a token, before anything is saved or sent. */
+	for (size_t i = 1; i < g->n_members; i++) {
+		uint8_t auth[SNC_SUBACCOUNT_AUTH_BYTES];
+		int rc = snc_subaccount_make(g->seed, g->members[i] + 1, SCL_GROUP_FLAGS, auth,
+					     NULL);
+
+		sodium_memzero(auth, sizeof(auth));
+		if (rc != 0) {
+			scl_group_wipe(g);
+			return scl_fail(err, SCL_E_USAGE,
+					"member %zu: not a usable X25519 key (no Session account)",
+					i);
+		}
+	}
 	return 0;
 }
 
@@ -113,6 +127,7 @@ scl_group_remove(struct scl_group *g, const uint8_t member[33],
 	sodium_memzero(auth, sizeof(auth));
 	memmove(g->members[i], g->members[i + 1], (g->n_members - (size_t)i - 1) * 33);
 	g->n_members--;
+	memset(g->members[g->n_members], 0, 33);
 	/* The new key goes in front; the oldest falls off when the list is full. */
 	memmove(g->keys[1], g->keys[0],
 		(g->n_keys < SCL_GROUP_KEYS_MAX ? g->n_keys : SCL_GROUP_KEYS_MAX - 1) * 32);

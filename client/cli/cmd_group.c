@@ -393,6 +393,26 @@ group_remove(struct cli_args *a, const struct snc_identity *id, struct scl_group
 	return rc;
 }
 
+/* Admin: the invitations again (after a failed create or remove). */
+static int
+group_invite(struct cli_args *a, const struct snc_identity *id, struct scl_group *g,
+	     struct scl_error *err)
+{
+	struct scl_client c = {0};
+	size_t sent = 0;
+	int rc;
+
+	if (!g->has_seed)
+		return scl_fail(err, SCL_E_USAGE, "only the group's admin can invite");
+	rc = cli_client(a, &c, err);
+	if (rc == 0)
+		rc = send_invites(a, &c, id, g, &sent, err);
+	if (rc == 0)
+		print_group(a, g, "invitations sent", sent);
+	scl_client_free(&c);
+	return rc;
+}
+
 /* The commands that work on an existing group. */
 static int
 on_group(struct cli_args *a, const char *sub, const struct snc_identity *id, struct scl_error *err)
@@ -412,6 +432,8 @@ on_group(struct cli_args *a, const char *sub, const struct snc_identity *id, str
 		rc = group_receive(a, id, &g, err);
 	else if (strcmp(sub, "remove") == 0)
 		rc = group_remove(a, id, &g, err);
+	else if (strcmp(sub, "invite") == 0)
+		rc = group_invite(a, id, &g, err);
 	else {
 		print_group(a, &g, "show", 0);
 		rc = 0;
@@ -423,7 +445,8 @@ on_group(struct cli_args *a, const char *sub, const struct snc_identity *id, str
 int
 cmd_group(struct cli_args *a, int argc, char **argv)
 {
-	static const char *const subs[] = {"create", "join", "send", "receive", "remove", "show"};
+	static const char *const subs[] = {"create", "join",   "send", "receive",
+					   "remove", "invite", "show"};
 	struct scl_error err = {0};
 	struct snc_identity id;
 	const char *sub = argc > 0 ? argv[0] : "";
@@ -434,7 +457,7 @@ cmd_group(struct cli_args *a, int argc, char **argv)
 		known = known || strcmp(sub, subs[i]) == 0;
 	if (argc != 1 || !known)
 		scl_fail(&err, SCL_E_USAGE,
-			 "group needs one of create, join, send, receive, remove, show");
+			 "group needs one of create, join, send, receive, remove, invite, show");
 	else if (home_of(a) == NULL)
 		scl_fail(&err, SCL_E_USAGE, "no home directory: give --home or SNODE_CLI_HOME");
 	else if (strcmp(sub, "create") != 0 && a->group == NULL)

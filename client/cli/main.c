@@ -35,6 +35,7 @@ static const char usage_text[] =
 	"  group join --group G            imports the newest invitation to G (also key updates)\n"
 	"  group send --group G --text T   group receive --group G   group show --group G\n"
 	"  group remove --group G --member 05...   revoke the token, rotate the key\n"
+	"  group invite --group G          (admin) sends the invitations again\n"
 	"options: --home DIR (or $SNODE_CLI_HOME), --account NAME, --registry FILE\n"
 	"  (or $SNODE_CLI_REGISTRY, else HOME/nodes.json, else HOME/registry), --json,\n"
 	"  --timeout MS,\n"
