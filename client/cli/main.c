@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* snode-cli: Session accounts and one-to-one messages over snode (docs/snode-cli.md). */
+/* snode-cli: Session accounts, one-to-one messages and groups over snode (docs/snode-cli.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
