@@ -4,7 +4,8 @@
 # message and joins; all three send and read group messages (namespace 11 of the group's 03
 # account, stored with the subaccount token); Alice removes Carol: her token is revoked on
 # every node and the key rotated; Bob gets the new key and reads the new messages, Carol's
-# retrieve and store are refused (401) and her old keys do not open the new message.
+# retrieve and store are refused (401) and her old keys do not open the new message
+# (its ciphertext taken from a node's Redis, opened with snode-tool group-decrypt).
 # Needs root (netns, tap): otherwise skipped.
 set -u
 BUILD=$1
@@ -87,7 +88,14 @@ done
 check "carol's token is in the revocation list of all 3 nodes" test "$revoked" = 3
 out=$(cli bob --json group join --group G 2>&1)
 check "bob takes the new key (generation 1)" jtrue "$out" 'j["result"] == "updated" and j["gen"] == 1 and j["keys"] == 2'
-cli alice group send --group G --text "after carol left" >/dev/null 2>&1
+out=$(cli alice --json group send --group G --text "after carol left" 2>&1)
+NEWHASH=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["hash"])' "$out" 2>/dev/null)
+# The stored ciphertext (node 0's Redis) opened with each one's keys (snode-tool group-decrypt).
+redis-cli -s "$DIR/node0/redis.sock" --raw HGET "sn1:m:$GID:$NEWHASH" d | head -c -1 | base64 -w0 >"$H/new.b64"
+keyargs() { $PY -c 'import json,sys; print(" ".join("--key " + k for k in json.load(open(sys.argv[1]))["keys"]))' "$H/$1/groups/G/group.json"; }
+check "the new message's ciphertext is stored (node 0)" test -s "$H/new.b64"
+check "... bob's keys open it" sh -c "'$BUILD/tools/snode-tool' group-decrypt $(keyargs bob) --data-b64 \"\$(cat '$H/new.b64')\" | grep -q 'key_index'"
+check "... carol's keys do not (exit non-zero)" sh -c "! '$BUILD/tools/snode-tool' group-decrypt $(keyargs carol) --data-b64 \"\$(cat '$H/new.b64')\""
 out=$(cli bob --json group receive --group G 2>&1)
 check "bob reads the new message (new key) and the old ones (old key)" \
 	jtrue "$out" '"after carol left" in [m["text"] for m in j["messages"]] and len(j["messages"]) == 4 and j["undecryptable"] == 0'
