@@ -156,10 +156,13 @@ invite_of(json_t *o, const struct snc_identity *id, const char *name, struct scl
 	return 0;
 }
 
-/* The newest invitation to `name` in the own inbox; *found false when none. */
+/* The newest invitation to `name` in the own inbox, of the group cur when the
+ * account has it already (another inviter cannot shadow its updates); *found
+ * false when none. */
 static int
 newest_invite(struct cli_args *a, const struct snc_identity *id, const char *name,
-	      struct scl_group *best, bool *found, struct scl_error *err)
+	      const struct scl_group *cur, struct scl_group *best, bool *found,
+	      struct scl_error *err)
 {
 	struct scl_client c = {0};
 	struct scl_result r = {0};
@@ -182,9 +185,12 @@ newest_invite(struct cli_args *a, const struct snc_identity *id, const char *nam
 		struct scl_group g;
 
 		if (o != NULL && invite_of(o, id, name, &g) == 0) {
-			if (!*found || g.gen > best->gen)
+			bool same = cur == NULL || (memcmp(cur->id, g.id, 33) == 0 &&
+						    memcmp(cur->admin, g.admin, 33) == 0);
+
+			if (same && (!*found || g.gen > best->gen))
 				*best = g;
-			*found = true;
+			*found = *found || same;
 			scl_group_wipe(&g);
 		}
 		json_decref(o);
@@ -203,19 +209,22 @@ group_join(struct cli_args *a, const struct snc_identity *id, struct scl_error *
 	const char *what = "joined";
 	int rc;
 
-	if (newest_invite(a, id, a->group, &inv, &found, err) != 0)
+	have = cli_group_load(home_of(a), a->group, &cur, err) == 0;
+	if (have && cur.has_seed) {
+		scl_group_wipe(&cur);
+		return scl_fail(err, SCL_E_ACCOUNT, "you are the admin of group '%s'", a->group);
+	}
+	if (newest_invite(a, id, a->group, have ? &cur : NULL, &inv, &found, err) != 0) {
+		scl_group_wipe(&cur);
 		return -1;
-	if (!found)
+	}
+	if (!found) {
+		scl_group_wipe(&cur);
 		return scl_fail(err, SCL_E_ACCOUNT, "no invitation to group '%s' in your inbox",
 				a->group);
-	have = cli_group_load(home_of(a), a->group, &cur, err) == 0;
+	}
 	rc = 0;
-	if (have && (cur.has_seed || memcmp(cur.id, inv.id, 33) != 0 ||
-		     memcmp(cur.admin, inv.admin, 33) != 0))
-		rc = scl_fail(err, SCL_E_ACCOUNT,
-			      "you already have another group named '%s' (or are its admin)",
-			      a->group);
-	else if (have && inv.gen <= cur.gen)
+	if (have && inv.gen <= cur.gen)
 		what = "up to date";
 	else
 		rc = cli_group_save(home_of(a), &inv, !have, err);

@@ -3,7 +3,8 @@
 # each gets its invitation (subaccount auth data and the group key) as a one-to-one Session
 # message and joins; all three send and read group messages (namespace 11 of the group's 03
 # account, stored with the subaccount token); Alice removes Carol: her token is revoked on
-# every node and the key rotated; Bob gets the new key and reads the new messages, Carol's
+# every node and the key rotated; Bob gets the new key (an invitation from Dave to his own
+# group also named G, at a higher generation, does not shadow it) and reads the new messages, Carol's
 # retrieve and store are refused (401) and her old keys do not open the new message
 # (its ciphertext taken from a node's Redis, opened with snode-tool group-decrypt).
 # Needs root (netns, tap): otherwise skipped.
@@ -86,8 +87,16 @@ for i in 0 1 2; do
 	[ "$(redis-cli -s "$DIR/node$i/redis.sock" ZCARD "sn1:r:$GID")" = 1 ] && revoked=$((revoked + 1))
 done
 check "carol's token is in the revocation list of all 3 nodes" test "$revoked" = 3
+# Dave, another inviter, has his own group named G with Bob in it, at generation 2.
+cli dave account create >/dev/null
+ALICE=$(sid alice)
+cli dave group create --group G --member "$BOB" --member "$CAROL" --member "$ALICE" >/dev/null 2>&1
+cli dave group remove --group G --member "$CAROL" >/dev/null 2>&1
+out=$(cli dave --json group remove --group G --member "$ALICE" 2>&1)
+check "dave's own group G reaches generation 2" jtrue "$out" 'j["gen"] == 2'
 out=$(cli bob --json group join --group G 2>&1)
-check "bob takes the new key (generation 1)" jtrue "$out" 'j["result"] == "updated" and j["gen"] == 1 and j["keys"] == 2'
+check "bob takes alice's new key (generation 1), not dave's group" \
+	jtrue "$out" "j['result'] == 'updated' and j['gen'] == 1 and j['keys'] == 2 and j['id'] == '$GID'"
 out=$(cli alice --json group send --group G --text "after carol left" 2>&1)
 NEWHASH=$($PY -c 'import json,sys; print(json.loads(sys.argv[1])["hash"])' "$out" 2>/dev/null)
 # The stored ciphertext (node 0's Redis) opened with each one's keys (snode-tool group-decrypt).
