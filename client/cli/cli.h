@@ -15,6 +15,7 @@
 
 enum {
 	CLI_HASHES_MAX = 100,	    /* --hash given at most this often */
+	CLI_MEMBERS_MAX = 100,	    /* --member: a group's 100 members (SCL_GROUP_MEMBERS_MAX) */
 	CLI_TEXT_MAX = 60000,	    /* bytes of --text (under store's 76,800) */
 	CLI_TTL_DEFAULT_S = 86400,  /* a day */
 	CLI_TTL_MAX_S = 14 * 86400, /* the public inbox's maximum */
@@ -25,6 +26,9 @@ struct cli_args {
 	const char *home, *account, *name, *phrase, *registry, *to, *text, *first_path;
 	const char *hashes[CLI_HASHES_MAX];
 	size_t n_hashes;
+	const char *members[CLI_MEMBERS_MAX]; /* group --member */
+	size_t n_members;
+	const char *group;    /* group --group G */
 	const char *seeds[8]; /* nodes bootstrap --seed URL (SCL_SEEDS_MAX) */
 	size_t n_seeds;
 	long from; /* nodes refresh --from N */
@@ -53,11 +57,26 @@ int cli_parse_session_id(const char *s, uint8_t out[33], struct scl_error *err);
 
 uint64_t cli_now_ms(void);
 
+/* One request to an account's swarm (body is freed); the answer must be 2xx. */
+int cli_call(struct cli_args *a, struct scl_client *c, const uint8_t pubkey[33], char *body,
+	     const char *what, struct scl_result *res, struct scl_error *err);
+
+/* Session-encrypts text to pubkey and stores it in its namespace 0 (--ttl); the
+ * answer's JSON (with "hash") in *out. */
+int cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
+		   const uint8_t pubkey[33], const char *text, const char *what, json_t **out,
+		   struct scl_result *res, struct scl_error *err);
+
+/* One retrieved namespace-0 message decrypted and verified: {from, text, hash,
+ * timestamp, expiration}, or NULL when it does not open. */
+json_t *cli_open_message(const struct snc_identity *id, json_t *m);
+
 int cmd_account(struct cli_args *a, int argc, char **argv);
 int cmd_send(struct cli_args *a);
 int cmd_receive(struct cli_args *a);
 int cmd_delete(struct cli_args *a, bool all);
 int cmd_expire(struct cli_args *a);
 int cmd_nodes(struct cli_args *a, int argc, char **argv);
+int cmd_group(struct cli_args *a, int argc, char **argv);
 
 #endif

@@ -12,9 +12,9 @@
 #include "session_msg.h"
 
 /* One request to an account's swarm; the answer must be 2xx. */
-static int
-call(struct cli_args *a, struct scl_client *c, const uint8_t pubkey[33], char *body,
-     const char *what, struct scl_result *res, struct scl_error *err)
+int
+cli_call(struct cli_args *a, struct scl_client *c, const uint8_t pubkey[33], char *body,
+	 const char *what, struct scl_result *res, struct scl_error *err)
 {
 	int rc;
 
@@ -67,14 +67,13 @@ encrypt_text(const struct snc_identity *id, const uint8_t pubkey[33], const char
 	return ct;
 }
 
-/* Encrypts and stores text in pubkey's inbox; the answer's JSON in *out. */
-static int
-store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
-	   const uint8_t pubkey[33], const char *what, json_t **out, struct scl_result *res,
-	   struct scl_error *err)
+int
+cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
+	       const uint8_t pubkey[33], const char *text, const char *what, json_t **out,
+	       struct scl_result *res, struct scl_error *err)
 {
 	size_t ct_len = 0;
-	uint8_t *ct = encrypt_text(id, pubkey, a->text, &ct_len);
+	uint8_t *ct = encrypt_text(id, pubkey, text, &ct_len);
 	long ttl = a->ttl_s > 0 ? a->ttl_s : CLI_TTL_DEFAULT_S;
 	char *body;
 
@@ -82,7 +81,7 @@ store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *
 		return scl_fail(err, SCL_E_USAGE, "cannot encrypt to this Session ID");
 	body = scl_rpc_store(pubkey, 0, ct, ct_len, (uint64_t)ttl * 1000, cli_now_ms());
 	free(ct);
-	if (call(a, c, pubkey, body, what, res, err) != 0)
+	if (cli_call(a, c, pubkey, body, what, res, err) != 0)
 		return -1;
 	*out = json_loadb(res->body, res->body_len, 0, NULL);
 	if (!json_is_string(json_object_get(*out, "hash"))) {
@@ -138,9 +137,11 @@ cmd_send(struct cli_args *a)
 	snc_identity_session_id(&id, self);
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = store_text(a, &c, &id, to, "store to the recipient", &to_res, &r1, &err);
+		rc = cli_store_text(a, &c, &id, to, a->text, "store to the recipient", &to_res, &r1,
+				    &err);
 	if (rc == 0)
-		rc = store_text(a, &c, &id, self, "store of the copy", &self_res, &r2, &err);
+		rc = cli_store_text(a, &c, &id, self, a->text, "store of the copy", &self_res, &r2,
+				    &err);
 	if (rc == 0)
 		print_sent(a, to_res, self_res, r1.attempts);
 	json_decref(to_res);
@@ -152,9 +153,8 @@ cmd_send(struct cli_args *a)
 	return rc == 0 ? 0 : cli_error(a, &err);
 }
 
-/* Decrypts one retrieved message into a JSON object, or NULL when it does not open. */
-static json_t *
-open_message(const struct snc_identity *id, json_t *m)
+json_t *
+cli_open_message(const struct snc_identity *id, json_t *m)
 {
 	const char *data = json_string_value(json_object_get(m, "data"));
 	size_t dlen = data != NULL ? strlen(data) : 0, raw_len = 0, pt_len = 0, msg_len = 0;
@@ -223,8 +223,8 @@ cmd_receive(struct cli_args *a)
 	snc_identity_session_id(&id, self);
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), NULL), "retrieve", &r,
-			  &err);
+		rc = cli_call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), NULL), "retrieve",
+			      &r, &err);
 	if (rc == 0) {
 		root = json_loadb(r.body, r.body_len, 0, NULL);
 		if (!json_is_array(json_object_get(root, "messages")))
@@ -233,7 +233,7 @@ cmd_receive(struct cli_args *a)
 	if (rc == 0) {
 		json_array_foreach(json_object_get(root, "messages"), i, m)
 		{
-			json_t *o = open_message(&id, m);
+			json_t *o = cli_open_message(&id, m);
 
 			if (o == NULL)
 				unreadable++;
@@ -313,7 +313,7 @@ own_request(struct cli_args *a, const struct snc_identity *id, char *body, const
 	snc_identity_session_id(id, self);
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = call(a, &c, self, body, what, &r, &err);
+		rc = cli_call(a, &c, self, body, what, &r, &err);
 	else
 		free(body);
 	if (rc == 0) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* snode-cli: Session accounts and one-to-one messages over snode (docs/snode-cli.md). */
+/* snode-cli: Session accounts, one-to-one messages and groups over snode (docs/snode-cli.md). */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -31,6 +31,11 @@ static const char usage_text[] =
 	"  nodes bootstrap --seed URL [--seed URL...]   node list from seed nodes (all agree)\n"
 	"  nodes refresh [--from N]        through onion requests to N known nodes (all agree)\n"
 	"  nodes show\n"
+	"  group create --group G --member 05... (2-99 times)   sends each member an invitation\n"
+	"  group join --group G            imports the newest invitation to G (also key updates)\n"
+	"  group send --group G --text T   group receive --group G   group show --group G\n"
+	"  group remove --group G --member 05...   revoke the token, rotate the key\n"
+	"  group invite --group G          (admin) sends the invitations again\n"
 	"options: --home DIR (or $SNODE_CLI_HOME), --account NAME, --registry FILE\n"
 	"  (or $SNODE_CLI_REGISTRY, else HOME/nodes.json, else HOME/registry), --json,\n"
 	"  --timeout MS,\n"
@@ -210,6 +215,8 @@ enum {
 	O_FIRST_PATH,
 	O_SEED,
 	O_FROM,
+	O_MEMBER,
+	O_GROUP,
 	O_HELP,
 };
 
@@ -233,6 +240,8 @@ static const struct option long_opts[] = {
 	{"first-path", required_argument, NULL, O_FIRST_PATH},
 	{"seed", required_argument, NULL, O_SEED},
 	{"from", required_argument, NULL, O_FROM},
+	{"member", required_argument, NULL, O_MEMBER},
+	{"group", required_argument, NULL, O_GROUP},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -303,6 +312,14 @@ one_option(struct cli_args *a, int opt, const char *arg, struct scl_error *err)
 			return scl_fail(err, SCL_E_USAGE, "at most %d --seed", SCL_SEEDS_MAX);
 		a->seeds[a->n_seeds++] = arg;
 		return 0;
+	case O_MEMBER:
+		if (a->n_members == CLI_MEMBERS_MAX)
+			return scl_fail(err, SCL_E_USAGE, "at most %d --member", CLI_MEMBERS_MAX);
+		a->members[a->n_members++] = arg;
+		return 0;
+	case O_GROUP:
+		a->group = arg;
+		return 0;
 	case O_FROM:
 		return number(arg, 1, 16, "--from", &a->from, err);
 	case O_TTL:
@@ -337,6 +354,8 @@ dispatch(struct cli_args *a, int argc, char **argv)
 		return cmd_account(a, argc - 1, argv + 1);
 	if (strcmp(cmd, "nodes") == 0)
 		return cmd_nodes(a, argc - 1, argv + 1);
+	if (strcmp(cmd, "group") == 0)
+		return cmd_group(a, argc - 1, argv + 1);
 	if (argc != 1) {
 		scl_fail(&err, SCL_E_USAGE,
 			 argc == 0 ? "no command (see --help)" : "unexpected argument '%s'",

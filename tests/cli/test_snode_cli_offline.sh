@@ -78,6 +78,45 @@ expect_exit "expire without --ttl: exit 2" 2 "needs --ttl" \
 	"$CLI" --home "$D/a" --account alice expire --hash "$(printf 'A%.0s' $(seq 43))"
 expect_exit "--ttl below the 10 s minimum: exit 2" 2 "ttl" \
 	"$CLI" --home "$D/a" --account alice send --to "$SID" --text hi --ttl 9
+# Groups: every check that needs no node.
+B=$("$CLI" --home "$D/gb" --json account create | jget session_id)
+C=$("$CLI" --home "$D/gc" --json account create | jget session_id)
+expect_exit "group without a subcommand: exit 2" 2 "group needs one of" "$CLI" --home "$D/a" group
+expect_exit "group send without --group: exit 2" 2 "needs --group" \
+	"$CLI" --home "$D/a" --account alice group send --text hi
+expect_exit "a bad group name: exit 2" 2 "bad group name" \
+	"$CLI" --home "$D/a" --account alice group create --group ../G --member "$B" --member "$C"
+expect_exit "a group of 2 (the admin and one member): exit 2" 2 "3 to 100 distinct members" \
+	"$CLI" --home "$D/a" --account alice group create --group G --member "$B"
+expect_exit "... the admin and a duplicate do not count: exit 2" 2 "got 2" \
+	"$CLI" --home "$D/a" --account alice group create --group G --member "$B" --member "$B" --member "$SID"
+expect_exit "a member whose key is no X25519 point: exit 2, nothing saved" 2 "not a usable X25519 key" \
+	"$CLI" --home "$D/a" --account alice group create --group G --member "$B" --member "05$(printf 'ab%.0s' $(seq 32))"
+check "... no group directory" test ! -e "$D/a/groups/G"
+many=""
+for i in $(seq 100); do many="$many --member 05$(printf '%064x' "$i")"; done
+expect_exit "100 other members (101 with the admin): exit 2" 2 "more than 100 members" \
+	"$CLI" --home "$D/a" --account alice group create --group G $many
+expect_exit "101 --member: exit 2" 2 "at most 100 --member" \
+	"$CLI" --home "$D/a" --account alice group create --group G $many --member "$B"
+expect_exit "send to an unknown group: exit 3" 3 "unknown group 'G'" \
+	"$CLI" --home "$D/a" --account alice group send --group G --text hi
+expect_exit "group create with no node list: exit 4 after saving the group" 4 "registry" \
+	env -u SNODE_CLI_REGISTRY "$CLI" --home "$D/a" --account alice group create --group G --member "$B" --member "$C"
+check "... the group file is 0600, the directory 0700" \
+	sh -c "[ \"\$(stat -c %a '$D/a/groups/G/group.json')\" = 600 ] && [ \"\$(stat -c %a '$D/a/groups/G')\" = 700 ]"
+out=$("$CLI" --home "$D/a" --account alice --json group show --group G)
+check "group show: 3 members, admin, generation 0" \
+	test "$(printf '%s' "$out" | jget members | tr -cd , | wc -c):$(printf '%s' "$out" | jget is_admin):$(printf '%s' "$out" | jget gen)" = "2:True:0"
+expect_exit "group create over an existing group: exit 3" 3 "already exists" \
+	"$CLI" --home "$D/a" --account alice group create --group G --member "$B" --member "$C"
+expect_exit "remove the admin: exit 2" 2 "cannot remove itself" \
+	"$CLI" --home "$D/a" --account alice group remove --group G --member "$SID"
+expect_exit "remove a non-member: exit 2" 2 "not a member" \
+	"$CLI" --home "$D/a" --account alice group remove --group G --member "05$(printf '%064x' 7)"
+printf '{"v":1}' >"$D/a/groups/G/group.json"
+expect_exit "a damaged group file: exit 3" 3 "group:" \
+	"$CLI" --home "$D/a" --account alice group show --group G
 expect_exit "an unknown command: exit 2" 2 "unknown command" "$CLI" --home "$D/a" fly
 out=$("$CLI" --home "$D/a" --json --account nobody receive 2>/dev/null)
 check "--json errors are JSON on stdout too" test "$(printf '%s' "$out" | jget error)" = account
