@@ -10,24 +10,10 @@ BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/testnet_test.sh"
 PY=/usr/bin/python3
-if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
-	echo "1..0 # SKIP needs root and ip netns (network namespace with tap devices)"
-	exit 0
-fi
-DIR=$(mktemp -d /tmp/snode-test-join.XXXXXX)
-rmdir "$DIR"
-TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
-cleanup() { $TN down --dir "$DIR" >/dev/null 2>&1; rm -rf "$DIR"; }
-trap cleanup EXIT
-
-if ! out=$($TN up --nodes 4 --dir "$DIR" 2>&1); then
-	tap_result not-ok "testnet of 4 nodes starts" "$out"
-	tap_done
-	exit 1
-fi
-tap_result ok "testnet of 4 nodes starts"
-NS=$(cat "$DIR/netns")
+tn_require_root
+tn_up join 4
 client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 20 "$@"; }
 # store OUT ARGS...: a store whose client failed (no answer: a loaded machine) is sent again, up
 # to 3 times (the same message: stores are idempotent); OUT gets the last answer

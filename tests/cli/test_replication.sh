@@ -9,24 +9,10 @@ BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/testnet_test.sh"
 PY=/usr/bin/python3
-if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
-	echo "1..0 # SKIP needs root and ip netns (network namespace with tap devices)"
-	exit 0
-fi
-DIR=$(mktemp -d /tmp/snode-test-repl.XXXXXX)
-rmdir "$DIR"
-TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
-cleanup() { $TN down --dir "$DIR" >/dev/null 2>&1; rm -rf "$DIR"; }
-trap cleanup EXIT
-
-if ! out=$($TN up --nodes 3 --dir "$DIR" 2>&1); then
-	tap_result not-ok "testnet of 3 nodes starts" "$out"
-	tap_done
-	exit 1
-fi
-tap_result ok "testnet of 3 nodes starts"
-NS=$(cat "$DIR/netns")
+tn_require_root
+tn_up repl 3
 client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 15 "$@"; }
 # expect NAME FILE EXPR: a Python expression over r (the client's JSON) and b (its body) is True
 expect() {

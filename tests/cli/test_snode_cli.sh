@@ -11,25 +11,11 @@ BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/testnet_test.sh"
 PY=/usr/bin/python3
-if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
-	echo "1..0 # SKIP needs root and ip netns (network namespace with tap devices)"
-	exit 0
-fi
-DIR=$(mktemp -d /tmp/snode-test-cli.XXXXXX)
-rmdir "$DIR"
-H=$(mktemp -d /tmp/snode-test-cli-home.XXXXXX)
-TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
-cleanup() { $TN down --dir "$DIR" >/dev/null 2>&1; rm -rf "$DIR" "$H"; }
-trap cleanup EXIT
 N=5
-if ! out=$($TN up --nodes $N --dir "$DIR" 2>&1); then
-	tap_result not-ok "testnet of $N nodes starts" "$out"
-	tap_done
-	exit 1
-fi
-tap_result ok "testnet of $N nodes starts"
-NS=$(cat "$DIR/netns")
+tn_require_root
+tn_up cli $N
 export SNODE_CLI_REGISTRY="$DIR/registry"
 # cli HOME ARGS...: snode-cli inside the namespace (10 s per attempt: a busy machine)
 cli() { local home=$1; shift; ip netns exec "$NS" "${SNODE_CLI_BIN:-$BUILD/client/cli/snode-cli}" --home "$H/$home" --timeout 10000 "$@"; }

@@ -13,26 +13,10 @@ BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/testnet_test.sh"
 PY=/usr/bin/python3
-if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
-	echo "1..0 # SKIP needs root and ip netns (network namespace with tap devices)"
-	exit 0
-fi
-DIR=$(mktemp -d /tmp/snode-test-clig.XXXXXX)
-rmdir "$DIR"
-H=$(mktemp -d /tmp/snode-test-clig-home.XXXXXX)
-TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
-cleanup() {
-	$TN down --dir "$DIR" >/dev/null 2>&1
-	rm -rf "$DIR" "$H"
-}
-trap cleanup EXIT
-if ! out=$($TN up --nodes 3 --dir "$DIR" 2>&1); then
-	tap_result not-ok "testnet of 3 nodes starts" "$out"
-	tap_done
-	exit 1
-fi
-NS=$(cat "$DIR/netns")
+tn_require_root
+tn_up clig 3
 export SNODE_CLI_REGISTRY="$DIR/registry"
 cli() { local home=$1; shift; ip netns exec "$NS" "${SNODE_CLI_BIN:-$BUILD/client/cli/snode-cli}" --home "$H/$home" --timeout 10000 "$@"; }
 jtrue() { [ "$($PY -c 'import json,sys; j = json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>&1)" = True ]; }

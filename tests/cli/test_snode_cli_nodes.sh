@@ -10,28 +10,12 @@ BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 . "$HERE/../lib/tap.sh"
+. "$HERE/../lib/testnet_test.sh"
 PY=/usr/bin/python3
-if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
-	echo "1..0 # SKIP needs root and ip netns (network namespace with tap devices)"
-	exit 0
-fi
-DIR=$(mktemp -d /tmp/snode-test-clin.XXXXXX)
-rmdir "$DIR"
-H=$(mktemp -d /tmp/snode-test-clin-home.XXXXXX)
-TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
+tn_cleanup_extra() { [ -n "$LIAR" ] && kill "$LIAR" 2>/dev/null; }
 LIAR=
-cleanup() {
-	[ -n "$LIAR" ] && kill "$LIAR" 2>/dev/null
-	$TN down --dir "$DIR" >/dev/null 2>&1
-	rm -rf "$DIR" "$H"
-}
-trap cleanup EXIT
-if ! out=$($TN up --nodes 3 --dir "$DIR" 2>&1); then
-	tap_result not-ok "testnet of 3 nodes starts" "$out"
-	tap_done
-	exit 1
-fi
-NS=$(cat "$DIR/netns")
+tn_require_root
+tn_up clin 3
 CLI=$BUILD/client/cli/snode-cli
 incli() { ip netns exec "$NS" "$CLI" --home "$H/a" --timeout 10000 "$@"; }
 seed_url() { echo "http://127.0.0.1:$(grep -o 'http port [0-9]*' "$DIR/node$1/control.log" | tail -1 | cut -d' ' -f3)/json_rpc"; }

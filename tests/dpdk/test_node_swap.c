@@ -117,11 +117,19 @@ readers_never_see_a_freed_or_partial_table(void **state)
 		rd[i] = (struct reader){.swap = &swap, .tid = i, .stop = &stop};
 		assert_int_equal(pthread_create(&rd[i].th, NULL, read_loop, &rd[i]), 0);
 	}
+	/* Every table is published: a busy refusal (every retired slot waits for a reader the
+	 * scheduler has not run yet, common on a loaded 2-core machine) is retried until the
+	 * readers pass, for at most 10 s a table, so nothing here depends on timing. */
 	for (uint64_t g = 1; g <= TABLES; g++) {
 		size_t len = make(g);
-		enum dp_nodes_reject r = dp_node_swap_apply(&swap, body, len, gw, self_ed, NODES);
+		enum dp_nodes_reject r = DP_NODES_BUSY;
 
-		assert_true(r == DP_NODES_OK || r == DP_NODES_BUSY);
+		for (int tries = 0; r == DP_NODES_BUSY && tries < 10000; tries++) {
+			r = dp_node_swap_apply(&swap, body, len, gw, self_ed, NODES);
+			if (r == DP_NODES_BUSY)
+				rte_delay_us_sleep(1000);
+		}
+		assert_int_equal(r, DP_NODES_OK);
 		rte_delay_us_sleep(100);
 		dp_node_swap_reclaim(&swap);
 	}
@@ -134,16 +142,15 @@ readers_never_see_a_freed_or_partial_table(void **state)
 		assert_true(rd[i].tables_seen > 10); /* they really read while tables changed */
 	}
 	busy = swap.st.rejected[DP_NODES_BUSY];
-	assert_int_equal(swap.st.received, TABLES);
-	assert_int_equal(swap.st.applied + busy, TABLES);
-	assert_true(swap.st.applied >= TABLES / 2);
-	dp_node_swap_reclaim(&swap); /* offline readers hold nothing */
+	assert_int_equal(swap.st.applied, TABLES);
+	assert_int_equal(swap.st.received, TABLES + busy); /* refusals changed nothing */
+	dp_node_swap_reclaim(&swap);			   /* offline readers hold nothing */
 	assert_int_equal(swap.st.pending, 0);
 	assert_int_equal(swap.st.freed, swap.st.applied);
 	assert_true(table_is_whole(dp_node_swap_current(&swap)));
 	/* link keys are reused from the current table: only a node new to it costs an X25519
-	 * (table 300 has one node more than table 299, one more per refused table before) */
-	assert_true(swap.st.last.keys_computed >= 1 && swap.st.last.keys_computed <= 1 + busy);
+	 * (table 300 has one node more than table 299) */
+	assert_int_equal(swap.st.last.keys_computed, 1);
 	assert_int_equal(swap.st.last.keys_reused + swap.st.last.keys_computed, swap.st.size);
 	dp_node_swap_free(&swap);
 	dp_node_table_free(&start);

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: MIT
+# The start every testnet shell test shares (deploy/testnet.sh). Source it after tap.sh, with
+# BUILD (the build directory) and ROOT (the repository) set.
+#   tn_require_root      skips the whole test (TAP plan 1..0) without root and ip netns
+#   tn_up NAME NODES     DIR (the testnet) and H (a scratch home) under /tmp, the testnet
+#                        started (one TAP case; the test stops if it fails), TN and NS set;
+#                        at exit the test's tn_cleanup_extra (if defined), then the testnet
+#                        is stopped and both directories removed
+
+tn_require_root() {
+	if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
+		echo "1..0 # SKIP needs root and ip netns (network namespace with tap devices)"
+		exit 0
+	fi
+}
+
+tn_cleanup() {
+	declare -F tn_cleanup_extra >/dev/null && tn_cleanup_extra
+	[ -n "${DIR:-}" ] && $TN down --dir "$DIR" >/dev/null 2>&1
+	rm -rf "${DIR:-}" "${H:-}"
+}
+
+tn_up() {
+	local name=$1 nodes=$2 out
+	DIR=$(mktemp -d "/tmp/snode-test-$name.XXXXXX")
+	rmdir "$DIR"
+	H=$(mktemp -d "/tmp/snode-test-$name-home.XXXXXX")
+	TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
+	trap tn_cleanup EXIT
+	if ! out=$($TN up --nodes "$nodes" --dir "$DIR" 2>&1); then
+		tap_result not-ok "testnet of $nodes nodes starts" "$out"
+		tap_done
+		exit 1
+	fi
+	tap_result ok "testnet of $nodes nodes starts"
+	NS=$(cat "$DIR/netns")
+}
