@@ -5,34 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-put_le(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-get_le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = n - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
+#include "chan_le.h"
 
 void
 chan_hdr_encode(const struct chan_hdr *h, uint8_t out[CHAN_HDR_BYTES])
 {
 	out[0] = h->version;
 	out[1] = h->type;
-	put_le(out + 2, h->flags, 2);
-	put_le(out + 4, h->body_len, 4);
-	put_le(out + 8, h->ref.label, 8);
-	put_le(out + 16, h->ref.ip, 4);
-	put_le(out + 20, h->ref.port, 2);
-	put_le(out + 22, h->ref.worker, 2);
+	chan_put_le(out + 2, h->flags, 2);
+	chan_put_le(out + 4, h->body_len, 4);
+	chan_put_le(out + 8, h->ref.label, 8);
+	chan_put_le(out + 16, h->ref.ip, 4);
+	chan_put_le(out + 20, h->ref.port, 2);
+	chan_put_le(out + 22, h->ref.worker, 2);
 }
 
 static bool
@@ -49,12 +34,12 @@ chan_hdr_decode(const uint8_t *msg, size_t len, struct chan_hdr *h, const uint8_
 		return -EMSGSIZE;
 	h->version = msg[0];
 	h->type = msg[1];
-	h->flags = (uint16_t)get_le(msg + 2, 2);
-	h->body_len = (uint32_t)get_le(msg + 4, 4);
-	h->ref.label = get_le(msg + 8, 8);
-	h->ref.ip = (uint32_t)get_le(msg + 16, 4);
-	h->ref.port = (uint16_t)get_le(msg + 20, 2);
-	h->ref.worker = (uint16_t)get_le(msg + 22, 2);
+	h->flags = (uint16_t)chan_get_le(msg + 2, 2);
+	h->body_len = (uint32_t)chan_get_le(msg + 4, 4);
+	h->ref.label = chan_get_le(msg + 8, 8);
+	h->ref.ip = (uint32_t)chan_get_le(msg + 16, 4);
+	h->ref.port = (uint16_t)chan_get_le(msg + 20, 2);
+	h->ref.worker = (uint16_t)chan_get_le(msg + 22, 2);
 	if (h->version != CHAN_VERSION)
 		return -EPROTO;
 	if (h->body_len != len - CHAN_HDR_BYTES)
