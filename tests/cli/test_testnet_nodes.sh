@@ -49,10 +49,10 @@ check "node 1's dataplane dropped the CREATE for it as unknown_next_hop" \
 	test "$(tel 1 /snode/dp/drops unknown_next_hop)" -gt "$before"
 
 # Register it: one write of its event and a new block (the registry file's rule).
-H=2
+HEIGHT=2
 LINE=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1]))
-print("register", d["ed25519"], d["x25519"], "10.77.2.2:22030", sys.argv[2])' "$DIR/node2/id.json" $H)
-printf '%s\nblock %s %s\n' "$LINE" $H "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$DIR/registry"
+print("register", d["ed25519"], d["x25519"], "10.77.2.2:22030", sys.argv[2])' "$DIR/node2/id.json" $HEIGHT)
+printf '%s\nblock %s %s\n' "$LINE" $HEIGHT "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$DIR/registry"
 updated() { [ "$(tel 0 /snode/dp/nodes size)" = 2 ] && [ "$(tel 1 /snode/dp/nodes size)" = 2 ]; }
 for _ in $(seq 100); do updated && break; sleep 0.1; done
 check "within 10 s both dataplanes hold the new table (generation 2, two peers)" \

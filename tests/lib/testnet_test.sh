@@ -17,7 +17,9 @@ tn_require_root() {
 tn_cleanup() {
 	declare -F tn_cleanup_extra >/dev/null && tn_cleanup_extra
 	[ -n "${DIR:-}" ] && $TN down --dir "$DIR" >/dev/null 2>&1
-	rm -rf "${DIR:-}" "${H:-}"
+	# only what tn_up made: a test that reuses DIR or H for something else removes nothing
+	case "${DIR:-}" in /tmp/snode-test-*) rm -rf "$DIR" ;; esac
+	case "${H:-}" in /tmp/snode-test-*) rm -rf "$H" ;; esac
 }
 
 tn_up() {
