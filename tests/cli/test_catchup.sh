@@ -15,18 +15,6 @@ PY=/usr/bin/python3
 tn_require_root
 tn_up catchup 3
 client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 20 "$@"; }
-# store OUT ARGS...: a store whose client failed (no answer: a loaded machine) is sent again, up
-# to 3 times (the same message: stores are idempotent); OUT gets the last answer
-store() {
-	local out=$1 try
-	shift
-	for try in 1 2 3; do
-		client "$@" >"$out" 2>&1
-		$PY -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["status"] != 200)' "$out" \
-			2>/dev/null && return 0
-	done
-	return 1
-}
 ED1=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"])' "$DIR/node1/id.json")
 # the first pulls (at start) are done before node 1 goes away
 for _ in $(seq 100); do
@@ -42,7 +30,7 @@ for a in 1 2 3 4; do
 	echo "$seed" >"$DIR/seed$a"
 	for ns in 0 5 9; do
 		entry=$(((a + ns) % 2 * 2))
-		store "$DIR/s$a.$ns" --path "$entry" store --seed "$seed" --namespace "$ns" \
+		tn_store "$DIR/s$a.$ns" --path "$entry" store --seed "$seed" --namespace "$ns" \
 			--data "stored around node 1's death: account $a namespace $ns" &
 		N=$((N + 1))
 		[ "$N" -eq 4 ] && kill -9 "$(cat "$DIR/node1/control.pid")"

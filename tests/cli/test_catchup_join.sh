@@ -15,18 +15,6 @@ PY=/usr/bin/python3
 tn_require_root
 tn_up join 4
 client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 20 "$@"; }
-# store OUT ARGS...: a store whose client failed (no answer: a loaded machine) is sent again, up
-# to 3 times (the same message: stores are idempotent); OUT gets the last answer
-store() {
-	local out=$1 try
-	shift
-	for try in 1 2 3; do
-		client "$@" >"$out" 2>&1
-		$PY -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["status"] != 200)' "$out" \
-			2>/dev/null && return 0
-	done
-	return 1
-}
 ED3=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"])' "$DIR/node3/id.json")
 # stored messages on node 3, read from its redis-server (it answers 421 while in no swarm)
 msgs3() { redis-cli -s "$DIR/node3/redis.sock" --scan --pattern 'sn1:m:*' | wc -l; }
@@ -36,7 +24,7 @@ block() { # HEIGHT EVENT: one node event of node 3 and its block line, appended 
 	cat "$DIR/registry.add" >>"$DIR/registry"
 }
 SEED=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-store "$DIR/s0" --path 0 store --seed "$SEED" --data "before the swarm changed"
+tn_store "$DIR/s0" --path 0 store --seed "$SEED" --data "before the swarm changed"
 check "a first message reaches node 3" sh -c "[ \$(redis-cli -s '$DIR/node3/redis.sock' --scan --pattern 'sn1:m:*' | wc -l) -eq 1 ]"
 
 block 2 decommission
@@ -49,7 +37,7 @@ for a in 1 2 3; do
 	seed=$(printf '%064x' $((a * 104729 + RANDOM)))
 	echo "$seed" >"$DIR/seed$a"
 	for ns in 0 7; do
-		store "$DIR/s$a.$ns" --path $((a - 1)) store --seed "$seed" --namespace "$ns" \
+		tn_store "$DIR/s$a.$ns" --path $((a - 1)) store --seed "$seed" --namespace "$ns" \
 			--ttl 7200000 --data "node 3 out: account $a namespace $ns"
 	done
 done

@@ -6,6 +6,9 @@
 #                        started (one TAP case; the test stops if it fails), TN and NS set;
 #                        at exit the test's tn_cleanup_extra (if defined), then the testnet
 #                        is stopped and both directories removed
+#   tn_store OUT ARGS... the test's client() with ARGS, sent again up to 3 times while it
+#                        gets no 200 (a loaded machine drops a request now and then; stores
+#                        are idempotent); OUT holds the last answer
 
 tn_require_root() {
 	if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
@@ -36,4 +39,15 @@ tn_up() {
 	fi
 	tap_result ok "testnet of $nodes nodes starts"
 	NS=$(cat "$DIR/netns")
+}
+
+tn_store() {
+	local out=$1 try
+	shift
+	for try in 1 2 3; do
+		client "$@" >"$out" 2>&1
+		$PY -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["status"] != 200)' "$out" \
+			2>/dev/null && return 0
+	done
+	return 1
 }
