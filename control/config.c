@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry_source.h"
+
 /* Which section each key lives in. */
 static const struct {
 	const char *key, *section;
@@ -209,11 +211,12 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 		return copy(c->nodes, sizeof(c->nodes), value, key, err, errlen);
 	}
 	if (strcmp(key, "registry") == 0) {
-		if (value[0] != '\0' && value[0] != '/') {
-			snprintf(err, errlen, "registry must be an absolute path, not '%.100s'",
-				 value);
+		struct ctl_registry_spec spec; /* a file or redis:ADDR/KEY (registry_source.h) */
+
+		if (strlen(value) >= sizeof(c->registry))
+			return copy(c->registry, sizeof(c->registry), value, key, err, errlen);
+		if (value[0] != '\0' && ctl_registry_spec_parse(value, &spec, err, errlen) != 0)
 			return -EINVAL;
-		}
 		return copy(c->registry, sizeof(c->registry), value, key, err, errlen);
 	}
 	if (strcmp(key, "stats-socket") == 0) {
@@ -340,7 +343,8 @@ ctl_config_usage(void)
 	return "usage: snode-control [--config FILE] [--data-dir DIR] [--redis PATH|HOST:PORT]\n"
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
 	       "                     [--nodes FILE] [--ping-interval SECONDS] [--testnet]\n"
-	       "                     [--registry FILE] [--http-listen IP:PORT|none]\n"
+	       "                     [--registry FILE|redis:ADDR/KEY] [--http-listen "
+	       "IP:PORT|none]\n"
 	       "                     [--stats-socket PATH|none] [--stats-interval S]\n"
 	       "                     [--rate-burst N] [--rate-per-s N] [--http-timeout S]\n"
 	       "                     [--onion-timeout S] [--proxy-timeout S]\n"

@@ -35,7 +35,7 @@ struct ctl_config {
 	char redis[CTL_CONFIG_ADDR_MAX];       /* /unix/socket/path or host:port */
 	char dp_socket[CTL_CONFIG_ADDR_MAX];   /* "" when the dataplane is absent */
 	char nodes[PATH_MAX];		       /* node list (swarm view); "" for this node alone */
-	char registry[PATH_MAX];	       /* registry event log (many swarms); "" for none */
+	char registry[PATH_MAX];	       /* registry log: FILE or redis:ADDR/KEY; "": none */
 	char stats_socket[PATH_MAX];	       /* counters socket; "": DATA-DIR/control.sock */
 	unsigned stats_interval_s;	       /* one stats log line every S seconds; 0: off */
 	unsigned ping_interval_s;	       /* DIRECT pings of the listed nodes */
