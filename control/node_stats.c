@@ -12,6 +12,7 @@
 #include "catchup.h"
 #include "replicate.h"
 #include "rpc_server.h"
+#include "swarm_view_registry.h"
 
 /* One counter named as its struct field, so the JSON and the header agree. */
 #define PUT(o, s, field) json_object_set_new(o, #field, json_integer((json_int_t)(s).field))
@@ -69,6 +70,28 @@ onion_dest_part(const struct ctl_onion_dest *d)
 	PUT(o, *d, reply_failed);
 	PUT(o, *d, proxied);
 	PUT(o, *d, proxy_refused);
+	return o;
+}
+
+/* The registry the swarm view replays (swarm_view_registry.h); NULL without one. */
+static json_t *
+registry_part(const struct ctl_swarm_view *v)
+{
+	struct ctl_swarm_view_registry_info s;
+	json_t *o;
+
+	if (ctl_swarm_view_registry_info(v, &s) != 0 || (o = json_object()) == NULL)
+		return NULL;
+	PUT(o, s, height);
+	PUT(o, s, nodes);
+	PUT(o, s, active);
+	PUT(o, s, swarms);
+	PUT(o, s, reloads);
+	PUT(o, s, errors);
+	PUT(o, s, incremental);
+	PUT(o, s, full);
+	PUT(o, s, redis_errors);
+	PUT(o, s, outages);
 	return o;
 }
 
@@ -281,6 +304,8 @@ ctl_node_stats(const struct ctl_node *n)
 		if (n->dp_nodes.channel != NULL)
 			json_object_set_new(o, "dp_nodes", dp_nodes_part(&n->dp_nodes));
 	}
+	if (n->swarm != NULL && ctl_swarm_view_registry_state(n->swarm) != NULL)
+		json_object_set_new(o, "registry", registry_part(n->swarm));
 	if (n->http != NULL)
 		json_object_set_new(o, "http", http_part(n->http));
 	if (n->onion != NULL)

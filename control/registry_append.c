@@ -153,17 +153,18 @@ redis_call(const struct ctl_registry_spec *spec, const char *key, const char *sc
 {
 	char why[300];
 	redisContext *c = ctl_rr_connect(spec->addr, CTL_RR_TIMEOUT_MS, why, sizeof(why));
+	int rc;
 
 	*out = NULL;
 	if (c == NULL) {
 		snprintf(err, errlen, "%s", why);
 		return -ECONNREFUSED;
 	}
-	*out = ctl_rr_eval(c, script, key, argc, argv, NULL, why, sizeof(why));
-	if (*out == NULL)
+	rc = ctl_rr_eval(c, script, key, argc, argv, NULL, out, why, sizeof(why));
+	if (rc != 0)
 		snprintf(err, errlen, "redis:%s/%s: %s", spec->addr, key, why);
 	redisFree(c);
-	return *out != NULL ? 0 : -EIO;
+	return rc;
 }
 
 static int

@@ -79,6 +79,7 @@ call(struct ctl_registry_redis *r, const char *script, int argc, const char *con
      redisReply **out, char *err, size_t errlen)
 {
 	char why[300];
+	int rc;
 
 	*out = NULL;
 	if (r->conn == NULL &&
@@ -86,15 +87,13 @@ call(struct ctl_registry_redis *r, const char *script, int argc, const char *con
 		snprintf(err, errlen, "%s: %s", r->name, why);
 		return -ECONNREFUSED;
 	}
-	*out = ctl_rr_eval(r->conn, script, r->key, argc, argv, NULL, why, sizeof(why));
-	if (*out != NULL)
+	rc = ctl_rr_eval(r->conn, script, r->key, argc, argv, NULL, out, why, sizeof(why));
+	if (rc == 0)
 		return 0;
 	snprintf(err, errlen, "%s: %s", r->name, why);
-	if (r->conn->err != 0) {
+	if (rc == -ECONNREFUSED)
 		drop_conn(r);
-		return -ECONNREFUSED;
-	}
-	return -EIO;
+	return rc == -E2BIG ? -EIO : rc;
 }
 
 static int
@@ -367,7 +366,7 @@ ctl_registry_redis_reload(struct ctl_registry_redis *r, bool *changed, char *err
 	}
 	deep = ++r->polls % CTL_REGISTRY_REDIS_DEEP_POLLS == 0;
 	if ((rc = probe(r, deep, &now, err, errlen)) != 0)
-		return went_down(r, rc);
+		return rc == -ENOMEM ? rc : went_down(r, rc);
 	r->down = false;
 	r->backoff = 0;
 	if (same_seen(&now, &r->seen, deep))

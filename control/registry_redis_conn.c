@@ -2,6 +2,7 @@
 /* Blocking hiredis calls for the registry in Redis (see registry_redis_conn.h). */
 #include "registry_redis_conn.h"
 
+#include <errno.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,22 +52,25 @@ ctl_rr_connect(const char *addr, int timeout_ms, char *err, size_t errlen)
 	return c;
 }
 
-struct redisReply *
+int
 ctl_rr_eval(struct redisContext *c, const char *script, const char *key, int argc,
-	    const char *const *argv, const size_t *lens, char *err, size_t errlen)
+	    const char *const *argv, const size_t *lens, struct redisReply **out, char *err,
+	    size_t errlen)
 {
 	const char **av;
 	size_t *al;
-	redisReply *r = NULL;
+	int rc = 0;
 
+	*out = NULL;
 	if (argc < 0 || argc > EVAL_ARGS_MAX) {
 		snprintf(err, errlen, "too many arguments for one call (%d)", argc);
-		return NULL;
+		return -E2BIG;
 	}
 	av = calloc((size_t)argc + 4, sizeof(*av));
 	al = calloc((size_t)argc + 4, sizeof(*al));
 	if (av == NULL || al == NULL) {
 		snprintf(err, errlen, "out of memory");
+		rc = -ENOMEM;
 		goto out;
 	}
 	av[0] = "EVAL";
@@ -79,16 +83,18 @@ ctl_rr_eval(struct redisContext *c, const char *script, const char *key, int arg
 		av[4 + i] = argv[i];
 		al[4 + i] = lens != NULL ? lens[i] : strlen(argv[i]);
 	}
-	r = redisCommandArgv(c, argc + 4, av, al);
-	if (r == NULL) {
+	*out = redisCommandArgv(c, argc + 4, av, al);
+	if (*out == NULL) {
 		snprintf(err, errlen, "%s", c->errstr[0] != '\0' ? c->errstr : "no answer");
-	} else if (r->type == REDIS_REPLY_ERROR) {
-		snprintf(err, errlen, "%.200s", r->str);
-		freeReplyObject(r);
-		r = NULL;
+		rc = -ECONNREFUSED;
+	} else if ((*out)->type == REDIS_REPLY_ERROR) {
+		snprintf(err, errlen, "%.200s", (*out)->str);
+		freeReplyObject(*out);
+		*out = NULL;
+		rc = -EIO;
 	}
 out:
 	free(av);
 	free(al);
-	return r;
+	return rc;
 }

@@ -29,12 +29,14 @@ struct redisContext *ctl_rr_connect(const char *addr, int timeout_ms, char *err,
 
 /*
  * EVAL script with one key and argc binary-safe arguments (lens may be NULL
- * for NUL-terminated ones). Returns the reply (freeReplyObject it), or NULL
- * with a reason in err: the connection failed (c->err set: drop it) or Redis
- * answered an error (c->err 0, the error text in err).
+ * for NUL-terminated ones). Returns 0 with the reply in *out
+ * (freeReplyObject it), or with *out NULL and a reason in err:
+ *   -ECONNREFUSED  the connection failed (c->err set: drop it)
+ *   -EIO           Redis answered an error (its text in err)
+ *   -ENOMEM / -E2BIG  out of memory / more than 4104 arguments
  */
-struct redisReply *ctl_rr_eval(struct redisContext *c, const char *script, const char *key,
-			       int argc, const char *const *argv, const size_t *lens, char *err,
-			       size_t errlen);
+int ctl_rr_eval(struct redisContext *c, const char *script, const char *key, int argc,
+		const char *const *argv, const size_t *lens, struct redisReply **out, char *err,
+		size_t errlen);
 
 #endif

@@ -409,5 +409,14 @@ ctl_swarm_view_registry_info(const struct ctl_swarm_view *v,
 	out->self_swarm = rv->lay.self_swarm;
 	out->reloads = rv->reloads;
 	out->errors = rv->errors;
+	if (rv->src.kind == CTL_REGISTRY_SOURCE_REDIS) {
+		out->incremental = rv->src.u.redis.incremental;
+		out->full = rv->src.u.redis.full;
+		out->redis_errors = rv->src.u.redis.redis_errors;
+		out->outages = rv->src.u.redis.outages;
+	} else {
+		out->incremental = rv->src.u.file.incremental;
+		out->full = rv->src.u.file.full;
+	}
 	return 0;
 }

@@ -34,13 +34,16 @@ enum {
 /* What the view holds now (for logs, status and tests). */
 struct ctl_swarm_view_registry_info {
 	bool have_block;
-	uint64_t height;     /* the last block applied */
-	size_t nodes;	     /* known: active + decommissioned */
-	size_t active;	     /* of which active */
-	size_t swarms;	     /* distinct swarm ids of active nodes */
-	uint64_t self_swarm; /* CTL_SWARM_VIEW_NO_SWARM when this node is in none */
-	uint64_t reloads;    /* successful reloads after the first load */
-	uint64_t errors;     /* reloads refused (old state kept) */
+	uint64_t height;	    /* the last block applied */
+	size_t nodes;		    /* known: active + decommissioned */
+	size_t active;		    /* of which active */
+	size_t swarms;		    /* distinct swarm ids of active nodes */
+	uint64_t self_swarm;	    /* CTL_SWARM_VIEW_NO_SWARM when this node is in none */
+	uint64_t reloads;	    /* successful reloads after the first load */
+	uint64_t errors;	    /* reloads refused (old state kept) */
+	uint64_t incremental, full; /* reloads by appended lines, by full replay */
+	uint64_t redis_errors;	    /* a Redis source: calls that failed (registry_redis.h) */
+	uint64_t outages;	    /* and times it stopped answering */
 };
 
 /*

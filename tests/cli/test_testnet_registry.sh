@@ -84,6 +84,10 @@ check "the decommission applies on every control plane" \
 check "the decommissioned node serves no swarm" \
 	grep -q "registry $SRC reloaded: block 3, 3 nodes (2 active), 1 swarms; this node: in no swarm" \
 	"$DIR/node2/control.log"
+check "node 0's counters: registry at block 3, read incrementally, Redis never failed" \
+	$PY -c 'import json,sys; r=json.loads(sys.argv[1])["registry"]
+assert (r["height"], r["nodes"], r["active"], r["full"], r["redis_errors"], r["outages"]) == (3, 3, 2, 0, 0, 0) and r["incremental"] == r["reloads"] == 2, r' \
+	"$("$TOOL" control-stats --data-dir "$DIR/node0" 2>&1)"
 check "no control plane refused a version" \
 	sh -c "! grep -q 'registry not reloaded' '$DIR'/node*/control.log"
 

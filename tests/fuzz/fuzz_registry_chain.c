@@ -85,8 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ctl_chain_build(&r, n > 1 ? lines + 1 : NULL, n > 1 ? n - 1 : 0, NULL, NULL, &b, why,
 			    sizeof(why)) != 0)
 		abort();
-	if (b.accepted + b.dropped + b.n_deferred != (n > 1 ? n - 1 : 0) ||
-	    b.n != b.accepted + 1 || b.height != 2)
+	if (b.accepted + b.dropped + b.n_deferred != (n > 1 ? n - 1 : 0) || b.n != b.accepted + 1 ||
+	    b.height != 2)
 		abort();
 	if (r.n != before.n || memcmp(r.nodes, before.nodes, r.n * sizeof(*r.nodes)) != 0)
 		abort();

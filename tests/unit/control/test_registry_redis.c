@@ -24,6 +24,30 @@
 #include "registry_source.h"
 #include "swarm_view_registry.h"
 
+void *__real_calloc(size_t n, size_t size);
+void *__wrap_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+void *__wrap_realloc(void *p, size_t size);
+
+static int alloc_fail_at; /* 0: never; k: the k-th calloc/realloc of libctl fails */
+static int alloc_calls;
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	if (alloc_fail_at > 0 && ++alloc_calls == alloc_fail_at)
+		return NULL;
+	return __real_calloc(n, size);
+}
+
+void *
+__wrap_realloc(void *p, size_t size)
+{
+	if (alloc_fail_at > 0 && ++alloc_calls == alloc_fail_at)
+		return NULL;
+	return __real_realloc(p, size);
+}
+
 static struct redis_test rt;
 static redisContext *rc;
 static char dir[64], path[128], err[1024];
@@ -417,6 +441,47 @@ test_redis_down(void **state)
 	ctl_registry_redis_free(&r);
 }
 
+/* Every allocation of a reload failing in turn: -ENOMEM, the state and the
+ * connection kept (not an outage), and the next reload adopts the list. */
+static void
+test_reload_alloc_failures(void **state)
+{
+	struct ctl_registry_redis r;
+	bool changed;
+	int k, rc_;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		push_register(i, 1);
+	push_block(1);
+	assert_int_equal(load(&r), 0);
+	for (int b = 2; b <= 60; b++) { /* past 64 nodes: the node array grows (realloc) */
+		push_register(b + 10, (uint64_t)b);
+		push_block((uint64_t)b);
+	}
+	for (k = 1;; k++) {
+		alloc_calls = 0;
+		alloc_fail_at = k;
+		rc_ = ctl_registry_redis_reload(&r, &changed, err, sizeof(err));
+		alloc_fail_at = 0;
+		if (alloc_calls < k) /* no allocation failed: done */
+			break;
+		assert_int_equal(rc_, -ENOMEM);
+		assert_false(changed);
+		if (strstr(err, "out of memory") == NULL && strstr(err, "no memory") == NULL)
+			fail_msg("k=%d: %s", k, err); /* libswarm says "no memory for N nodes" */
+		assert_int_equal(r.reg.height, 1);
+		assert_false(r.down);
+		assert_int_equal(r.redis_errors, 0);
+	}
+	assert_true(k > 3);
+	assert_int_equal(rc_, 0);
+	assert_true(changed);
+	assert_int_equal(r.reg.height, 60);
+	assert_same_as_file(&r.reg);
+	ctl_registry_redis_free(&r);
+}
+
 /* ---- specs ---------------------------------------------------------------- */
 
 static void
@@ -610,6 +675,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reload_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_error_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redis_down, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_alloc_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spec, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending, setup, teardown),
