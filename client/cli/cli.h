@@ -61,15 +61,17 @@ uint64_t cli_now_ms(void);
 int cli_call(struct cli_args *a, struct scl_client *c, const uint8_t pubkey[33], char *body,
 	     const char *what, struct scl_result *res, struct scl_error *err);
 
-/* Session-encrypts text to pubkey and stores it in its namespace 0 (--ttl); the
- * answer's JSON (with "hash") in *out. */
+/* Stores text to pubkey's namespace 0 (--ttl) as a Session message (client/session_text.h;
+ * sync_target: NULL, or the recipient's ID for the sender's own copy); the answer's JSON
+ * (with "hash") in *out. */
 int cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
-		   const uint8_t pubkey[33], const char *text, const char *what, json_t **out,
-		   struct scl_result *res, struct scl_error *err);
+		   const uint8_t pubkey[33], const char *text, const char *sync_target,
+		   const char *what, json_t **out, struct scl_result *res, struct scl_error *err);
 
-/* One retrieved namespace-0 message decrypted and verified: {from, text, hash,
- * timestamp, expiration}, or NULL when it does not open. */
-json_t *cli_open_message(const struct snc_identity *id, json_t *m);
+/* One retrieved namespace-0 message opened and verified: {from, text, sent, hash,
+ * timestamp, expiration, sync_target (sync copies only)}, or NULL with *why naming what
+ * failed (scl_session_text_error). */
+json_t *cli_open_message(const struct snc_identity *id, json_t *m, const char **why);
 
 int cmd_account(struct cli_args *a, int argc, char **argv);
 int cmd_send(struct cli_args *a);

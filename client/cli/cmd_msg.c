@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* send | receive | delete | delete-all | expire: one-to-one Session messages in namespace 0. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "cli.h"
 #include "msg_hash.h"
 #include "rpc.h"
-#include "session_msg.h"
+#include "session_text.h"
 
 /* One request to an account's swarm; the answer must be 2xx. */
 int
@@ -45,42 +46,21 @@ swarm_ok(json_t *result, size_t *total)
 	return ok;
 }
 
-/* Session-encrypts text (padded as Session does) to pubkey[1..33]; malloc'd. */
-static uint8_t *
-encrypt_text(const struct snc_identity *id, const uint8_t pubkey[33], const char *text,
-	     size_t *ct_len)
-{
-	size_t len = strlen(text), plen = snc_session_msg_padded_len(len);
-	size_t cap = snc_session_msg_ciphertext_len(plen);
-	uint8_t *padded = malloc(plen), *ct = malloc(cap);
-	int rc = padded == NULL || ct == NULL ? -1 : 0;
-
-	if (rc == 0)
-		rc = snc_session_msg_pad((const uint8_t *)text, len, padded, plen, &plen);
-	if (rc == 0)
-		rc = snc_session_msg_encrypt(id, pubkey + 1, padded, plen, ct, cap, ct_len);
-	free(padded);
-	if (rc != 0) {
-		free(ct);
-		return NULL;
-	}
-	return ct;
-}
-
 int
 cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
-	       const uint8_t pubkey[33], const char *text, const char *what, json_t **out,
-	       struct scl_result *res, struct scl_error *err)
+	       const uint8_t pubkey[33], const char *text, const char *sync_target,
+	       const char *what, json_t **out, struct scl_result *res, struct scl_error *err)
 {
-	size_t ct_len = 0;
-	uint8_t *ct = encrypt_text(id, pubkey, text, &ct_len);
+	uint64_t now = cli_now_ms();
 	long ttl = a->ttl_s > 0 ? a->ttl_s : CLI_TTL_DEFAULT_S;
+	uint8_t *data = NULL;
+	size_t len = 0;
 	char *body;
 
-	if (ct == NULL)
+	if (scl_session_text_seal(id, pubkey, text, sync_target, now, &data, &len) != 0)
 		return scl_fail(err, SCL_E_USAGE, "cannot encrypt to this Session ID");
-	body = scl_rpc_store(pubkey, 0, ct, ct_len, (uint64_t)ttl * 1000, cli_now_ms());
-	free(ct);
+	body = scl_rpc_store(pubkey, 0, data, len, (uint64_t)ttl * 1000, now);
+	free(data);
 	if (cli_call(a, c, pubkey, body, what, res, err) != 0)
 		return -1;
 	*out = json_loadb(res->body, res->body_len, 0, NULL);
@@ -137,11 +117,12 @@ cmd_send(struct cli_args *a)
 	snc_identity_session_id(&id, self);
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = cli_store_text(a, &c, &id, to, a->text, "store to the recipient", &to_res, &r1,
-				    &err);
+		rc = cli_store_text(a, &c, &id, to, a->text, NULL, "store to the recipient",
+				    &to_res, &r1, &err);
+	/* The copy for this account's other devices: a sync message naming the recipient. */
 	if (rc == 0)
-		rc = cli_store_text(a, &c, &id, self, a->text, "store of the copy", &self_res, &r2,
-				    &err);
+		rc = cli_store_text(a, &c, &id, self, a->text, a->to, "store of the copy",
+				    &self_res, &r2, &err);
 	if (rc == 0)
 		print_sent(a, to_res, self_res, r1.attempts);
 	json_decref(to_res);
@@ -154,55 +135,85 @@ cmd_send(struct cli_args *a)
 }
 
 json_t *
-cli_open_message(const struct snc_identity *id, json_t *m)
+cli_open_message(const struct snc_identity *id, json_t *m, const char **why)
 {
 	const char *data = json_string_value(json_object_get(m, "data"));
-	size_t dlen = data != NULL ? strlen(data) : 0, raw_len = 0, pt_len = 0, msg_len = 0;
-	uint8_t *raw = malloc(dlen + 1), *pt = malloc(dlen + 1), sender_ed[32], sender[33];
+	size_t dlen = data != NULL ? strlen(data) : 0, raw_len = 0;
+	uint8_t *raw = malloc(dlen + 1);
+	struct scl_text_msg msg;
+	struct scl_session_text_meta meta;
 	char sid[67];
 	json_t *o = NULL;
+	int rc = -EPROTO;
 
-	if (raw != NULL && pt != NULL &&
-	    sodium_base642bin(raw, dlen + 1, data, dlen, NULL, &raw_len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) == 0 &&
-	    snc_session_msg_decrypt(id, raw, raw_len, pt, dlen + 1, &pt_len, sender_ed, sender) ==
-		    0) {
-		if (snc_session_msg_unpad(pt, pt_len, &msg_len) != 0)
-			msg_len = pt_len; /* unpadded: shown as it is, as Session does */
-		sodium_bin2hex(sid, sizeof(sid), sender, sizeof(sender));
-		o = json_pack("{s:s, s:s%, s:O, s:O, s:O}", "from", sid, "text", (const char *)pt,
-			      msg_len, "hash", json_object_get(m, "hash"), "timestamp",
-			      json_object_get(m, "timestamp"), "expiration",
-			      json_object_get(m, "expiration"));
-	}
+	if (raw == NULL)
+		rc = -ENOMEM;
+	else if (sodium_base642bin(raw, dlen + 1, data, dlen, NULL, &raw_len, NULL,
+				   sodium_base64_VARIANT_ORIGINAL) == 0)
+		rc = scl_session_text_open(id, raw, raw_len, &msg, &meta);
 	free(raw);
-	free(pt);
+	*why = scl_session_text_error(rc);
+	if (rc != 0)
+		return NULL;
+	sodium_bin2hex(sid, sizeof(sid), meta.sender, sizeof(meta.sender));
+	o = json_pack("{s:s, s:s, s:I, s:O, s:O, s:O}", "from", sid, "text", msg.text, "sent",
+		      (json_int_t)meta.sent_ms, "hash", json_object_get(m, "hash"), "timestamp",
+		      json_object_get(m, "timestamp"), "expiration",
+		      json_object_get(m, "expiration"));
+	if (o != NULL && msg.sync_target != NULL)
+		json_object_set_new(o, "sync_target", json_string(msg.sync_target));
+	scl_text_msg_free(&msg);
 	return o;
 }
 
+/* "from X" or, for a sync copy of this account's own message, "to Y". */
 static void
-print_received(const struct cli_args *a, json_t *list, size_t unreadable, int attempts)
+print_one(json_t *m)
 {
-	size_t i;
-	json_t *m;
+	const char *to = json_string_value(json_object_get(m, "sync_target"));
 
+	if (to != NULL)
+		printf("to %s (sent from this account)", to);
+	else
+		printf("from %s", json_string_value(json_object_get(m, "from")));
+	printf("  at %lld  hash %s\n  %s\n",
+	       (long long)json_integer_value(json_object_get(m, "sent")),
+	       json_string_value(json_object_get(m, "hash")),
+	       json_string_value(json_object_get(m, "text")));
+}
+
+/* skipped: {reason: count} of the messages that did not open (scl_session_text_error). */
+static void
+print_received(const struct cli_args *a, json_t *list, json_t *skipped, int attempts)
+{
+	size_t i, unreadable = 0;
+	const char *why;
+	json_t *m, *n;
+
+	json_object_foreach(skipped, why, n) unreadable += (size_t)json_integer_value(n);
 	if (a->json) {
-		cli_json_out(json_pack("{s:O, s:I, s:i}", "messages", list, "undecryptable",
-				       (json_int_t)unreadable, "attempts", attempts));
+		cli_json_out(json_pack("{s:O, s:I, s:O, s:i}", "messages", list, "undecryptable",
+				       (json_int_t)unreadable, "skipped", skipped, "attempts",
+				       attempts));
 		return;
 	}
-	json_array_foreach(list, i, m)
-	{
-		printf("from %s  at %lld  hash %s\n  %s\n",
-		       json_string_value(json_object_get(m, "from")),
-		       (long long)json_integer_value(json_object_get(m, "timestamp")),
-		       json_string_value(json_object_get(m, "hash")),
-		       json_string_value(json_object_get(m, "text")));
-	}
+	json_array_foreach(list, i, m) print_one(m);
 	printf("%zu message(s)", json_array_size(list));
-	if (unreadable > 0)
-		printf(", %zu that do not decrypt or verify (skipped)", unreadable);
+	if (unreadable > 0) {
+		printf(", %zu skipped:", unreadable);
+		json_object_foreach(skipped, why, n)
+			printf(" %s %lld", why, (long long)json_integer_value(n));
+	}
 	printf("\n");
+}
+
+/* Counts one message that did not open under its reason. */
+static void
+count_skipped(json_t *skipped, const char *why)
+{
+	json_t *n = json_object_get(skipped, why);
+
+	json_object_set_new(skipped, why, json_integer(json_integer_value(n) + 1));
 }
 
 int
@@ -213,13 +224,14 @@ cmd_receive(struct cli_args *a)
 	struct scl_client c = {0};
 	struct scl_result r = {0};
 	uint8_t self[33];
-	json_t *root = NULL, *list, *m;
-	size_t i, unreadable = 0;
+	json_t *root = NULL, *list, *m, *skipped;
+	size_t i;
 	int rc;
 
 	if (cli_load_account(a, &id, &err) != 0)
 		return cli_error(a, &err);
 	list = json_array();
+	skipped = json_object();
 	snc_identity_session_id(&id, self);
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
@@ -233,17 +245,19 @@ cmd_receive(struct cli_args *a)
 	if (rc == 0) {
 		json_array_foreach(json_object_get(root, "messages"), i, m)
 		{
-			json_t *o = cli_open_message(&id, m);
+			const char *why;
+			json_t *o = cli_open_message(&id, m, &why);
 
 			if (o == NULL)
-				unreadable++;
+				count_skipped(skipped, why);
 			else
 				json_array_append_new(list, o);
 		}
-		print_received(a, list, unreadable, r.attempts);
+		print_received(a, list, skipped, r.attempts);
 	}
 	json_decref(root);
 	json_decref(list);
+	json_decref(skipped);
 	scl_result_free(&r);
 	scl_client_free(&c);
 	snc_identity_wipe(&id);

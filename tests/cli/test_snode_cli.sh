@@ -57,6 +57,26 @@ cli alice2 account restore --phrase "$APHRASE" >/dev/null
 cli alice2 --json receive >"$H/r3"
 expect "Alice's second device gets her copy from her own swarm" "$H/r3" \
 	'[(m["from"], m["text"]) for m in j["messages"]] == [("'"$ALICE"'", "hello Bob, from Alice")]'
+expect "... as a sync copy naming Bob (DataMessage.syncTarget)" "$H/r3" \
+	'[m.get("sync_target") for m in j["messages"]] == ["'"$BOB"'"]'
+
+# Session's wire form, checked against the independent builder (tests/tools/msg_reference.py:
+# hand-written protobuf, PyNaCl): what snode-cli stored opens there, and what it seals opens
+# in snode-cli.
+REF="$PY $ROOT/tests/tools/msg_reference.py"
+redis-cli -s "$DIR/node0/redis.sock" --raw HGET "sn1:m:$BOB:$HASH" d | head -c -1 | base64 -w0 >"$H/stored.b64"
+$REF session-wire-open "$(cat "$H"/bob/accounts/*/seed)" "$(cat "$H/stored.b64")" >"$H/ref1" 2>&1
+expect "the stored data is Session's (WebSocketMessage, Envelope, Content): the reference opens it" \
+	"$H/ref1" 'j["from"] == "'"$ALICE"'" and j["text"] == "hello Bob, from Alice" and j["sync_target"] is None'
+cli dave --json account create >"$H/d.json"
+DAVE=$(jx "$H/d.json" 'j["session_id"]')
+CSEED=$($PY -c 'import os; print(os.urandom(32).hex())')
+REFDATA=$($REF session-wire-seal "$CSEED" "$DAVE" "hello Dave, from the reference" "$(date +%s%3N)" 99)
+$PY "$ROOT/tests/tools/http_onion_client.py" --testnet "$DIR" --tls --path 0,1,2 store \
+	--seed "$CSEED" --to "$DAVE" --data-b64 "$REFDATA" >"$H/ref2" 2>&1
+cli dave --json receive >"$H/r8"
+expect "a message sealed by the reference reaches Dave's snode-cli" "$H/r8" \
+	'[m["text"] for m in j["messages"]] == ["hello Dave, from the reference"] and j["undecryptable"] == 0'
 
 # A long message: the request takes CREATE + DATA cells, the reply several REPLY cells.
 LONG=$(head -c 6000 /dev/urandom | base64 -w0)
