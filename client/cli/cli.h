@@ -20,6 +20,8 @@ enum {
 	CLI_TTL_DEFAULT_S = 86400,  /* a day */
 	CLI_TTL_MAX_S = 14 * 86400, /* the public inbox's maximum */
 	CLI_TTL_MIN_S = 10,	    /* the server's minimum */
+	CLI_REFRESH_AFTER_S = 3600, /* HOME/nodes.json older than this is refreshed first */
+	CLI_REFRESH_FROM = 3,	    /* nodes asked by a refresh (all must agree) */
 };
 
 struct cli_args {
@@ -31,9 +33,10 @@ struct cli_args {
 	const char *group;    /* group --group G */
 	const char *seeds[8]; /* nodes bootstrap --seed URL (SCL_SEEDS_MAX) */
 	size_t n_seeds;
-	long from; /* nodes refresh --from N */
+	long from;	      /* nodes refresh --from N */
+	long refresh_after_s; /* --refresh-after S (0: never); -1 while cli_client refreshes */
 	long ttl_s;
-	bool json, verbose, show_phrase, all_ns;
+	bool json, verbose, show_phrase, all_ns, only_new;
 	struct scl_client_opts copts;
 	char home_buf[4096];
 };
@@ -51,6 +54,13 @@ int cli_load_account(struct cli_args *a, struct snc_identity *id, struct scl_err
 /* Node list from --registry / $SNODE_CLI_REGISTRY, else HOME/nodes.json (snode-cli nodes),
  * else HOME/registry; and the client. */
 int cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err);
+
+/* Asks `from` known nodes of c for the node list over onion requests (each over its own
+ * random path); *out only when all of them agree. */
+int cli_nodes_ask(struct scl_client *c, size_t from, struct scl_nodes *out, struct scl_error *err);
+
+/* HOME/nodes.json, replaced whole. */
+int cli_nodes_save(struct cli_args *a, const struct scl_nodes *ns, struct scl_error *err);
 
 /* A 05 Session ID (66 hex digits) into out. */
 int cli_parse_session_id(const char *s, uint8_t out[33], struct scl_error *err);

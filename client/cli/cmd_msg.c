@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "home.h"
 #include "msg_hash.h"
 #include "rpc.h"
 #include "session_text.h"
@@ -216,6 +217,56 @@ count_skipped(json_t *skipped, const char *why)
 	json_object_set_new(skipped, why, json_integer(json_integer_value(n) + 1));
 }
 
+/* Each retrieved message opened into list, or counted in skipped by reason. */
+static void
+open_all(const struct snc_identity *id, json_t *messages, json_t *list, json_t *skipped)
+{
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(messages, i, m)
+	{
+		const char *why;
+		json_t *o = cli_open_message(id, m, &why);
+
+		if (o == NULL)
+			count_skipped(skipped, why);
+		else
+			json_array_append_new(list, o);
+	}
+}
+
+/* --new: *last = the hash after which retrieve starts (the account's last_hash file), or
+ * NULL for everything. */
+static int
+last_hash_of(struct cli_args *a, char buf[48], const char **last, struct scl_error *err)
+{
+	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
+
+	*last = NULL;
+	if (!a->only_new)
+		return 0;
+	if (cli_last_hash_load(home, a->account != NULL ? a->account : "default", buf, err) != 0)
+		return -1;
+	*last = buf[0] != '\0' ? buf : NULL;
+	return 0;
+}
+
+/* --new: the newest retrieved message (the last one the node listed) becomes last_hash. */
+static int
+remember_newest(struct cli_args *a, json_t *messages, struct scl_error *err)
+{
+	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
+	size_t n = json_array_size(messages);
+	const char *h =
+		n > 0 ? json_string_value(json_object_get(json_array_get(messages, n - 1), "hash"))
+		      : NULL;
+
+	if (!a->only_new || h == NULL || !snc_msg_hash_is_valid(h, strlen(h)))
+		return 0;
+	return cli_last_hash_save(home, a->account != NULL ? a->account : "default", h, err);
+}
+
 int
 cmd_receive(struct cli_args *a)
 {
@@ -224,37 +275,32 @@ cmd_receive(struct cli_args *a)
 	struct scl_client c = {0};
 	struct scl_result r = {0};
 	uint8_t self[33];
-	json_t *root = NULL, *list, *m, *skipped;
-	size_t i;
-	int rc;
+	char last_buf[48];
+	const char *last = NULL;
+	json_t *root = NULL, *list = json_array(), *skipped = json_object(), *msgs = NULL;
+	int rc = cli_load_account(a, &id, &err);
 
-	if (cli_load_account(a, &id, &err) != 0)
-		return cli_error(a, &err);
-	list = json_array();
-	skipped = json_object();
-	snc_identity_session_id(&id, self);
-	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = cli_call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), NULL), "retrieve",
+		rc = last_hash_of(a, last_buf, &last, &err);
+	if (rc == 0) {
+		snc_identity_session_id(&id, self);
+		rc = cli_client(a, &c, &err);
+	}
+	if (rc == 0)
+		rc = cli_call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), last), "retrieve",
 			      &r, &err);
 	if (rc == 0) {
 		root = json_loadb(r.body, r.body_len, 0, NULL);
-		if (!json_is_array(json_object_get(root, "messages")))
+		msgs = json_object_get(root, "messages");
+		if (!json_is_array(msgs))
 			rc = scl_fail(&err, SCL_E_REPLY, "retrieve: no message list in the answer");
 	}
 	if (rc == 0) {
-		json_array_foreach(json_object_get(root, "messages"), i, m)
-		{
-			const char *why;
-			json_t *o = cli_open_message(&id, m, &why);
-
-			if (o == NULL)
-				count_skipped(skipped, why);
-			else
-				json_array_append_new(list, o);
-		}
-		print_received(a, list, skipped, r.attempts);
+		open_all(&id, msgs, list, skipped);
+		rc = remember_newest(a, msgs, &err);
 	}
+	if (rc == 0)
+		print_received(a, list, skipped, r.attempts);
 	json_decref(root);
 	json_decref(list);
 	json_decref(skipped);

@@ -12,6 +12,8 @@
 
 #include <sodium.h>
 
+#include "msg_hash.h"
+
 const char *
 cli_home(const char *opt, char *buf, size_t cap)
 {
@@ -105,4 +107,49 @@ cli_account_load(const char *home, const char *name, struct snc_identity *id, st
 	sodium_memzero(hex, sizeof(hex));
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
+}
+
+int
+cli_last_hash_load(const char *home, const char *name, char out[48], struct scl_error *err)
+{
+	char path[PATH_MAX], line[64];
+	FILE *f;
+	size_t len;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/accounts/%s/last_hash", home, name);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return errno == ENOENT
+			       ? 0
+			       : scl_fail(err, SCL_E_ACCOUNT, "%s: %s", path, strerror(errno));
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	len = strcspn(line, "\n");
+	if (!snc_msg_hash_is_valid(line, len))
+		return scl_fail(err, SCL_E_ACCOUNT,
+				"%s: not a message hash (remove it to start over)", path);
+	memcpy(out, line, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int
+cli_last_hash_save(const char *home, const char *name, const char *hash, struct scl_error *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/accounts/%s/last_hash", home, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	ok = f != NULL && fprintf(f, "%s\n", hash) > 0;
+	ok = (f != NULL && fclose(f) == 0) && ok && rename(tmp, path) == 0;
+	if (!ok) {
+		unlink(tmp);
+		return scl_fail(err, SCL_E_ACCOUNT, "%s: cannot write: %s", path, strerror(errno));
+	}
+	return 0;
 }

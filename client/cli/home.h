@@ -2,7 +2,8 @@
 /*
  * snode-cli's home directory: HOME/accounts/NAME/seed holds an account's
  * Ed25519 seed as 64 hex digits (directories 0700, the file 0600, created
- * exclusively: an existing account is never overwritten).
+ * exclusively: an existing account is never overwritten); HOME/accounts/NAME/last_hash
+ * the hash of the newest message `receive --new` has shown (namespace 0).
  */
 #ifndef CLI_HOME_H
 #define CLI_HOME_H
@@ -29,5 +30,12 @@ int cli_account_save(const char *home, const char *name, const uint8_t seed[32],
 /* Loads it; SCL_E_ACCOUNT "unknown account" when it does not exist. */
 int cli_account_load(const char *home, const char *name, struct snc_identity *id,
 		     struct scl_error *err);
+
+/* The account's last hash into out (43 characters + NUL); "" when there is none.
+ * SCL_E_ACCOUNT when the file exists but holds no valid message hash. */
+int cli_last_hash_load(const char *home, const char *name, char out[48], struct scl_error *err);
+
+/* Replaces it (a temporary file renamed over it). */
+int cli_last_hash_save(const char *home, const char *name, const char *hash, struct scl_error *err);
 
 #endif

@@ -77,6 +77,13 @@ $PY "$ROOT/tests/tools/http_onion_client.py" --testnet "$DIR" --tls --path 0,1,2
 cli dave --json receive >"$H/r8"
 expect "a message sealed by the reference reaches Dave's snode-cli" "$H/r8" \
 	'[m["text"] for m in j["messages"]] == ["hello Dave, from the reference"] and j["undecryptable"] == 0'
+# receive --new: only what came after the last `receive --new` (retrieve's last_hash).
+cli dave --json receive --new >"$H/n1"
+cli dave --json receive --new >"$H/n2"
+cli alice --json send --to "$DAVE" --text "one more for Dave" >"$H/n3" 2>&1
+cli dave --json receive --new >"$H/n4"
+expect "receive --new: first everything, then nothing, then only the newer message" "$H/n4" \
+	'[m["text"] for m in j["messages"]] == ["one more for Dave"] and [m["text"] for m in json.load(open("'"$H/n1"'"))["messages"]] == ["hello Dave, from the reference"] and json.load(open("'"$H/n2"'"))["messages"] == []'
 
 # A long message: the request takes CREATE + DATA cells, the reply several REPLY cells.
 LONG=$(head -c 6000 /dev/urandom | base64 -w0)
@@ -97,7 +104,7 @@ cli bob2 --json receive >"$H/r7"
 expect "and no device sees it any more (Bob's copy of his own message is left)" "$H/r7" \
 	'[m["from"] for m in j["messages"]] == ["'"$BOB"'"]'
 cli alice --json delete-all --all-namespaces >"$H/d2"
-expect "delete-all removes Alice's messages (her copy and Bob's long one)" "$H/d2" 'len(j["deleted"]) == 2'
+expect "delete-all removes Alice's messages (her copies of what she sent Bob and Dave, Bob's long one)" "$H/d2" 'len(j["deleted"]) == 3'
 left=0
 for i in $(seq 0 $((N - 1))); do
 	left=$((left + $(redis-cli -s "$DIR/node$i/redis.sock" --scan --pattern "sn1:m:$ALICE:*" | wc -l)))

@@ -76,6 +76,21 @@ check "and read back" sh -c "ip netns exec '$NS' '$CLI' --home '$H/a' --timeout 
 
 # A fourth node joins through the registry; refresh asks 3 known nodes over onion requests.
 if out=$($TN add --dir "$DIR" 2>&1); then tap_result ok "a fourth node is added to the registry"; else tap_result not-ok "a fourth node is added to the registry" "$out"; fi
+# A stale list refreshes itself before a command (--refresh-after, default 1 h).
+ok=
+for _ in $(seq 20); do # the controls re-read the registry within a second
+	touch -d '2 hours ago' "$H/a/nodes.json"
+	incli --json --verbose nodes show >"$H/auto" 2>"$H/auto.err" &&
+		jtrue "$(cat "$H/auto")" 'j["count"] == 4' && { ok=1; break; }
+	sleep 0.5
+done
+check "a list 2 hours old is refreshed before the command: 4 nodes, from 3 nodes" \
+	sh -c "[ -n '$ok' ] && [ \"\$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))[\"service_node_states\"]))' '$H/a/nodes.json')\" = 4 ] && grep -q 'refreshed from 3 node(s): 4 node(s)' '$H/auto.err'"
+[ -z "$ok" ] && sed 's/^/# /' "$H/auto" "$H/auto.err"
+touch -d '2 hours ago' "$H/a/nodes.json"
+incli --json --refresh-after 0 nodes show >/dev/null 2>"$H/auto0.err"
+check "--refresh-after 0: never refreshed (the file keeps its age)" \
+	sh -c "[ \$(( \$(date +%s) - \$(stat -c %Y '$H/a/nodes.json') )) -ge 7000 ] && ! grep -q refreshed '$H/auto0.err'"
 ok=
 for _ in $(seq 20); do # the controls re-read the registry within a second
 	incli --json nodes refresh --from 3 >"$H/ref" 2>&1 && jtrue "$(cat "$H/ref")" 'j["count"] == 4 and j["sources"] == 3' && { ok=1; break; }
