@@ -24,14 +24,15 @@ struct scl_text_msg {
 };
 
 /* Serialises the Content of a text; *out is malloc'd. sync_target may be NULL.
- * -EINVAL: text longer than SCL_CONTENT_TEXT_MAX or a sync target that is not 66 hex
- * characters; -ENOMEM. */
+ * -EINVAL: text longer than SCL_CONTENT_TEXT_MAX or not UTF-8, or a sync target that is
+ * not 05 + 64 lower-case hex digits; -ENOMEM. */
 int scl_content_encode_text(const char *text, const char *sync_target, uint64_t sent_ms,
 			    uint8_t **out, size_t *out_len);
 
 /* Parses Content bytes (unpadded) into m. -EBADMSG: not a Content, or a Content without
- * dataMessage.body (another kind of message: typing, receipt, call...), or a body with a NUL
- * byte or over SCL_CONTENT_TEXT_MAX; -ENOMEM. */
+ * dataMessage.body (another kind of message: typing, receipt, call...), a body that is not
+ * UTF-8, holds a NUL byte or is over SCL_CONTENT_TEXT_MAX, or a bad syncTarget; -ENOMEM.
+ * The plaintext copies are wiped when freed. */
 int scl_content_decode_text(const uint8_t *buf, size_t len, struct scl_text_msg *m);
 
 void scl_text_msg_free(struct scl_text_msg *m);

@@ -83,7 +83,8 @@ scl_envelope_unwrap(const uint8_t *buf, size_t len, uint8_t **ct, size_t *ct_len
 		rc = *ct == NULL ? -ENOMEM : 0;
 	}
 	if (rc == 0) {
-		memcpy(*ct, content->data, content->len);
+		if (content->len > 0) /* protobuf-c leaves data NULL for an empty field */
+			memcpy(*ct, content->data, content->len);
 		*ct_len = content->len;
 		*sent_ms = e->timestamp;
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Seal and open of one-to-one text messages: content, padding, encryption, wrapping. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ encrypt_content(const struct snc_identity *sender, const uint8_t recipient[33],
 		rc = snc_session_msg_pad(content, len, padded, plen, &plen);
 	if (rc == 0)
 		rc = snc_session_msg_encrypt(sender, recipient + 1, padded, plen, *ct, cap, ct_len);
+	if (padded != NULL)
+		sodium_memzero(padded, plen);
 	free(padded);
 	if (rc != 0) {
 		free(*ct);
@@ -49,14 +52,28 @@ scl_session_text_seal(const struct snc_identity *sender, const uint8_t recipient
 		randombytes_buf(&request_id, sizeof(request_id));
 		rc = scl_envelope_wrap(ct, ct_len, sent_ms, request_id, out, out_len);
 	}
+	if (content != NULL)
+		sodium_memzero(content, content_len);
 	free(content);
 	free(ct);
 	return rc;
 }
 
+/* A sync copy is only believed from the account itself: the apps drop one "from someone
+ * else than me", else anyone could make a message look sent by this account. */
+static bool
+sync_from_self(const struct snc_identity *recipient, const uint8_t sender[33])
+{
+	uint8_t self[33];
+
+	snc_identity_session_id(recipient, self);
+	return memcmp(self, sender, sizeof(self)) == 0;
+}
+
 /* Decrypted, unpadded Content -> msg; the sigTimestamp must be the envelope's. */
 static int
-read_content(const uint8_t *pt, size_t pt_len, uint64_t sent_ms, struct scl_text_msg *msg)
+read_content(const struct snc_identity *recipient, const uint8_t *pt, size_t pt_len,
+	     const struct scl_session_text_meta *meta, struct scl_text_msg *msg)
 {
 	size_t len;
 	int rc;
@@ -64,10 +81,12 @@ read_content(const uint8_t *pt, size_t pt_len, uint64_t sent_ms, struct scl_text
 	if (snc_session_msg_unpad(pt, pt_len, &len) != 0)
 		return -EBADMSG;
 	rc = scl_content_decode_text(pt, len, msg);
-	if (rc == 0 && msg->sig_timestamp_ms != 0 && msg->sig_timestamp_ms != sent_ms) {
-		scl_text_msg_free(msg);
+	if (rc == 0 && msg->sig_timestamp_ms != 0 && msg->sig_timestamp_ms != meta->sent_ms)
 		rc = -ETIME;
-	}
+	if (rc == 0 && msg->sync_target != NULL && !sync_from_self(recipient, meta->sender))
+		rc = -EPERM;
+	if (rc != 0)
+		scl_text_msg_free(msg);
 	return rc;
 }
 
@@ -92,7 +111,7 @@ scl_session_text_open(const struct snc_identity *recipient, const uint8_t *buf, 
 					 meta->sender) != 0)
 		rc = -EACCES;
 	else
-		rc = read_content(pt, pt_len, meta->sent_ms, msg);
+		rc = read_content(recipient, pt, pt_len, meta, msg);
 	if (pt != NULL)
 		sodium_memzero(pt, ct_len);
 	free(pt);
@@ -112,6 +131,8 @@ scl_session_text_error(int rc)
 		return "not-text";
 	case -ETIME:
 		return "timestamp-mismatch";
+	case -EPERM:
+		return "foreign-sync";
 	case -ENOMEM:
 		return "no-memory";
 	default:

@@ -32,12 +32,13 @@ struct scl_session_text_meta {
  * -EACCES   does not decrypt for this account, or the sender's signature is invalid
  * -EBADMSG  decrypts, but is not a text message (another Content kind, or bad padding)
  * -ETIME    the Content's sigTimestamp differs from the envelope's timestamp
+ * -EPERM    a sync copy (syncTarget set) from another account than recipient itself
  * -ENOMEM */
 int scl_session_text_open(const struct snc_identity *recipient, const uint8_t *buf, size_t len,
 			  struct scl_text_msg *msg, struct scl_session_text_meta *meta);
 
 /* A short name of an open error ("not-session", "undecryptable", "not-text",
- * "timestamp-mismatch", "no-memory"). */
+ * "timestamp-mismatch", "foreign-sync", "no-memory"). */
 const char *scl_session_text_error(int rc);
 
 #endif

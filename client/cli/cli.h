@@ -34,7 +34,7 @@ struct cli_args {
 	const char *seeds[8]; /* nodes bootstrap --seed URL (SCL_SEEDS_MAX) */
 	size_t n_seeds;
 	long from;	      /* nodes refresh --from N */
-	long refresh_after_s; /* --refresh-after S (0: never); -1 while cli_client refreshes */
+	long refresh_after_s; /* --refresh-after S (0: never) */
 	long ttl_s;
 	bool json, verbose, show_phrase, all_ns, only_new;
 	struct scl_client_opts copts;
@@ -76,7 +76,8 @@ int cli_call(struct cli_args *a, struct scl_client *c, const uint8_t pubkey[33],
  * (with "hash") in *out. */
 int cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
 		   const uint8_t pubkey[33], const char *text, const char *sync_target,
-		   const char *what, json_t **out, struct scl_result *res, struct scl_error *err);
+		   uint64_t sent_ms, const char *what, json_t **out, struct scl_result *res,
+		   struct scl_error *err);
 
 /* One retrieved namespace-0 message opened and verified: {from, text, sent, hash,
  * timestamp, expiration, sync_target (sync copies only)}, or NULL with *why naming what

@@ -60,8 +60,8 @@ send_invites(struct cli_args *a, struct scl_client *c, const struct snc_identity
 		strcat(text, json);
 		sodium_memzero(json, strlen(json));
 		free(json);
-		rc = cli_store_text(a, c, id, g->members[i], text, NULL, "store of an invitation",
-				    &out, &r, err);
+		rc = cli_store_text(a, c, id, g->members[i], text, NULL, cli_now_ms(),
+				    "store of an invitation", &out, &r, err);
 		sodium_memzero(text, strlen(text));
 		free(text);
 		json_decref(out);

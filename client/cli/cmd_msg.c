@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "home.h"
+#include "seen.h"
 #include "msg_hash.h"
 #include "rpc.h"
 #include "session_text.h"
@@ -47,20 +48,37 @@ swarm_ok(json_t *result, size_t *total)
 	return ok;
 }
 
+/* Seals text for pubkey: *data (malloc'd), or an error that says what is wrong. */
+static int
+seal_text(const struct snc_identity *id, const uint8_t pubkey[33], const char *text,
+	  const char *sync_target, uint64_t sent_ms, uint8_t **data, size_t *len,
+	  struct scl_error *err)
+{
+	int rc = scl_session_text_seal(id, pubkey, text, sync_target, sent_ms, data, len);
+
+	if (rc == -EINVAL)
+		return scl_fail(err, SCL_E_USAGE, "the text is not UTF-8 (or a NUL byte)");
+	if (rc == -EKEYREJECTED)
+		return scl_fail(err, SCL_E_USAGE, "cannot encrypt to this Session ID");
+	if (rc != 0)
+		return scl_fail(err, SCL_E_SYSTEM, "cannot seal the message: %s", strerror(-rc));
+	return 0;
+}
+
 int
 cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
 	       const uint8_t pubkey[33], const char *text, const char *sync_target,
-	       const char *what, json_t **out, struct scl_result *res, struct scl_error *err)
+	       uint64_t sent_ms, const char *what, json_t **out, struct scl_result *res,
+	       struct scl_error *err)
 {
-	uint64_t now = cli_now_ms();
 	long ttl = a->ttl_s > 0 ? a->ttl_s : CLI_TTL_DEFAULT_S;
 	uint8_t *data = NULL;
 	size_t len = 0;
 	char *body;
 
-	if (scl_session_text_seal(id, pubkey, text, sync_target, now, &data, &len) != 0)
-		return scl_fail(err, SCL_E_USAGE, "cannot encrypt to this Session ID");
-	body = scl_rpc_store(pubkey, 0, data, len, (uint64_t)ttl * 1000, now);
+	if (seal_text(id, pubkey, text, sync_target, sent_ms, &data, &len, err) != 0)
+		return -1;
+	body = scl_rpc_store(pubkey, 0, data, len, (uint64_t)ttl * 1000, sent_ms);
 	free(data);
 	if (cli_call(a, c, pubkey, body, what, res, err) != 0)
 		return -1;
@@ -81,16 +99,18 @@ print_sent(const struct cli_args *a, json_t *to_res, json_t *self_res, int attem
 	const char *hash = json_string_value(json_object_get(to_res, "hash"));
 	const char *copy = json_string_value(json_object_get(self_res, "hash"));
 
+	/* No copy (copy == NULL) for a note to self. */
 	if (a->json) {
-		cli_json_out(json_pack("{s:s, s:s, s:O, s:I, s:s, s:O, s:i}", "to", a->to, "hash",
+		cli_json_out(json_pack("{s:s, s:s, s:O, s:I, s:s?, s:O, s:i}", "to", a->to, "hash",
 				       hash, "stored_by", ok, "swarm_size", (json_int_t)total,
 				       "copy_hash", copy, "copy_stored_by", self_ok, "attempts",
 				       attempts));
 	} else {
 		printf("sent to %s\n  hash %s, stored by %zu of %zu swarm member(s)\n", a->to, hash,
 		       json_array_size(ok), total);
-		printf("  copy for your other devices: hash %s, stored by %zu of %zu\n", copy,
-		       json_array_size(self_ok), self_total);
+		if (copy != NULL)
+			printf("  copy for your other devices: hash %s, stored by %zu of %zu\n",
+			       copy, json_array_size(self_ok), self_total);
 	}
 	json_decref(ok);
 	json_decref(self_ok);
@@ -104,6 +124,8 @@ cmd_send(struct cli_args *a)
 	struct scl_client c = {0};
 	struct scl_result r1 = {0}, r2 = {0};
 	uint8_t to[33], self[33];
+	char to_hex[67];
+	uint64_t sent_ms = cli_now_ms(); /* one time: the copy must match the original */
 	json_t *to_res = NULL, *self_res = NULL;
 	int rc;
 
@@ -116,13 +138,15 @@ cmd_send(struct cli_args *a)
 	if (cli_load_account(a, &id, &err) != 0)
 		return cli_error(a, &err);
 	snc_identity_session_id(&id, self);
+	sodium_bin2hex(to_hex, sizeof(to_hex), to, sizeof(to)); /* lower case, as the apps */
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = cli_store_text(a, &c, &id, to, a->text, NULL, "store to the recipient",
-				    &to_res, &r1, &err);
-	/* The copy for this account's other devices: a sync message naming the recipient. */
-	if (rc == 0)
-		rc = cli_store_text(a, &c, &id, self, a->text, a->to, "store of the copy",
+		rc = cli_store_text(a, &c, &id, to, a->text, NULL, sent_ms,
+				    "store to the recipient", &to_res, &r1, &err);
+	/* The copy for this account's other devices: a sync message naming the recipient
+	 * (none for a note to self: the message itself is already in this inbox). */
+	if (rc == 0 && memcmp(to, self, sizeof(to)) != 0)
+		rc = cli_store_text(a, &c, &id, self, a->text, to_hex, sent_ms, "store of the copy",
 				    &self_res, &r2, &err);
 	if (rc == 0)
 		print_sent(a, to_res, self_res, r1.attempts);
@@ -192,10 +216,11 @@ print_received(const struct cli_args *a, json_t *list, json_t *skipped, int atte
 	json_t *m, *n;
 
 	json_object_foreach(skipped, why, n) unreadable += (size_t)json_integer_value(n);
-	if (a->json) {
-		cli_json_out(json_pack("{s:O, s:I, s:O, s:i}", "messages", list, "undecryptable",
-				       (json_int_t)unreadable, "skipped", skipped, "attempts",
-				       attempts));
+	if (a->json) { /* "undecryptable": those that are not for this account (or forged) */
+		cli_json_out(
+			json_pack("{s:O, s:I, s:O, s:i}", "messages", list, "undecryptable",
+				  json_integer_value(json_object_get(skipped, "undecryptable")),
+				  "skipped", skipped, "attempts", attempts));
 		return;
 	}
 	json_array_foreach(list, i, m) print_one(m);
@@ -217,54 +242,65 @@ count_skipped(json_t *skipped, const char *why)
 	json_object_set_new(skipped, why, json_integer(json_integer_value(n) + 1));
 }
 
-/* Each retrieved message opened into list, or counted in skipped by reason. */
-static void
-open_all(const struct snc_identity *id, json_t *messages, json_t *list, json_t *skipped)
+/* Each retrieved message opened into list, or counted in skipped by reason; with seen
+ * (--new), only the messages not shown before, each then added to it. */
+static int
+open_all(const struct snc_identity *id, json_t *messages, struct cli_seen *seen, json_t *list,
+	 json_t *skipped)
 {
 	size_t i;
 	json_t *m;
 
 	json_array_foreach(messages, i, m)
 	{
-		const char *why;
-		json_t *o = cli_open_message(id, m, &why);
+		const char *why, *hash = json_string_value(json_object_get(m, "hash"));
+		json_t *o;
 
+		if (seen != NULL && hash != NULL && cli_seen_has(seen, hash))
+			continue;
+		o = cli_open_message(id, m, &why);
 		if (o == NULL)
 			count_skipped(skipped, why);
 		else
 			json_array_append_new(list, o);
+		if (seen != NULL && hash != NULL &&
+		    cli_seen_add(seen, hash,
+				 (uint64_t)json_integer_value(json_object_get(m, "expiration"))) !=
+			    0)
+			return -ENOMEM;
 	}
-}
-
-/* --new: *last = the hash after which retrieve starts (the account's last_hash file), or
- * NULL for everything. */
-static int
-last_hash_of(struct cli_args *a, char buf[48], const char **last, struct scl_error *err)
-{
-	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
-
-	*last = NULL;
-	if (!a->only_new)
-		return 0;
-	if (cli_last_hash_load(home, a->account != NULL ? a->account : "default", buf, err) != 0)
-		return -1;
-	*last = buf[0] != '\0' ? buf : NULL;
 	return 0;
 }
 
-/* --new: the newest retrieved message (the last one the node listed) becomes last_hash. */
+/* The messages of the account's swarm, opened (and with --new, only the unseen ones). */
 static int
-remember_newest(struct cli_args *a, json_t *messages, struct scl_error *err)
+receive_into(struct cli_args *a, const struct snc_identity *id, struct cli_seen *seen, json_t *list,
+	     json_t *skipped, int *attempts, struct scl_error *err)
 {
-	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
-	size_t n = json_array_size(messages);
-	const char *h =
-		n > 0 ? json_string_value(json_object_get(json_array_get(messages, n - 1), "hash"))
-		      : NULL;
+	struct scl_client c = {0};
+	struct scl_result r = {0};
+	uint8_t self[33];
+	json_t *root = NULL, *msgs = NULL;
+	int rc;
 
-	if (!a->only_new || h == NULL || !snc_msg_hash_is_valid(h, strlen(h)))
-		return 0;
-	return cli_last_hash_save(home, a->account != NULL ? a->account : "default", h, err);
+	snc_identity_session_id(id, self);
+	rc = cli_client(a, &c, err);
+	if (rc == 0)
+		rc = cli_call(a, &c, self, scl_rpc_retrieve(id, 0, cli_now_ms(), NULL), "retrieve",
+			      &r, err);
+	if (rc == 0) {
+		root = json_loadb(r.body, r.body_len, 0, NULL);
+		msgs = json_object_get(root, "messages");
+		if (!json_is_array(msgs))
+			rc = scl_fail(err, SCL_E_REPLY, "retrieve: no message list in the answer");
+	}
+	if (rc == 0 && open_all(id, msgs, seen, list, skipped) != 0)
+		rc = scl_fail(err, SCL_E_SYSTEM, "out of memory");
+	*attempts = r.attempts;
+	json_decref(root);
+	scl_result_free(&r);
+	scl_client_free(&c);
+	return rc;
 }
 
 int
@@ -272,40 +308,26 @@ cmd_receive(struct cli_args *a)
 {
 	struct scl_error err = {0};
 	struct snc_identity id;
-	struct scl_client c = {0};
-	struct scl_result r = {0};
-	uint8_t self[33];
-	char last_buf[48];
-	const char *last = NULL;
-	json_t *root = NULL, *list = json_array(), *skipped = json_object(), *msgs = NULL;
-	int rc = cli_load_account(a, &id, &err);
+	struct cli_seen seen;
+	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
+	json_t *list = json_array(), *skipped = json_object();
+	int attempts = 0, rc = cli_load_account(a, &id, &err);
+	bool locked = false;
 
-	if (rc == 0)
-		rc = last_hash_of(a, last_buf, &last, &err);
-	if (rc == 0) {
-		snc_identity_session_id(&id, self);
-		rc = cli_client(a, &c, &err);
+	if (rc == 0 && a->only_new) {
+		rc = cli_seen_open(&seen, home, a->account != NULL ? a->account : "default", &err);
+		locked = rc == 0;
 	}
 	if (rc == 0)
-		rc = cli_call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), last), "retrieve",
-			      &r, &err);
-	if (rc == 0) {
-		root = json_loadb(r.body, r.body_len, 0, NULL);
-		msgs = json_object_get(root, "messages");
-		if (!json_is_array(msgs))
-			rc = scl_fail(&err, SCL_E_REPLY, "retrieve: no message list in the answer");
-	}
-	if (rc == 0) {
-		open_all(&id, msgs, list, skipped);
-		rc = remember_newest(a, msgs, &err);
-	}
+		rc = receive_into(a, &id, locked ? &seen : NULL, list, skipped, &attempts, &err);
+	if (rc == 0 && locked)
+		rc = cli_seen_save(&seen, cli_now_ms(), &err);
 	if (rc == 0)
-		print_received(a, list, skipped, r.attempts);
-	json_decref(root);
+		print_received(a, list, skipped, attempts);
+	if (locked)
+		cli_seen_close(&seen);
 	json_decref(list);
 	json_decref(skipped);
-	scl_result_free(&r);
-	scl_client_free(&c);
 	snc_identity_wipe(&id);
 	return rc == 0 ? 0 : cli_error(a, &err);
 }

@@ -25,15 +25,13 @@
 static const char refresh_body[] = "{\"method\":\"oxend_request\",\"params\":{\"endpoint\":"
 				   "\"get_service_nodes\",\"params\":" SCL_NODE_LIST_PARAMS "}}";
 
-/* A temporary file renamed over HOME/nodes.json. */
 int
 cli_nodes_save(struct cli_args *a, const struct scl_nodes *ns, struct scl_error *err)
 {
 	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	char *text = scl_node_list_dump(ns);
-	FILE *f;
-	int ok;
+	char path[PATH_MAX], *text = scl_node_list_dump(ns);
+	size_t len;
+	int rc;
 
 	if (text == NULL)
 		return scl_fail(err, SCL_E_SYSTEM, "out of memory");
@@ -43,16 +41,11 @@ cli_nodes_save(struct cli_args *a, const struct scl_nodes *ns, struct scl_error 
 	}
 	mkdir(home, 0700);
 	snprintf(path, sizeof(path), "%s/nodes.json", home);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	ok = f != NULL && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-	ok = (f != NULL && fclose(f) == 0) && ok && rename(tmp, path) == 0;
+	len = strlen(text);
+	text[len] = '\n'; /* the dump's NUL: the file ends with a newline */
+	rc = cli_file_replace(path, text, len + 1, err);
 	free(text);
-	if (!ok) {
-		unlink(tmp);
-		return scl_fail(err, SCL_E_SYSTEM, "%s: cannot write: %s", path, strerror(errno));
-	}
-	return 0;
+	return rc;
 }
 
 static size_t
@@ -183,6 +176,7 @@ show(struct cli_args *a)
 	struct scl_error err = {0};
 	struct scl_client c;
 
+	a->refresh_after_s = 0; /* shows the list as it is */
 	if (cli_client(a, &c, &err) != 0)
 		return cli_error(a, &err);
 	report(a, "known", &c.nodes, 0);

@@ -12,8 +12,6 @@
 
 #include <sodium.h>
 
-#include "msg_hash.h"
-
 const char *
 cli_home(const char *opt, char *buf, size_t cap)
 {
@@ -110,46 +108,25 @@ cli_account_load(const char *home, const char *name, struct snc_identity *id, st
 }
 
 int
-cli_last_hash_load(const char *home, const char *name, char out[48], struct scl_error *err)
+cli_file_replace(const char *path, const char *text, size_t len, struct scl_error *err)
 {
-	char path[PATH_MAX], line[64];
-	FILE *f;
-	size_t len;
+	char tmp[PATH_MAX];
+	int fd, e = 0;
 
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/accounts/%s/last_hash", home, name);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return errno == ENOENT
-			       ? 0
-			       : scl_fail(err, SCL_E_ACCOUNT, "%s: %s", path, strerror(errno));
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	len = strcspn(line, "\n");
-	if (!snc_msg_hash_is_valid(line, len))
-		return scl_fail(err, SCL_E_ACCOUNT,
-				"%s: not a message hash (remove it to start over)", path);
-	memcpy(out, line, len);
-	out[len] = '\0';
-	return 0;
-}
-
-int
-cli_last_hash_save(const char *home, const char *name, const char *hash, struct scl_error *err)
-{
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/accounts/%s/last_hash", home, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	ok = f != NULL && fprintf(f, "%s\n", hash) > 0;
-	ok = (f != NULL && fclose(f) == 0) && ok && rename(tmp, path) == 0;
-	if (!ok) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
+		return scl_fail(err, SCL_E_SYSTEM, "%s: path too long", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return scl_fail(err, SCL_E_SYSTEM, "%s: cannot write: %s", path, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0)
+		e = errno != 0 ? errno : EIO;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
 		unlink(tmp);
-		return scl_fail(err, SCL_E_ACCOUNT, "%s: cannot write: %s", path, strerror(errno));
+		return scl_fail(err, SCL_E_SYSTEM, "%s: cannot write: %s", path, strerror(e));
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -164,8 +165,9 @@ load_node_list(struct scl_nodes *ns, const char *path, struct scl_error *err)
 }
 
 /* HOME/nodes.json older than --refresh-after is refreshed through onion requests before the
- * command (whitepaper 4.5: clients keep their list fresh). A failed refresh keeps the list
- * and says so on stderr: the command still runs with it. */
+ * command (whitepaper 4.5: clients keep their list fresh), asking min(3, known) nodes that
+ * must agree. A failed refresh keeps the list, says so on stderr and touches the file, so
+ * the next try is --refresh-after later: the command still runs with the old list. */
 static void
 refresh_if_stale(struct cli_args *a, struct scl_client *c, const char *path)
 {
@@ -191,8 +193,12 @@ refresh_if_stale(struct cli_args *a, struct scl_client *c, const char *path)
 		scl_client_free(c);
 		*c = fresh_c;
 	} else {
-		fprintf(stderr, "snode-cli: node list %lld s old, refresh failed (%s): using it\n",
-			(long long)age, err.msg);
+		/* Marked as tried: the next commands do not each wait for the same failure. */
+		utime(path, NULL);
+		fprintf(stderr,
+			"snode-cli: node list %lld s old, refresh failed (%s): using it; next try "
+			"in %ld s\n",
+			(long long)age, err.msg, a->refresh_after_s);
 	}
 	scl_nodes_free(&fresh);
 }

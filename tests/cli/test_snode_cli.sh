@@ -57,8 +57,8 @@ cli alice2 account restore --phrase "$APHRASE" >/dev/null
 cli alice2 --json receive >"$H/r3"
 expect "Alice's second device gets her copy from her own swarm" "$H/r3" \
 	'[(m["from"], m["text"]) for m in j["messages"]] == [("'"$ALICE"'", "hello Bob, from Alice")]'
-expect "... as a sync copy naming Bob (DataMessage.syncTarget)" "$H/r3" \
-	'[m.get("sync_target") for m in j["messages"]] == ["'"$BOB"'"]'
+expect "... as a sync copy naming Bob (DataMessage.syncTarget), sent at the original's time" "$H/r3" \
+	'[m.get("sync_target") for m in j["messages"]] == ["'"$BOB"'"] and [m["sent"] for m in j["messages"]] == [m["sent"] for m in json.load(open("'"$H/r1"'"))["messages"]]'
 
 # Session's wire form, checked against the independent builder (tests/tools/msg_reference.py:
 # hand-written protobuf, PyNaCl): what snode-cli stored opens there, and what it seals opens
@@ -68,6 +68,11 @@ redis-cli -s "$DIR/node0/redis.sock" --raw HGET "sn1:m:$BOB:$HASH" d | head -c -
 $REF session-wire-open "$(cat "$H"/bob/accounts/*/seed)" "$(cat "$H/stored.b64")" >"$H/ref1" 2>&1
 expect "the stored data is Session's (WebSocketMessage, Envelope, Content): the reference opens it" \
 	"$H/ref1" 'j["from"] == "'"$ALICE"'" and j["text"] == "hello Bob, from Alice" and j["sync_target"] is None'
+COPY=$(jx "$H/s1" 'j["copy_hash"]')
+redis-cli -s "$DIR/node0/redis.sock" --raw HGET "sn1:m:$ALICE:$COPY" d | head -c -1 | base64 -w0 >"$H/copy.b64"
+$REF session-wire-open "$(cat "$H"/alice/accounts/*/seed)" "$(cat "$H/copy.b64")" >"$H/ref1c" 2>&1
+expect "... and Alice's sync copy: syncTarget Bob" "$H/ref1c" \
+	'j["from"] == "'"$ALICE"'" and j["sync_target"] == "'"$BOB"'"'
 cli dave --json account create >"$H/d.json"
 DAVE=$(jx "$H/d.json" 'j["session_id"]')
 CSEED=$($PY -c 'import os; print(os.urandom(32).hex())')

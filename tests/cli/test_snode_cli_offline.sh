@@ -123,8 +123,8 @@ expect_exit "a damaged group file: exit 3" 3 "group:" \
 expect_exit "an unknown command: exit 2" 2 "unknown command" "$CLI" --home "$D/a" fly
 out=$("$CLI" --home "$D/a" --json --account nobody receive 2>/dev/null)
 check "--json errors are JSON on stdout too" test "$(printf '%s' "$out" | jget error)" = account
-printf 'not-a-hash\n' >"$D/a/accounts/alice/last_hash"
-expect_exit "receive --new with a damaged last_hash file: exit 3 naming it" 3 "last_hash: not a message hash" \
+printf 'not-a-hash 1\n' >"$D/a/accounts/alice/seen"
+expect_exit "receive --new with a damaged seen file: exit 3 naming it and the line" 3 "seen:1: not" \
 	"$CLI" --home "$D/a" --account alice receive --new
 expect_exit "--refresh-after over a year: exit 2" 2 "refresh-after" \
 	"$CLI" --home "$D/a" --refresh-after 31536001 nodes show

@@ -155,6 +155,50 @@ sync_target_must_be_a_session_id(void **state)
 	assert_int_equal(scl_content_encode_text("x", id, 1, &out, &len), -EINVAL);
 }
 
+/* Content{1: DataMessage{1: body}} with body of n bytes. */
+static int
+decode_body(const uint8_t *body, uint8_t n, struct scl_text_msg *m)
+{
+	uint8_t buf[64] = {0x0a, (uint8_t)(n + 2), 0x0a, n};
+
+	memcpy(buf + 4, body, n);
+	return scl_content_decode_text(buf, (size_t)n + 4, m);
+}
+
+static void
+body_must_be_utf8_without_nul(void **state)
+{
+	static const struct {
+		const char *b;
+		uint8_t n;
+		int rc;
+	} cases[] = {
+		{"a\0bcd", 5, -EBADMSG},		 /* an embedded NUL would hide the rest */
+		{"\xff", 1, -EBADMSG},			 /* not a lead byte */
+		{"\xc0\x80", 2, -EBADMSG},		 /* overlong NUL */
+		{"\xed\xa0\x80", 3, -EBADMSG},		 /* a UTF-16 surrogate */
+		{"\xf4\x90\x80\x80", 4, -EBADMSG},	 /* past U+10FFFF */
+		{"\xe2\x82", 2, -EBADMSG},		 /* cut short */
+		{"caf\xc3\xa9 \xf0\x9f\x98\x80", 10, 0}, /* 2- and 4-byte sequences */
+		{"\xef\xbf\xbf", 3, 0},			 /* U+FFFF */
+		{"", 0, 0},				 /* an empty text is a text */
+	};
+	struct scl_text_msg m;
+	uint8_t *out;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(decode_body((const uint8_t *)cases[i].b, cases[i].n, &m),
+				 cases[i].rc);
+		if (cases[i].rc == 0) {
+			assert_int_equal(strlen(m.text), cases[i].n);
+			scl_text_msg_free(&m);
+		}
+	}
+	assert_int_equal(scl_content_encode_text("\xc3", NULL, 1, &out, &len), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -165,6 +209,7 @@ main(void)
 		cmocka_unit_test(refuses_what_is_not_text),
 		cmocka_unit_test(text_limit_at_its_edge),
 		cmocka_unit_test(sync_target_must_be_a_session_id),
+		cmocka_unit_test(body_must_be_utf8_without_nul),
 	};
 
 	return cmocka_run_group_tests_name("client_content", tests, NULL, NULL);

@@ -51,6 +51,23 @@ unwraps_the_reference(void **state)
 	free(ct);
 }
 
+/* An Envelope whose content is empty: unwraps to no bytes (protobuf-c leaves data NULL). */
+static void
+empty_content(void **state)
+{
+	uint8_t *out, *ct;
+	size_t len, ct_len;
+	uint64_t ts;
+
+	(void)state;
+	assert_int_equal(scl_envelope_wrap(NULL, 0, 5, 1, &out, &len), 0);
+	assert_int_equal(scl_envelope_unwrap(out, len, &ct, &ct_len, &ts), 0);
+	assert_int_equal(ct_len, 0);
+	assert_int_equal(ts, 5);
+	free(ct);
+	free(out);
+}
+
 /* Unwraps buf after one byte at off is set to v: -EBADMSG expected. */
 static void
 refused_with(size_t off, uint8_t v)
@@ -92,6 +109,7 @@ main(void)
 		cmocka_unit_test(wraps_like_the_reference),
 		cmocka_unit_test(unwraps_the_reference),
 		cmocka_unit_test(refuses_other_messages),
+		cmocka_unit_test(empty_content),
 	};
 
 	return cmocka_run_group_tests_name("client_envelope", tests, NULL, NULL);

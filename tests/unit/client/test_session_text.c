@@ -20,10 +20,28 @@
 #include "session_text.h"
 #include "snc.h"
 
-/* msg_reference.py session-wire-seal 01*32 <Session ID of seed 02*32> "hello from the
- * reference" 1700000000123 7 <Session ID of seed 01*32>: random ephemeral key, so only
- * opening it is checked. */
-static const char ref_b64[] =
+/* Sealed by tests/tools/msg_reference.py (random ephemeral keys, so only opening is checked);
+ * ID(n) is the Session ID of the seed n*32, all sent at 1700000000123:
+ * session-wire-seal 01*32 ID(2) "hello from the reference" ... 7: a message to ID(2). */
+static const char ref_to_2[] =
+	"CAES1gIKA1BVVBIPL2FwaS92MS9tZXNzYWdlGrsCCAYo+9CV/7wxQq8C/YogjGeDfwW2oHiTo05mpdvN"
+	"83kwmTU+FOJFU4HQdXlAd/zMrFeq4dxytlHnmgxAEr5h9a7c4i+LwLTeG/4XcQF6QU8fgBl6PDg8mGFq"
+	"EF71L3w7EzpngQmshtQorCiLE+h3fLYm7OQaGxeUi8a8zZ41iVOa4K3mWn5prk37VU9lvPk7/R0CE2cX"
+	"akeuEmeUh+S5qEH+6jiSXknsghdQytJMRVDIXr8IujME78sNIqkMtkOm1i5Yk40uoJOW+Uels+Y5lQXP"
+	"4L2yPRiaX/d68783S7ti5dgHfCYA4nZzkmqJaLDS3+YEQQhy4Dc+P5k7WBWAIz812VHCjrm4C6xQ8gOY"
+	"AhH5LOl9Qr3Q4Oemo1ChQoeb1wfo5p4JvFs76Na2SaKNfEh8w9p9IgzPdZ8pIAc=";
+/* session-wire-seal 01*32 ID(1) "hello from the reference" ... 8 ID(2): ID(1)'s sync copy of
+ * it, in ID(1)'s own inbox. */
+static const char ref_sync_1[] =
+	"CAES1gIKA1BVVBIPL2FwaS92MS9tZXNzYWdlGrsCCAYo+9CV/7wxQq8CVF9MTglYuXdO9naSYAPCtUvO"
+	"oL4GlUCuGZezceWhJU1QU2kQ+vPYPVTHo96SOjxn7DbSR2/CJ7ZAd6EGc7iFT3abYdFNhw7bn2sQSBEX"
+	"G/xJ7c8nGJ7EDhx/PTl2bq9SfrM3CKcoYveG7OudfYAx3Tnd+Vr9kT+/JHgWZvXTsGVBMf8885WzqPff"
+	"Rb00+p1zP1L4OsJb0RLCG4AOpZ8Th3W2Ul5lIJjX6vqA4McJce/Gfw64ONN9MOHxOp2KOAGsuhez9/mv"
+	"A9NMiQGucOl9m2S6b337WYv2IsCzdx5yJGxx6ZscXXiLih8E+MQR8kPNFL/eRMxz/a6hpOk+TnDlt/Ug"
+	"ps0wa1JQ0GMHMRSiOU2ji/Qw16RAoHx5h2++SFRtsV+S4BEOk4cmokMoXOu5IAg=";
+/* session-wire-seal 01*32 ID(2) "hello from the reference" ... 7 ID(1): a "sync copy" sent
+ * to someone else (must be refused: only the account itself writes its sync copies). */
+static const char ref_foreign_sync[] =
 	"CAES1gIKA1BVVBIPL2FwaS92MS9tZXNzYWdlGrsCCAYo+9CV/7wxQq8CJgr3zfDWsYEvS9Ec5wRcBxu/"
 	"INHjl8yTfn0ydiyS4BsIvYY+hynM9GFZ1z3VV626vZT0o2XHiKkzhFVWJYg6rcDjCjudBGZPW7mQjU9S"
 	"Hj1qLMk5X4215Na1lW6liiiiMv4UxYHG3O9IO/bu/+nRctvu5uLMkIq8flsHD7Z9FUf4xE5AtL4VFNGu"
@@ -51,31 +69,56 @@ from_b64(const char *b64, size_t *len)
 	return out;
 }
 
+/* Opens b64 as the account of seed tag; the open's result. */
+static int
+open_as(uint8_t tag, const char *b64, struct scl_text_msg *m, struct scl_session_text_meta *meta)
+{
+	struct snc_identity id;
+	size_t len;
+	uint8_t *buf = from_b64(b64, &len);
+	int rc;
+
+	ident(&id, tag);
+	rc = scl_session_text_open(&id, buf, len, m, meta);
+	free(buf);
+	return rc;
+}
+
+static void
+session_id_hex(uint8_t tag, uint8_t sid[33], char hex[67])
+{
+	struct snc_identity id;
+
+	ident(&id, tag);
+	snc_identity_session_id(&id, sid);
+	sodium_bin2hex(hex, 67, sid, 33);
+}
+
 static void
 opens_the_reference(void **state)
 {
-	struct snc_identity alice, bob;
-	uint8_t alice_sid[33], *buf;
-	char alice_hex[67];
-	size_t len;
+	uint8_t sid1[33], sid2[33];
+	char hex1[67], hex2[67];
 	struct scl_text_msg m;
 	struct scl_session_text_meta meta;
 
 	(void)state;
-	ident(&alice, 1);
-	ident(&bob, 2);
-	snc_identity_session_id(&alice, alice_sid);
-	sodium_bin2hex(alice_hex, sizeof(alice_hex), alice_sid, 33);
-	buf = from_b64(ref_b64, &len);
-	assert_int_equal(scl_session_text_open(&bob, buf, len, &m, &meta), 0);
+	session_id_hex(1, sid1, hex1);
+	session_id_hex(2, sid2, hex2);
+	assert_int_equal(open_as(2, ref_to_2, &m, &meta), 0);
 	assert_string_equal(m.text, "hello from the reference");
-	assert_string_equal(m.sync_target, alice_hex);
-	assert_memory_equal(meta.sender, alice_sid, 33);
+	assert_null(m.sync_target);
+	assert_memory_equal(meta.sender, sid1, 33);
 	assert_int_equal(meta.sent_ms, 1700000000123ULL);
 	scl_text_msg_free(&m);
-	/* Another account cannot open it. */
-	assert_int_equal(scl_session_text_open(&alice, buf, len, &m, &meta), -EACCES);
-	free(buf);
+	assert_int_equal(open_as(1, ref_to_2, &m, &meta), -EACCES); /* not for ID(1) */
+	assert_int_equal(open_as(1, ref_sync_1, &m, &meta), 0);
+	assert_string_equal(m.text, "hello from the reference");
+	assert_string_equal(m.sync_target, hex2);
+	assert_memory_equal(meta.sender, sid1, 33);
+	scl_text_msg_free(&m);
+	assert_int_equal(open_as(2, ref_foreign_sync, &m, &meta), -EPERM);
+	assert_null(m.text);
 }
 
 static void
@@ -157,6 +200,7 @@ names_each_failure(void **state)
 	assert_string_equal(scl_session_text_error(-EACCES), "undecryptable");
 	assert_string_equal(scl_session_text_error(-EBADMSG), "not-text");
 	assert_string_equal(scl_session_text_error(-ETIME), "timestamp-mismatch");
+	assert_string_equal(scl_session_text_error(-EPERM), "foreign-sync");
 }
 
 int
