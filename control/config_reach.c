@@ -84,8 +84,7 @@ set_flag(bool *out, const char *key, const char *value, char *err, size_t errlen
 {
 	if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 || strcmp(value, "1") == 0)
 		*out = true;
-	else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
-		 strcmp(value, "0") == 0)
+	else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 || strcmp(value, "0") == 0)
 		*out = false;
 	else {
 		snprintf(err, errlen, "%s must be true or false, not '%.100s'", key, value);
@@ -142,7 +141,8 @@ int
 ctl_config_reach_validate(const struct ctl_config_reach *c, char *err, size_t errlen)
 {
 	if (c->reach.backoff_max_ms < c->reach.backoff_ms) {
-		snprintf(err, errlen, "reach-backoff-max-ms (%llu) is below reach-backoff-ms (%llu)",
+		snprintf(err, errlen,
+			 "reach-backoff-max-ms (%llu) is below reach-backoff-ms (%llu)",
 			 (unsigned long long)c->reach.backoff_max_ms,
 			 (unsigned long long)c->reach.backoff_ms);
 		return -EINVAL;

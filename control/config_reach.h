@@ -30,8 +30,8 @@ void ctl_config_reach_defaults(struct ctl_config_reach *c);
 const char *ctl_config_reach_section(const char *key);
 
 /* Sets one key. 0, -ENOENT (not one of these keys), or -EINVAL with the reason in err. */
-int ctl_config_reach_set(struct ctl_config_reach *c, const char *key, const char *value,
-			 char *err, size_t errlen);
+int ctl_config_reach_set(struct ctl_config_reach *c, const char *key, const char *value, char *err,
+			 size_t errlen);
 
 /* Cross-key checks (backoff-max >= backoff, validity > interval, ...): 0 or -EINVAL. */
 int ctl_config_reach_validate(const struct ctl_config_reach *c, char *err, size_t errlen);

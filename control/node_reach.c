@@ -63,8 +63,8 @@ static bool
 https_address(void *arg, const uint8_t key[32], uint32_t *ip, uint16_t *port)
 {
 	const struct ctl_node *n = arg;
-	const struct ctl_uptime_proof *p = n->uptime != NULL ? ctl_uptime_latest(n->uptime, key)
-							     : NULL;
+	const struct ctl_uptime_proof *p =
+		n->uptime != NULL ? ctl_uptime_latest(n->uptime, key) : NULL;
 	const struct ctl_registry_node *r;
 
 	if (p != NULL) {
@@ -162,10 +162,8 @@ int
 ctl_node_reach_start(struct ctl_node *n, const struct ctl_config *cfg,
 		     const struct snc_identity *id, char *err, size_t errlen)
 {
-	struct ctl_reach_ops ro = {.ping = send_ping,
-				   .address = https_address,
-				   .nodes = known_nodes,
-				   .arg = n};
+	struct ctl_reach_ops ro = {
+		.ping = send_ping, .address = https_address, .nodes = known_nodes, .arg = n};
 	struct ctl_uptime_ops uo = {.send = send_proof,
 				    .peers = known_nodes,
 				    .known = known,
@@ -184,8 +182,9 @@ ctl_node_reach_start(struct ctl_node *n, const struct ctl_config *cfg,
 	if (cfg->reach.tests)
 		n->reach = ctl_reach_new(n->base, &cfg->reach.reach, 0, &ro);
 	if ((cfg->reach.proofs && n->uptime == NULL) || (cfg->reach.tests && n->reach == NULL)) {
-		snprintf(err, errlen, "cannot start reachability tests and uptime proofs: out of "
-				      "memory or libcurl");
+		snprintf(err, errlen,
+			 "cannot start reachability tests and uptime proofs: out of "
+			 "memory or libcurl");
 		return -1;
 	}
 	ctl_peer_ping_set_hooks(&n->ping, on_pong, on_message, n);

@@ -272,8 +272,8 @@ setup(struct ping *q, const char *url, uint64_t timeout_ms)
 
 int
 ctl_reach_https_ping(struct ctl_reach_https *h, uint32_t ip, uint16_t port,
-		     const uint8_t ed25519[32], uint64_t timeout_ms,
-		     ctl_reach_https_done_fn *done, void *arg)
+		     const uint8_t ed25519[32], uint64_t timeout_ms, ctl_reach_https_done_fn *done,
+		     void *arg)
 {
 	char url[64];
 	struct ping *q = calloc(1, sizeof(*q));
@@ -287,8 +287,8 @@ ctl_reach_https_ping(struct ctl_reach_https *h, uint32_t ip, uint16_t port,
 	q->arg = arg;
 	sodium_bin2base64(q->expect, sizeof(q->expect), ed25519, 32,
 			  sodium_base64_VARIANT_ORIGINAL);
-	snprintf(url, sizeof(url), "https://%u.%u.%u.%u:%u/ping_test/v1", ip >> 24,
-		 ip >> 16 & 0xff, ip >> 8 & 0xff, ip & 0xff, (unsigned)port);
+	snprintf(url, sizeof(url), "https://%u.%u.%u.%u:%u/ping_test/v1", ip >> 24, ip >> 16 & 0xff,
+		 ip >> 8 & 0xff, ip & 0xff, (unsigned)port);
 	if (setup(q, url, timeout_ms) != 0 ||
 	    curl_multi_add_handle(h->multi, q->easy) != CURLM_OK) {
 		curl_easy_cleanup(q->easy);

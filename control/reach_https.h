@@ -17,10 +17,10 @@ struct ctl_reach_https;
 
 enum ctl_reach_https_result {
 	CTL_REACH_HTTPS_OK = 0,
-	CTL_REACH_HTTPS_CONNECT, /* no connection or TLS handshake (refused, unreachable...) */
-	CTL_REACH_HTTPS_TIMEOUT, /* no complete answer within the timeout */
-	CTL_REACH_HTTPS_STATUS,	 /* an answer other than 200 */
-	CTL_REACH_HTTPS_PUBKEY,	 /* 200 without the header, or another node's key */
+	CTL_REACH_HTTPS_CONNECT,  /* no connection or TLS handshake (refused, unreachable...) */
+	CTL_REACH_HTTPS_TIMEOUT,  /* no complete answer within the timeout */
+	CTL_REACH_HTTPS_STATUS,	  /* an answer other than 200 */
+	CTL_REACH_HTTPS_PUBKEY,	  /* 200 without the header, or another node's key */
 	CTL_REACH_HTTPS_SHUTDOWN, /* ctl_reach_https_free while in flight */
 };
 

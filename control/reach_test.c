@@ -20,7 +20,11 @@ enum {
 	DUE_MAX = 64,	/* tests started per tick at most (retests_per_tick + 1 fits) */
 };
 
-enum leg { LEG_PENDING = 0, LEG_OK, LEG_FAILED };
+enum leg {
+	LEG_PENDING = 0,
+	LEG_OK,
+	LEG_FAILED
+};
 
 struct test {
 	struct ctl_reach *r;
@@ -147,8 +151,7 @@ count_reason(struct ctl_reach *r, const char *why)
 }
 
 static void
-log_result(struct ctl_reach *r, const struct test *t, bool passed, bool was_failing,
-	   uint64_t now)
+log_result(struct ctl_reach *r, const struct test *t, bool passed, bool was_failing, uint64_t now)
 {
 	char hex[17];
 	uint64_t for_ms;
@@ -249,9 +252,9 @@ start_test(struct ctl_reach *r, const struct ctl_reach_due *due, uint64_t now)
 		fail_leg(t, &t->direct, "direct_unsent");
 	if (!r->ops.address(r->ops.arg, t->key, &ip, &port) || ip == 0 || port == 0)
 		fail_leg(t, &t->https, "https_no_address");
-	else if (r->https == NULL || ctl_reach_https_ping(r->https, ip, port, t->key,
-							  r->sched.conf.timeout_ms, on_https,
-							  t) != 0)
+	else if (r->https == NULL ||
+		 ctl_reach_https_ping(r->https, ip, port, t->key, r->sched.conf.timeout_ms,
+				      on_https, t) != 0)
 		fail_leg(t, &t->https, "https_unsent");
 	maybe_finish(r, t);
 }

@@ -48,8 +48,8 @@ struct ctl_reach_ops {
 
 struct ctl_reach_stats {
 	uint64_t tests, random_tests, retests, passed, failed;
-	uint64_t in_flight;  /* now */
-	uint64_t failing;    /* nodes failing now */
+	uint64_t in_flight; /* now */
+	uint64_t failing;   /* nodes failing now */
 	/* failure reasons, one per failed leg */
 	uint64_t direct_unsent, direct_timeout;
 	uint64_t https_no_address, https_unsent, https_connect, https_timeout, https_status,
@@ -76,8 +76,7 @@ bool ctl_reach_failing(const struct ctl_reach *r, const uint8_t ed25519[32], uin
 bool ctl_reach_unreachable_for(const struct ctl_reach *r, const uint8_t ed25519[32],
 			       uint64_t threshold_ms, uint64_t now_ms);
 /* The full record (NULL: unknown node), for tools and tests. */
-const struct ctl_reach_node *ctl_reach_record(const struct ctl_reach *r,
-					      const uint8_t ed25519[32]);
+const struct ctl_reach_node *ctl_reach_record(const struct ctl_reach *r, const uint8_t ed25519[32]);
 
 void ctl_reach_stats(const struct ctl_reach *r, struct ctl_reach_stats *out);
 

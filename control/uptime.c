@@ -220,7 +220,8 @@ keep(struct ctl_uptime *u, const struct ctl_uptime_proof *p)
 
 	if (old != NULL) {
 		if (old->down || old->p.ip != p->ip || old->p.https_port != p->https_port)
-			ctl_log(CTL_LOG_NOTICE, "uptime: node %s... up (proof, https %u.%u.%u.%u:%u)",
+			ctl_log(CTL_LOG_NOTICE,
+				"uptime: node %s... up (proof, https %u.%u.%u.%u:%u)",
 				short_hex(p->pubkey, hex), p->ip >> 24, p->ip >> 16 & 0xff,
 				p->ip >> 8 & 0xff, p->ip & 0xff, (unsigned)p->https_port);
 		old->p = *p;
@@ -261,8 +262,8 @@ ctl_uptime_on_proof(struct ctl_uptime *u, const uint8_t from[32], const uint8_t 
 	if (v == CTL_UPTIME_OK && !u->ops.known(u->ops.arg, p.pubkey))
 		v = CTL_UPTIME_UNKNOWN_NODE;
 	if (v == CTL_UPTIME_OK)
-		v = ctl_uptime_proof_verify(buf, len, from, ctl_uptime_now(u),
-					    u->conf.tolerance_ms, &p);
+		v = ctl_uptime_proof_verify(buf, len, from, ctl_uptime_now(u), u->conf.tolerance_ms,
+					    &p);
 	if (v == CTL_UPTIME_OK && (old = find(u, p.pubkey)) != NULL &&
 	    p.timestamp_ms <= old->p.timestamp_ms)
 		v = CTL_UPTIME_OLDER;

@@ -32,12 +32,12 @@ struct event_base;
 struct ctl_uptime;
 
 enum {
-	CTL_UPTIME_INTERVAL_MS = 3600000,	/* OC UPTIME_PROOF_FREQUENCY 1 h */
-	CTL_UPTIME_VALIDITY_MS = 7500000,	/* OC UPTIME_PROOF_VALIDITY 2 h 5 min */
-	CTL_UPTIME_TOLERANCE_MS = 300000,	/* OC UPTIME_PROOF_TOLERANCE 5 min */
-	CTL_UPTIME_STARTUP_DELAY_MS = 30000,	/* OC UPTIME_PROOF_STARTUP_DELAY */
-	CTL_UPTIME_CHECK_INTERVAL_MS = 30000,	/* OC UPTIME_PROOF_CHECK_INTERVAL */
-	CTL_UPTIME_HEARD_WINDOW_MS = 3600000,	/* OC: SS ping within the last hour */
+	CTL_UPTIME_INTERVAL_MS = 3600000,     /* OC UPTIME_PROOF_FREQUENCY 1 h */
+	CTL_UPTIME_VALIDITY_MS = 7500000,     /* OC UPTIME_PROOF_VALIDITY 2 h 5 min */
+	CTL_UPTIME_TOLERANCE_MS = 300000,     /* OC UPTIME_PROOF_TOLERANCE 5 min */
+	CTL_UPTIME_STARTUP_DELAY_MS = 30000,  /* OC UPTIME_PROOF_STARTUP_DELAY */
+	CTL_UPTIME_CHECK_INTERVAL_MS = 30000, /* OC UPTIME_PROOF_CHECK_INTERVAL */
+	CTL_UPTIME_HEARD_WINDOW_MS = 3600000, /* OC: SS ping within the last hour */
 };
 
 struct ctl_uptime_conf {
@@ -62,9 +62,9 @@ struct ctl_uptime_ops {
 };
 
 struct ctl_uptime_stats {
-	uint64_t proofs_sent;	    /* rounds: one proof to every known node */
+	uint64_t proofs_sent;	     /* rounds: one proof to every known node */
 	uint64_t sends, send_failed; /* per node */
-	uint64_t skipped_unhealthy; /* a round due while nothing was heard in the window */
+	uint64_t skipped_unhealthy;  /* a round due while nothing was heard in the window */
 	uint64_t received, accepted;
 	/* drops, one per enum ctl_uptime_verdict */
 	uint64_t malformed, unknown_node, wrong_key, bad_signature, stale, future, older;
@@ -78,8 +78,8 @@ struct ctl_uptime_stats {
  * timer (tests call ctl_uptime_tick). conf NULL: the defaults. NULL on no memory.
  */
 struct ctl_uptime *ctl_uptime_new(struct event_base *base, const struct ctl_uptime_conf *conf,
-				  const struct ctl_uptime_proof *self,
-				  const uint8_t ed25519_sk[64], const struct ctl_uptime_ops *ops);
+				  const struct ctl_uptime_proof *self, const uint8_t ed25519_sk[64],
+				  const struct ctl_uptime_ops *ops);
 void ctl_uptime_free(struct ctl_uptime *u);
 
 /* The HTTPS port is known once the entry is bound: set it before the first proof. */
@@ -101,8 +101,7 @@ bool ctl_uptime_down(const struct ctl_uptime *u, const uint8_t key[32], uint64_t
 /* This node has run for at least the validity window. */
 bool ctl_uptime_settled(const struct ctl_uptime *u, uint64_t now_ms);
 /* The latest proof of key, or NULL. */
-const struct ctl_uptime_proof *ctl_uptime_latest(const struct ctl_uptime *u,
-						 const uint8_t key[32]);
+const struct ctl_uptime_proof *ctl_uptime_latest(const struct ctl_uptime *u, const uint8_t key[32]);
 /* The clock the module runs on (ops.now_ms or the wall clock). */
 uint64_t ctl_uptime_now(const struct ctl_uptime *u);
 

@@ -21,8 +21,8 @@ get16(const uint8_t *p)
 
 /* The signed message: the domain, then the fields. */
 static void
-signed_msg(const uint8_t *fields, uint8_t out[sizeof(CTL_UPTIME_PROOF_DOMAIN) - 1 +
-					      CTL_UPTIME_PROOF_SIGNED])
+signed_msg(const uint8_t *fields,
+	   uint8_t out[sizeof(CTL_UPTIME_PROOF_DOMAIN) - 1 + CTL_UPTIME_PROOF_SIGNED])
 {
 	memcpy(out, CTL_UPTIME_PROOF_DOMAIN, sizeof(CTL_UPTIME_PROOF_DOMAIN) - 1);
 	memcpy(out + sizeof(CTL_UPTIME_PROOF_DOMAIN) - 1, fields, CTL_UPTIME_PROOF_SIGNED);
@@ -92,9 +92,9 @@ ctl_uptime_proof_verify(const uint8_t *buf, size_t len, const uint8_t sender[32]
 const char *
 ctl_uptime_verdict_name(enum ctl_uptime_verdict v)
 {
-	static const char *const names[] = {"ok",	     "malformed", "unknown_node",
-					    "wrong_key",     "bad_signature", "stale",
-					    "future",	     "older"};
+	static const char *const names[] = {"ok",	 "malformed",	  "unknown_node",
+					    "wrong_key", "bad_signature", "stale",
+					    "future",	 "older"};
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
 }

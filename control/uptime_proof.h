@@ -66,7 +66,8 @@ enum ctl_uptime_verdict ctl_uptime_proof_parse(const uint8_t *buf, size_t len,
  */
 enum ctl_uptime_verdict ctl_uptime_proof_verify(const uint8_t *buf, size_t len,
 						const uint8_t sender[32], uint64_t now_ms,
-						uint64_t tolerance_ms, struct ctl_uptime_proof *out);
+						uint64_t tolerance_ms,
+						struct ctl_uptime_proof *out);
 
 const char *ctl_uptime_verdict_name(enum ctl_uptime_verdict v);
 

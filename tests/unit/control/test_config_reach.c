@@ -95,9 +95,9 @@ every_ms_key_at_its_edges(void **state)
 		assert_int_equal(ctl_config_set(&c, keys[i].key, "-1", err, sizeof(err)), -EINVAL);
 		assert_int_equal(ctl_config_set(&c, keys[i].key, "5x", err, sizeof(err)), -EINVAL);
 	}
-	assert_int_equal(ctl_config_set(&c, "reach-tick-ms", "99999999999999999999999", err,
-					sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		ctl_config_set(&c, "reach-tick-ms", "99999999999999999999999", err, sizeof(err)),
+		-EINVAL);
 }
 
 static void
@@ -118,8 +118,7 @@ flags_and_address(void **state)
 	assert_int_equal(c.reach.proof_ip, 0x0a4d0102);
 	assert_int_equal(ctl_config_set(&c, "proof-address", "auto", err, sizeof(err)), 0);
 	assert_int_equal(c.reach.proof_ip, 0);
-	assert_int_equal(ctl_config_set(&c, "proof-address", "0.0.0.0", err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "proof-address", "0.0.0.0", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "proof-address", "::1", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "proof-address must be an IPv4 address or auto, not '::1'");
 }
@@ -141,12 +140,13 @@ file_sections_and_cross_checks(void **state)
 	assert_int_equal(c.reach.uptime.validity_ms, 5000);
 	write_file(path, "[node]\ntestnet = true\nreach-tick-ms = 50\n");
 	assert_int_equal(ctl_config_load(&c, path, err, sizeof(err)), -EBADMSG);
-	snprintf(want, sizeof(want), "%s:3: key 'reach-tick-ms' belongs in section [reach], not [node]",
-		 path);
+	snprintf(want, sizeof(want),
+		 "%s:3: key 'reach-tick-ms' belongs in section [reach], not [node]", path);
 	assert_string_equal(err, want);
 	write_file(path, "[uptime]\nproof-interval-ms = 0\n");
 	assert_int_equal(ctl_config_load(&c, path, err, sizeof(err)), -EBADMSG);
-	snprintf(want, sizeof(want), "%s:2: proof-interval-ms must be 100..86400000, not '0'", path);
+	snprintf(want, sizeof(want), "%s:2: proof-interval-ms must be 100..86400000, not '0'",
+		 path);
 	assert_string_equal(err, want);
 	/* cross-key checks */
 	ctl_config_defaults(&c);

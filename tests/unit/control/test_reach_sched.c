@@ -183,7 +183,8 @@ backoff_is_linear_and_capped_at_its_edge(void **state)
 		unsigned prev;
 		uint64_t wait;
 	} cases[] = {
-		{0, 10000}, {1, 20000}, {5, 60000}, {10, 110000}, {11, 120000}, {12, 120000}, {500, 120000},
+		{0, 10000},   {1, 20000},   {5, 60000},	   {10, 110000},
+		{11, 120000}, {12, 120000}, {500, 120000},
 	};
 
 	(void)state;
@@ -281,8 +282,7 @@ verdicts_follow_oxend_reachable_stats(void **state)
 	assert_int_equal(ctl_reach_sched_verdict(&s, key(0), 20000 + 299999, &f),
 			 CTL_REACH_FAILING);
 	assert_int_equal(f, 315000 - 1);
-	assert_int_equal(ctl_reach_sched_verdict(&s, key(0), 20000 + 300000, &f),
-			 CTL_REACH_STALE);
+	assert_int_equal(ctl_reach_sched_verdict(&s, key(0), 20000 + 300000, &f), CTL_REACH_STALE);
 	assert_int_equal(f, 0);
 	/* a pass resets the run; the next failure starts "unreachable for" again */
 	ctl_reach_sched_report(&s, key(0), true, 2, 400000);
@@ -318,9 +318,9 @@ node_set_changes_keep_records_and_limits_hold(void **state)
 		many[i][0] = (uint8_t)i;
 		many[i][1] = (uint8_t)(i >> 8);
 	}
-	assert_int_equal(ctl_reach_sched_set_nodes(&s, (const uint8_t(*)[32])many,
-						   CTL_REACH_NODES_MAX + 1),
-			 -EINVAL);
+	assert_int_equal(
+		ctl_reach_sched_set_nodes(&s, (const uint8_t(*)[32])many, CTL_REACH_NODES_MAX + 1),
+		-EINVAL);
 	assert_int_equal(s.n, 2); /* unchanged */
 	assert_int_equal(
 		ctl_reach_sched_set_nodes(&s, (const uint8_t(*)[32])many, CTL_REACH_NODES_MAX), 0);

@@ -13,8 +13,8 @@
 #include "test_common_ctl.h"
 #include "uptime.h"
 
-static uint8_t self_pk[32], self_sk[64], a_pk[32], a_sk[64], b_pk[32], b_sk[64],
-	stranger_pk[32], stranger_sk[64];
+static uint8_t self_pk[32], self_sk[64], a_pk[32], a_sk[64], b_pk[32], b_sk[64], stranger_pk[32],
+	stranger_sk[64];
 static uint64_t clock_ms;
 static bool is_healthy;
 static unsigned sent;
@@ -147,9 +147,9 @@ rounds_start_after_the_delay_and_repeat_each_interval(void **state)
 	clock_ms = t0 + 100;
 	ctl_uptime_tick(u);
 	assert_int_equal(sent, 2); /* both known nodes */
-	assert_int_equal(ctl_uptime_proof_verify(last_proof, sizeof(last_proof), self_pk, clock_ms,
-						 0, &p),
-			 CTL_UPTIME_OK);
+	assert_int_equal(
+		ctl_uptime_proof_verify(last_proof, sizeof(last_proof), self_pk, clock_ms, 0, &p),
+		CTL_UPTIME_OK);
 	assert_int_equal(p.timestamp_ms, clock_ms);
 	assert_int_equal(p.https_port, 4433);
 	ctl_uptime_set_https(u, 0x7f000002, 5555);
