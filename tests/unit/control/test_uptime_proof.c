@@ -142,6 +142,38 @@ timestamps_at_the_tolerance_edges(void **state)
 			 CTL_UPTIME_FUTURE);
 }
 
+/* docs/reachability.md's vector, computed independently with PyNaCl (the fuzz seed
+ * tests/fuzz/corpus/uptime_proof/valid): seed 00..1f, 1700000000000 ms, version 0.1.2,
+ * 127.0.0.1, ports 22021 and 22030. */
+static void
+matches_the_independent_vector(void **state)
+{
+	static const char hex[] =
+		"0103a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b80000018bcfe56800"
+		"0000000100027f0000015605560ee693b2a04f44bcd67877e167dde1d12485a6cda9628350db79752f"
+		"fbcc5403cf530edc18788bc34b9ad774d31dd8e2e54af5f2056cd6985fb25ca8a8b8558103";
+	uint8_t seed[32], vpk[32], vsk[64], want[CTL_UPTIME_PROOF_BYTES],
+		got[CTL_UPTIME_PROOF_BYTES];
+	struct ctl_uptime_proof p = {.timestamp_ms = 1700000000000ULL,
+				     .version = {0, 1, 2},
+				     .ip = 0x7f000001,
+				     .https_port = 22021,
+				     .dp_port = 22030},
+				q;
+
+	(void)state;
+	for (int i = 0; i < 32; i++)
+		seed[i] = (uint8_t)i;
+	crypto_sign_ed25519_seed_keypair(vpk, vsk, seed);
+	memcpy(p.pubkey, vpk, 32);
+	assert_int_equal(sodium_hex2bin(want, sizeof(want), hex, sizeof(hex) - 1, NULL, NULL, NULL),
+			 0);
+	ctl_uptime_proof_sign(&p, vsk, got);
+	assert_memory_equal(got, want, sizeof(want));
+	assert_int_equal(ctl_uptime_proof_verify(want, sizeof(want), vpk, p.timestamp_ms, 0, &q),
+			 CTL_UPTIME_OK);
+}
+
 static void
 verdict_names(void **state)
 {
@@ -162,6 +194,7 @@ main(void)
 		cmocka_unit_test(another_nodes_key_is_wrong_key),
 		cmocka_unit_test(every_altered_byte_breaks_the_signature),
 		cmocka_unit_test(timestamps_at_the_tolerance_edges),
+		cmocka_unit_test(matches_the_independent_vector),
 		cmocka_unit_test(verdict_names),
 	};
 
