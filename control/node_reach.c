@@ -171,8 +171,6 @@ ctl_node_reach_start(struct ctl_node *n, const struct ctl_config *cfg,
 				    .arg = n};
 	struct ctl_uptime_proof self;
 
-	if (ctl_config_reach_validate(&cfg->reach, err, errlen) != 0)
-		return -1;
 	if (!n->pinging)
 		return 0;
 	if (cfg->reach.proofs) {

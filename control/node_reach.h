@@ -18,7 +18,8 @@
 
 struct ctl_node;
 
-/* 0, or -1 with one line in err (a bad [reach]/[uptime] combination, no memory). */
+/* 0, or -1 with one line in err (no memory, libcurl). The keys were checked by
+ * ctl_config_validate. */
 int ctl_node_reach_start(struct ctl_node *n, const struct ctl_config *cfg,
 			 const struct snc_identity *id, char *err, size_t errlen);
 void ctl_node_reach_stop(struct ctl_node *n);
