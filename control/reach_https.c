@@ -256,6 +256,10 @@ setup(struct ping *q, const char *url, uint64_t timeout_ms)
 	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
 	bad |= curl_easy_setopt(e, CURLOPT_PROXY, ""); /* never an environment proxy */
 	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* a new connection every time: a kept-alive one would pass while the node no
+	 * longer accepts any */
+	bad |= curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	bad |= curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
 	bad |= curl_easy_setopt(e, CURLOPT_POST, 1L);
 	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
