@@ -44,7 +44,7 @@ ctl_config_reach_defaults(struct ctl_config_reach *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->tests = c->proofs = true;
-	ctl_reach_conf_defaults(&c->reach);
+	ctl_reach_sched_conf_defaults(&c->reach);
 	ctl_uptime_conf_defaults(&c->uptime);
 }
 
@@ -123,7 +123,7 @@ ctl_config_reach_set(struct ctl_config_reach *c, const char *key, const char *va
 			return set_u64((uint64_t *)((char *)c + ms_keys[i].off), key, value,
 				       ms_keys[i].lo, ms_keys[i].hi, err, errlen);
 	if (strcmp(key, "reach-retests-per-tick") == 0) {
-		/* reach_test.c starts at most 64 tests a tick: retests + the random one */
+		/* reach.c starts at most 64 tests a tick: retests + the random one */
 		if ((rc = set_u64(&v, key, value, 1, 63, err, errlen)) == 0)
 			c->reach.retests_per_tick = (unsigned)v;
 		return rc;

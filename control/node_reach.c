@@ -11,7 +11,7 @@
 
 #include "http_server.h"
 #include "node.h"
-#include "reach_test.h"
+#include "reach.h"
 #include "snode_version.h"
 #include "store.h"
 #include "swarm_view_registry.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Wires reachability tests (reach_test.h) and uptime proofs (uptime.h) into
+ * Wires reachability tests (reach.h) and uptime proofs (uptime.h) into
  * the running node: pings and proofs travel as peer_ping's signed DIRECT
  * messages, the known nodes are peer_ping's (the registry's or the node
  * list's), a node's HTTPS address is that of its latest uptime proof (else

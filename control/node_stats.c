@@ -9,7 +9,7 @@
 #include "http_server.h"
 #include "node.h"
 #include "onion_proxy.h"
-#include "reach_test.h"
+#include "reach.h"
 #include "uptime.h"
 #include "catchup.h"
 #include "replicate.h"

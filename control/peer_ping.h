@@ -10,7 +10,7 @@
  * Payloads (JSON inside the sealed DIRECT message): {"t":"ping","n":N} and
  * {"t":"pong","n":N}. Other types go to the message hook (uptime proofs:
  * {"t":"proof","p":base64}); every pong goes to the pong hook as well
- * (reachability tests send their own numbered pings, reach_test.h). The dataplane names the sending
+ * (reachability tests send their own numbered pings, reach.h). The dataplane names the sending
  * node from its address; a message whose signed sender differs from it is rejected.
  */
 #ifndef CTL_PEER_PING_H

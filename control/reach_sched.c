@@ -10,7 +10,7 @@
 #include <sodium.h>
 
 void
-ctl_reach_conf_defaults(struct ctl_reach_conf *c)
+ctl_reach_sched_conf_defaults(struct ctl_reach_conf *c)
 {
 	*c = (struct ctl_reach_conf){
 		.tick_ms = CTL_REACH_TICK_MS,
@@ -80,7 +80,7 @@ ctl_reach_sched_init(struct ctl_reach_sched *s, const struct ctl_reach_conf *con
 	if (conf != NULL)
 		s->conf = *conf;
 	else
-		ctl_reach_conf_defaults(&s->conf);
+		ctl_reach_sched_conf_defaults(&s->conf);
 	if (seed == 0)
 		randombytes_buf(&seed, sizeof(seed));
 	s->rng[0] = splitmix(&seed);

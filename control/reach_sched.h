@@ -5,7 +5,7 @@
  * facts doc 6.2) and the per-node record oxend keeps from the reports (OC
  * reachable_stats). Pure: no I/O, the clock is an argument and the random
  * numbers come from a seeded generator, so a test replays a run exactly.
- * reach_test.h runs it on a libevent timer.
+ * reach.h runs it on a libevent timer.
  *
  * Schedule, every tick:
  *   - failing nodes whose retest time has come, earliest first, at most
@@ -47,7 +47,7 @@ struct ctl_reach_conf {
 };
 
 /* The reference's values. */
-void ctl_reach_conf_defaults(struct ctl_reach_conf *c);
+void ctl_reach_sched_conf_defaults(struct ctl_reach_conf *c);
 
 /* One node's record. Times are on the schedule's clock (ms). */
 struct ctl_reach_node {

@@ -90,7 +90,7 @@ ctl_uptime_proof_verify(const uint8_t *buf, size_t len, const uint8_t sender[32]
 }
 
 const char *
-ctl_uptime_verdict_name(enum ctl_uptime_verdict v)
+ctl_uptime_proof_verdict_name(enum ctl_uptime_verdict v)
 {
 	static const char *const names[] = {"ok",	 "malformed",	  "unknown_node",
 					    "wrong_key", "bad_signature", "stale",

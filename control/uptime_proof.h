@@ -69,6 +69,6 @@ enum ctl_uptime_verdict ctl_uptime_proof_verify(const uint8_t *buf, size_t len,
 						uint64_t tolerance_ms,
 						struct ctl_uptime_proof *out);
 
-const char *ctl_uptime_verdict_name(enum ctl_uptime_verdict v);
+const char *ctl_uptime_proof_verdict_name(enum ctl_uptime_verdict v);
 
 #endif

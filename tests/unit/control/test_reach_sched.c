@@ -30,7 +30,7 @@ start(struct ctl_reach_sched *s, unsigned n, uint64_t sd_ms, uint64_t seed)
 	struct ctl_reach_conf c;
 	uint8_t keys[64][32];
 
-	ctl_reach_conf_defaults(&c);
+	ctl_reach_sched_conf_defaults(&c);
 	c.interval_sd_ms = sd_ms;
 	assert_int_equal(ctl_reach_sched_init(s, &c, seed), 0);
 	for (unsigned i = 0; i < n; i++)
@@ -50,7 +50,7 @@ defaults_are_the_reference(void **state)
 	struct ctl_reach_conf c;
 
 	(void)state;
-	ctl_reach_conf_defaults(&c);
+	ctl_reach_sched_conf_defaults(&c);
 	assert_int_equal(c.tick_ms, 200);
 	assert_int_equal(c.retests_per_tick, 4);
 	assert_int_equal(c.interval_mean_ms, 10000);

@@ -178,10 +178,11 @@ static void
 verdict_names(void **state)
 {
 	(void)state;
-	assert_string_equal(ctl_uptime_verdict_name(CTL_UPTIME_OK), "ok");
-	assert_string_equal(ctl_uptime_verdict_name(CTL_UPTIME_BAD_SIGNATURE), "bad_signature");
-	assert_string_equal(ctl_uptime_verdict_name(CTL_UPTIME_OLDER), "older");
-	assert_string_equal(ctl_uptime_verdict_name((enum ctl_uptime_verdict)99), "?");
+	assert_string_equal(ctl_uptime_proof_verdict_name(CTL_UPTIME_OK), "ok");
+	assert_string_equal(ctl_uptime_proof_verdict_name(CTL_UPTIME_BAD_SIGNATURE),
+			    "bad_signature");
+	assert_string_equal(ctl_uptime_proof_verdict_name(CTL_UPTIME_OLDER), "older");
+	assert_string_equal(ctl_uptime_proof_verdict_name((enum ctl_uptime_verdict)99), "?");
 }
 
 int

@@ -22,8 +22,8 @@
  *   ctl_reach_unreachable_for(r, key, threshold, now)  failing for at least
  *       threshold (the quorum's rule uses validity - frequency = 65 min).
  */
-#ifndef CTL_REACH_TEST_H
-#define CTL_REACH_TEST_H
+#ifndef CTL_REACH_H
+#define CTL_REACH_H
 
 #include <stdbool.h>
 #include <stddef.h>

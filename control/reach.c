@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Reachability tests on the reference's schedule (see reach_test.h). */
-#include "reach_test.h"
+/* Reachability tests on the reference's schedule (see reach.h). */
+#include "reach.h"
 
 #include <errno.h>
 #include <stddef.h>

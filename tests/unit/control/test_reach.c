@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * control/reach_test.c on a real event loop with short intervals: the HTTPS
+ * control/reach.c on a real event loop with short intervals: the HTTPS
  * leg against snode's real HTTP entry on 127.0.0.1 (the tested node's key),
  * the DIRECT leg through the ops (the test answers a ping with a pong, or
  * not). A test passes only when both legs pass; each failed leg counts its
@@ -12,7 +12,7 @@
 #include <sodium.h>
 
 #include "http_server.h"
-#include "reach_test.h"
+#include "reach.h"
 #include "test_common_ctl.h"
 
 static struct event_base *base;
@@ -112,7 +112,7 @@ setup(void **state)
 	assert_non_null(http);
 	answer = true;
 	fail_send = wrong_n = two_nodes = false;
-	ctl_reach_conf_defaults(&c);
+	ctl_reach_sched_conf_defaults(&c);
 	c.tick_ms = 20;
 	c.interval_mean_ms = 100;
 	c.interval_sd_ms = 0;
@@ -229,5 +229,5 @@ main(void)
 		cmocka_unit_test_setup_teardown(a_pong_of_no_test_is_counted, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("reach_test", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
