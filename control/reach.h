@@ -21,6 +21,8 @@
  *       reports count as passing).
  *   ctl_reach_unreachable_for(r, key, threshold, now)  failing for at least
  *       threshold (the quorum's rule uses validity - frequency = 65 min).
+ * Both accept r NULL (tests not running, e.g. reach-tests = false or no
+ * dataplane: node->reach is NULL) and then say false.
  */
 #ifndef CTL_REACH_H
 #define CTL_REACH_H

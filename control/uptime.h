@@ -14,6 +14,8 @@
  * API for the quorum code:
  *   ctl_uptime_proof_age  how old the latest proof of a node is
  *   ctl_uptime_down       no proof within the validity window
+ *   (both accept u NULL, proofs not running (uptime-proofs = false or no
+ *   dataplane: node->uptime is NULL): -ENOENT and false)
  *   ctl_uptime_settled    this node has run for a whole validity window:
  *                         before that, "no proof" may only mean that we
  *                         started recently (oxend does not vote in its first

@@ -154,6 +154,10 @@ both_legs_answered_pass(void **state)
 	assert_false(ctl_reach_failing(reach, pk, ctl_reach_now(reach), &f));
 	assert_int_equal(f, 0);
 	assert_true(ctl_reach_record(reach, pk)->has_pass);
+	f = 7;
+	assert_false(ctl_reach_failing(NULL, pk, 0, &f)); /* tests not running */
+	assert_int_equal(f, 0);
+	assert_false(ctl_reach_unreachable_for(NULL, pk, 0, 0));
 }
 
 static void

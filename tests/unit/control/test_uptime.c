@@ -246,6 +246,8 @@ age_and_down_at_the_validity_edge(void **state)
 
 	(void)state;
 	assert_int_equal(ctl_uptime_proof_age(u, a_pk, t, &age), -ENOENT);
+	assert_int_equal(ctl_uptime_proof_age(NULL, a_pk, t, &age), -ENOENT); /* not running */
+	assert_false(ctl_uptime_down(NULL, a_pk, t));
 	assert_true(ctl_uptime_down(u, a_pk, t));
 	proof_of(a_pk, a_sk, t, b);
 	assert_int_equal(ctl_uptime_on_proof(u, a_pk, b, sizeof(b)), CTL_UPTIME_OK);
