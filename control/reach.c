@@ -231,7 +231,7 @@ start_test(struct ctl_reach *r, const struct ctl_reach_due *due, uint64_t now)
 	uint32_t ip;
 	uint16_t port;
 
-	if (t == NULL) { /* the node stays busy no longer: a failed leg each */
+	if (t == NULL) { /* no memory: reported failed so that the node is not left busy */
 		ctl_reach_sched_report(&r->sched, due->key, false, due->previous_failures, now);
 		return;
 	}
