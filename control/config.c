@@ -55,6 +55,7 @@ ctl_config_defaults(struct ctl_config *c)
 	c->onion_timeout_s = 30; /* the reference's per-relay timeout */
 	c->proxy_timeout_s = 25; /* SS ONION_URL_TIMEOUT */
 	c->proxy_tls_verify = true;
+	ctl_config_reach_defaults(&c->reach);
 }
 
 static int
@@ -254,6 +255,9 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 
 	if (rc != -ENOENT)
 		return rc;
+	rc = ctl_config_reach_set(&c->reach, key, value, err, errlen);
+	if (rc != -ENOENT)
+		return rc;
 	snprintf(err, errlen, "unknown key '%.100s'", key);
 	return -ENOENT;
 }
@@ -267,10 +271,18 @@ static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_state *s = user;
+	const char *reach = ctl_config_reach_section(name);
 	size_t i;
 
 	if (s->why[0] != '\0')
 		return 0;
+	if (reach != NULL && strcmp(reach, section) != 0) {
+		snprintf(s->why, sizeof(s->why), "key '%s' belongs in section [%s], not [%.64s]",
+			 name, reach, section);
+		return 0;
+	}
+	if (reach != NULL)
+		return ctl_config_set(s->c, name, value, s->why, sizeof(s->why)) == 0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(keys[i].key, name) == 0)
 			break;
@@ -416,5 +428,5 @@ ctl_config_validate(const struct ctl_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "invalid configuration");
 		return -EINVAL;
 	}
-	return 0;
+	return ctl_config_reach_validate(&c->reach, err, errlen);
 }

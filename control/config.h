@@ -11,6 +11,7 @@
  *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout,
  *                proxy-timeout, proxy-private, proxy-tls-verify
  *   [dataplane]  dp-socket
+ *   [reach], [uptime]  reachability tests and uptime proofs (config_reach.h; file only)
  */
 #ifndef CTL_CONFIG_H
 #define CTL_CONFIG_H
@@ -19,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "config_reach.h"
 #include "log.h"
 
 #define CTL_CONFIG_DATA_DIR "/var/lib/snode"
@@ -47,6 +49,7 @@ struct ctl_config {
 	unsigned proxy_timeout_s;	       /* an exit's POST to a server (SS: 25 s) */
 	bool proxy_private;		       /* the proxy may reach loopback/private addresses */
 	bool proxy_tls_verify;		       /* check the server's certificate (default) */
+	struct ctl_config_reach reach;	       /* [reach] and [uptime] (config_reach.h) */
 	enum ctl_log_level log_level;
 	bool testnet;
 	bool help, version; /* --help / --version given */

@@ -9,6 +9,8 @@
 #include "http_server.h"
 #include "node.h"
 #include "onion_proxy.h"
+#include "reach.h"
+#include "uptime.h"
 #include "catchup.h"
 #include "replicate.h"
 #include "rpc_server.h"
@@ -288,6 +290,58 @@ catchup_part(const struct ctl_catchup *c)
 	return o;
 }
 
+static json_t *
+reach_part(const struct ctl_reach *r)
+{
+	struct ctl_reach_stats s;
+	json_t *o = json_object();
+
+	ctl_reach_stats(r, &s);
+	PUT(o, s, tests);
+	PUT(o, s, random_tests);
+	PUT(o, s, retests);
+	PUT(o, s, passed);
+	PUT(o, s, failed);
+	PUT(o, s, in_flight);
+	PUT(o, s, failing);
+	PUT(o, s, direct_unsent);
+	PUT(o, s, direct_timeout);
+	PUT(o, s, https_no_address);
+	PUT(o, s, https_unsent);
+	PUT(o, s, https_connect);
+	PUT(o, s, https_timeout);
+	PUT(o, s, https_status);
+	PUT(o, s, https_pubkey);
+	PUT(o, s, pongs_unmatched);
+	PUT(o, s, sync_failed);
+	return o;
+}
+
+static json_t *
+uptime_part(const struct ctl_uptime *u)
+{
+	struct ctl_uptime_stats s;
+	json_t *o = json_object();
+
+	ctl_uptime_stats(u, &s);
+	PUT(o, s, proofs_sent);
+	PUT(o, s, sends);
+	PUT(o, s, send_failed);
+	PUT(o, s, skipped_unhealthy);
+	PUT(o, s, received);
+	PUT(o, s, accepted);
+	PUT(o, s, malformed);
+	PUT(o, s, unknown_node);
+	PUT(o, s, wrong_key);
+	PUT(o, s, bad_signature);
+	PUT(o, s, stale);
+	PUT(o, s, future);
+	PUT(o, s, older);
+	PUT(o, s, full);
+	PUT(o, s, expired);
+	return o;
+}
+
 json_t *
 ctl_node_stats(const struct ctl_node *n)
 {
@@ -322,5 +376,9 @@ ctl_node_stats(const struct ctl_node *n)
 		json_object_set_new(o, "replicate", replicate_part(n->repl));
 	if (n->catchup != NULL)
 		json_object_set_new(o, "catchup", catchup_part(n->catchup));
+	if (n->reach != NULL)
+		json_object_set_new(o, "reach", reach_part(n->reach));
+	if (n->uptime != NULL)
+		json_object_set_new(o, "uptime", uptime_part(n->uptime));
 	return o;
 }

@@ -149,7 +149,11 @@ start_node() {
 		die "node $i: sntap$i did not take the gateway MAC $(gw_mac "$i")"
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
-	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
+	# SNODE_TESTNET_CONTROL_CONF: a config file for every snode-control (e.g. short
+	# [reach]/[uptime] intervals, docs/reachability.md); the flags below win over it.
+	local conf=()
+	[ -n "${SNODE_TESTNET_CONTROL_CONF:-}" ] && conf=(--config "$SNODE_TESTNET_CONTROL_CONF")
+	"$CTL" "${conf[@]}" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
 		--registry "$(cat "$DIR/registry.src")" --ping-interval 1 --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
 		--proxy-private true \
 		>"$d/control.log" 2>&1 &
