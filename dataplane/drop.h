@@ -30,7 +30,7 @@
 	X(FRAGMENT, "fragment", "IPv4 fragment (reassembly not built yet)")                        \
 	X(UNKNOWN_PEER, "unknown_peer", "node cell from an address not in the node table")         \
 	X(CIRCUIT_FULL, "circuit_full", "circuit table full")                                      \
-	X(NOT_SUPPORTED, "not_supported", "cell kind or size class this build cannot handle yet")  \
+	X(NOT_SUPPORTED, "not_supported", "medium/large reply without big mbufs (--big-mbufs 0)")  \
 	X(CHANNEL_FULL, "channel_full", "control channel queue full")                              \
 	X(CHANNEL_DOWN, "channel_down", "snode-control not connected to the channel")              \
 	X(TX_FULL, "tx_full", "transmit queue refused the packet")                                 \

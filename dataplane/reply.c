@@ -104,6 +104,13 @@ dp_reply_pending(const struct dp_worker *w)
 	return w->replies != NULL ? w->replies->active : 0;
 }
 
+/* Small cells come from the queue's pool, medium and large ones from the big mbufs. */
+static struct rte_mempool *
+cell_pool(const struct dp_worker *w, const struct dp_circuit *c)
+{
+	return c->size_class == 0 ? w->replies->pool : w->big_pool;
+}
+
 static struct dp_reply_out *
 free_slot(struct dp_reply_queue *q)
 {
@@ -123,8 +130,8 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 
 	if (len > DP_REPLY_MAX)
 		return DP_DROP_REPLY_TOO_BIG;
-	if (q == NULL || c->size_class != 0)
-		return DP_DROP_NOT_SUPPORTED; /* no reply queue; or multi-segment cells */
+	if (q == NULL || cell_pool(w, c) == NULL)
+		return DP_DROP_NOT_SUPPORTED; /* no reply queue, or no big mbufs (--big-mbufs 0) */
 	size = dp_reply_cell_prepared_len(c, flags, len);
 	o = free_slot(q);
 	if (o == NULL || size > DP_REPLY_PENDING_BYTES - q->bytes)
@@ -213,7 +220,7 @@ fill(struct dp_worker *w, unsigned i, struct rte_mbuf **tx, struct built *rec, u
 		return 0;
 	}
 	for (k = 0; k < max && o->seq < o->ncells; k++) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(q->pool);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(cell_pool(w, c));
 		if (m == NULL || build_cell(w, c, o, key, m) != 0) {
 			rte_pktmbuf_free(m);
 			w->stats.reply_nombuf++;

@@ -80,9 +80,12 @@ struct dp_worker {
 	uint64_t rng_ctr;
 	struct rte_mbuf *tx[DP_BURST];
 	uint16_t ntx;
-	uint8_t scratch[DP_BURST][DP_CELL_SMALL]; /* peeled layers of one burst */
-	struct dp_reply_queue *replies;		  /* replies being sent (reply.h); NULL: none */
-	struct dp_data_table *data;		  /* requests being reassembled (data.h); lazy */
+	/* Peeled layers of one burst: DP_BURST slots of a large cell each (2 MB,
+	 * malloc'd at init) so every class peels without allocating. */
+	uint8_t (*scratch)[DP_CELL_LARGE];
+	struct rte_mempool *big_pool;	/* medium/large cells (mempool.h); NULL: small only */
+	struct dp_reply_queue *replies; /* replies being sent (reply.h); NULL: none */
+	struct dp_data_table *data;	/* requests being reassembled (data.h); lazy */
 	struct dp_handoff *handoff; /* REPLY cells for other lcores (handoff.h); NULL: one worker */
 	dp_direct_fn direct;	    /* DIRECT cells in (the channel); NULL: channel_down */
 	void *direct_arg;
