@@ -54,6 +54,7 @@ dp_worker_free(struct dp_worker *w)
 {
 	dp_reply_free(w); /* before the circuits: it removes the ones it was replying on */
 	dp_data_free(w);
+	dp_reasm_free(w);
 	dp_circuit_table_free(&w->circuits);
 	dp_replay_free(&w->replay);
 	dp_ratelimit_free(&w->ratelimit);

@@ -18,6 +18,7 @@
 #include "payload.h"
 #include "pkt.h"
 #include "ratelimit.h"
+#include "reasm.h"
 #include "replay.h"
 #include "stats.h"
 
@@ -84,6 +85,7 @@ struct dp_worker {
 	 * malloc'd at init) so every class peels without allocating. */
 	uint8_t (*scratch)[DP_CELL_LARGE];
 	struct rte_mempool *big_pool;	/* medium/large cells (mempool.h); NULL: small only */
+	struct dp_reasm reasm;		/* IPv4 datagrams being reassembled (reasm.h) */
 	struct dp_reply_queue *replies; /* replies being sent (reply.h); NULL: none */
 	struct dp_data_table *data;	/* requests being reassembled (data.h); lazy */
 	struct dp_handoff *handoff; /* REPLY cells for other lcores (handoff.h); NULL: one worker */

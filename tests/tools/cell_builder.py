@@ -78,6 +78,26 @@ def frame(src, dst, payload, proto=17):
     return mac(dst["mac"]) + mac(src["mac"]) + b"\x08\x00" + ip + udp + payload
 
 
+def ip_piece(fr, off, length, more, ident):
+    """An IPv4 fragment of frame fr (Ethernet + IPv4 without options): IP payload bytes
+    [off, off + length) (zeros past the end), MF as given, IP id ident (RFC 791)."""
+    eth, ip, payload = fr[:14], bytearray(fr[14:34]), fr[34:]
+    body = (payload + bytes(off + length))[off:off + length]
+    ip[2:4] = struct.pack("!H", 20 + length)
+    ip[4:6] = struct.pack("!H", ident)
+    ip[6:8] = struct.pack("!H", (0x2000 if more else 0) | off // 8)
+    ip[10:12] = b"\0\0"
+    ip[10:12] = struct.pack("!H", ip_checksum(bytes(ip)))
+    return eth + bytes(ip) + body
+
+
+def fragments(fr, piece, ident):
+    """Frame fr cut as a sender with an MTU of piece + 20 would (piece a multiple of 8)."""
+    total = len(fr) - 34
+    return [ip_piece(fr, off, min(piece, total - off), off + piece < total, ident)
+            for off in range(0, total, piece)]
+
+
 def arp_request(src, target_ip):
     body = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac(src["mac"]),
                        socket.inet_aton(src["ip"]), bytes(6), socket.inet_aton(target_ip))
