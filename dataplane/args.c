@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include "args_file.h"
+#include "frag.h"
 #include "mempool.h"
 
 #include <arpa/inet.h>
@@ -24,6 +25,7 @@ static const struct option dp_long_opts[] = {
 	{"config", required_argument, NULL, 'L'},
 	{"config-file", required_argument, NULL, 'F'},
 	{"big-mbufs", required_argument, NULL, 'B'},
+	{"mtu", required_argument, NULL, 'M'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -123,6 +125,11 @@ take(struct dp_args *a, int c, const char *v)
 		if (parse_uint(v, 0, DP_BIG_MBUFS_MAX, &n) != 0)
 			return bad("big-mbufs", v, "expected mbufs, 0..65536");
 		a->big_mbufs = (uint32_t)n;
+		return 0;
+	case 'M':
+		if (parse_uint(v, DP_FRAG_MTU_MIN, DP_FRAG_MTU_MAX, &n) != 0)
+			return bad("mtu", v, "expected IP bytes, 576..2000");
+		a->mtu = (uint16_t)n;
 		return 0;
 	case 'P':
 		if (dp_parse_portmask(v, &a->portmask, &why) != 0)
@@ -270,7 +277,7 @@ dp_args_usage(const char *prog)
 	       "                 [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]\n"
 	       "                 [--channel PATH] [--portmask HEX]\n"
 	       "                 [--config \"(port,queue,lcore),...\"] [--config-file FILE]\n"
-	       "                 [--big-mbufs N]\n"
+	       "                 [--big-mbufs N] [--mtu N]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D         this node's IPv4 address on port 0\n"
 	       "  --nodes FILE         node table at start: ed25519 x25519 ip:port mac per line;\n"
@@ -290,6 +297,8 @@ dp_args_usage(const char *prog)
 	       "                       lcore, queue = its rank)\n"
 	       "  --big-mbufs N        mbufs of 64 KB for medium and large cells (default %d,\n"
 	       "                       about 64 KB each; 0: medium and large are dropped)\n"
+	       "  --mtu N              IP bytes a packet may have on port 0 (576..2000; default:\n"
+	       "                       the port's MTU): bigger cells leave as IPv4 fragments\n"
 	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
 	       "                       the command line overrides them\n"
 	       "  -h, --help           this text\n"

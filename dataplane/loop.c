@@ -12,6 +12,7 @@
 #include "handoff.h"
 #include "node_swap.h"
 #include "data.h"
+#include "frag.h"
 #include "reasm.h"
 #include "reply.h"
 
@@ -147,7 +148,7 @@ dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbu
 void
 dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq)
 {
-	uint16_t sent = w->ntx > 0 ? rte_eth_tx_burst(port, txq, w->tx, w->ntx) : 0;
+	uint16_t sent = w->ntx > 0 ? dp_frag_tx_burst(w, port, txq, w->tx, w->ntx) : 0;
 
 	w->stats.tx += sent;
 	for (uint16_t i = sent; i < w->ntx; i++)

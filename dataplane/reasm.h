@@ -6,7 +6,7 @@
  * back to its pool at once. Bounded: DP_REASM_SLOTS datagrams per worker, each
  * dropped when it does not complete within DP_REASM_TIMEOUT_MS.
  *
- * Not rte_ip_frag: the packaged DPDK 22.11 is built with
+ * Not rte_ip_frag's reassembly: the packaged DPDK 22.11 is built with
  * RTE_LIBRTE_IP_FRAG_MAX_FRAG = 8 (11,840 bytes at MTU 1500), and a large
  * cell is 45 fragments at MTU 1500; rte_ip_frag would also hand over an mbuf
  * chain that must be copied into a big mbuf anyway.

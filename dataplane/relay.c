@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "channel.h"
+#include "frag.h"
 #include "handoff.h"
 #include "identity.h"
 #include "log.h"
@@ -43,6 +44,7 @@ struct relay {
 	const uint8_t *gateway_mac; /* --gateway-mac or NULL */
 	struct rte_mempool *pool;
 	struct rte_mempool *big_pool; /* medium and large cells; NULL with --big-mbufs 0 */
+	uint16_t mtu;		      /* IP bytes per packet on port 0: bigger cells fragment */
 	struct dp_lcore *lcores;
 	unsigned nb_lcores;
 	bool port_up;
@@ -109,6 +111,7 @@ init_lcore(struct relay *r, unsigned i, unsigned lcore, uint16_t queue,
 	    dp_reply_init(&r->lcores[i].worker, r->pool) != 0)
 		return fail("cannot allocate worker tables");
 	r->lcores[i].worker.big_pool = r->big_pool;
+	r->lcores[i].worker.mtu = r->mtu;
 	return dp_test_rng_apply(&r->lcores[i].worker, r->lcores[i].port) == 0 ? 0 : 1;
 }
 
@@ -201,6 +204,12 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	r->port_up = true;
 	rte_eth_promiscuous_enable(0);
 	rte_eth_macaddr_get(0, &iface.mac);
+	r->mtu = a->mtu;
+	if (r->mtu == 0 && rte_eth_dev_get_mtu(0, &r->mtu) != 0)
+		r->mtu = RTE_ETHER_MTU;
+	if (r->mtu < DP_FRAG_MTU_MIN || r->mtu > DP_FRAG_MTU_MAX)
+		r->mtu = r->mtu < DP_FRAG_MTU_MIN ? DP_FRAG_MTU_MIN : DP_FRAG_MTU_MAX;
+	DP_LOG(INFO, "port 0 MTU %u: larger cells leave as IPv4 fragments", r->mtu);
 	dp_worker_conf_defaults(&conf);
 	return init_lcores(a, r, &conf, &iface);
 }

@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "cell_mask.h"
+#include "frag.h"
 
 _Static_assert(DP_REPLY_PENDING <= 256, "slot numbers are kept in a byte");
 
@@ -269,7 +270,7 @@ dp_reply_pump(struct dp_worker *w, uint16_t port, uint16_t txq, uint64_t now_ns)
 				  now_ns);
 	}
 	q->cursor = (q->cursor + 1) % DP_REPLY_PENDING;
-	sent = n > 0 ? rte_eth_tx_burst(port, txq, tx, (uint16_t)n) : 0;
+	sent = n > 0 ? dp_frag_tx_burst(w, port, txq, tx, (uint16_t)n) : 0;
 	/* Backwards, so each reply rewinds to its first refused cell. */
 	for (unsigned k = n; k-- > sent;) {
 		rte_pktmbuf_free(tx[k]);

@@ -34,6 +34,7 @@ dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf 
 	w->keys = keys;
 	w->nodes = nodes;
 	randombytes_buf(w->rng_key, sizeof(w->rng_key));
+	w->ip_id = (uint16_t)(lcore << 12); /* apart per lcore: ids of one source stay unique */
 	w->scratch = calloc(DP_BURST, sizeof(*w->scratch));
 	if (w->scratch == NULL)
 		return -ENOMEM;
