@@ -176,7 +176,11 @@ def reassemble(frames):
             assert len(fr) <= 14 + MTU, "a fragment over the MTU"
             payload += fr[34:]
         assert not pieces[-1][1], "the last fragment has MF set"
-        whole.append(pieces[0][2][:34] + payload)
+        ip = bytearray(pieces[0][2][14:34])
+        ip[2:4] = struct.pack("!H", 20 + len(payload))
+        ip[6:8] = ip[10:12] = b"\0\0"
+        ip[10:12] = struct.pack("!H", ip_checksum(bytes(ip)))
+        whole.append(pieces[0][2][:14] + bytes(ip) + payload)
     return whole
 
 
