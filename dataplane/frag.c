@@ -24,6 +24,16 @@ too_big(const struct dp_worker *w, const struct rte_mbuf *m)
 	return w->mtu != 0 && rte_pktmbuf_pkt_len(m) > ETH_LEN + (uint32_t)w->mtu;
 }
 
+unsigned
+dp_frag_frames(const struct dp_worker *w, uint32_t frame_len)
+{
+	uint32_t ip = frame_len - ETH_LEN, per = (uint32_t)(w->mtu - 20) & ~7u;
+
+	if (w->mtu == 0 || ip <= w->mtu)
+		return 1;
+	return (ip - 20 + per - 1) / per;
+}
+
 /* Cuts m (left intact) into out[]; the number of fragments, or 0 when no mbufs. */
 static unsigned
 cut(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out)

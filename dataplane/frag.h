@@ -19,6 +19,9 @@ enum {
 	DP_FRAG_MAX = 128,	/* fragments of one datagram: 65,028 bytes at MTU 576 is 117 */
 };
 
+/* Frames a datagram of frame_len bytes (Ethernet included) leaves as on w's port. */
+unsigned dp_frag_frames(const struct dp_worker *w, uint32_t frame_len);
+
 /*
  * rte_eth_tx_burst for cells: sends pkts[0..n) in order, each datagram over
  * w->mtu (IP bytes; 0: no limit) as fragments, and returns how many of pkts

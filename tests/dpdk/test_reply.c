@@ -501,6 +501,40 @@ medium_and_large_replies_in_both_modes(void **state)
 	assert_no_circuits_and_no_leak(before);
 }
 
+/* The destination on a 1500-byte MTU: a large reply leaves as fragments, at most
+ * DP_REPLY_PUMP_FRAMES a pump (5 cells of 44), B reassembles each and relays it on. */
+static void
+large_reply_in_fragments_paced_by_frames(void **state)
+{
+	static uint8_t body[400000], out[400064];
+	unsigned before = rte_mempool_avail_count(pool);
+	uint64_t frags = workers[2].stats.tx_frags, whole = workers[1].stats.reassembled;
+	struct client cl;
+
+	(void)state;
+	randombytes_buf(body, sizeof(body));
+	use_class(2);
+	open_path(&cl, SNC_ENC_XCHACHA20, DP_CELL_REPLY_LAYERED, 0, false, second);
+	workers[2].mtu = 1500;
+	reset_capture();
+	assert_int_equal(
+		dp_reply_submit(&workers[2], got.label, &got.prev, 0, body, sizeof(body), second),
+		DP_DROP_NONE);
+	assert_int_equal(dp_reply_pump(&workers[2], ports[2], 0, second), 5);
+	assert_int_equal(workers[2].stats.tx_frags - frags, 5 * 44);
+	run_replies(second);
+	/* 400,000 bytes in 64,932-byte chunks: 7 cells, 7 x 44 fragments */
+	assert_int_equal(rx_n, 7);
+	assert_int_equal(workers[2].stats.tx_frags - frags, 7 * 44);
+	assert_int_equal(workers[1].stats.reassembled - whole, 7);
+	assert_int_equal(client_open(&cl, 0, out, sizeof(out)), sizeof(body));
+	assert_memory_equal(out, body, sizeof(body));
+	workers[2].mtu = 0;
+	use_class(0);
+	snc_onion_free(&cl.on);
+	assert_no_circuits_and_no_leak(before);
+}
+
 static void
 proxy_reply_goes_back_as_the_server_sent_it(void **state)
 {
@@ -1022,6 +1056,7 @@ main(void)
 		cmocka_unit_test(one_cell_replies_in_both_modes),
 		cmocka_unit_test(multi_cell_replies_differ_per_link_only_when_layered),
 		cmocka_unit_test(medium_and_large_replies_in_both_modes),
+		cmocka_unit_test(large_reply_in_fragments_paced_by_frames),
 		cmocka_unit_test(proxy_reply_goes_back_as_the_server_sent_it),
 		cmocka_unit_test(size_limit_at_its_edge),
 		cmocka_unit_test(relay_drops_each_bad_reply),
