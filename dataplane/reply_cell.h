@@ -29,7 +29,8 @@ enum {
 	DP_REPLY_PENDING_BYTES = 64 << 20, /* bytes those replies may hold per worker */
 	DP_REPLY_PUMP_CELLS = DP_BURST,	   /* cells sent per dp_reply_pump call */
 	DP_REPLY_SLICE_CELLS = 8,	   /* cells of one reply per pump before the next */
-	DP_REPLY_STALL_MS = 1000,	   /* ms without a cell out: the reply is dropped */
+	DP_REPLY_PUMP_FRAMES = 256, /* frames per pump: 5 large cells of 44 fragments at MTU 1500 */
+	DP_REPLY_STALL_MS = 1000,   /* ms without a cell out: the reply is dropped */
 };
 
 /*
