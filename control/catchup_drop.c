@@ -92,8 +92,8 @@ collect(struct ctl_catchup *c, const struct store_msg *recs, size_t n)
 }
 
 static void
-on_scanned(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *recs,
-	   size_t n)
+on_scanned(void *arg, const struct store_status *st, uint64_t next,
+	   const struct store_bulk_page *page)
 {
 	struct cu_op *op = arg;
 	struct ctl_catchup *c = op->c;
@@ -108,7 +108,8 @@ on_scanned(void *arg, const struct store_status *st, uint64_t next, const struct
 	c->drop_cursor = next;
 	c->drop_last = next == 0;
 	free_gone(c);
-	if (collect(c, recs, n) != 0) {
+	/* messages only: tombstones and revocation lists stay (docs/replication.md) */
+	if (collect(c, page->recs, page->n) != 0) {
 		pass_end(c, "out of memory");
 		return;
 	}

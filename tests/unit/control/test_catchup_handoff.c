@@ -324,15 +324,13 @@ struct scan_wait {
 };
 
 static void
-on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *r,
-	size_t n)
+on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_bulk_page *page)
 {
 	struct scan_wait *w = arg;
 
-	(void)r;
 	assert_int_equal(st->rc, 0);
 	w->next = next;
-	w->n += n;
+	w->n += page->n; /* messages only */
 	w->done = true;
 }
 
