@@ -90,7 +90,7 @@ scan_revs(redisReply **e, size_t left, struct store_revs *r)
 	return 2 + r->n;
 }
 
-/* The page's parts, sized for the answer's elements (each entry takes at least 3). */
+/* The page's parts, sized for the answer's elements. */
 struct scan_parts {
 	struct store_msg *recs;
 	struct store_tomb *tombs;
@@ -100,12 +100,15 @@ struct scan_parts {
 static bool
 scan_parse(const redisReply *reply, struct scan_parts *p, struct store_bulk_page *page)
 {
-	size_t cap = (reply->elements - 1) / SCAN_REVS + 1;
-	size_t i = 1;
+	size_t cap = (reply->elements - 1) / SCAN_TOMB + 1, revs = 1, i = 1;
 
+	/* a list is large (1.8 KB): count its tags (a 1-byte data "r" only adds one) */
+	for (size_t k = 1; k < reply->elements; k++)
+		revs += reply->element[k]->type == REDIS_REPLY_STRING &&
+			reply->element[k]->len == 1 && reply->element[k]->str[0] == 'r';
 	p->recs = calloc(cap, sizeof(*p->recs));
 	p->tombs = calloc(cap, sizeof(*p->tombs));
-	p->revs = calloc(cap, sizeof(*p->revs));
+	p->revs = calloc(revs, sizeof(*p->revs));
 	if (p->recs == NULL || p->tombs == NULL || p->revs == NULL)
 		return false;
 	while (i < reply->elements) {
