@@ -90,10 +90,14 @@ pull_end(struct ctl_catchup *c, const char *failure)
 	c->need = false;
 	ctl_log(CTL_LOG_NOTICE,
 		"catch-up from %s... done: %" PRIu64 " pages, %" PRIu64 " inserted, %" PRIu64
-		" present, %" PRIu64 " expiry raised, %" PRIu64 " refused, %" PRIu64 " ms",
+		" present, %" PRIu64 " expiry raised, %" PRIu64 " refused, %" PRIu64 " ms; %" PRIu64
+		" expiry lowered, %" PRIu64 " deleted by tombstones, %" PRIu64
+		" tombstoned, %" PRIu64 " tokens revoked",
 		cu_short_hex(c->peer, hex), c->pages, s->inserted - b->inserted,
 		s->present - b->present, s->raised - b->raised,
-		s->rejected - b->rejected + s->full - b->full, cu_now(c) - c->started_ms);
+		s->rejected - b->rejected + s->full - b->full, cu_now(c) - c->started_ms,
+		s->lowered - b->lowered, s->tombs_deleted - b->tombs_deleted,
+		s->tombstoned - b->tombstoned, s->revocations_added - b->revocations_added);
 }
 
 static void

@@ -45,7 +45,7 @@ enum {
 
 enum store_bulk_code {
 	STORE_BULK_INSERTED = 0,
-	STORE_BULK_PRESENT = 1,	     /* already there, its expiry as late or later */
+	STORE_BULK_PRESENT = 1,	     /* already there: its expiry set later, or as late */
 	STORE_BULK_RAISED = 2,	     /* already there, expiry raised to the record's */
 	STORE_BULK_EXPIRED = 3,	     /* the record's expiry is <= now: not inserted */
 	STORE_BULK_SUPERSEDED = 4,   /* public outbox: a message as new or newer is there */
