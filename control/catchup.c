@@ -172,7 +172,8 @@ cu_acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint64_t n
 	return snc_msg_hash_compute(m->pubkey, m->ns, m->data, m->len, hash) == 0 &&
 	       strcmp(hash, m->hash) == 0 && ctl_swarm_view_serves(c->conf.swarm, m->pubkey) &&
 	       m->expiry_ms <= (int64_t)now + CTL_CATCHUP_EXPIRY_AHEAD_MS &&
-	       m->expiry_set_ms <= (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS;
+	       m->expiry_set_ms <= (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS &&
+	       m->timestamp_ms <= (int64_t)now + CTL_CATCHUP_TIMESTAMP_AHEAD_MS;
 }
 
 bool

@@ -53,6 +53,10 @@ enum {
 /* ms: an expiry set time or a deletion time later than now + this is refused (a far
  * future one would win every later change: docs/replication.md, "Merge rules"). */
 #define CTL_CATCHUP_CLOCK_AHEAD_MS  (24LL * 3600 * 1000)
+/* ms: a record whose (client) timestamp is later than now + this is refused. The storing node
+ * took it within 10 s of its own clock, so only clock differences between nodes add to that;
+ * a far-future timestamp would win an outbox's "newest by timestamp" rule for its duration. */
+#define CTL_CATCHUP_TIMESTAMP_AHEAD_MS (3600LL * 1000)
 
 /* True when peer answers this node's pings (peer_ping). */
 typedef bool ctl_catchup_reachable_fn(void *arg, const uint8_t peer[32]);

@@ -129,6 +129,7 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 {
 	struct dp_reply_queue *q = w->replies;
 	struct dp_reply_out *o;
+	uint8_t nonce[DP_REPLY_NONCE_BYTES];
 	size_t size;
 
 	if (len > DP_REPLY_MAX)
@@ -144,7 +145,8 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 	o->buf = malloc(size + 1); /* + 1: base64 ends with a NUL; and never malloc(0) */
 	if (o->buf == NULL)
 		return DP_DROP_REPLY_BUSY;
-	if (dp_reply_cell_prepare(c, flags, body, len, o->buf, size) != 0) {
+	dp_worker_random(w, nonce, sizeof(nonce));
+	if (dp_reply_cell_prepare(c, flags, body, len, nonce, o->buf, size) != 0) {
 		free(o->buf);
 		o->buf = NULL;
 		return DP_DROP_BAD_ENC_TYPE;

@@ -23,6 +23,7 @@ enum {
 	/* bytes of body: the 10 MiB network maximum + 64 KiB of envelope, as the
 	 * channel's CHAN_TOTAL_MAX; a 7,800,000-byte retrieve fits */
 	DP_REPLY_MAX = 10 * 1024 * 1024 + 64 * 1024,
+	DP_REPLY_NONCE_BYTES = 24,	   /* the longest enc_type nonce (xchacha20) */
 	DP_REPLY_MAX_CELLS = 16384,	   /* cells of one reply (seq bound), any mode */
 	DP_REPLY_LAYER = 16,		   /* bytes each hop adds in mode 1 (the tag) */
 	DP_REPLY_PENDING = 64,		   /* replies being sent per worker */
@@ -51,10 +52,13 @@ size_t dp_reply_cell_prepared_len(const struct dp_circuit *c, uint32_t flags, si
 
 /*
  * Writes the prepared reply into out (out_len = dp_reply_cell_prepared_len bytes,
- * out_len + 1 available: base64 ends with a NUL). 0, -EINVAL or a crypto error.
+ * out_len + 1 available: base64 ends with a NUL). nonce: DP_REPLY_NONCE_BYTES of fresh
+ * randomness (the worker's ChaCha20 stream: no system call on the worker), used when the
+ * reply is Session-encrypted. 0, -EINVAL or a crypto error.
  */
 int dp_reply_cell_prepare(const struct dp_circuit *c, uint32_t flags, const uint8_t *body,
-			  size_t len, uint8_t *out, size_t out_len);
+			  size_t len, const uint8_t nonce[DP_REPLY_NONCE_BYTES], uint8_t *out,
+			  size_t out_len);
 
 /*
  * Writes REPLY cell seq (of ncells) of a prepared reply into cell: header

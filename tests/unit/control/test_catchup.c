@@ -324,11 +324,12 @@ test_pull_pages(void **state)
 	assert_int_equal(b.present, N_MSGS);
 }
 
-/* A wrong hash and a far expiry are refused; an expired record is not even sent. */
+/* A wrong hash, a far expiry and a timestamp 2 hours ahead are refused; an expired record is
+ * not even sent. */
 static void
 test_refused_records(void **state)
 {
-	struct store_msg m[3];
+	struct store_msg m[4];
 	struct ctl_catchup_stats before, after;
 
 	(void)state;
@@ -336,7 +337,9 @@ test_refused_records(void **state)
 	memcpy(m[0].hash, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 43); /* well formed */
 	msg(&m[1], 1001, 0, (int64_t)wall() + 40LL * DAY_MS);
 	msg(&m[2], 1002, 0, (int64_t)wall() + 150); /* expired by the time of the pull */
-	put(2, m, 3);
+	msg(&m[3], 1003, 0, (int64_t)wall() + DAY_MS);
+	m[3].timestamp_ms = (int64_t)wall() + 2 * CTL_CATCHUP_TIMESTAMP_AHEAD_MS;
+	put(2, m, 4);
 	redis_test_loop_for(fx.base, 200);
 	reach_only(2);
 	ctl_catchup_stats(nodes[1].cu, &before);
@@ -344,7 +347,7 @@ test_refused_records(void **state)
 	tick_until_idle(1);
 	ctl_catchup_stats(nodes[1].cu, &after);
 	assert_int_equal(after.pulls_done, before.pulls_done + 1);
-	assert_int_equal(after.rejected - before.rejected, 2);
+	assert_int_equal(after.rejected - before.rejected, 3);
 	assert_int_equal(after.inserted, before.inserted);
 	assert_int_equal(count(1), N_MSGS);
 }
