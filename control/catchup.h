@@ -49,10 +49,10 @@ enum {
 };
 
 /* ms: records further in the future than this are refused (30 days + 1 day). */
-#define CTL_CATCHUP_EXPIRY_AHEAD_MS (31LL * 24 * 3600 * 1000)
+#define CTL_CATCHUP_EXPIRY_AHEAD_MS    (31LL * 24 * 3600 * 1000)
 /* ms: an expiry set time or a deletion time later than now + this is refused (a far
  * future one would win every later change: docs/replication.md, "Merge rules"). */
-#define CTL_CATCHUP_CLOCK_AHEAD_MS  (24LL * 3600 * 1000)
+#define CTL_CATCHUP_CLOCK_AHEAD_MS     (24LL * 3600 * 1000)
 /* ms: a record whose (client) timestamp is later than now + this is refused. The storing node
  * took it within 10 s of its own clock, so only clock differences between nodes add to that;
  * a far-future timestamp would win an outbox's "newest by timestamp" rule for its duration. */
