@@ -52,6 +52,7 @@ print(n)
 PYEOF
 )
 check "6 stores acknowledged by the 3 members (node 3 not among them; got $acked)" test "$acked" = 6
+[ "$acked" = 6 ] || for f in "$DIR"/s[0-9].*; do echo "# $f: $(head -c 600 "$f")"; done
 check "node 3 holds none of them" test "$(msgs3)" -eq 0
 
 block 3 recommission
