@@ -71,6 +71,9 @@ hex_of(const char *what, int i, char out[65])
 	sodium_bin2hex(out, 65, d, 32);
 }
 
+/* The first line of a log whose state changes carry "-" (docs/quorums.md). */
+#define UNVERIFIED "option unverified-records\n"
+
 static void
 append(const char *p, const char *text)
 {
@@ -277,7 +280,7 @@ test_load_errors(void **state)
 	append_block(path, 1);
 	append(path, "# next\n");
 	append_register(path, 1, 5);
-	append_change(path, "decommission", 0, 5);
+	append_register(path, 2, 5);
 	expect_load_error(path, -EINVAL, ":4: events for height 5 have no block line");
 }
 
@@ -344,6 +347,7 @@ test_reload_append(void **state)
 	char err[512];
 
 	(void)state;
+	append(path, UNVERIFIED); /* the log allows "-" records */
 	for (int i = 0; i < 7; i++)
 		append_register(path, i, 1);
 	append_block(path, 1);
@@ -418,6 +422,7 @@ test_reload_error_keeps_state(void **state)
 	bool changed = true;
 
 	(void)state;
+	append(path, UNVERIFIED); /* the log allows "-" records */
 	for (int i = 0; i < 7; i++)
 		append_register(path, i, 1);
 	append_block(path, 1);
@@ -426,7 +431,7 @@ test_reload_error_keeps_state(void **state)
 	append_block(path, 2);
 	assert_int_equal(ctl_registry_file_reload(&f, &changed, err, sizeof(err)), -EINVAL);
 	assert_false(changed);
-	snprintf(want, sizeof(want), "%s:9: recommission: node ", path);
+	snprintf(want, sizeof(want), "%s:10: recommission: node ", path);
 	assert_memory_equal(err, want, strlen(want));
 	assert_non_null(strstr(err, " is not decommissioned"));
 	assert_int_equal(f.reg.height, 1); /* the old state */
@@ -487,7 +492,7 @@ test_grown_block_by_block(void **state)
 	uint32_t seed = 99;
 
 	(void)state;
-	append(path, "");
+	append(path, UNVERIFIED);
 	load_fresh(&f);
 	for (uint64_t h = 1; h <= 40; h++) {
 		for (int i = 0; i < next; i++) {
