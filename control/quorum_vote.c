@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Obligations-quorum votes (quorum_vote.h, docs/quorums.md): decide, sign,
+ * share, collect, and submit a record at 7 votes.
+ */
+#include "quorum_vote.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int
+ctl_vote_init(struct ctl_vote *v, const struct ctl_vote_conf *conf, uint64_t now_ms)
+{
+	memset(v, 0, sizeof(*v));
+	if (conf->reach == NULL || conf->send == NULL || conf->pending_path[0] == '\0')
+		return -EINVAL;
+	v->conf = *conf;
+	if (v->conf.fail_after_ms == 0)
+		v->conf.fail_after_ms = CTL_VOTE_FAIL_AFTER_MS;
+	v->started_ms = now_ms;
+	return 0;
+}
+
+void
+ctl_vote_wipe(struct ctl_vote *v)
+{
+	snc_identity_wipe(&v->conf.id);
+	sodium_memzero(v, sizeof(*v));
+}
+
+/* ---- wire --------------------------------------------------------------- */
+
+void
+ctl_vote_encode(uint8_t out[CTL_VOTE_WIRE], uint64_t epoch, const uint8_t worker[32], uint8_t index,
+		const uint8_t sig[CTL_QUORUM_SIG])
+{
+	out[0] = CTL_VOTE_MAGIC;
+	out[1] = CTL_QUORUM_DECOMMISSION;
+	for (int i = 0; i < 8; i++)
+		out[2 + i] = (uint8_t)(epoch >> (8 * i));
+	memcpy(out + 10, worker, 32);
+	out[42] = index;
+	memcpy(out + 43, sig, CTL_QUORUM_SIG);
+}
+
+int
+ctl_vote_decode(const uint8_t *body, size_t len, uint64_t *epoch, uint8_t worker[32],
+		uint8_t *index, uint8_t sig[CTL_QUORUM_SIG])
+{
+	/* only decommission votes exist today */
+	if (len != CTL_VOTE_WIRE || body[0] != CTL_VOTE_MAGIC || body[1] != CTL_QUORUM_DECOMMISSION)
+		return -EINVAL;
+	*epoch = 0;
+	for (int i = 7; i >= 0; i--)
+		*epoch = *epoch << 8 | body[2 + i];
+	memcpy(worker, body + 10, 32);
+	*index = body[42];
+	memcpy(sig, body + 43, CTL_QUORUM_SIG);
+	return 0;
+}
+
+/* ---- quorums ------------------------------------------------------------ */
+
+static const struct ctl_quorum *
+quorum(const struct ctl_vote *v, uint64_t epoch)
+{
+	if (v->cur.valid && v->cur.epoch == epoch)
+		return &v->cur;
+	if (v->prev.valid && v->prev.epoch == epoch)
+		return &v->prev;
+	return NULL;
+}
+
+void
+ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg)
+{
+	v->cur = reg->ep.cur;
+	v->prev = reg->ep.prev;
+	for (size_t i = 0; i < v->cur.nw; i++) {
+		const struct ctl_registry_node *nd = ctl_registry_find(reg, v->cur.workers[i]);
+
+		v->active[i] = nd != NULL && nd->status == CTL_REGISTRY_ACTIVE;
+	}
+	/* votes whose quorum the registry no longer keeps can never be used */
+	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++)
+		if (v->slots[i].used && quorum(v, v->slots[i].epoch) == NULL)
+			memset(&v->slots[i], 0, sizeof(v->slots[i]));
+}
+
+/* ---- the decision --------------------------------------------------------- */
+
+bool
+ctl_vote_should_fail(const struct ctl_vote *v, const uint8_t key[32], uint64_t now_ms)
+{
+	uint64_t unreachable_for = 0;
+
+	/* like oxend's first 2 h: no judgement before this node could have seen a pong */
+	if (now_ms - v->started_ms < v->conf.fail_after_ms)
+		return false;
+	if (!v->conf.reach(v->conf.reach_arg, key, now_ms, &unreachable_for))
+		return false;
+	return unreachable_for >= v->conf.fail_after_ms;
+}
+
+/* ---- collecting ----------------------------------------------------------- */
+
+static const struct ctl_vote_slot *
+find_slot(const struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32])
+{
+	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++) {
+		const struct ctl_vote_slot *s = &v->slots[i];
+
+		if (s->used && s->epoch == epoch && memcmp(s->worker, worker, 32) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static struct ctl_vote_slot *
+slot_for(struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32])
+{
+	struct ctl_vote_slot *free_slot = NULL;
+
+	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++) {
+		struct ctl_vote_slot *s = &v->slots[i];
+
+		if (s->used && s->epoch == epoch && memcmp(s->worker, worker, 32) == 0)
+			return s;
+		if (!s->used && free_slot == NULL)
+			free_slot = s;
+	}
+	if (free_slot != NULL) {
+		free_slot->used = true;
+		free_slot->epoch = epoch;
+		memcpy(free_slot->worker, worker, 32);
+	}
+	return free_slot; /* NULL: cannot happen with 2 epochs x 50 workers */
+}
+
+static unsigned
+count(uint16_t bits)
+{
+	unsigned c = 0;
+
+	for (; bits != 0; bits &= (uint16_t)(bits - 1))
+		c++;
+	return c;
+}
+
+/* "decommission <key> * <record>\n" appended in one write. */
+static int
+submit(struct ctl_vote *v, const struct ctl_vote_slot *s)
+{
+	struct ctl_quorum_record rec = {.epoch = s->epoch};
+	char line[CTL_REGISTRY_RECORD_LINE_MAX], key[65], text[CTL_QUORUM_RECORD_TEXT_MAX];
+	int fd, n;
+	ssize_t w;
+
+	for (uint8_t i = 0; i < CTL_QUORUM_VALIDATORS; i++)
+		if (s->have & (1u << i)) {
+			rec.v[rec.n].index = i;
+			memcpy(rec.v[rec.n++].sig, s->sig[i], CTL_QUORUM_SIG);
+		}
+	if (ctl_quorum_record_format(&rec, text, sizeof(text)) != 0)
+		return -ENOSPC;
+	sodium_bin2hex(key, sizeof(key), s->worker, 32);
+	n = snprintf(line, sizeof(line), "decommission %s * %s\n", key, text);
+	fd = open(v->conf.pending_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	w = write(fd, line, (size_t)n);
+	close(fd);
+	if (w != n)
+		return w < 0 ? -errno : -EIO;
+	ctl_log(CTL_LOG_NOTICE,
+		"quorum: %u votes of epoch %llu to decommission %.16s: submitted to %s",
+		count(s->have), (unsigned long long)s->epoch, key, v->conf.pending_path);
+	return 0;
+}
+
+/* Keeps a checked vote; submits at the threshold. */
+static int
+keep(struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32], uint8_t index,
+     const uint8_t sig[CTL_QUORUM_SIG])
+{
+	struct ctl_vote_slot *s = slot_for(v, epoch, worker);
+	bool dup;
+	int rc;
+
+	if (s == NULL)
+		return -ENOSPC;
+	dup = (s->have & (1u << index)) != 0;
+	if (!dup) {
+		s->have |= (uint16_t)(1u << index);
+		memcpy(s->sig[index], sig, CTL_QUORUM_SIG);
+	}
+	/* a failed append is retried with every vote that comes, resent ones included */
+	if (!s->submitted && count(s->have) >= CTL_QUORUM_VOTES_NEEDED) {
+		rc = submit(v, s);
+		if (rc == 0) {
+			s->submitted = true;
+			v->st.submitted++;
+		} else {
+			v->st.submit_failed++; /* retried with the next vote */
+			ctl_log(CTL_LOG_WARNING, "quorum: cannot append to %s: %s",
+				v->conf.pending_path, strerror(-rc));
+		}
+	}
+	return dup ? -EALREADY : 0;
+}
+
+int
+ctl_vote_receive(struct ctl_vote *v, const uint8_t peer[32], const uint8_t *body, size_t len)
+{
+	uint8_t worker[32], sig[CTL_QUORUM_SIG], index, msg[CTL_QUORUM_VOTE_MSG];
+	const struct ctl_quorum *q;
+	uint64_t epoch;
+	int rc;
+
+	if (ctl_vote_decode(body, len, &epoch, worker, &index, sig) != 0 ||
+	    (q = quorum(v, epoch)) == NULL || index >= q->nv ||
+	    memcmp(q->validators[index], peer, 32) != 0 || ctl_quorum_worker_index(q, worker) < 0) {
+		v->st.refused++;
+		return -EINVAL;
+	}
+	ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, epoch);
+	if (crypto_sign_verify_detached(sig, msg, sizeof(msg), peer) != 0) {
+		v->st.refused++;
+		return -EINVAL;
+	}
+	rc = keep(v, epoch, worker, index, sig);
+	if (rc == -EALREADY)
+		v->st.duplicate++;
+	else if (rc == 0)
+		v->st.received++;
+	return rc == -ENOSPC ? -EINVAL : rc;
+}
+
+/* Sends this node's vote to the other validators of the current quorum. */
+static void
+share(struct ctl_vote *v, int me, const uint8_t worker[32], const uint8_t sig[CTL_QUORUM_SIG])
+{
+	uint8_t body[CTL_VOTE_WIRE];
+
+	ctl_vote_encode(body, v->cur.epoch, worker, (uint8_t)me, sig);
+	for (size_t i = 0; i < v->cur.nv; i++) {
+		if ((int)i == me)
+			continue;
+		if (v->conf.send(v->conf.send_arg, v->cur.validators[i], body, sizeof(body)) == 0)
+			v->st.sent++;
+		else
+			v->st.send_failed++;
+	}
+}
+
+void
+ctl_vote_round(struct ctl_vote *v, uint64_t now_ms)
+{
+	int me = ctl_quorum_validator_index(&v->cur, v->conf.id.ed25519_pk);
+
+	if (me < 0)
+		return;
+	v->st.rounds++;
+	for (size_t w = 0; w < v->cur.nw; w++) {
+		const uint8_t *worker = v->cur.workers[w];
+		const struct ctl_vote_slot *s = find_slot(v, v->cur.epoch, worker);
+		uint8_t msg[CTL_QUORUM_VOTE_MSG], sig[CTL_QUORUM_SIG];
+
+		if (!v->active[w])
+			continue;
+		if (s != NULL && (s->have & (1u << me))) {
+			/* resent every round while the worker is active: a validator
+			 * that missed it (not yet reachable, a lost cell) still gets it,
+			 * and every validator can submit */
+			share(v, me, worker, s->sig[me]);
+			continue;
+		}
+		if (!ctl_vote_should_fail(v, worker, now_ms))
+			continue;
+		ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, v->cur.epoch);
+		crypto_sign_detached(sig, NULL, msg, sizeof(msg), v->conf.id.ed25519_sk);
+		v->st.made++;
+		share(v, me, worker, sig);
+		(void)keep(v, v->cur.epoch, worker, (uint8_t)me, sig);
+	}
+}
