@@ -93,7 +93,10 @@ print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 	# height 1, then block 1 with a random hash, which seeds the swarm assignment.
 	{
 		echo "# snode testnet registry ($N nodes)"
-		# state changes are appended by hand with "-" records (docs/quorums.md)
+		# state changes are appended by hand with "-" records (docs/quorums.md); a real
+		# record is verified all the same. SNODE_TESTNET_EPOCH_BLOCKS: epochs of N blocks.
+		[ -n "${SNODE_TESTNET_EPOCH_BLOCKS:-}" ] &&
+			echo "option epoch-blocks $SNODE_TESTNET_EPOCH_BLOCKS"
 		echo "option unverified-records"
 		for j in $(seq 0 $((N - 1))); do registry_line "$j" 1; done
 		echo "block 1 $(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -128,7 +131,8 @@ start_node() {
 	ip netns exec "$ns" ip link set "sntap$i" up
 	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
 		--registry "$DIR/registry" --ping-interval 1 --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
-		--proxy-private true \
+		--proxy-private true --vote-interval 1 \
+		--vote-fail-after "${SNODE_TESTNET_VOTE_FAIL_AFTER:-3900}" \
 		>"$d/control.log" 2>&1 &
 	echo $! >"$d/control.pid"
 }

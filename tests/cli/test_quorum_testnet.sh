@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Quorum votes end to end (docs/quorums.md) on a local testnet of 12 nodes (10 validators and 2
+# workers an epoch), epochs of 20 blocks, votes every second, failing after 4 s unreachable. A
+# minimal block producer (below; snode-tool chain is another branch) appends a block a second
+# with the lines of DIR/registry.pending, '*' replaced by the block's height. Messages are
+# stored, then a worker of the current epoch has its processes stopped: its validators vote, 7
+# votes make a record, the producer puts it in a block, every snode-control's registry
+# verifies and applies it, the swarm is recomputed without the node, and every acknowledged
+# message is still retrieved. Needs root (netns, tap): otherwise every case is skipped.
+set -u
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+. "$HERE/../lib/tap.sh"
+. "$HERE/../lib/testnet_test.sh"
+PY=/usr/bin/python3
+tn_require_root
+EPOCH=20
+export SNODE_TESTNET_EPOCH_BLOCKS=$EPOCH SNODE_TESTNET_VOTE_FAIL_AFTER=4
+tn_up quorum 12
+client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 20 "$@"; }
+REG=$DIR/registry
+
+# The producer: one block a second; pending lines go in once per node (the copies other
+# validators submitted are dropped, as a real producer drops lines that do not apply).
+produce() {
+	local h taken
+	while :; do
+		h=$(awk '$1 == "block" { h = $2 } END { print h + 1 }' "$REG")
+		: >"$DIR/block.add"
+		if [ -s "$REG.pending" ]; then
+			mv "$REG.pending" "$DIR/pending.taken"
+			while read -r ev key star rec; do
+				[ "$ev" = decommission ] && [ "$star" = '*' ] || continue
+				grep -q "^decommission $key " "$REG" "$DIR/block.add" && continue
+				echo "decommission $key $h $rec" >>"$DIR/block.add"
+			done <"$DIR/pending.taken"
+		fi
+		echo "block $h $(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$DIR/block.add"
+		cat "$DIR/block.add" >>"$REG"
+		sleep 1
+	done
+}
+produce &
+PRODUCER=$!
+tn_cleanup_extra() { kill "$PRODUCER" 2>/dev/null; wait "$PRODUCER" 2>/dev/null; }
+
+key_of() { $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"])' "$DIR/node$1/id.json"; }
+height() { awk '$1 == "block" { h = $2 } END { print h }' "$REG"; }
+
+# messages on every node of the one swarm, acknowledged before anything fails
+for a in 1 2 3; do
+	seed=$(printf '%064x' $((a * 7919 + RANDOM)))
+	echo "$seed" >"$DIR/seed$a"
+	tn_store "$DIR/s$a" --path 0 store --seed "$seed" --ttl 7200000 --data "quorum test $a"
+done
+acked=$($PY -c 'import json,sys; print(sum(json.load(open(f))["status"] == 200 for f in sys.argv[1:]))' "$DIR"/s1 "$DIR"/s2 "$DIR"/s3)
+check "3 messages acknowledged (got $acked)" test "$acked" = 3
+
+# wait for the start of an epoch, then take a worker of its quorum (not node 0: the client's)
+for _ in $(seq 60); do [ $(($(height) % EPOCH)) -le 2 ] && [ "$(height)" -ge "$EPOCH" ] && break; sleep 0.5; done
+victim=$($PY - "$REG" "$DIR" "$ROOT/tests/tools" <<'PYEOF'
+import json, sys, glob
+sys.path.insert(0, sys.argv[3])
+import quorum_reference as q
+quorums = q.replay(open(sys.argv[1]).read())
+epoch = max(quorums)
+keys = {json.load(open(f"{sys.argv[2]}/node{i}/id.json"))["ed25519"]: i for i in range(12)}
+workers = [keys[k] for k in quorums[epoch][2] if keys[k] != 0]
+print(workers[0] if workers else "")
+PYEOF
+)
+check "epoch $(($(height) / EPOCH)) has a worker to stop (node '$victim')" test -n "$victim"
+VKEY=$(key_of "$victim")
+for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
+
+for _ in $(seq 120); do grep -q "^decommission $VKEY " "$REG" && break; sleep 0.5; done
+check "a decommission record for node $victim reaches the log" grep -q "^decommission $VKEY [0-9]* [0-9]*,[0-9]:" "$REG"
+check "a validator assembled it from 7+ votes" sh -c "grep -h 'quorum: [0-9]* votes of epoch .* to decommission ${VKEY:0:16}: submitted' '$DIR'/node*/control.log | grep -q ."
+applied() { # live nodes whose registry applied the record
+	local i n=0
+	for i in $(seq 0 11); do
+		[ "$i" = "$victim" ] && continue
+		grep -q "registry $REG reloaded: block [0-9]*, 12 nodes (11 active)" \
+			"$DIR/node$i/control.log" && n=$((n + 1))
+	done
+	echo "$n"
+}
+for _ in $(seq 60); do [ "$(applied)" = 11 ] && break; sleep 0.5; done
+ok=$(applied)
+check "all 11 live nodes verified the record and applied it (got $ok)" test "$ok" = 11
+check "no node refused the log" sh -c "! grep -h 'registry not reloaded' '$DIR'/node*/control.log | grep -q ."
+
+for a in 1 2 3; do
+	client --path 0 retrieve --seed "$(cat "$DIR/seed$a")" >"$DIR/g$a" 2>&1
+done
+found=$($PY - "$DIR" "$VKEY" <<'PYEOF'
+import json, sys
+d, vkey = sys.argv[1], sys.argv[2]
+n = 0
+for a in (1, 2, 3):
+    want = json.loads(json.load(open(f"{d}/s{a}"))["body"])["hash"]
+    g = json.load(open(f"{d}/g{a}"))
+    n += g["status"] == 200 and want in [m["hash"] for m in json.loads(g["body"])["messages"]]
+print(n)
+PYEOF
+)
+check "every acknowledged message is still retrieved after the rebalance (got $found of 3)" test "$found" = 3
+tn_store "$DIR/s4" --path 0 store --seed "$(cat "$DIR/seed1")" --data "after the vote"
+swarm=$($PY -c 'import json,sys; b=json.loads(json.load(open(sys.argv[1]))["body"]); print(len(b["swarm"]), sys.argv[2] in b["swarm"])' "$DIR/s4" "$VKEY" 2>&1)
+check "a new store is acknowledged by the 11 remaining members only (got $swarm)" test "$swarm" = "11 False"
+tap_done
