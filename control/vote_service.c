@@ -13,10 +13,12 @@
 #include <event2/event.h>
 
 #include "log.h"
+#include "randao_contrib.h"
 #include "swarm_view_registry.h"
 
 struct ctl_vote_service {
 	struct ctl_vote v;
+	struct ctl_randao randao; /* this node's commits and reveals */
 	struct ctl_drpc *d;
 	struct ctl_replicate *repl;
 	struct event *timer;
@@ -88,6 +90,7 @@ on_reload(void *arg, const struct ctl_registry *reg)
 	struct ctl_vote_service *s = arg;
 
 	ctl_vote_on_registry(&s->v, reg);
+	ctl_randao_on_registry(&s->randao, reg);
 }
 
 static void
@@ -139,7 +142,9 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 		return NULL;
 	}
 	sodium_memzero(&vc.id, sizeof(vc.id));
-	ctl_vote_on_registry(&s->v, reg);
+	ctl_randao_init(&s->randao, s->v.conf.pending_path, conf->id->ed25519_pk,
+			conf->id->ed25519_sk);
+	on_reload(s, reg);
 	ctl_replicate_set_votes(conf->repl, on_vote_request, s);
 	ctl_log(CTL_LOG_INFO, "quorum votes: every %llu ms, failing after %llu ms, records to %s",
 		(unsigned long long)conf->interval_ms, (unsigned long long)s->v.conf.fail_after_ms,
@@ -166,6 +171,7 @@ ctl_vote_service_free(struct ctl_vote_service *s)
 	if (s == NULL)
 		return;
 	ctl_vote_wipe(&s->v);
+	ctl_randao_wipe(&s->randao);
 	free(s);
 }
 

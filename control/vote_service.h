@@ -5,7 +5,8 @@
  * fed by the registry's reloads, judging reachability from the DIRECT peer
  * pings (peer_ping.h: unreachable, and for how long since the last pong),
  * sending votes with direct_rpc and receiving them through the replicator's
- * request dispatch. Records go to REGISTRY.pending.
+ * request dispatch. Records go to REGISTRY.pending, and so do this node's
+ * RANDAO commits and reveals (randao_contrib.h), made at every reload.
  */
 #ifndef CTL_VOTE_SERVICE_H
 #define CTL_VOTE_SERVICE_H
