@@ -11,6 +11,7 @@
 #include "onion_proxy.h"
 #include "catchup.h"
 #include "replicate.h"
+#include "vote_service.h"
 #include "rpc_server.h"
 
 /* One counter named as its struct field, so the JSON and the header agree. */
@@ -265,6 +266,29 @@ catchup_part(const struct ctl_catchup *c)
 	return o;
 }
 
+/* Quorum votes and this node's RANDAO lines (docs/quorums.md). */
+static json_t *
+quorum_part(const struct ctl_vote_service *vs)
+{
+	const struct ctl_vote_stats *v = ctl_vote_service_stats(vs);
+	const struct ctl_randao_stats *r = ctl_vote_service_randao_stats(vs);
+	json_t *o = json_object();
+
+	PUT(o, *v, rounds);
+	PUT(o, *v, made);
+	PUT(o, *v, sent);
+	PUT(o, *v, send_failed);
+	PUT(o, *v, received);
+	PUT(o, *v, refused);
+	PUT(o, *v, duplicate);
+	PUT(o, *v, submitted);
+	PUT(o, *v, submit_failed);
+	PUT(o, *r, commits);
+	PUT(o, *r, reveals);
+	json_object_set_new(o, "randao_failed", json_integer((json_int_t)r->failed));
+	return o;
+}
+
 json_t *
 ctl_node_stats(const struct ctl_node *n)
 {
@@ -297,5 +321,7 @@ ctl_node_stats(const struct ctl_node *n)
 		json_object_set_new(o, "replicate", replicate_part(n->repl));
 	if (n->catchup != NULL)
 		json_object_set_new(o, "catchup", catchup_part(n->catchup));
+	if (n->votes != NULL)
+		json_object_set_new(o, "quorum", quorum_part(n->votes));
 	return o;
 }

@@ -180,3 +180,9 @@ ctl_vote_service_stats(const struct ctl_vote_service *s)
 {
 	return &s->v.st;
 }
+
+const struct ctl_randao_stats *
+ctl_vote_service_randao_stats(const struct ctl_vote_service *s)
+{
+	return &s->randao.st;
+}

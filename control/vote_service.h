@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "peer_ping.h"
 #include "quorum_vote.h"
+#include "randao_contrib.h"
 #include "replicate.h"
 #include "swarm_view.h"
 
@@ -45,6 +46,7 @@ void ctl_vote_service_stop(struct ctl_vote_service *s);
  * be removed). NULL does nothing. */
 void ctl_vote_service_free(struct ctl_vote_service *s);
 const struct ctl_vote_stats *ctl_vote_service_stats(const struct ctl_vote_service *s);
+const struct ctl_randao_stats *ctl_vote_service_randao_stats(const struct ctl_vote_service *s);
 
 /* ctl_vote_reach_fn over peer pings (arg: the ctl_peer_ping). */
 bool ctl_vote_peer_ping_reach(void *arg, const uint8_t key[32], uint64_t now_ms,
