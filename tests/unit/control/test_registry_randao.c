@@ -432,6 +432,31 @@ test_records_at_replay(void **state)
 	record_of(rec, sizeof(rec), q, 1, CTL_QUORUM_DECOMMISSION, pk[w1], 7);
 	snprintf(line, sizeof(line), "decommission %s 5 %s", pkh[w0], rec);
 	expect_refused(&l, "signature of validator 0 does not verify", line);
+	/* a wrong signer, a non-member signing, a duplicate index: at replay too */
+	{
+		struct ctl_quorum_record bad = {.epoch = 1, .n = 7};
+		uint8_t msg[CTL_QUORUM_VOTE_MSG];
+
+		ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, pk[w0], 1);
+		for (int k = 0; k < 7; k++) {
+			bad.v[k].index = (uint8_t)k;
+			crypto_sign_detached(bad.v[k].sig, NULL, msg, sizeof(msg),
+					     sk[node_of(q->validators[k == 4 ? 5 : k])]);
+		}
+		assert_int_equal(ctl_quorum_record_format(&bad, rec, sizeof(rec)), 0);
+		snprintf(line, sizeof(line), "decommission %s 5 %s", pkh[w0], rec);
+		expect_refused(&l, "signature of validator 4 does not verify", line);
+		crypto_sign_detached(bad.v[4].sig, NULL, msg, sizeof(msg), sk[w1]); /* a worker */
+		assert_int_equal(ctl_quorum_record_format(&bad, rec, sizeof(rec)), 0);
+		snprintf(line, sizeof(line), "decommission %s 5 %s", pkh[w0], rec);
+		expect_refused(&l, "signature of validator 4 does not verify", line);
+		crypto_sign_detached(bad.v[4].sig, NULL, msg, sizeof(msg),
+				     sk[node_of(q->validators[4])]);
+		bad.v[4].index = 3;
+		assert_int_equal(ctl_quorum_record_format(&bad, rec, sizeof(rec)), 0);
+		snprintf(line, sizeof(line), "decommission %s 5 %s", pkh[w0], rec);
+		expect_refused(&l, "duplicate validator index 3", line);
+	}
 	/* 6 votes */
 	record_of(rec, sizeof(rec), q, 1, CTL_QUORUM_DECOMMISSION, pk[w0], 6);
 	snprintf(line, sizeof(line), "decommission %s 5 %s", pkh[w0], rec);
