@@ -101,8 +101,8 @@ ctl_vote_should_fail(const struct ctl_vote *v, const uint8_t key[32], uint64_t n
 	uint64_t unreachable_for = 0;
 
 	/* like oxend's first 2 h: no judgement before this node could have seen a pong */
-	if (now_ms - v->started_ms < v->conf.fail_after_ms)
-		return false;
+	if (now_ms < v->started_ms || now_ms - v->started_ms < v->conf.fail_after_ms)
+		return false; /* (a wall clock set back counts as just started) */
 	if (!v->conf.reach(v->conf.reach_arg, key, now_ms, &unreachable_for))
 		return false;
 	return unreachable_for >= v->conf.fail_after_ms;

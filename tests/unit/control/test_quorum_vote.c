@@ -203,6 +203,11 @@ test_silent_worker_voted_out(void **state)
 	size_t n;
 
 	(void)state;
+	/* a clock set back before the start judges nobody */
+	votes[0].started_ms = 50;
+	assert_false(ctl_vote_should_fail(&votes[0], silent, 10));
+	votes[0].started_ms = 0;
+	assert_true(ctl_vote_should_fail(&votes[0], silent, FAIL_AFTER));
 	/* before fail-after nobody is judged */
 	for (int i = 0; i < CTL_QUORUM_VALIDATORS; i++)
 		ctl_vote_round(&votes[i], FAIL_AFTER - 1);
