@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "quorum_vote.h"
+#include "registry_pending.h"
 
 enum {
 	NODES = 20,
@@ -199,7 +200,7 @@ static void
 test_silent_worker_voted_out(void **state)
 {
 	static char lines[16][CTL_REGISTRY_RECORD_LINE_MAX];
-	char key[65], line[CTL_REGISTRY_RECORD_LINE_MAX], why[200], *star;
+	char key[65], line[CTL_REGISTRY_RECORD_LINE_MAX], why[200];
 	size_t n;
 
 	(void)state;
@@ -230,12 +231,7 @@ test_silent_worker_voted_out(void **state)
 	snprintf(line, sizeof(line), "decommission %s * ", key);
 	assert_memory_equal(lines[0], line, strlen(line));
 	/* the producer's step: fill the height, apply; the registry accepts the record */
-	memcpy(line, lines[0], strlen(lines[0]) + 1);
-	line[strcspn(line, "\n")] = '\0';
-	star = strstr(line, " * ");
-	memmove(star + 2, star + 1, strlen(star + 1) + 1);
-	star[1] = '5';
-	star[2] = ' ';
+	assert_int_equal(ctl_registry_pending_fill(lines[0], 5, line, sizeof(line)), 0);
 	assert_int_equal(ctl_registry_apply_line(&reg, line, why, sizeof(why)), 0);
 	assert_int_equal(ctl_registry_find(&reg, silent)->status, CTL_REGISTRY_DECOMMISSIONED);
 	assert_int_equal(reg.records, 1);

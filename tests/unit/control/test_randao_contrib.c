@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "randao_contrib.h"
+#include "registry_pending.h"
 
 static char dir[64], pending[128];
 static uint8_t pk[3][32], sk[3][64];
@@ -45,12 +46,7 @@ produce(struct ctl_registry *r, uint64_t h)
 
 	if (f != NULL) {
 		while (fgets(line, sizeof(line), f) != NULL) {
-			char *star = strstr(line, " * ");
-
-			assert_non_null(star);
-			line[strcspn(line, "\n")] = '\0';
-			*star = '\0';
-			snprintf(out, sizeof(out), "%s %" PRIu64 " %s", line, h, star + 3);
+			assert_int_equal(ctl_registry_pending_fill(line, h, out, sizeof(out)), 0);
 			apply(r, out);
 			n++;
 		}
