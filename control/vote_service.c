@@ -40,17 +40,21 @@ ctl_vote_peer_ping_reach(void *arg, const uint8_t key[32], uint64_t now_ms,
 {
 	const struct ctl_peer_ping *p = arg;
 
+	/* without our own dataplane nothing is measured: the flags are stale (a NULL
+	 * channel, in tests, is judged from the flags alone) */
+	if (p->channel != NULL && !ctl_dp_channel_connected(p->channel))
+		return false;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct ctl_peer *peer = &p->peers[i];
+		uint64_t from;
 
 		if (memcmp(peer->ed25519, key, 32) != 0)
 			continue;
-		if (peer->reachable)
-			return false;
-		/* never answered: as long as this node has been looking (the caller's guard) */
-		*unreachable_for_ms = peer->last_pong_ms == 0 || now_ms < peer->last_pong_ms
-					      ? UINT64_MAX
-					      : now_ms - peer->last_pong_ms;
+		if (peer->reachable || peer->since_ms == 0)
+			return false; /* answering, or not pinged yet */
+		/* unreachable since its last pong, or since we first pinged it */
+		from = peer->last_pong_ms > peer->since_ms ? peer->last_pong_ms : peer->since_ms;
+		*unreachable_for_ms = now_ms > from ? now_ms - from : 0;
 		return true;
 	}
 	return false; /* not pinged: no judgement */

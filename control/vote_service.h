@@ -48,7 +48,9 @@ void ctl_vote_service_free(struct ctl_vote_service *s);
 const struct ctl_vote_stats *ctl_vote_service_stats(const struct ctl_vote_service *s);
 const struct ctl_randao_stats *ctl_vote_service_randao_stats(const struct ctl_vote_service *s);
 
-/* ctl_vote_reach_fn over peer pings (arg: the ctl_peer_ping). */
+/* ctl_vote_reach_fn over peer pings (arg: the ctl_peer_ping): failing when pinged and not
+ * reachable, for as long as since its last pong or its first ping, whichever is later; no
+ * judgement for a peer not pinged yet or while this node's dataplane is not connected. */
 bool ctl_vote_peer_ping_reach(void *arg, const uint8_t key[32], uint64_t now_ms,
 			      uint64_t *unreachable_for_ms);
 

@@ -23,19 +23,25 @@ test_reach_adapter(void **state)
 	memset(peers[0].ed25519, 1, 32);
 	peers[0].reachable = true;
 	peers[0].last_pong_ms = 900;
-	memset(peers[1].ed25519, 2, 32); /* never answered */
+	peers[0].since_ms = 100;
+	memset(peers[1].ed25519, 2, 32); /* never answered, pinged since 250 */
+	peers[1].since_ms = 250;
 	memset(peers[2].ed25519, 3, 32);
-	peers[2].last_pong_ms = 400; /* silent since 400 */
+	peers[2].last_pong_ms = 400; /* silent since its pong at 400 */
+	peers[2].since_ms = 100;
 	memset(other, 9, 32);
 	assert_false(ctl_vote_peer_ping_reach(&p, other, 1000, &f)); /* not pinged */
 	assert_false(ctl_vote_peer_ping_reach(&p, peers[0].ed25519, 1000, &f));
 	assert_true(ctl_vote_peer_ping_reach(&p, peers[1].ed25519, 1000, &f));
-	assert_true(f == UINT64_MAX);
+	assert_int_equal(f, 750);
 	assert_true(ctl_vote_peer_ping_reach(&p, peers[2].ed25519, 1000, &f));
 	assert_int_equal(f, 600);
-	/* a clock that went back: as if never answered */
+	/* a clock that went back: unreachable for 0 */
 	assert_true(ctl_vote_peer_ping_reach(&p, peers[2].ed25519, 300, &f));
-	assert_true(f == UINT64_MAX);
+	assert_int_equal(f, 0);
+	/* listed but not pinged yet: no judgement */
+	peers[1].since_ms = 0;
+	assert_false(ctl_vote_peer_ping_reach(&p, peers[1].ed25519, 1000, &f));
 }
 
 static void
