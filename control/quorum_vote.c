@@ -87,6 +87,11 @@ ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg)
 
 		v->active[i] = nd != NULL && nd->status == CTL_REGISTRY_ACTIVE;
 	}
+	for (size_t i = 0; i < v->prev.nw; i++) {
+		const struct ctl_registry_node *nd = ctl_registry_find(reg, v->prev.workers[i]);
+
+		v->active_prev[i] = nd != NULL && nd->status == CTL_REGISTRY_ACTIVE;
+	}
 	/* votes whose quorum the registry no longer keeps can never be used */
 	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++)
 		if (v->slots[i].used && quorum(v, v->slots[i].epoch) == NULL)
@@ -242,51 +247,64 @@ ctl_vote_receive(struct ctl_vote *v, const uint8_t peer[32], const uint8_t *body
 	return rc == -ENOSPC ? -EINVAL : rc;
 }
 
-/* Sends this node's vote to the other validators of the current quorum. */
+/* Sends this node's vote to the other validators of quorum q. */
 static void
-share(struct ctl_vote *v, int me, const uint8_t worker[32], const uint8_t sig[CTL_QUORUM_SIG])
+share(struct ctl_vote *v, const struct ctl_quorum *q, int me, const uint8_t worker[32],
+      const uint8_t sig[CTL_QUORUM_SIG])
 {
 	uint8_t body[CTL_VOTE_WIRE];
 
-	ctl_vote_encode(body, v->cur.epoch, worker, (uint8_t)me, sig);
-	for (size_t i = 0; i < v->cur.nv; i++) {
+	ctl_vote_encode(body, q->epoch, worker, (uint8_t)me, sig);
+	for (size_t i = 0; i < q->nv; i++) {
 		if ((int)i == me)
 			continue;
-		if (v->conf.send(v->conf.send_arg, v->cur.validators[i], body, sizeof(body)) == 0)
+		if (v->conf.send(v->conf.send_arg, q->validators[i], body, sizeof(body)) == 0)
 			v->st.sent++;
 		else
 			v->st.send_failed++;
 	}
 }
 
-void
-ctl_vote_round(struct ctl_vote *v, uint64_t now_ms)
+/* Votes as a validator of q on its active workers (active[w]). */
+static void
+round_of(struct ctl_vote *v, const struct ctl_quorum *q, const uint8_t *active, uint64_t now_ms)
 {
-	int me = ctl_quorum_validator_index(&v->cur, v->conf.id.ed25519_pk);
+	int me = ctl_quorum_validator_index(q, v->conf.id.ed25519_pk);
 
 	if (me < 0)
 		return;
 	v->st.rounds++;
-	for (size_t w = 0; w < v->cur.nw; w++) {
-		const uint8_t *worker = v->cur.workers[w];
-		const struct ctl_vote_slot *s = find_slot(v, v->cur.epoch, worker);
+	for (size_t w = 0; w < q->nw; w++) {
+		const uint8_t *worker = q->workers[w];
+		const struct ctl_vote_slot *s = find_slot(v, q->epoch, worker);
 		uint8_t msg[CTL_QUORUM_VOTE_MSG], sig[CTL_QUORUM_SIG];
 
-		if (!v->active[w])
+		if (!active[w])
 			continue;
 		if (s != NULL && (s->have & (1u << me))) {
 			/* resent every round while the worker is active: a validator
 			 * that missed it (not yet reachable, a lost cell) still gets it,
 			 * and every validator can submit */
-			share(v, me, worker, s->sig[me]);
+			share(v, q, me, worker, s->sig[me]);
 			continue;
 		}
 		if (!ctl_vote_should_fail(v, worker, now_ms))
 			continue;
-		ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, v->cur.epoch);
+		ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, q->epoch);
 		crypto_sign_detached(sig, NULL, msg, sizeof(msg), v->conf.id.ed25519_sk);
 		v->st.made++;
-		share(v, me, worker, sig);
-		(void)keep(v, v->cur.epoch, worker, (uint8_t)me, sig);
+		share(v, q, me, worker, sig);
+		(void)keep(v, q->epoch, worker, (uint8_t)me, sig);
 	}
+}
+
+void
+ctl_vote_round(struct ctl_vote *v, uint64_t now_ms)
+{
+	/* the quorum before this one still counts: its record is valid for one more epoch,
+	 * so a vote that started late there can still finish */
+	if (v->prev.valid)
+		round_of(v, &v->prev, v->active_prev, now_ms);
+	if (v->cur.valid)
+		round_of(v, &v->cur, v->active, now_ms);
 }

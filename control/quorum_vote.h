@@ -2,7 +2,8 @@
 /*
  * Votes of the obligations quorum in snode-control (docs/quorums.md,
  * "Voting"). When this node is one of the 10 validators of the registry's
- * current epoch it tests the epoch's workers, signs a failing vote for each
+ * current epoch (or of the one before: its records are valid one epoch more)
+ * it tests that quorum's workers, signs a failing vote for each
  * active worker that ctl_vote_should_fail names, and sends the vote over
  * DIRECT request/response to the other validators. Every vote received or
  * made is checked (the sender is the validator at that index, the worker is
@@ -95,6 +96,7 @@ struct ctl_vote {
 	uint64_t started_ms;			/* nobody is judged before fail_after has passed */
 	struct ctl_quorum cur, prev;		/* copies of the registry's */
 	uint8_t active[CTL_QUORUM_WORKERS_MAX]; /* cur's workers that are active now */
+	uint8_t active_prev[CTL_QUORUM_WORKERS_MAX]; /* and prev's */
 	struct ctl_vote_slot slots[CTL_VOTE_SLOTS];
 	struct ctl_vote_stats st;
 };
@@ -109,7 +111,8 @@ void ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg);
 /* The one vote decision: should this validator vote worker key out now? */
 bool ctl_vote_should_fail(const struct ctl_vote *v, const uint8_t key[32], uint64_t now_ms);
 
-/* One round: when a validator, vote on every active worker that fails. */
+/* One round: as a validator of the current quorum or of the one before (whose records are
+ * still valid), vote on every active worker of it that fails; resend the votes made. */
 void ctl_vote_round(struct ctl_vote *v, uint64_t now_ms);
 
 /* A vote body from peer (authenticated by DIRECT). 0 kept, -EALREADY held, -EINVAL refused. */

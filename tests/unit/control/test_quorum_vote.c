@@ -22,7 +22,8 @@ enum {
 static uint8_t seeds[NODES][32];
 static uint8_t pk[NODES][32];
 static struct ctl_registry reg;
-static const struct ctl_quorum *q;
+static struct ctl_quorum q1; /* epoch 1's, copied: the registry's moves */
+static const struct ctl_quorum *q = &q1;
 static struct ctl_vote votes[CTL_QUORUM_VALIDATORS];
 static uint8_t silent[32]; /* the failing worker */
 static char dir[64], pending[128];
@@ -108,8 +109,8 @@ setup(void **state)
 	}
 	block(1);
 	block(4); /* epoch 1: 10 validators, 10 workers */
-	q = ctl_registry_quorum(&reg, 1);
-	assert_non_null(q);
+	assert_non_null(ctl_registry_quorum(&reg, 1));
+	q1 = *ctl_registry_quorum(&reg, 1);
 	assert_int_equal(q->nw, 10);
 	memcpy(silent, q->workers[3], 32);
 	for (int i = 0; i < CTL_QUORUM_VALIDATORS; i++) {
@@ -329,6 +330,34 @@ test_not_a_validator(void **state)
 	ctl_vote_wipe(&v);
 }
 
+/* Epoch 2 begins before a vote of epoch 1 is done: epoch 1's validators still vote on its
+ * workers, and the record (epoch 1) is accepted in epoch 2. */
+static void
+test_previous_epoch(void **state)
+{
+	static char lines[16][CTL_REGISTRY_RECORD_LINE_MAX];
+	char line[CTL_REGISTRY_RECORD_LINE_MAX], why[200];
+	size_t n;
+
+	(void)state;
+	unlink(pending);
+	memcpy(silent, q->workers[8], 32);
+	block(8); /* epoch 2 */
+	for (int i = 0; i < CTL_QUORUM_VALIDATORS; i++) {
+		ctl_vote_on_registry(&votes[i], &reg);
+		assert_int_equal(votes[i].prev.epoch, 1);
+	}
+	for (int i = 0; i < 7; i++)
+		ctl_vote_round(&votes[i], FAIL_AFTER * 4);
+	n = pending_lines(lines, 16);
+	assert_true(n >= 1);
+	assert_int_equal(ctl_registry_pending_fill(lines[0], 9, line, sizeof(line)), 0);
+	assert_non_null(strstr(line, " 9 1,")); /* height 9, a record of epoch 1 */
+	assert_int_equal(ctl_registry_apply_line(&reg, line, why, sizeof(why)), 0);
+	assert_int_equal(ctl_registry_find(&reg, silent)->status, CTL_REGISTRY_DECOMMISSIONED);
+	block(9);
+}
+
 int
 main(void)
 {
@@ -339,6 +368,7 @@ main(void)
 		cmocka_unit_test(test_receive_refusals),
 		cmocka_unit_test(test_submit_retried),
 		cmocka_unit_test(test_not_a_validator),
+		cmocka_unit_test(test_previous_epoch),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
