@@ -255,6 +255,34 @@ test_load_errors(void **state)
 	expect_load_error(path, -EINVAL, ":2: line longer than 511 bytes");
 	unlink(path);
 
+	/* a state change may be 2047 bytes (its quorum record), not 2048 */
+	{
+		static char big[CTL_REGISTRY_RECORD_LINE_MAX + 2];
+		char e[65];
+
+		append(path, UNVERIFIED);
+		append_register(path, 0, 1);
+		append_block(path, 1);
+		hex_of("ed", 0, e);
+		n = snprintf(big, sizeof(big), "decommission %s 2 -", e);
+		memset(big + n, ' ', CTL_REGISTRY_RECORD_LINE_MAX - 1 - (size_t)n);
+		big[CTL_REGISTRY_RECORD_LINE_MAX - 1] = '\n';
+		append(path, big);
+		append_block(path, 2);
+		assert_int_equal(ctl_registry_file_load(&f, path, err, sizeof(err)), 0);
+		assert_int_equal(ctl_registry_count(&f.reg, CTL_REGISTRY_DECOMMISSIONED), 1);
+		ctl_registry_file_free(&f);
+		unlink(path);
+		append(path, UNVERIFIED);
+		append_register(path, 0, 1);
+		append_block(path, 1);
+		big[CTL_REGISTRY_RECORD_LINE_MAX - 1] = ' ';
+		big[CTL_REGISTRY_RECORD_LINE_MAX] = '\n';
+		append(path, big);
+		expect_load_error(path, -EINVAL, ":4: line longer than 2047 bytes");
+		unlink(path);
+	}
+
 	/* a NUL byte */
 	append_register(path, 0, 1);
 	{
