@@ -77,10 +77,30 @@ quorum(const struct ctl_vote *v, uint64_t epoch)
 	return NULL;
 }
 
+/* One line per new epoch: what this node is in its quorum. */
+static void
+log_role(const struct ctl_vote *v)
+{
+	int val = ctl_quorum_validator_index(&v->cur, v->conf.id.ed25519_pk);
+	int work = ctl_quorum_worker_index(&v->cur, v->conf.id.ed25519_pk);
+
+	char role[32] = "neither";
+
+	if (val >= 0 || work >= 0)
+		snprintf(role, sizeof(role), "%s %d", val >= 0 ? "validator" : "worker",
+			 val >= 0 ? val : work);
+	ctl_log(CTL_LOG_INFO, "quorum of epoch %llu: %u validators, %u workers; this node: %s",
+		(unsigned long long)v->cur.epoch, v->cur.nv, v->cur.nw, role);
+}
+
 void
 ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg)
 {
+	bool new_epoch = reg->ep.cur.valid && (!v->cur.valid || v->cur.epoch != reg->ep.cur.epoch);
+
 	v->cur = reg->ep.cur;
+	if (new_epoch)
+		log_role(v);
 	v->prev = reg->ep.prev;
 	for (size_t i = 0; i < v->cur.nw; i++) {
 		const struct ctl_registry_node *nd = ctl_registry_find(reg, v->cur.workers[i]);

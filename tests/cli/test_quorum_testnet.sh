@@ -68,6 +68,8 @@ check "3 messages acknowledged (got $acked)" test "$acked" = 3
 # wait for the start of an epoch seeded by reveals (commits of epoch e, reveals in e + 1, the
 # seed of e + 2), then take a worker of its quorum (not node 0: the client's)
 for _ in $(seq 120); do [ $(($(height) % EPOCH)) -le 2 ] && [ "$(height)" -ge $((3 * EPOCH)) ] && break; sleep 0.5; done
+check "node 0 logs its role in each epoch's quorum" \
+	grep -Eq "quorum of epoch [0-9]+: 10 validators, 2 workers; this node: (validator|worker|neither)" "$DIR/node0/control.log"
 check "every node commits and reveals ($(grep -c '^commit ' "$REG") commits, $(grep -c '^reveal ' "$REG") reveals)" \
 	test "$(grep -c '^reveal ' "$REG")" -ge 12
 victim=$($PY - "$REG" "$DIR" "$ROOT/tests/tools" <<'PYEOF'
