@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry_source.h"
+
 /* Which section each key lives in. */
 static const struct {
 	const char *key, *section;
@@ -58,6 +60,7 @@ ctl_config_defaults(struct ctl_config *c)
 	c->onion_timeout_s = 30; /* the reference's per-relay timeout */
 	c->proxy_timeout_s = 25; /* SS ONION_URL_TIMEOUT */
 	c->proxy_tls_verify = true;
+	ctl_config_reach_defaults(&c->reach);
 }
 
 static int
@@ -229,11 +232,12 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 		return copy(c->nodes, sizeof(c->nodes), value, key, err, errlen);
 	}
 	if (strcmp(key, "registry") == 0) {
-		if (value[0] != '\0' && value[0] != '/') {
-			snprintf(err, errlen, "registry must be an absolute path, not '%.100s'",
-				 value);
+		struct ctl_registry_spec spec; /* a file or redis:ADDR/KEY (registry_source.h) */
+
+		if (strlen(value) >= sizeof(c->registry))
+			return copy(c->registry, sizeof(c->registry), value, key, err, errlen);
+		if (value[0] != '\0' && ctl_registry_spec_parse(value, &spec, err, errlen) != 0)
 			return -EINVAL;
-		}
 		return copy(c->registry, sizeof(c->registry), value, key, err, errlen);
 	}
 	if (strcmp(key, "stats-socket") == 0) {
@@ -271,6 +275,9 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 
 	if (rc != -ENOENT)
 		return rc;
+	rc = ctl_config_reach_set(&c->reach, key, value, err, errlen);
+	if (rc != -ENOENT)
+		return rc;
 	snprintf(err, errlen, "unknown key '%.100s'", key);
 	return -ENOENT;
 }
@@ -284,10 +291,18 @@ static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct ini_state *s = user;
+	const char *reach = ctl_config_reach_section(name);
 	size_t i;
 
 	if (s->why[0] != '\0')
 		return 0;
+	if (reach != NULL && strcmp(reach, section) != 0) {
+		snprintf(s->why, sizeof(s->why), "key '%s' belongs in section [%s], not [%.64s]",
+			 name, reach, section);
+		return 0;
+	}
+	if (reach != NULL)
+		return ctl_config_set(s->c, name, value, s->why, sizeof(s->why)) == 0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(keys[i].key, name) == 0)
 			break;
@@ -362,7 +377,8 @@ ctl_config_usage(void)
 	return "usage: snode-control [--config FILE] [--data-dir DIR] [--redis PATH|HOST:PORT]\n"
 	       "                     [--dp-socket PATH] [--log-level LEVEL] [--listen IP:PORT]\n"
 	       "                     [--nodes FILE] [--ping-interval SECONDS] [--testnet]\n"
-	       "                     [--registry FILE] [--http-listen IP:PORT|none]\n"
+	       "                     [--registry FILE|redis:ADDR/KEY] [--http-listen "
+	       "IP:PORT|none]\n"
 	       "                     [--stats-socket PATH|none] [--stats-interval S]\n"
 	       "                     [--rate-burst N] [--rate-per-s N] [--http-timeout S]\n"
 	       "                     [--onion-timeout S] [--proxy-timeout S]\n"
@@ -435,5 +451,5 @@ ctl_config_validate(const struct ctl_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "invalid configuration");
 		return -EINVAL;
 	}
-	return 0;
+	return ctl_config_reach_validate(&c->reach, err, errlen);
 }

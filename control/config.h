@@ -12,6 +12,7 @@
  *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout,
  *                proxy-timeout, proxy-private, proxy-tls-verify
  *   [dataplane]  dp-socket
+ *   [reach], [uptime]  reachability tests and uptime proofs (config_reach.h; file only)
  */
 #ifndef CTL_CONFIG_H
 #define CTL_CONFIG_H
@@ -20,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "config_reach.h"
 #include "log.h"
 
 #define CTL_CONFIG_DATA_DIR "/var/lib/snode"
@@ -36,7 +38,7 @@ struct ctl_config {
 	char redis[CTL_CONFIG_ADDR_MAX];       /* /unix/socket/path or host:port */
 	char dp_socket[CTL_CONFIG_ADDR_MAX];   /* "" when the dataplane is absent */
 	char nodes[PATH_MAX];		       /* node list (swarm view); "" for this node alone */
-	char registry[PATH_MAX];	       /* registry event log (many swarms); "" for none */
+	char registry[PATH_MAX];	       /* registry log: FILE or redis:ADDR/KEY; "": none */
 	char stats_socket[PATH_MAX];	       /* counters socket; "": DATA-DIR/control.sock */
 	unsigned stats_interval_s;	       /* one stats log line every S seconds; 0: off */
 	unsigned ping_interval_s;	       /* DIRECT pings of the listed nodes */
@@ -50,6 +52,7 @@ struct ctl_config {
 	unsigned proxy_timeout_s;	       /* an exit's POST to a server (SS: 25 s) */
 	bool proxy_private;		       /* the proxy may reach loopback/private addresses */
 	bool proxy_tls_verify;		       /* check the server's certificate (default) */
+	struct ctl_config_reach reach;	       /* [reach] and [uptime] (config_reach.h) */
 	enum ctl_log_level log_level;
 	bool testnet;
 	bool help, version; /* --help / --version given */

@@ -48,6 +48,11 @@ main(int argc, char **argv)
 		printf("snode-control %s\n", SNODE_VERSION);
 		return 0;
 	}
+	/* keys that are valid alone but not together ([reach], [uptime]) */
+	if (ctl_config_validate(&cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "snode-control: %s\n", err);
+		return 1;
+	}
 	ctl_log_set_level(cfg.log_level);
 	/* libsnc: libsodium, the 8-way X25519 and AES-GCM implementations, the KDF's states
 	 * (the HTTP entry peels onion layers here) */

@@ -13,6 +13,7 @@
 #include "http_onion.h"
 #include "http_server.h"
 #include "log.h"
+#include "node_reach.h"
 #include "node_stats.h"
 #include "onion_proxy.h"
 #include "stats_socket.h"
@@ -469,6 +470,8 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		return -1;
 	if (start_replication(n, id, err, errlen) != 0)
 		return -1;
+	if (ctl_node_reach_start(n, cfg, id, err, errlen) != 0)
+		return -1;
 	return start_votes(n, cfg, id, err, errlen);
 }
 
@@ -488,6 +491,7 @@ ctl_node_stop(struct ctl_node *n)
 	/* then the proxied and relayed onion requests (503), then what carried the answers */
 	ctl_proxy_free(n->proxy);
 	ctl_onion_entry_free(n->onion);
+	ctl_node_reach_stop(n); /* before the HTTP entry and the pings it uses */
 	ctl_http_free(n->http);
 	if (n->pinging)
 		ctl_peer_ping_stop(&n->ping);

@@ -50,6 +50,8 @@ struct ctl_node {
 	struct ctl_http *http;		/* the HTTP(S) entry (http_server.h) */
 	struct ctl_proxy *proxy;	/* exits: POSTs to HTTP(S) servers (onion_proxy.h) */
 	struct ctl_stats_socket *stats; /* counters on a local socket (stats_socket.h) */
+	struct ctl_reach *reach;	/* reachability tests (node_reach.h; with peer pings) */
+	struct ctl_uptime *uptime;	/* uptime proofs (node_reach.h; with peer pings) */
 	struct event *stats_timer;	/* the periodic stats log line */
 	unsigned stats_interval_s;
 };

@@ -9,10 +9,13 @@
 #include "http_server.h"
 #include "node.h"
 #include "onion_proxy.h"
+#include "reach.h"
+#include "uptime.h"
 #include "catchup.h"
 #include "replicate.h"
 #include "vote_service.h"
 #include "rpc_server.h"
+#include "swarm_view_registry.h"
 
 /* One counter named as its struct field, so the JSON and the header agree. */
 #define PUT(o, s, field) json_object_set_new(o, #field, json_integer((json_int_t)(s).field))
@@ -70,6 +73,28 @@ onion_dest_part(const struct ctl_onion_dest *d)
 	PUT(o, *d, reply_failed);
 	PUT(o, *d, proxied);
 	PUT(o, *d, proxy_refused);
+	return o;
+}
+
+/* The registry the swarm view replays (swarm_view_registry.h); NULL without one. */
+static json_t *
+registry_part(const struct ctl_swarm_view *v)
+{
+	struct ctl_swarm_view_registry_info s;
+	json_t *o;
+
+	if (ctl_swarm_view_registry_info(v, &s) != 0 || (o = json_object()) == NULL)
+		return NULL;
+	PUT(o, s, height);
+	PUT(o, s, nodes);
+	PUT(o, s, active);
+	PUT(o, s, swarms);
+	PUT(o, s, reloads);
+	PUT(o, s, errors);
+	PUT(o, s, incremental);
+	PUT(o, s, full);
+	PUT(o, s, redis_errors);
+	PUT(o, s, outages);
 	return o;
 }
 
@@ -289,6 +314,58 @@ quorum_part(const struct ctl_vote_service *vs)
 	return o;
 }
 
+static json_t *
+reach_part(const struct ctl_reach *r)
+{
+	struct ctl_reach_stats s;
+	json_t *o = json_object();
+
+	ctl_reach_stats(r, &s);
+	PUT(o, s, tests);
+	PUT(o, s, random_tests);
+	PUT(o, s, retests);
+	PUT(o, s, passed);
+	PUT(o, s, failed);
+	PUT(o, s, in_flight);
+	PUT(o, s, failing);
+	PUT(o, s, direct_unsent);
+	PUT(o, s, direct_timeout);
+	PUT(o, s, https_no_address);
+	PUT(o, s, https_unsent);
+	PUT(o, s, https_connect);
+	PUT(o, s, https_timeout);
+	PUT(o, s, https_status);
+	PUT(o, s, https_pubkey);
+	PUT(o, s, pongs_unmatched);
+	PUT(o, s, sync_failed);
+	return o;
+}
+
+static json_t *
+uptime_part(const struct ctl_uptime *u)
+{
+	struct ctl_uptime_stats s;
+	json_t *o = json_object();
+
+	ctl_uptime_stats(u, &s);
+	PUT(o, s, proofs_sent);
+	PUT(o, s, sends);
+	PUT(o, s, send_failed);
+	PUT(o, s, skipped_unhealthy);
+	PUT(o, s, received);
+	PUT(o, s, accepted);
+	PUT(o, s, malformed);
+	PUT(o, s, unknown_node);
+	PUT(o, s, wrong_key);
+	PUT(o, s, bad_signature);
+	PUT(o, s, stale);
+	PUT(o, s, future);
+	PUT(o, s, older);
+	PUT(o, s, full);
+	PUT(o, s, expired);
+	return o;
+}
+
 json_t *
 ctl_node_stats(const struct ctl_node *n)
 {
@@ -305,6 +382,8 @@ ctl_node_stats(const struct ctl_node *n)
 		if (n->dp_nodes.channel != NULL)
 			json_object_set_new(o, "dp_nodes", dp_nodes_part(&n->dp_nodes));
 	}
+	if (n->swarm != NULL && ctl_swarm_view_registry_state(n->swarm) != NULL)
+		json_object_set_new(o, "registry", registry_part(n->swarm));
 	if (n->http != NULL)
 		json_object_set_new(o, "http", http_part(n->http));
 	if (n->onion != NULL)
@@ -323,5 +402,9 @@ ctl_node_stats(const struct ctl_node *n)
 		json_object_set_new(o, "catchup", catchup_part(n->catchup));
 	if (n->votes != NULL)
 		json_object_set_new(o, "quorum", quorum_part(n->votes));
+	if (n->reach != NULL)
+		json_object_set_new(o, "reach", reach_part(n->reach));
+	if (n->uptime != NULL)
+		json_object_set_new(o, "uptime", uptime_part(n->uptime));
 	return o;
 }

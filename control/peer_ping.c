@@ -39,23 +39,59 @@ short_hex(const uint8_t *key, char out[17])
 	return out;
 }
 
-/* Seals {"t": type, "n": n} for peer and hands it to the channel. */
+/* Seals payload for peer and hands it to the channel. */
 static int
-send_msg(struct ctl_peer_ping *p, const uint8_t peer[32], const char *type, uint32_t n,
-	 uint64_t now_ms)
+send_sealed(struct ctl_peer_ping *p, const uint8_t peer[32], const char *payload, size_t plen,
+	    uint64_t now_ms)
 {
-	uint8_t sealed[128 + SNC_DIRECT_OVERHEAD];
-	char payload[64];
+	uint8_t sealed[CTL_DP_DIRECT_MAX];
 	size_t len;
-	int plen = snprintf(payload, sizeof(payload), "{\"t\":\"%s\",\"n\":%" PRIu32 "}", type, n);
 
-	if (snc_direct_seal(&p->id, peer, now_ms, NULL, (const uint8_t *)payload, (size_t)plen,
-			    sealed, sizeof(sealed), &len) != 0 ||
+	if (snc_direct_seal(&p->id, peer, now_ms, NULL, (const uint8_t *)payload, plen, sealed,
+			    sizeof(sealed), &len) != 0 ||
 	    ctl_dp_channel_send_direct(p->channel, peer, sealed, len) != 0) {
 		p->st.send_failed++;
 		return -1;
 	}
 	return 0;
+}
+
+/* Seals {"t": type, "n": n} for peer and hands it to the channel. */
+static int
+send_msg(struct ctl_peer_ping *p, const uint8_t peer[32], const char *type, uint32_t n,
+	 uint64_t now_ms)
+{
+	char payload[64];
+	int plen = snprintf(payload, sizeof(payload), "{\"t\":\"%s\",\"n\":%" PRIu32 "}", type, n);
+
+	return send_sealed(p, peer, payload, (size_t)plen, now_ms);
+}
+
+int
+ctl_peer_ping_send_ping(struct ctl_peer_ping *p, const uint8_t peer[32], uint32_t n)
+{
+	if (send_msg(p, peer, "ping", n, wall_ms()) != 0)
+		return -1;
+	p->st.pings_sent++;
+	return 0;
+}
+
+int
+ctl_peer_ping_send_json(struct ctl_peer_ping *p, const uint8_t peer[32], const char *json,
+			size_t len)
+{
+	if (len > CTL_PEER_PING_JSON_MAX)
+		return -EMSGSIZE;
+	return send_sealed(p, peer, json, len, wall_ms());
+}
+
+void
+ctl_peer_ping_set_hooks(struct ctl_peer_ping *p, ctl_peer_ping_pong_fn *on_pong,
+			ctl_peer_ping_msg_fn *on_msg, void *arg)
+{
+	p->on_pong = on_pong;
+	p->on_msg = on_msg;
+	p->hook_arg = arg;
 }
 
 void
@@ -98,6 +134,8 @@ on_pong(struct ctl_peer_ping *p, struct ctl_peer *peer, uint32_t n, uint64_t now
 {
 	char hex[17];
 
+	if (p->on_pong != NULL)
+		p->on_pong(p->hook_arg, peer->ed25519, n);
 	if (n != peer->sent_n)
 		return; /* an old round's pong: rtt unknown, reachability shown by the next */
 	peer->rtt_ms = now_ms - peer->sent_ms;
@@ -109,11 +147,22 @@ on_pong(struct ctl_peer_ping *p, struct ctl_peer *peer, uint32_t n, uint64_t now
 	peer->reachable = true;
 }
 
+/* A message that is neither ping nor pong: the hook's, or rejected. */
+static void
+on_other(struct ctl_peer_ping *p, const uint8_t from[32], const char *type, const json_t *j)
+{
+	if (p->on_msg == NULL) {
+		p->st.rejected++;
+		return;
+	}
+	p->on_msg(p->hook_arg, from, type, j);
+}
+
 void
 ctl_peer_ping_on_direct(void *arg, const uint8_t from[32], const uint8_t *msg, size_t len)
 {
 	struct ctl_peer_ping *p = arg;
-	uint8_t payload[256], sender[32];
+	uint8_t payload[CTL_DP_DIRECT_MAX], sender[32];
 	uint64_t ts, now = wall_ms();
 	struct ctl_peer *peer = find(p, from);
 	const char *type = NULL;
@@ -132,7 +181,11 @@ ctl_peer_ping_on_direct(void *arg, const uint8_t from[32], const uint8_t *msg, s
 		p->st.rejected++;
 		return;
 	}
-	if (json_unpack(j, "{s:s, s:I}", "t", &type, "n", &n) != 0 || n < 0 || n > UINT32_MAX)
+	if (json_unpack(j, "{s:s}", "t", &type) != 0)
+		p->st.rejected++;
+	else if (strcmp(type, "ping") != 0 && strcmp(type, "pong") != 0)
+		on_other(p, from, type, j);
+	else if (json_unpack(j, "{s:I}", "n", &n) != 0 || n < 0 || n > UINT32_MAX)
 		p->st.rejected++;
 	else if (strcmp(type, "ping") == 0 && send_msg(p, from, "pong", (uint32_t)n, now) == 0)
 		p->st.pongs_sent++;

@@ -8,8 +8,10 @@
  * swarm issue's reachability tests and votes build on (issue 6).
  *
  * Payloads (JSON inside the sealed DIRECT message): {"t":"ping","n":N} and
- * {"t":"pong","n":N}. The dataplane names the sending node from its address;
- * a message whose signed sender differs from it is rejected.
+ * {"t":"pong","n":N}. Other types go to the message hook (uptime proofs:
+ * {"t":"proof","p":base64}); every pong goes to the pong hook as well
+ * (reachability tests send their own numbered pings, reach.h). The dataplane names the sending
+ * node from its address; a message whose signed sender differs from it is rejected.
  */
 #ifndef CTL_PEER_PING_H
 #define CTL_PEER_PING_H
@@ -17,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
 
 #include "direct.h"
 #include "dp_channel.h"
@@ -29,6 +33,8 @@ enum {
 	CTL_PING_INTERVAL_MS = 10000, /* default */
 	CTL_PING_MISSES = 3,	      /* intervals without a pong: unreachable */
 	CTL_PING_PEERS_MAX = 4096,
+	/* a whole DIRECT message's payload: one cell less the sealing */
+	CTL_PEER_PING_JSON_MAX = CTL_DP_DIRECT_MAX - SNC_DIRECT_OVERHEAD,
 };
 
 struct ctl_peer {
@@ -40,6 +46,13 @@ struct ctl_peer {
 	uint64_t rtt_ms;
 	bool reachable;
 };
+
+/* Every authenticated pong, whatever its number (before peer_ping's own check). */
+typedef void ctl_peer_ping_pong_fn(void *arg, const uint8_t from[32], uint32_t n);
+/* An authenticated message of another type than ping/pong; j is its JSON object
+ * (valid during the call). */
+typedef void ctl_peer_ping_msg_fn(void *arg, const uint8_t from[32], const char *type,
+				  const json_t *j);
 
 struct ctl_peer_ping_stats {
 	uint64_t pings_sent, pongs_sent, pongs, rejected, unknown_sender, send_failed;
@@ -55,6 +68,9 @@ struct ctl_peer_ping {
 	uint32_t next_n;
 	struct event *timer;
 	struct ctl_peer_ping_stats st;
+	ctl_peer_ping_pong_fn *on_pong;
+	ctl_peer_ping_msg_fn *on_msg;
+	void *hook_arg;
 };
 
 /* Starts pinging peers[0..n) (copied) every interval_ms (0: the default). 0, -ENOMEM, -EINVAL. */
@@ -70,6 +86,19 @@ int ctl_peer_ping_set_peers(struct ctl_peer_ping *p, const struct ctl_peer *peer
 
 /* ctl_dp_direct_fn: arg is the struct ctl_peer_ping. */
 void ctl_peer_ping_on_direct(void *arg, const uint8_t peer[32], const uint8_t *msg, size_t len);
+
+/* The hooks above (NULL: none). */
+void ctl_peer_ping_set_hooks(struct ctl_peer_ping *p, ctl_peer_ping_pong_fn *on_pong,
+			     ctl_peer_ping_msg_fn *on_msg, void *arg);
+
+/* Sends peer one ping numbered n now (peer_ping's own state is untouched). 0 or -1
+ * (counted send_failed). */
+int ctl_peer_ping_send_ping(struct ctl_peer_ping *p, const uint8_t peer[32], uint32_t n);
+
+/* Seals a JSON object (text, at most CTL_PEER_PING_JSON_MAX bytes) for peer and sends
+ * it as one whole DIRECT message. 0, -EMSGSIZE, or -1 (counted send_failed). */
+int ctl_peer_ping_send_json(struct ctl_peer_ping *p, const uint8_t peer[32], const char *json,
+			    size_t len);
 
 /* Sends one round of pings now and checks for silent peers (the timer does this). */
 void ctl_peer_ping_round(struct ctl_peer_ping *p, uint64_t now_ms);

@@ -383,6 +383,12 @@ collect_hashes(json_t *v, struct ctl_rpc_hashes *h, bool validate, struct ctl_rp
 		h->hashes[i] = json_string_value(e);
 	}
 	h->n = n;
+	/* Unvalidated lists (get_expiries) are signed as given: each must be a string without
+	 * NUL (the signed message is built from C strings). */
+	for (size_t i = 0; i < n && !validate; i++)
+		if (h->hashes[i] == NULL ||
+		    strlen(h->hashes[i]) != json_string_length(list_at(v, i)))
+			return bad(st, "messages must be strings without NUL bytes");
 	if (!validate)
 		return 0;
 	for (size_t i = 0; i < n; i++)
@@ -592,8 +598,8 @@ load_store(json_t *p, bool testnet, struct ctl_rpc_call *c, struct ctl_rpc_statu
 	s->timestamp_ms = ts;
 	if (has_exp)
 		s->expiry_ms = (int64_t)expiry;
-	else if (ttl > INT64_MAX - ts)
-		s->expiry_ms = INT64_MAX; /* fails the TTL check */
+	else if (ts > 0 && ttl > INT64_MAX - ts) /* ts may be negative: no overflow then */
+		s->expiry_ms = INT64_MAX;	 /* fails the TTL check */
 	else
 		s->expiry_ms = ts + ttl;
 	if ((rc = pick_pubkey(pk, pk_alt, &pk, st)) != 0)

@@ -18,7 +18,7 @@
 #include <event2/event.h>
 
 #include "log.h"
-#include "registry_file.h"
+#include "registry_source.h"
 #include "swarm_assign.h"
 #include "swarm_space.h"
 
@@ -34,7 +34,8 @@ struct layout {
 };
 
 struct regview {
-	struct ctl_registry_file file;
+	struct ctl_registry_source src;
+	bool was_down; /* the source's Redis did not answer at the last look */
 	struct layout lay;
 	uint8_t self[32];
 	uint16_t https_port;
@@ -195,7 +196,8 @@ reg_swarm_of_node(const void *impl, const uint8_t ed25519[32], struct ctl_swarm 
 static bool
 reg_knows_node(const void *impl, const uint8_t ed25519[32])
 {
-	return ctl_registry_find(&((const struct regview *)impl)->file.reg, ed25519) != NULL;
+	return ctl_registry_find(ctl_registry_source_state(&((const struct regview *)impl)->src),
+				 ed25519) != NULL;
 }
 
 static void
@@ -206,7 +208,7 @@ reg_free(void *impl)
 	if (rv->timer != NULL)
 		event_free(rv->timer);
 	layout_free(&rv->lay);
-	ctl_registry_file_free(&rv->file);
+	ctl_registry_source_free(&rv->src);
 	free(rv);
 }
 
@@ -228,7 +230,8 @@ impl_of(const struct ctl_swarm_view *v)
 static void
 log_summary(struct regview *rv, const char *verb)
 {
-	const struct ctl_registry *reg = &rv->file.reg;
+	const struct ctl_registry *reg = ctl_registry_source_state(&rv->src);
+	const char *name = ctl_registry_source_name(&rv->src);
 	char self[40];
 
 	if (rv->lay.self_swarm == CTL_SWARM_VIEW_NO_SWARM)
@@ -238,13 +241,13 @@ log_summary(struct regview *rv, const char *verb)
 	ctl_log(CTL_LOG_NOTICE,
 		"registry %s %s: block %" PRIu64 ", %zu nodes (%zu active), %zu swarms; this node: "
 		"%s",
-		rv->file.path, verb, reg->height, reg->n,
-		ctl_registry_count(reg, CTL_REGISTRY_ACTIVE), rv->lay.n, self);
+		name, verb, reg->height, reg->n, ctl_registry_count(reg, CTL_REGISTRY_ACTIVE),
+		rv->lay.n, self);
 	if (reg->refused > rv->refused_logged)
 		ctl_log(CTL_LOG_WARNING,
 			"registry %s: %" PRIu64 " swarm assignment(s) refused (fewer than 5 active "
 			"nodes over several swarms), the last at block %" PRIu64 ": swarms kept",
-			rv->file.path, reg->refused, reg->refused_height);
+			name, reg->refused, reg->refused_height);
 	rv->refused_logged = reg->refused;
 }
 
@@ -254,16 +257,20 @@ ctl_swarm_view_registry_load(const char *path, const uint8_t self_ed25519[32], u
 {
 	struct ctl_swarm_view *v = calloc(1, sizeof(*v));
 	struct regview *rv = calloc(1, sizeof(*rv));
+	struct ctl_registry_spec spec;
 
+	if (ctl_registry_spec_parse(path, &spec, err, errlen) != 0)
+		goto fail;
 	if (v == NULL || rv == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
 	memcpy(rv->self, self_ed25519, 32);
 	rv->https_port = https_port;
-	if (ctl_registry_file_load(&rv->file, path, err, errlen) != 0)
+	if (ctl_registry_source_load(&rv->src, &spec, err, errlen) != 0)
 		goto fail;
-	if (layout_build(&rv->lay, &rv->file.reg, rv->self, https_port) != 0) {
+	if (layout_build(&rv->lay, ctl_registry_source_state(&rv->src), rv->self, https_port) !=
+	    0) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
@@ -278,6 +285,18 @@ fail:
 	return NULL;
 }
 
+/* A Redis source's outage is logged by the reload (once); its end here. */
+static void
+log_redis_state(struct regview *rv)
+{
+	bool down = ctl_registry_source_down(&rv->src);
+
+	if (rv->was_down && !down)
+		ctl_log(CTL_LOG_NOTICE, "registry %s: Redis answers again",
+			ctl_registry_source_name(&rv->src));
+	rv->was_down = down;
+}
+
 int
 ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded)
 {
@@ -290,21 +309,23 @@ ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded)
 	*reloaded = false;
 	if (rv == NULL)
 		return -EINVAL;
-	rc = ctl_registry_file_reload(&rv->file, &changed, err, sizeof(err));
+	rc = ctl_registry_source_reload(&rv->src, &changed, err, sizeof(err));
+	log_redis_state(rv);
 	if (rc != 0) {
 		rv->errors++;
 		ctl_log(CTL_LOG_ERR, "registry not reloaded: %s; keeping block %" PRIu64, err,
-			rv->file.reg.height);
+			ctl_registry_source_state(&rv->src)->height);
 		return rc;
 	}
 	if (!changed)
 		return 0;
-	if (layout_build(&next, &rv->file.reg, rv->self, rv->https_port) != 0) {
+	if (layout_build(&next, ctl_registry_source_state(&rv->src), rv->self, rv->https_port) !=
+	    0) {
 		/* the state moved on but the swarms did not: look again next time */
-		memset(&rv->file.seen, 0, sizeof(rv->file.seen));
+		ctl_registry_source_forget(&rv->src);
 		rv->errors++;
 		ctl_log(CTL_LOG_ERR, "registry %s: out of memory, keeping the previous swarms",
-			rv->file.path);
+			ctl_registry_source_name(&rv->src));
 		return -ENOMEM;
 	}
 	layout_free(&rv->lay);
@@ -313,7 +334,7 @@ ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded)
 	*reloaded = true;
 	log_summary(rv, "reloaded");
 	for (size_t i = 0; i < rv->n_listeners; i++)
-		rv->on_reload[i].fn(rv->on_reload[i].arg, &rv->file.reg);
+		rv->on_reload[i].fn(rv->on_reload[i].arg, ctl_registry_source_state(&rv->src));
 	return 0;
 }
 
@@ -366,7 +387,7 @@ ctl_swarm_view_registry_state(const struct ctl_swarm_view *v)
 {
 	const struct regview *rv = impl_of(v);
 
-	return rv != NULL ? &rv->file.reg : NULL;
+	return rv != NULL ? ctl_registry_source_state(&rv->src) : NULL;
 }
 
 int
@@ -374,17 +395,28 @@ ctl_swarm_view_registry_info(const struct ctl_swarm_view *v,
 			     struct ctl_swarm_view_registry_info *out)
 {
 	const struct regview *rv = impl_of(v);
+	const struct ctl_registry *reg;
 
 	if (rv == NULL)
 		return -EINVAL;
+	reg = ctl_registry_source_state(&rv->src);
 	memset(out, 0, sizeof(*out));
-	out->have_block = rv->file.reg.have_block;
-	out->height = rv->file.reg.height;
-	out->nodes = rv->file.reg.n;
-	out->active = ctl_registry_count(&rv->file.reg, CTL_REGISTRY_ACTIVE);
+	out->have_block = reg->have_block;
+	out->height = reg->height;
+	out->nodes = reg->n;
+	out->active = ctl_registry_count(reg, CTL_REGISTRY_ACTIVE);
 	out->swarms = rv->lay.n;
 	out->self_swarm = rv->lay.self_swarm;
 	out->reloads = rv->reloads;
 	out->errors = rv->errors;
+	if (rv->src.kind == CTL_REGISTRY_SOURCE_REDIS) {
+		out->incremental = rv->src.u.redis.incremental;
+		out->full = rv->src.u.redis.full;
+		out->redis_errors = rv->src.u.redis.redis_errors;
+		out->outages = rv->src.u.redis.outages;
+	} else {
+		out->incremental = rv->src.u.file.incremental;
+		out->full = rv->src.u.file.full;
+	}
 	return 0;
 }

@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The swarm view over a registry file (registry_file.h): many swarms, as the
- * network has them. An account belongs to the swarm whose id is closest to
+ * The swarm view over a registry (a file or a Redis list, registry_source.h):
+ * many swarms, as the network has them. An account belongs to the swarm whose id is closest to
  * its point in swarm space (crypto/swarm_space.h, whitepaper 4.4); that
  * swarm's members are the active nodes the replayed assignment put in it,
  * ascending by Ed25519 key. This node serves an account when it is one of
  * them, so a misdirected request is answered 421 with the right swarm by the
  * RPC, unchanged (swarm_view.h). Decommissioned nodes are in no swarm.
  *
- * snode-control uses it when `registry` is configured. The file is re-read
- * when it changes: a libevent timer stats it once a second (inode, size,
- * mtime) and replays what changed; a file with an error is logged as
- * "FILE:LINE: reason" once and the previous state stays in use. Each load
- * logs one line: "registry FILE: block H, N nodes (A active), S swarms; this
- * node: swarm ID" (or "this node: in no swarm").
+ * snode-control uses it when `registry` is configured. The log is re-read
+ * when it changes: a libevent timer looks once a second (a file's inode,
+ * size, mtime; a list's length and last entry) and replays what changed; a file with an error is
+ * logged as "FILE:LINE: reason" once and the previous state stays in use. Each load logs one line:
+ * "registry FILE: block H, N nodes (A active), S swarms; this node: swarm ID" (or "this node: in no
+ * swarm").
  */
 #ifndef CTL_SWARM_VIEW_REGISTRY_H
 #define CTL_SWARM_VIEW_REGISTRY_H
@@ -34,17 +34,21 @@ enum {
 /* What the view holds now (for logs, status and tests). */
 struct ctl_swarm_view_registry_info {
 	bool have_block;
-	uint64_t height;     /* the last block applied */
-	size_t nodes;	     /* known: active + decommissioned */
-	size_t active;	     /* of which active */
-	size_t swarms;	     /* distinct swarm ids of active nodes */
-	uint64_t self_swarm; /* CTL_SWARM_VIEW_NO_SWARM when this node is in none */
-	uint64_t reloads;    /* successful reloads after the first load */
-	uint64_t errors;     /* reloads refused (old state kept) */
+	uint64_t height;	    /* the last block applied */
+	size_t nodes;		    /* known: active + decommissioned */
+	size_t active;		    /* of which active */
+	size_t swarms;		    /* distinct swarm ids of active nodes */
+	uint64_t self_swarm;	    /* CTL_SWARM_VIEW_NO_SWARM when this node is in none */
+	uint64_t reloads;	    /* successful reloads after the first load */
+	uint64_t errors;	    /* reloads refused (old state kept) */
+	uint64_t incremental, full; /* reloads by appended lines, by full replay */
+	uint64_t redis_errors;	    /* a Redis source: calls that failed (registry_redis.h) */
+	uint64_t outages;	    /* and times it stopped answering */
 };
 
 /*
- * Loads the registry file at path into a view for the node self_ed25519;
+ * Loads the registry at path (a source value: FILE, file:FILE or
+ * redis:ADDR/KEY, registry_source.h) into a view for the node self_ed25519;
  * every member gets https_port. NULL with "FILE: reason" or "FILE:LINE:
  * reason" in err (registry_file.h). Logs the summary line.
  */

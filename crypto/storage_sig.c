@@ -130,7 +130,8 @@ put_ns(struct sigbuf *b, int32_t ns, bool all_allowed)
 	return 0;
 }
 
-/* validate: 1 = must be a 43-char message hash, 0 = any non-empty string. */
+/* validate: 1 = must be a 43-char message hash, 0 = any string, even empty (get_expiries:
+ * the server signs over what it was given and does not check it). */
 static int
 put_hashes(struct sigbuf *b, const char *const *hashes, size_t n, int validate)
 {
@@ -142,7 +143,7 @@ put_hashes(struct sigbuf *b, const char *const *hashes, size_t n, int validate)
 		if (hashes[i] == NULL)
 			return -EINVAL;
 		l = strlen(hashes[i]);
-		if (l == 0 || (validate && !snc_msg_hash_is_valid(hashes[i], l)))
+		if (validate && (l == 0 || !snc_msg_hash_is_valid(hashes[i], l)))
 			return -EINVAL;
 		put(b, hashes[i], l);
 	}

@@ -67,8 +67,8 @@ int snc_storage_sig_required_flags(enum snc_storage_method m, int32_t ns);
  * (namespace outside int16 or "all" where not allowed, timestamp above
  * INT64_MAX), -ENOSPC (cap too small; *len is then the size needed).
  * Message hashes for delete and expire must be valid 43-character hashes as
- * the server requires; get_expiries takes any non-empty strings (the server
- * does not check them). Lists must be non-empty.
+ * the server requires; get_expiries takes any strings, empty ones included (the
+ * server does not check them). Lists must be non-empty.
  */
 int snc_storage_sig_store(uint8_t *out, size_t cap, size_t *len, int32_t ns,
 			  uint64_t sig_timestamp_ms);

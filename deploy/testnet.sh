@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A local snode testnet on one machine (docs/testnet.md):
-#   deploy/testnet.sh up [--nodes N] [--dir DIR]   start N nodes (default 3), print the table
+#   deploy/testnet.sh up [--nodes N] [--dir DIR] [--registry file|redis]
+#                                                  start N nodes (default 3), print the table;
+#                                                  the registry log in DIR/registry (file) or in
+#                                                  a registry redis-server (DIR/registry-redis/)
 #   deploy/testnet.sh add [--dir DIR] [--no-register]  start one more node; register it
-#                                                  in DIR/registry unless --no-register
+#                                                  in the registry unless --no-register
 #   deploy/testnet.sh status [--dir DIR]           processes and channel state per node
 #   deploy/testnet.sh down [--dir DIR]             stop everything `up` started, remove DIR
 # Every node is a snode-dataplane in software mode on its own tap interface inside one
@@ -22,16 +25,19 @@ shift || true
 N=3
 DIR=${SNODE_TESTNET_DIR:-/tmp/snode-testnet}
 REGISTER=1
+REGISTRY=file
 while [ $# -gt 0 ]; do
 	case $1 in
 	--nodes) N=$2; shift 2 ;;
 	--dir) DIR=$2; shift 2 ;;
 	--no-register) REGISTER=0; shift ;;
+	--registry) REGISTRY=$2; shift 2 ;;
 	*) echo "testnet: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
 case $N in ''|*[!0-9]*) echo "testnet: --nodes expects 1..50" >&2; exit 2 ;; esac
 if [ "$N" -lt 1 ] || [ "$N" -gt 50 ]; then echo "testnet: --nodes expects 1..50" >&2; exit 2; fi
+case $REGISTRY in file|redis) ;; *) echo "testnet: --registry expects file or redis" >&2; exit 2 ;; esac
 
 die() { echo "testnet: $*" >&2; exit 1; }
 ns_of() { cat "$DIR/netns"; }
@@ -90,7 +96,8 @@ print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 			"$DIR/node$j/id.json" "$(node_ip "$j")" "$(dp_mac "$j")"
 	done >"$DIR/swarm.nodes"
 	# The registry every snode-control replays (docs/registry.md): every node registered at
-	# height 1, then block 1 with a random hash, which seeds the swarm assignment.
+	# height 1, then block 1 with a random hash, which seeds the swarm assignment. With
+	# --registry redis the same lines go into the registry Redis (start_registry).
 	{
 		echo "# snode testnet registry ($N nodes)"
 		# state changes are appended by hand with "-" records (docs/quorums.md); a real
@@ -101,6 +108,24 @@ print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 		for j in $(seq 0 $((N - 1))); do registry_line "$j" 1; done
 		echo "block 1 $(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	} >"$DIR/registry"
+	echo "$DIR/registry" >"$DIR/registry.src"
+}
+
+# --registry redis: one redis-server in the namespace, on a unix socket every snode-control
+# reads (sockets are files: every node reaches it), the log in the list snode:registry.
+start_registry() {
+	local d=$DIR/registry-redis src
+	[ "$REGISTRY" = redis ] || return 0
+	mkdir -p "$d" && chmod 700 "$d"
+	ip netns exec "$(ns_of)" redis-server "$ROOT/deploy/redis.conf" --dir "$d" \
+		--unixsocket "$d/redis.sock" --appendfsync always >"$d/redis.log" 2>&1 &
+	echo $! >"$d/redis.pid"
+	wait_for test -S "$d/redis.sock" || die "registry redis-server did not start ($d/redis.log)"
+	src="redis:$d/redis.sock/snode:registry"
+	WAIT_TENTHS=30 wait_for "$TOOL" registry append --registry "$src" --file "$DIR/registry" \
+		>/dev/null || die "cannot write the registry into $src"
+	mv "$DIR/registry" "$DIR/registry.genesis"
+	echo "$src" >"$DIR/registry.src"
 }
 
 start_node() {
@@ -129,8 +154,12 @@ start_node() {
 		die "node $i: sntap$i did not take the gateway MAC $(gw_mac "$i")"
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
-	"$CTL" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
-		--registry "$DIR/registry" --ping-interval 1 --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
+	# SNODE_TESTNET_CONTROL_CONF: a config file for every snode-control (e.g. short
+	# [reach]/[uptime] intervals, docs/reachability.md); the flags below win over it.
+	local conf=()
+	[ -n "${SNODE_TESTNET_CONTROL_CONF:-}" ] && conf=(--config "$SNODE_TESTNET_CONTROL_CONF")
+	"$CTL" "${conf[@]}" --data-dir "$d" --redis "$d/redis.sock" --dp-socket "$d/dp.sock" \
+		--registry "$(cat "$DIR/registry.src")" --ping-interval 1 --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
 		--proxy-private true --vote-interval 1 \
 		--vote-fail-after "${SNODE_TESTNET_VOTE_FAIL_AFTER:-3900}" \
 		>"$d/control.log" 2>&1 &
@@ -154,6 +183,7 @@ up() {
 	ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0
 	make_keys
+	start_registry
 	for i in $(seq 0 $((N - 1))); do start_node "$i"; done
 	for i in $(seq 0 $((N - 1))); do
 		wait_for connected "$DIR/node$i" ||
@@ -170,8 +200,9 @@ up() {
 }
 
 # add: one more node (index = the number of nodes) while the others run. Registered unless
-# --no-register: its register event and a new block are appended to DIR/registry in one
-# write, which every snode-control picks up within a second and sends its dataplane.
+# --no-register: its register event and a new block are appended to the registry at once
+# (snode-tool registry append), which every snode-control picks up within a second and
+# sends its dataplane.
 add() {
 	[ -e "$DIR/netns" ] || die "no testnet in $DIR"
 	local i height
@@ -183,9 +214,15 @@ add() {
 	wait_for connected "$DIR/node$i" ||
 		die "node $i: snode-control did not connect ($DIR/node$i/control.log)"
 	if [ "$REGISTER" = 1 ]; then
-		height=$(awk '$1 == "block" { h = $2 } END { print h + 1 }' "$DIR/registry")
+		local src
+		src=$(cat "$DIR/registry.src")
+		height=$("$TOOL" registry show --registry "$src" |
+			$PY -c 'import json,sys; print(json.load(sys.stdin)["height"] + 1)') ||
+			die "cannot read the registry $src"
 		printf '%s\nblock %s %s\n' "$(registry_line "$i" "$height")" "$height" \
-			"$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >>"$DIR/registry"
+			"$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" |
+			"$TOOL" registry append --registry "$src" >/dev/null ||
+			die "cannot register node $i in $src"
 	fi
 	echo "testnet: node $i started$([ "$REGISTER" = 1 ] && echo " and registered at height $height")"
 }
@@ -227,6 +264,7 @@ table() {
 			"$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"][:16])' "$d/id.json")" \
 			"$(swarm_of "$i")" "$state" "$(counters "$i")"
 	done
+	echo "registry $(cat "$DIR/registry.src" 2>/dev/null)"
 	echo "namespace $(ns_of); clients run with: ip netns exec $(ns_of) ..."
 }
 
@@ -245,6 +283,7 @@ stop_all() {
 		stop_pid "$d/dataplane.pid"
 		stop_pid "$d/redis.pid"
 	done
+	stop_pid "$DIR/registry-redis/redis.pid"
 	rm -rf /var/run/dpdk/snode-tn-"$(ns_of)"-*
 	ip netns del "$(ns_of)" 2>/dev/null
 	rm -f "$DIR/netns"
@@ -262,5 +301,5 @@ up) up ;;
 add) add ;;
 status) [ -e "$DIR/netns" ] && table || echo "testnet: nothing running in $DIR" ;;
 down) down ;;
-*) echo "usage: deploy/testnet.sh up|add|status|down [--nodes N] [--dir DIR] [--no-register]" >&2; exit 2 ;;
+*) echo "usage: deploy/testnet.sh up|add|status|down [--nodes N] [--dir DIR] [--no-register] [--registry file|redis]" >&2; exit 2 ;;
 esac

@@ -11,6 +11,7 @@
 #include "snode_version.h"
 #include "tool.h"
 #include "cmd_gen_pcap.h"
+#include "tool_registry.h"
 
 struct tool_cmd {
 	const char *name;
@@ -41,6 +42,9 @@ static const struct tool_cmd tool_cmds[] = {
 	{"blind25-id", tool_cmd_blind25_id, "25-blinded community ID of a Session ID"},
 	{"gen-pcap", tool_cmd_gen_pcap, "pcap of client cells for a node under test (load tests)"},
 	{"control-stats", tool_cmd_control_stats, "a running snode-control's counters as JSON"},
+	{"registry", tool_cmd_registry,
+	 "append to / submit to / show a registry log (file or Redis)"},
+	{"chain", tool_cmd_chain, "chain run: a testnet block producer over a registry log"},
 };
 
 static void

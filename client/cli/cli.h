@@ -20,6 +20,8 @@ enum {
 	CLI_TTL_DEFAULT_S = 86400,  /* a day */
 	CLI_TTL_MAX_S = 14 * 86400, /* the public inbox's maximum */
 	CLI_TTL_MIN_S = 10,	    /* the server's minimum */
+	CLI_REFRESH_AFTER_S = 3600, /* HOME/nodes.json older than this is refreshed first */
+	CLI_REFRESH_FROM = 3,	    /* nodes asked by a refresh (all must agree) */
 };
 
 struct cli_args {
@@ -31,9 +33,10 @@ struct cli_args {
 	const char *group;    /* group --group G */
 	const char *seeds[8]; /* nodes bootstrap --seed URL (SCL_SEEDS_MAX) */
 	size_t n_seeds;
-	long from; /* nodes refresh --from N */
+	long from;	      /* nodes refresh --from N */
+	long refresh_after_s; /* --refresh-after S (0: never) */
 	long ttl_s;
-	bool json, verbose, show_phrase, all_ns;
+	bool json, verbose, show_phrase, all_ns, only_new;
 	struct scl_client_opts copts;
 	char home_buf[4096];
 };
@@ -52,6 +55,13 @@ int cli_load_account(struct cli_args *a, struct snc_identity *id, struct scl_err
  * else HOME/registry; and the client. */
 int cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err);
 
+/* Asks `from` known nodes of c for the node list over onion requests (each over its own
+ * random path); *out only when all of them agree. */
+int cli_nodes_ask(struct scl_client *c, size_t from, struct scl_nodes *out, struct scl_error *err);
+
+/* HOME/nodes.json, replaced whole. */
+int cli_nodes_save(struct cli_args *a, const struct scl_nodes *ns, struct scl_error *err);
+
 /* A 05 Session ID (66 hex digits) into out. */
 int cli_parse_session_id(const char *s, uint8_t out[33], struct scl_error *err);
 
@@ -61,15 +71,18 @@ uint64_t cli_now_ms(void);
 int cli_call(struct cli_args *a, struct scl_client *c, const uint8_t pubkey[33], char *body,
 	     const char *what, struct scl_result *res, struct scl_error *err);
 
-/* Session-encrypts text to pubkey and stores it in its namespace 0 (--ttl); the
- * answer's JSON (with "hash") in *out. */
+/* Stores text to pubkey's namespace 0 (--ttl) as a Session message (client/session_text.h;
+ * sync_target: NULL, or the recipient's ID for the sender's own copy); the answer's JSON
+ * (with "hash") in *out. */
 int cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
-		   const uint8_t pubkey[33], const char *text, const char *what, json_t **out,
-		   struct scl_result *res, struct scl_error *err);
+		   const uint8_t pubkey[33], const char *text, const char *sync_target,
+		   uint64_t sent_ms, const char *what, json_t **out, struct scl_result *res,
+		   struct scl_error *err);
 
-/* One retrieved namespace-0 message decrypted and verified: {from, text, hash,
- * timestamp, expiration}, or NULL when it does not open. */
-json_t *cli_open_message(const struct snc_identity *id, json_t *m);
+/* One retrieved namespace-0 message opened and verified: {from, text, sent, hash,
+ * timestamp, expiration, sync_target (sync copies only)}, or NULL with *why naming what
+ * failed (scl_session_text_error). */
+json_t *cli_open_message(const struct snc_identity *id, json_t *m, const char **why);
 
 int cmd_account(struct cli_args *a, int argc, char **argv);
 int cmd_send(struct cli_args *a);

@@ -60,8 +60,8 @@ send_invites(struct cli_args *a, struct scl_client *c, const struct snc_identity
 		strcat(text, json);
 		sodium_memzero(json, strlen(json));
 		free(json);
-		rc = cli_store_text(a, c, id, g->members[i], text, "store of an invitation", &out,
-				    &r, err);
+		rc = cli_store_text(a, c, id, g->members[i], text, NULL, cli_now_ms(),
+				    "store of an invitation", &out, &r, err);
 		sodium_memzero(text, strlen(text));
 		free(text);
 		json_decref(out);
@@ -181,7 +181,8 @@ newest_invite(struct cli_args *a, const struct snc_identity *id, const char *nam
 		root = json_loadb(r.body, r.body_len, 0, NULL);
 	json_array_foreach(json_object_get(root, "messages"), i, m)
 	{
-		json_t *o = cli_open_message(id, m);
+		const char *why;
+		json_t *o = cli_open_message(id, m, &why);
 		struct scl_group g;
 
 		if (o != NULL && invite_of(o, id, name, &g) == 0) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* send | receive | delete | delete-all | expire: one-to-one Session messages in namespace 0. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +8,11 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "home.h"
+#include "seen.h"
 #include "msg_hash.h"
 #include "rpc.h"
-#include "session_msg.h"
+#include "session_text.h"
 
 /* One request to an account's swarm; the answer must be 2xx. */
 int
@@ -45,42 +48,38 @@ swarm_ok(json_t *result, size_t *total)
 	return ok;
 }
 
-/* Session-encrypts text (padded as Session does) to pubkey[1..33]; malloc'd. */
-static uint8_t *
-encrypt_text(const struct snc_identity *id, const uint8_t pubkey[33], const char *text,
-	     size_t *ct_len)
+/* Seals text for pubkey: *data (malloc'd), or an error that says what is wrong. */
+static int
+seal_text(const struct snc_identity *id, const uint8_t pubkey[33], const char *text,
+	  const char *sync_target, uint64_t sent_ms, uint8_t **data, size_t *len,
+	  struct scl_error *err)
 {
-	size_t len = strlen(text), plen = snc_session_msg_padded_len(len);
-	size_t cap = snc_session_msg_ciphertext_len(plen);
-	uint8_t *padded = malloc(plen), *ct = malloc(cap);
-	int rc = padded == NULL || ct == NULL ? -1 : 0;
+	int rc = scl_session_text_seal(id, pubkey, text, sync_target, sent_ms, data, len);
 
-	if (rc == 0)
-		rc = snc_session_msg_pad((const uint8_t *)text, len, padded, plen, &plen);
-	if (rc == 0)
-		rc = snc_session_msg_encrypt(id, pubkey + 1, padded, plen, ct, cap, ct_len);
-	free(padded);
-	if (rc != 0) {
-		free(ct);
-		return NULL;
-	}
-	return ct;
+	if (rc == -EINVAL)
+		return scl_fail(err, SCL_E_USAGE, "the text is not UTF-8 (or a NUL byte)");
+	if (rc == -EKEYREJECTED)
+		return scl_fail(err, SCL_E_USAGE, "cannot encrypt to this Session ID");
+	if (rc != 0)
+		return scl_fail(err, SCL_E_SYSTEM, "cannot seal the message: %s", strerror(-rc));
+	return 0;
 }
 
 int
 cli_store_text(struct cli_args *a, struct scl_client *c, const struct snc_identity *id,
-	       const uint8_t pubkey[33], const char *text, const char *what, json_t **out,
-	       struct scl_result *res, struct scl_error *err)
+	       const uint8_t pubkey[33], const char *text, const char *sync_target,
+	       uint64_t sent_ms, const char *what, json_t **out, struct scl_result *res,
+	       struct scl_error *err)
 {
-	size_t ct_len = 0;
-	uint8_t *ct = encrypt_text(id, pubkey, text, &ct_len);
 	long ttl = a->ttl_s > 0 ? a->ttl_s : CLI_TTL_DEFAULT_S;
+	uint8_t *data = NULL;
+	size_t len = 0;
 	char *body;
 
-	if (ct == NULL)
-		return scl_fail(err, SCL_E_USAGE, "cannot encrypt to this Session ID");
-	body = scl_rpc_store(pubkey, 0, ct, ct_len, (uint64_t)ttl * 1000, cli_now_ms());
-	free(ct);
+	if (seal_text(id, pubkey, text, sync_target, sent_ms, &data, &len, err) != 0)
+		return -1;
+	body = scl_rpc_store(pubkey, 0, data, len, (uint64_t)ttl * 1000, sent_ms);
+	free(data);
 	if (cli_call(a, c, pubkey, body, what, res, err) != 0)
 		return -1;
 	*out = json_loadb(res->body, res->body_len, 0, NULL);
@@ -100,16 +99,18 @@ print_sent(const struct cli_args *a, json_t *to_res, json_t *self_res, int attem
 	const char *hash = json_string_value(json_object_get(to_res, "hash"));
 	const char *copy = json_string_value(json_object_get(self_res, "hash"));
 
+	/* No copy (copy == NULL) for a note to self. */
 	if (a->json) {
-		cli_json_out(json_pack("{s:s, s:s, s:O, s:I, s:s, s:O, s:i}", "to", a->to, "hash",
+		cli_json_out(json_pack("{s:s, s:s, s:O, s:I, s:s?, s:O, s:i}", "to", a->to, "hash",
 				       hash, "stored_by", ok, "swarm_size", (json_int_t)total,
 				       "copy_hash", copy, "copy_stored_by", self_ok, "attempts",
 				       attempts));
 	} else {
 		printf("sent to %s\n  hash %s, stored by %zu of %zu swarm member(s)\n", a->to, hash,
 		       json_array_size(ok), total);
-		printf("  copy for your other devices: hash %s, stored by %zu of %zu\n", copy,
-		       json_array_size(self_ok), self_total);
+		if (copy != NULL)
+			printf("  copy for your other devices: hash %s, stored by %zu of %zu\n",
+			       copy, json_array_size(self_ok), self_total);
 	}
 	json_decref(ok);
 	json_decref(self_ok);
@@ -123,6 +124,8 @@ cmd_send(struct cli_args *a)
 	struct scl_client c = {0};
 	struct scl_result r1 = {0}, r2 = {0};
 	uint8_t to[33], self[33];
+	char to_hex[67];
+	uint64_t sent_ms = cli_now_ms(); /* one time: the copy must match the original */
 	json_t *to_res = NULL, *self_res = NULL;
 	int rc;
 
@@ -135,13 +138,16 @@ cmd_send(struct cli_args *a)
 	if (cli_load_account(a, &id, &err) != 0)
 		return cli_error(a, &err);
 	snc_identity_session_id(&id, self);
+	sodium_bin2hex(to_hex, sizeof(to_hex), to, sizeof(to)); /* lower case, as the apps */
 	rc = cli_client(a, &c, &err);
 	if (rc == 0)
-		rc = cli_store_text(a, &c, &id, to, a->text, "store to the recipient", &to_res, &r1,
-				    &err);
-	if (rc == 0)
-		rc = cli_store_text(a, &c, &id, self, a->text, "store of the copy", &self_res, &r2,
-				    &err);
+		rc = cli_store_text(a, &c, &id, to, a->text, NULL, sent_ms,
+				    "store to the recipient", &to_res, &r1, &err);
+	/* The copy for this account's other devices: a sync message naming the recipient
+	 * (none for a note to self: the message itself is already in this inbox). */
+	if (rc == 0 && memcmp(to, self, sizeof(to)) != 0)
+		rc = cli_store_text(a, &c, &id, self, a->text, to_hex, sent_ms, "store of the copy",
+				    &self_res, &r2, &err);
 	if (rc == 0)
 		print_sent(a, to_res, self_res, r1.attempts);
 	json_decref(to_res);
@@ -154,55 +160,147 @@ cmd_send(struct cli_args *a)
 }
 
 json_t *
-cli_open_message(const struct snc_identity *id, json_t *m)
+cli_open_message(const struct snc_identity *id, json_t *m, const char **why)
 {
 	const char *data = json_string_value(json_object_get(m, "data"));
-	size_t dlen = data != NULL ? strlen(data) : 0, raw_len = 0, pt_len = 0, msg_len = 0;
-	uint8_t *raw = malloc(dlen + 1), *pt = malloc(dlen + 1), sender_ed[32], sender[33];
+	size_t dlen = data != NULL ? strlen(data) : 0, raw_len = 0;
+	uint8_t *raw = malloc(dlen + 1);
+	struct scl_text_msg msg;
+	struct scl_session_text_meta meta;
 	char sid[67];
 	json_t *o = NULL;
+	int rc = -EPROTO;
 
-	if (raw != NULL && pt != NULL &&
-	    sodium_base642bin(raw, dlen + 1, data, dlen, NULL, &raw_len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) == 0 &&
-	    snc_session_msg_decrypt(id, raw, raw_len, pt, dlen + 1, &pt_len, sender_ed, sender) ==
-		    0) {
-		if (snc_session_msg_unpad(pt, pt_len, &msg_len) != 0)
-			msg_len = pt_len; /* unpadded: shown as it is, as Session does */
-		sodium_bin2hex(sid, sizeof(sid), sender, sizeof(sender));
-		o = json_pack("{s:s, s:s%, s:O, s:O, s:O}", "from", sid, "text", (const char *)pt,
-			      msg_len, "hash", json_object_get(m, "hash"), "timestamp",
-			      json_object_get(m, "timestamp"), "expiration",
-			      json_object_get(m, "expiration"));
-	}
+	if (raw == NULL)
+		rc = -ENOMEM;
+	else if (sodium_base642bin(raw, dlen + 1, data, dlen, NULL, &raw_len, NULL,
+				   sodium_base64_VARIANT_ORIGINAL) == 0)
+		rc = scl_session_text_open(id, raw, raw_len, &msg, &meta);
 	free(raw);
-	free(pt);
+	*why = scl_session_text_error(rc);
+	if (rc != 0)
+		return NULL;
+	sodium_bin2hex(sid, sizeof(sid), meta.sender, sizeof(meta.sender));
+	o = json_pack("{s:s, s:s, s:I, s:O, s:O, s:O}", "from", sid, "text", msg.text, "sent",
+		      (json_int_t)meta.sent_ms, "hash", json_object_get(m, "hash"), "timestamp",
+		      json_object_get(m, "timestamp"), "expiration",
+		      json_object_get(m, "expiration"));
+	if (o != NULL && msg.sync_target != NULL)
+		json_object_set_new(o, "sync_target", json_string(msg.sync_target));
+	scl_text_msg_free(&msg);
 	return o;
 }
 
+/* "from X" or, for a sync copy of this account's own message, "to Y". */
 static void
-print_received(const struct cli_args *a, json_t *list, size_t unreadable, int attempts)
+print_one(json_t *m)
+{
+	const char *to = json_string_value(json_object_get(m, "sync_target"));
+
+	if (to != NULL)
+		printf("to %s (sent from this account)", to);
+	else
+		printf("from %s", json_string_value(json_object_get(m, "from")));
+	printf("  at %lld  hash %s\n  %s\n",
+	       (long long)json_integer_value(json_object_get(m, "sent")),
+	       json_string_value(json_object_get(m, "hash")),
+	       json_string_value(json_object_get(m, "text")));
+}
+
+/* skipped: {reason: count} of the messages that did not open (scl_session_text_error). */
+static void
+print_received(const struct cli_args *a, json_t *list, json_t *skipped, int attempts)
+{
+	size_t i, unreadable = 0;
+	const char *why;
+	json_t *m, *n;
+
+	json_object_foreach(skipped, why, n) unreadable += (size_t)json_integer_value(n);
+	if (a->json) { /* "undecryptable": those that are not for this account (or forged) */
+		cli_json_out(
+			json_pack("{s:O, s:I, s:O, s:i}", "messages", list, "undecryptable",
+				  json_integer_value(json_object_get(skipped, "undecryptable")),
+				  "skipped", skipped, "attempts", attempts));
+		return;
+	}
+	json_array_foreach(list, i, m) print_one(m);
+	printf("%zu message(s)", json_array_size(list));
+	if (unreadable > 0) {
+		printf(", %zu skipped:", unreadable);
+		json_object_foreach(skipped, why, n)
+			printf(" %s %lld", why, (long long)json_integer_value(n));
+	}
+	printf("\n");
+}
+
+/* Counts one message that did not open under its reason. */
+static void
+count_skipped(json_t *skipped, const char *why)
+{
+	json_t *n = json_object_get(skipped, why);
+
+	json_object_set_new(skipped, why, json_integer(json_integer_value(n) + 1));
+}
+
+/* Each retrieved message opened into list, or counted in skipped by reason; with seen
+ * (--new), only the messages not shown before, each then added to it. */
+static int
+open_all(const struct snc_identity *id, json_t *messages, struct cli_seen *seen, json_t *list,
+	 json_t *skipped)
 {
 	size_t i;
 	json_t *m;
 
-	if (a->json) {
-		cli_json_out(json_pack("{s:O, s:I, s:i}", "messages", list, "undecryptable",
-				       (json_int_t)unreadable, "attempts", attempts));
-		return;
-	}
-	json_array_foreach(list, i, m)
+	json_array_foreach(messages, i, m)
 	{
-		printf("from %s  at %lld  hash %s\n  %s\n",
-		       json_string_value(json_object_get(m, "from")),
-		       (long long)json_integer_value(json_object_get(m, "timestamp")),
-		       json_string_value(json_object_get(m, "hash")),
-		       json_string_value(json_object_get(m, "text")));
+		const char *why, *hash = json_string_value(json_object_get(m, "hash"));
+		json_t *o;
+
+		if (seen != NULL && hash != NULL && cli_seen_has(seen, hash))
+			continue;
+		o = cli_open_message(id, m, &why);
+		if (o == NULL)
+			count_skipped(skipped, why);
+		else
+			json_array_append_new(list, o);
+		if (seen != NULL && hash != NULL &&
+		    cli_seen_add(seen, hash,
+				 (uint64_t)json_integer_value(json_object_get(m, "expiration"))) !=
+			    0)
+			return -ENOMEM;
 	}
-	printf("%zu message(s)", json_array_size(list));
-	if (unreadable > 0)
-		printf(", %zu that do not decrypt or verify (skipped)", unreadable);
-	printf("\n");
+	return 0;
+}
+
+/* The messages of the account's swarm, opened (and with --new, only the unseen ones). */
+static int
+receive_into(struct cli_args *a, const struct snc_identity *id, struct cli_seen *seen, json_t *list,
+	     json_t *skipped, int *attempts, struct scl_error *err)
+{
+	struct scl_client c = {0};
+	struct scl_result r = {0};
+	uint8_t self[33];
+	json_t *root = NULL, *msgs = NULL;
+	int rc;
+
+	snc_identity_session_id(id, self);
+	rc = cli_client(a, &c, err);
+	if (rc == 0)
+		rc = cli_call(a, &c, self, scl_rpc_retrieve(id, 0, cli_now_ms(), NULL), "retrieve",
+			      &r, err);
+	if (rc == 0) {
+		root = json_loadb(r.body, r.body_len, 0, NULL);
+		msgs = json_object_get(root, "messages");
+		if (!json_is_array(msgs))
+			rc = scl_fail(err, SCL_E_REPLY, "retrieve: no message list in the answer");
+	}
+	if (rc == 0 && open_all(id, msgs, seen, list, skipped) != 0)
+		rc = scl_fail(err, SCL_E_SYSTEM, "out of memory");
+	*attempts = r.attempts;
+	json_decref(root);
+	scl_result_free(&r);
+	scl_client_free(&c);
+	return rc;
 }
 
 int
@@ -210,42 +308,26 @@ cmd_receive(struct cli_args *a)
 {
 	struct scl_error err = {0};
 	struct snc_identity id;
-	struct scl_client c = {0};
-	struct scl_result r = {0};
-	uint8_t self[33];
-	json_t *root = NULL, *list, *m;
-	size_t i, unreadable = 0;
-	int rc;
+	struct cli_seen seen;
+	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
+	json_t *list = json_array(), *skipped = json_object();
+	int attempts = 0, rc = cli_load_account(a, &id, &err);
+	bool locked = false;
 
-	if (cli_load_account(a, &id, &err) != 0)
-		return cli_error(a, &err);
-	list = json_array();
-	snc_identity_session_id(&id, self);
-	rc = cli_client(a, &c, &err);
+	if (rc == 0 && a->only_new) {
+		rc = cli_seen_open(&seen, home, a->account != NULL ? a->account : "default", &err);
+		locked = rc == 0;
+	}
 	if (rc == 0)
-		rc = cli_call(a, &c, self, scl_rpc_retrieve(&id, 0, cli_now_ms(), NULL), "retrieve",
-			      &r, &err);
-	if (rc == 0) {
-		root = json_loadb(r.body, r.body_len, 0, NULL);
-		if (!json_is_array(json_object_get(root, "messages")))
-			rc = scl_fail(&err, SCL_E_REPLY, "retrieve: no message list in the answer");
-	}
-	if (rc == 0) {
-		json_array_foreach(json_object_get(root, "messages"), i, m)
-		{
-			json_t *o = cli_open_message(&id, m);
-
-			if (o == NULL)
-				unreadable++;
-			else
-				json_array_append_new(list, o);
-		}
-		print_received(a, list, unreadable, r.attempts);
-	}
-	json_decref(root);
+		rc = receive_into(a, &id, locked ? &seen : NULL, list, skipped, &attempts, &err);
+	if (rc == 0 && locked)
+		rc = cli_seen_save(&seen, cli_now_ms(), &err);
+	if (rc == 0)
+		print_received(a, list, skipped, attempts);
+	if (locked)
+		cli_seen_close(&seen);
 	json_decref(list);
-	scl_result_free(&r);
-	scl_client_free(&c);
+	json_decref(skipped);
 	snc_identity_wipe(&id);
 	return rc == 0 ? 0 : cli_error(a, &err);
 }

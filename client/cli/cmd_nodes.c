@@ -25,15 +25,13 @@
 static const char refresh_body[] = "{\"method\":\"oxend_request\",\"params\":{\"endpoint\":"
 				   "\"get_service_nodes\",\"params\":" SCL_NODE_LIST_PARAMS "}}";
 
-/* HOME/nodes.json, replaced whole (a temporary file renamed over it). */
-static int
-save(struct cli_args *a, const struct scl_nodes *ns, struct scl_error *err)
+int
+cli_nodes_save(struct cli_args *a, const struct scl_nodes *ns, struct scl_error *err)
 {
 	const char *home = cli_home(a->home, a->home_buf, sizeof(a->home_buf));
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	char *text = scl_node_list_dump(ns);
-	FILE *f;
-	int ok;
+	char path[PATH_MAX], *text = scl_node_list_dump(ns);
+	size_t len;
+	int rc;
 
 	if (text == NULL)
 		return scl_fail(err, SCL_E_SYSTEM, "out of memory");
@@ -43,16 +41,11 @@ save(struct cli_args *a, const struct scl_nodes *ns, struct scl_error *err)
 	}
 	mkdir(home, 0700);
 	snprintf(path, sizeof(path), "%s/nodes.json", home);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	ok = f != NULL && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
-	ok = (f != NULL && fclose(f) == 0) && ok && rename(tmp, path) == 0;
+	len = strlen(text);
+	text[len] = '\n'; /* the dump's NUL: the file ends with a newline */
+	rc = cli_file_replace(path, text, len + 1, err);
 	free(text);
-	if (!ok) {
-		unlink(tmp);
-		return scl_fail(err, SCL_E_SYSTEM, "%s: cannot write: %s", path, strerror(errno));
-	}
-	return 0;
+	return rc;
 }
 
 static size_t
@@ -92,7 +85,7 @@ bootstrap(struct cli_args *a)
 
 	scl_nodes_init(&ns);
 	if (scl_seed_bootstrap(a->seeds, a->n_seeds, a->copts.timeout_ms, true, &ns, &err) != 0 ||
-	    save(a, &ns, &err) != 0) {
+	    cli_nodes_save(a, &ns, &err) != 0) {
 		scl_nodes_free(&ns);
 		return cli_error(a, &err);
 	}
@@ -122,49 +115,57 @@ ask(struct scl_client *c, size_t dest, struct scl_nodes *out, struct scl_error *
 	return rc;
 }
 
-static int
-refresh(struct cli_args *a)
+int
+cli_nodes_ask(struct scl_client *c, size_t from, struct scl_nodes *out, struct scl_error *err)
 {
-	struct scl_error err = {0};
-	struct scl_client c;
-	struct scl_nodes first, other;
-	size_t from = a->from > 0 ? (size_t)a->from : 3, *order;
+	struct scl_nodes other;
+	size_t *order = calloc(c->nodes.n ? c->nodes.n : 1, sizeof(*order));
 	int rc = 0;
 
-	if (cli_client(a, &c, &err) != 0)
-		return cli_error(a, &err);
-	if (from > c.nodes.n)
-		from = c.nodes.n;
-	order = calloc(c.nodes.n ? c.nodes.n : 1, sizeof(*order));
-	if (order == NULL) {
-		scl_client_free(&c);
-		scl_fail(&err, SCL_E_SYSTEM, "out of memory");
-		return cli_error(a, &err);
-	}
-	for (size_t i = 0; i < c.nodes.n; i++) { /* a random order: the first `from` are asked */
+	if (order == NULL)
+		return scl_fail(err, SCL_E_SYSTEM, "out of memory");
+	for (size_t i = 0; i < c->nodes.n; i++) { /* a random order: the first `from` are asked */
 		size_t j = randombytes_uniform((uint32_t)(i + 1));
 
 		order[i] = order[j];
 		order[j] = i;
 	}
-	scl_nodes_init(&first);
 	scl_nodes_init(&other);
 	for (size_t i = 0; i < from && rc == 0; i++) {
-		rc = ask(&c, order[i], i == 0 ? &first : &other, &err);
-		if (rc == 0 && i > 0 && !scl_node_list_same(&first, &other))
-			rc = scl_fail(&err, SCL_E_NODES,
+		rc = ask(c, order[i], i == 0 ? out : &other, err);
+		if (rc == 0 && i > 0 && !scl_node_list_same(out, &other))
+			rc = scl_fail(err, SCL_E_NODES,
 				      "the asked nodes disagree (%zu and %zu nodes): list kept",
-				      first.n, other.n);
+				      out->n, other.n);
 	}
 	if (rc == 0 && from == 0)
-		rc = scl_fail(&err, SCL_E_NODES, "no known node to ask");
+		rc = scl_fail(err, SCL_E_NODES, "no known node to ask");
+	free(order);
+	scl_nodes_free(&other);
+	return rc;
+}
+
+static int
+refresh(struct cli_args *a)
+{
+	struct scl_error err = {0};
+	struct scl_client c;
+	struct scl_nodes first;
+	size_t from = a->from > 0 ? (size_t)a->from : CLI_REFRESH_FROM;
+	int rc;
+
+	a->refresh_after_s = 0; /* this command refreshes: not once more before it */
+	if (cli_client(a, &c, &err) != 0)
+		return cli_error(a, &err);
+	if (from > c.nodes.n)
+		from = c.nodes.n;
+	scl_nodes_init(&first);
+	rc = cli_nodes_ask(&c, from, &first, &err);
 	if (rc == 0)
-		rc = save(a, &first, &err);
+		rc = cli_nodes_save(a, &first, &err);
 	if (rc == 0)
 		report(a, "refreshed", &first, from);
-	free(order);
 	scl_nodes_free(&first);
-	scl_nodes_free(&other);
 	scl_client_free(&c);
 	return rc == 0 ? 0 : cli_error(a, &err);
 }
@@ -175,6 +176,7 @@ show(struct cli_args *a)
 	struct scl_error err = {0};
 	struct scl_client c;
 
+	a->refresh_after_s = 0; /* shows the list as it is */
 	if (cli_client(a, &c, &err) != 0)
 		return cli_error(a, &err);
 	report(a, "known", &c.nodes, 0);

@@ -106,3 +106,27 @@ cli_account_load(const char *home, const char *name, struct snc_identity *id, st
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }
+
+int
+cli_file_replace(const char *path, const char *text, size_t len, struct scl_error *err)
+{
+	char tmp[PATH_MAX];
+	int fd, e = 0;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp))
+		return scl_fail(err, SCL_E_SYSTEM, "%s: path too long", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return scl_fail(err, SCL_E_SYSTEM, "%s: cannot write: %s", path, strerror(errno));
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0)
+		e = errno != 0 ? errno : EIO;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		return scl_fail(err, SCL_E_SYSTEM, "%s: cannot write: %s", path, strerror(e));
+	}
+	return 0;
+}

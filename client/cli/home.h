@@ -2,7 +2,8 @@
 /*
  * snode-cli's home directory: HOME/accounts/NAME/seed holds an account's
  * Ed25519 seed as 64 hex digits (directories 0700, the file 0600, created
- * exclusively: an existing account is never overwritten).
+ * exclusively: an existing account is never overwritten); HOME/accounts/NAME/seen the
+ * messages `receive --new` has shown (client/cli/seen.h).
  */
 #ifndef CLI_HOME_H
 #define CLI_HOME_H
@@ -29,5 +30,10 @@ int cli_account_save(const char *home, const char *name, const uint8_t seed[32],
 /* Loads it; SCL_E_ACCOUNT "unknown account" when it does not exist. */
 int cli_account_load(const char *home, const char *name, struct snc_identity *id,
 		     struct scl_error *err);
+
+/* Replaces path with len bytes of text: a unique temporary file in the same directory
+ * (mkstemp, mode 0600), renamed over it, so readers see the old or the new whole file and
+ * two writers never share a temporary. SCL_E_SYSTEM naming path on failure. */
+int cli_file_replace(const char *path, const char *text, size_t len, struct scl_error *err);
 
 #endif

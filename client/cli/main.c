@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -25,7 +27,8 @@ static const char usage_text[] =
 	"  account restore --phrase \"...\" [--name N]\n"
 	"  account show [--show-phrase]    the Session ID (05...)\n"
 	"  send --to 05... --text T [--ttl S]\n"
-	"  receive                         retrieve, decrypt and verify\n"
+	"  receive [--new]                 retrieve, decrypt and verify (--new: only what came\n"
+	"                                  after the last `receive --new`)\n"
 	"  delete --hash H [--hash H...]   delete-all [--all-namespaces]\n"
 	"  expire --hash H [--hash H...] --ttl S\n"
 	"  nodes bootstrap --seed URL [--seed URL...]   node list from seed nodes (all agree)\n"
@@ -39,7 +42,9 @@ static const char usage_text[] =
 	"options: --home DIR (or $SNODE_CLI_HOME), --account NAME, --registry FILE\n"
 	"  (or $SNODE_CLI_REGISTRY, else HOME/nodes.json, else HOME/registry), --json,\n"
 	"  --timeout MS,\n"
-	"  --attempts N, --mode 0|1 (reply mode), --verbose (one line per attempt)\n"
+	"  --attempts N, --mode 0|1 (reply mode), --verbose (one line per attempt),\n"
+	"  --refresh-after S (HOME/nodes.json older than S seconds is refreshed first;\n"
+	"  default 3600, 0 never)\n"
 	"exit: 0 ok, 2 usage, 3 account/phrase, 4 nodes/no route, 5 timeout,\n"
 	"  6 clock skew, 7 unauthorised, 8 node error/bad reply, 9 system\n";
 
@@ -159,6 +164,45 @@ load_node_list(struct scl_nodes *ns, const char *path, struct scl_error *err)
 	return rc;
 }
 
+/* HOME/nodes.json older than --refresh-after is refreshed through onion requests before the
+ * command (whitepaper 4.5: clients keep their list fresh), asking min(3, known) nodes that
+ * must agree. A failed refresh keeps the list, says so on stderr and touches the file, so
+ * the next try is --refresh-after later: the command still runs with the old list. */
+static void
+refresh_if_stale(struct cli_args *a, struct scl_client *c, const char *path)
+{
+	size_t from = c->nodes.n < CLI_REFRESH_FROM ? c->nodes.n : CLI_REFRESH_FROM;
+	struct scl_error err = {0};
+	struct scl_client fresh_c;
+	struct scl_nodes fresh;
+	struct stat st;
+	time_t age;
+
+	if (a->refresh_after_s <= 0 || stat(path, &st) != 0)
+		return;
+	age = time(NULL) - st.st_mtime;
+	if (age < a->refresh_after_s)
+		return;
+	scl_nodes_init(&fresh);
+	if (cli_nodes_ask(c, from, &fresh, &err) == 0 && cli_nodes_save(a, &fresh, &err) == 0 &&
+	    scl_client_init(&fresh_c, &fresh, &a->copts, &err) == 0) {
+		if (a->verbose)
+			fprintf(stderr,
+				"node list %lld s old: refreshed from %zu node(s): %zu node(s)\n",
+				(long long)age, from, fresh_c.nodes.n);
+		scl_client_free(c);
+		*c = fresh_c;
+	} else {
+		/* Marked as tried: the next commands do not each wait for the same failure. */
+		utime(path, NULL);
+		fprintf(stderr,
+			"snode-cli: node list %lld s old, refresh failed (%s): using it; next try "
+			"in %ld s\n",
+			(long long)age, err.msg, a->refresh_after_s);
+	}
+	scl_nodes_free(&fresh);
+}
+
 int
 cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err)
 {
@@ -166,6 +210,7 @@ cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err)
 	const char *reg = a->registry != NULL ? a->registry : getenv("SNODE_CLI_REGISTRY");
 	char path[PATH_MAX];
 	struct scl_nodes nodes;
+	bool from_list = false;
 
 	scl_nodes_init(&nodes);
 	if (reg == NULL || *reg == '\0') {
@@ -175,6 +220,7 @@ cli_client(struct cli_args *a, struct scl_client *c, struct scl_error *err)
 		if (access(path, F_OK) == 0) { /* what `snode-cli nodes` keeps */
 			if (load_node_list(&nodes, path, err) != 0)
 				return -1;
+			from_list = true;
 			goto have_nodes;
 		}
 		snprintf(path, sizeof(path), "%s/registry", home);
@@ -188,6 +234,8 @@ have_nodes:
 		scl_nodes_free(&nodes);
 		return -1;
 	}
+	if (from_list)
+		refresh_if_stale(a, c, path);
 	if (a->first_path != NULL && first_path(c, a->first_path, err) != 0) {
 		scl_client_free(c);
 		return -1;
@@ -217,6 +265,8 @@ enum {
 	O_FROM,
 	O_MEMBER,
 	O_GROUP,
+	O_REFRESH_AFTER,
+	O_NEW,
 	O_HELP,
 };
 
@@ -242,6 +292,8 @@ static const struct option long_opts[] = {
 	{"from", required_argument, NULL, O_FROM},
 	{"member", required_argument, NULL, O_MEMBER},
 	{"group", required_argument, NULL, O_GROUP},
+	{"refresh-after", required_argument, NULL, O_REFRESH_AFTER},
+	{"new", no_argument, NULL, O_NEW},
 	{"help", no_argument, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -322,6 +374,12 @@ one_option(struct cli_args *a, int opt, const char *arg, struct scl_error *err)
 		return 0;
 	case O_FROM:
 		return number(arg, 1, 16, "--from", &a->from, err);
+	case O_REFRESH_AFTER:
+		return number(arg, 0, 365L * 86400, "--refresh-after (seconds)",
+			      &a->refresh_after_s, err);
+	case O_NEW:
+		a->only_new = true;
+		return 0;
 	case O_TTL:
 		return number(arg, CLI_TTL_MIN_S, CLI_TTL_MAX_S, "--ttl (seconds)", &a->ttl_s, err);
 	case O_TIMEOUT:
@@ -385,6 +443,7 @@ main(int argc, char **argv)
 
 	scl_client_opts_default(&a.copts);
 	a.ttl_s = 0;
+	a.refresh_after_s = CLI_REFRESH_AFTER_S;
 	if (snc_init() != 0) {
 		scl_fail(&err, SCL_E_SYSTEM, "crypto init failed: %s", snc_init_error());
 		return cli_error(NULL, &err);

@@ -76,6 +76,34 @@ check "and read back" sh -c "ip netns exec '$NS' '$CLI' --home '$H/a' --timeout 
 
 # A fourth node joins through the registry; refresh asks 3 known nodes over onion requests.
 if out=$($TN add --dir "$DIR" 2>&1); then tap_result ok "a fourth node is added to the registry"; else tap_result not-ok "a fourth node is added to the registry" "$out"; fi
+# A stale list refreshes itself before a command (--refresh-after, default 1 h).
+touch -d '2 hours ago' "$H/a/nodes.json"
+incli --json nodes show >/dev/null 2>&1
+check "nodes show shows the list as it is (no refresh: the file keeps its age)" \
+	test $(($(date +%s) - $(stat -c %Y "$H/a/nodes.json"))) -ge 7000
+incli --json --refresh-after 0 receive >/dev/null 2>"$H/auto0.err"
+check "--refresh-after 0: never refreshed" \
+	sh -c "[ \$(( \$(date +%s) - \$(stat -c %Y '$H/a/nodes.json') )) -ge 7000 ] && ! grep -q refresh '$H/auto0.err'"
+ok=
+for _ in $(seq 20); do # the controls re-read the registry within a second
+	touch -d '2 hours ago' "$H/a/nodes.json"
+	incli --json --verbose receive >/dev/null 2>"$H/auto.err" && [ "$(count)" = 4 ] && { ok=1; break; }
+	sleep 0.5
+done
+check "a list 2 hours old is refreshed before the command: 4 nodes, from 3 nodes" \
+	sh -c "[ -n '$ok' ] && grep -q 'refreshed from 3 node(s): 4 node(s)' '$H/auto.err'"
+[ -z "$ok" ] && sed 's/^/# /' "$H/auto.err"
+# A refresh that fails (every known node at a closed port) leaves the list, says so, and is
+# not tried again before --refresh-after has passed.
+mkdir -p "$H/b" && cp -r "$H/a/accounts" "$H/b/"
+$PY -c 'import json,sys; j = json.load(open(sys.argv[1])); [n.update(storage_lmq_port=1) for n in j["service_node_states"]]; json.dump(j, open(sys.argv[2], "w"))' "$H/a/nodes.json" "$H/b/nodes.json"
+touch -d '2 hours ago' "$H/b/nodes.json"
+ip netns exec "$NS" "$CLI" --home "$H/b" --timeout 300 --attempts 1 receive >/dev/null 2>"$H/fail1.err"
+ip netns exec "$NS" "$CLI" --home "$H/b" --timeout 300 --attempts 1 receive >/dev/null 2>"$H/fail2.err"
+check "a failed refresh: the old list is used, stderr says why and when it is tried again" \
+	grep -q 'refresh failed (.*): using it; next try in 3600 s' "$H/fail1.err"
+check "... and the next command does not try again" \
+	sh -c "! grep -q refresh '$H/fail2.err' && [ \$(( \$(date +%s) - \$(stat -c %Y '$H/b/nodes.json') )) -lt 600 ]"
 ok=
 for _ in $(seq 20); do # the controls re-read the registry within a second
 	incli --json nodes refresh --from 3 >"$H/ref" 2>&1 && jtrue "$(cat "$H/ref")" 'j["count"] == 4 and j["sources"] == 3' && { ok=1; break; }

@@ -47,6 +47,10 @@ printf '[storage]\ndata-dir = /x\n' >"$DIR/section.conf"
 expect_error 1 "a key in the wrong section names file:line" \
 	"$DIR/section.conf:2: key 'data-dir' belongs in section \[node\]" \
 	"$CTL" --config "$DIR/section.conf"
+printf '[uptime]\nproof-interval-ms = 1000\nproof-validity-ms = 1000\n' >"$DIR/uptime.conf"
+expect_error 1 "proof validity not above the proof interval is refused, naming both keys" \
+	"proof-validity-ms (1000) must exceed proof-interval-ms (1000)" \
+	"$CTL" --config "$DIR/uptime.conf"
 expect_error 1 "a missing config file is named" "$DIR/missing.conf: cannot open" \
 	"$CTL" --config "$DIR/missing.conf"
 expect_error 2 "an unknown flag is a usage error" "unknown option" "$CTL" --bogus

@@ -2,8 +2,9 @@
 # The start every testnet shell test shares (deploy/testnet.sh). Source it after tap.sh, with
 # BUILD (the build directory) and ROOT (the repository) set.
 #   tn_require_root      skips the whole test (TAP plan 1..0) without root and ip netns
-#   tn_up NAME NODES     DIR (the testnet) and H (a scratch home) under /tmp, the testnet
-#                        started (one TAP case; the test stops if it fails), TN and NS set;
+#   tn_up NAME NODES [ARGS...]  DIR (the testnet) and H (a scratch home) under /tmp, the testnet
+#                        started with `up ARGS` (one TAP case; the test stops if it fails),
+#                        TN and NS set;
 #                        at exit the test's tn_cleanup_extra (if defined), then the testnet
 #                        is stopped and both directories removed
 #   tn_store OUT ARGS... the test's client() with ARGS, sent again up to 3 times while it
@@ -27,12 +28,13 @@ tn_cleanup() {
 
 tn_up() {
 	local name=$1 nodes=$2 out
+	shift 2
 	DIR=$(mktemp -d "/tmp/snode-test-$name.XXXXXX")
 	rmdir "$DIR"
 	H=$(mktemp -d "/tmp/snode-test-$name-home.XXXXXX")
 	TN="env SNODE_BUILD=$BUILD $ROOT/deploy/testnet.sh"
 	trap tn_cleanup EXIT
-	if ! out=$($TN up --nodes "$nodes" --dir "$DIR" 2>&1); then
+	if ! out=$($TN up --nodes "$nodes" --dir "$DIR" "$@" 2>&1); then
 		tap_result not-ok "testnet of $nodes nodes starts" "$out"
 		tap_done
 		exit 1

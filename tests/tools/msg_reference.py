@@ -14,6 +14,15 @@ package). Every command prints one line.
   group-seal     SEED_HEX KEY_HEX NONCE_HEX DATA_B64 -> base64 ciphertext
   group-open     KEY_HEX DATA_B64                   -> JSON {data_b64, author_ed25519}
   direct-vector                                     -> hex of the docs/direct-messages.md vector
+  content-text   TEXT SENT_MS [SYNC_TARGET]         -> hex of Session's protobuf Content
+  envelope-wrap  CT_HEX SENT_MS REQUEST_ID          -> hex of WebSocketMessage(Envelope(CT))
+  session-wire-seal SEED_HEX RECIPIENT_HEX66 TEXT SENT_MS REQUEST_ID [SYNC_TARGET]
+                                                    -> base64 of what a Session client stores
+  session-wire-open SEED_HEX DATA_B64               -> JSON {from, text, sent, sync_target}
+
+The protobuf code below is a hand-written encoder/decoder of the wire format (varints and
+length-delimited fields) with the field numbers of Session's SignalService.proto (facts doc
+5.1): independent of protobuf-c and of client/proto/session.proto.
 """
 import base64
 import hashlib
@@ -107,7 +116,106 @@ def direct_vector():
     return (body + s.sign(body).signature).hex()
 
 
+def pb_varint(n):
+    out = b""
+    while True:
+        b7 = n & 0x7F
+        n >>= 7
+        if n == 0:
+            return out + bytes([b7])
+        out += bytes([b7 | 0x80])
+
+
+def pb_int(num, value):
+    return pb_varint(num << 3) + pb_varint(value)
+
+
+def pb_bytes(num, value):
+    return pb_varint(num << 3 | 2) + pb_varint(len(value)) + value
+
+
+def pb_parse(buf):
+    """{field number: [values]}; varints as ints, length-delimited as bytes."""
+    fields, i = {}, 0
+
+    def varint():
+        nonlocal i
+        n = shift = 0
+        while True:
+            c = buf[i]
+            i += 1
+            n |= (c & 0x7F) << shift
+            shift += 7
+            if not c & 0x80:
+                return n
+    while i < len(buf):
+        key = varint()
+        num, wt = key >> 3, key & 7
+        if wt == 0:
+            v = varint()
+        elif wt == 2:
+            n = varint()
+            v, i = buf[i:i + n], i + n
+        else:
+            raise ValueError(f"wire type {wt} not expected here")
+        fields.setdefault(num, []).append(v)
+    return fields
+
+
+# Content{1 dataMessage{1 body, 105 syncTarget}, 15 sigTimestamp}
+def pb_content(text, sent_ms, sync=None):
+    dm = pb_bytes(1, text.encode())
+    if sync:
+        dm += pb_bytes(105, sync.encode())
+    return pb_bytes(1, dm) + pb_int(15, int(sent_ms))
+
+
+# WebSocketMessage{1 type REQUEST=1, 2 request{1 verb, 2 path, 3 body, 4 id}},
+# body = Envelope{1 type SESSION_MESSAGE=6, 5 timestamp, 8 content}
+def pb_wrap(ct, sent_ms, request_id):
+    env = pb_int(1, 6) + pb_int(5, int(sent_ms)) + pb_bytes(8, ct)
+    req = pb_bytes(1, b"PUT") + pb_bytes(2, b"/api/v1/message") + pb_bytes(3, env) + \
+        pb_int(4, int(request_id))
+    return pb_int(1, 1) + pb_bytes(2, req)
+
+
+def content_text(text, sent_ms, sync=None):
+    return pb_content(text, sent_ms, sync).hex()
+
+
+def envelope_wrap(ct_hex, sent_ms, request_id):
+    return pb_wrap(bytes.fromhex(ct_hex), sent_ms, request_id).hex()
+
+
+def session_wire_seal(seed_hex, recipient_hex, text, sent_ms, request_id, sync=None):
+    padded = base64.b64decode(session_pad(base64.b64encode(pb_content(text, sent_ms, sync))))
+    ct = base64.b64decode(session_seal(seed_hex, recipient_hex, base64.b64encode(padded)))
+    return base64.b64encode(pb_wrap(ct, sent_ms, request_id)).decode()
+
+
+def session_wire_open(seed_hex, data_b64):
+    ws = pb_parse(base64.b64decode(data_b64))
+    assert ws[1] == [1], "not a WebSocketMessage REQUEST"
+    req = pb_parse(ws[2][0])
+    assert req[1] == [b"PUT"] and req[2] == [b"/api/v1/message"]
+    env = pb_parse(req[3][0])
+    assert env[1] == [6], "not a SESSION_MESSAGE envelope"
+    opened = json.loads(session_open(seed_hex, base64.b64encode(env[8][0])))
+    padded = base64.b64decode(opened["data_b64"]).rstrip(b"\0")
+    assert padded.endswith(b"\x80")
+    content = pb_parse(padded[:-1])
+    assert content[15] == env[5], "sigTimestamp differs from the envelope's timestamp"
+    dm = pb_parse(content[1][0])
+    return json.dumps({"from": opened["sender_session_id"], "text": dm[1][0].decode(),
+                       "sent": env[5][0],
+                       "sync_target": dm[105][0].decode() if 105 in dm else None})
+
+
 COMMANDS = {
+    "content-text": content_text,
+    "envelope-wrap": envelope_wrap,
+    "session-wire-seal": session_wire_seal,
+    "session-wire-open": session_wire_open,
     "session-seal": session_seal,
     "session-open": session_open,
     "session-pad": session_pad,

@@ -269,6 +269,62 @@ a_replayed_ping_is_answered_once(void **state)
 	assert_string_equal(next_direct(&peer_b, to), "{\"t\":\"pong\",\"n\":5}");
 }
 
+static uint32_t hook_n;
+static unsigned hook_pongs, hook_msgs;
+static char hook_p[64];
+
+static void
+hook_pong(void *arg, const uint8_t from[32], uint32_t n)
+{
+	assert_ptr_equal(arg, &ping);
+	assert_memory_equal(from, peer_b.ed25519_pk, 32);
+	hook_n = n;
+	hook_pongs++;
+}
+
+static void
+hook_msg(void *arg, const uint8_t from[32], const char *type, const json_t *j)
+{
+	(void)arg;
+	assert_memory_equal(from, peer_b.ed25519_pk, 32);
+	assert_string_equal(type, "proof");
+	snprintf(hook_p, sizeof(hook_p), "%s", json_string_value(json_object_get(j, "p")));
+	hook_msgs++;
+}
+
+/* Reachability tests and uptime proofs ride on peer_ping: other types go to the message
+ * hook (rejected without one), every pong to the pong hook, and both send their own. */
+static void
+hooks_see_pongs_and_other_types_and_senders_seal(void **state)
+{
+	char big[CTL_PEER_PING_JSON_MAX + 2];
+	uint8_t to[32];
+
+	(void)state;
+	deliver(&peer_b, peer_b.ed25519_pk, "{\"t\":\"proof\",\"p\":\"abc\"}");
+	assert_int_equal(ping.st.rejected, 1);
+	ctl_peer_ping_set_hooks(&ping, hook_pong, hook_msg, &ping);
+	deliver(&peer_b, peer_b.ed25519_pk, "{\"t\":\"proof\",\"p\":\"abc\"}");
+	assert_int_equal(hook_msgs, 1);
+	assert_string_equal(hook_p, "abc");
+	assert_int_equal(ping.st.rejected, 1);
+	deliver(&peer_b, peer_b.ed25519_pk, "{\"t\":\"pong\",\"n\":2147483653}");
+	assert_int_equal(hook_pongs, 1);
+	assert_int_equal(hook_n, 0x80000005u);
+	assert_false(ping.peers[0].reachable); /* not peer_ping's own round */
+	assert_int_equal(ctl_peer_ping_send_ping(&ping, peer_b.ed25519_pk, 0x80000001u), 0);
+	assert_string_equal(next_direct(&peer_b, to), "{\"t\":\"ping\",\"n\":2147483649}");
+	assert_int_equal(ping.st.pings_sent, 1);
+	assert_int_equal(ctl_peer_ping_send_json(&ping, peer_b.ed25519_pk, "{\"t\":\"proof\"}", 13),
+			 0);
+	assert_string_equal(next_direct(&peer_b, to), "{\"t\":\"proof\"}");
+	memset(big, ' ', sizeof(big));
+	assert_int_equal(
+		ctl_peer_ping_send_json(&ping, peer_b.ed25519_pk, big, CTL_PEER_PING_JSON_MAX + 1),
+		-EMSGSIZE);
+	ctl_peer_ping_set_hooks(&ping, NULL, NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -281,6 +337,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			forged_misattributed_unknown_and_malformed_are_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_replayed_ping_is_answered_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(hooks_see_pongs_and_other_types_and_senders_seal,
+						setup, teardown),
 	};
 
 	if (sodium_init() < 0)

@@ -45,7 +45,8 @@ test_default_and_set(void **state)
 	assert_int_equal(ctl_config_set(&c, "registry", "", err, sizeof(err)), 0);
 	assert_string_equal(c.registry, ""); /* empty: no registry */
 	assert_int_equal(ctl_config_set(&c, "registry", "etc/registry", err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "registry must be an absolute path, not 'etc/registry'");
+	assert_string_equal(err, "registry must be an absolute path, file:PATH or redis:ADDR/KEY, "
+				 "not 'etc/registry'");
 	assert_string_equal(c.registry, "");
 }
 
@@ -87,8 +88,9 @@ test_file_and_flag(void **state)
 	assert_string_equal(c.registry, "/tmp/other"); /* the flag wins */
 	argv[4] = "relative";
 	assert_int_equal(ctl_config_from_args(&c, 5, argv, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "--registry: registry must be an absolute path, not 'relative'");
-	assert_non_null(strstr(ctl_config_usage(), "[--registry FILE]"));
+	assert_string_equal(err, "--registry: registry must be an absolute path, file:PATH or "
+				 "redis:ADDR/KEY, not 'relative'");
+	assert_non_null(strstr(ctl_config_usage(), "[--registry FILE|redis:ADDR/KEY]"));
 }
 
 static void
@@ -107,7 +109,9 @@ test_file_errors(void **state)
 	write_file(path, "[node]\n\nregistry = registry.log\n");
 	ctl_config_defaults(&c);
 	assert_int_equal(ctl_config_load(&c, path, err, sizeof(err)), -EBADMSG);
-	snprintf(want, sizeof(want), "%s:3: registry must be an absolute path, not 'registry.log'",
+	snprintf(want, sizeof(want),
+		 "%s:3: registry must be an absolute path, file:PATH or redis:ADDR/KEY, not "
+		 "'registry.log'",
 		 path);
 	assert_string_equal(err, want);
 }

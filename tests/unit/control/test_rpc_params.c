@@ -690,6 +690,20 @@ get_expiries_rules(void **state)
 	expect_bad("get_expiries",
 		   json_pack("{ss ss ss}", "pubkey", g.pubkey, "signature", sig86, "messages", "x"),
 		   "invalid request: Required field 'timestamp' missing");
+	/* signed as given: an empty string is one; a number or an embedded NUL is refused */
+	expect_ok("get_expiries",
+		  json_pack("{ss ss sI s[s]}", "pubkey", g.pubkey, "signature", sig86, "timestamp",
+			    (json_int_t)NOW, "messages", ""),
+		  false, &req);
+	ctl_rpc_params_free(&req);
+	expect_bad("get_expiries",
+		   json_pack("{ss ss sI s[i]}", "pubkey", g.pubkey, "signature", sig86, "timestamp",
+			     (json_int_t)NOW, "messages", 5),
+		   "invalid request: Invalid value given for 'messages': expected string array");
+	expect_bad("get_expiries",
+		   json_pack("{ss ss sI s[s#]}", "pubkey", g.pubkey, "signature", sig86,
+			     "timestamp", (json_int_t)NOW, "messages", "a\0b", 3),
+		   "invalid request: messages must be strings without NUL bytes");
 }
 
 /* ---- revoke / unrevoke / revoked ---- */
