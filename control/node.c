@@ -417,7 +417,7 @@ start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_i
 		.swarm = n->swarm,
 		.ping = &n->ping,
 		.id = id,
-		.registry_path = cfg->registry,
+		.registry = cfg->registry,
 		.interval_ms = (uint64_t)cfg->vote_interval_s * 1000,
 		.fail_after_ms = (uint64_t)cfg->vote_fail_after_s * 1000,
 	};

@@ -6,11 +6,9 @@
 #include "quorum_vote.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
 
@@ -18,7 +16,7 @@ int
 ctl_vote_init(struct ctl_vote *v, const struct ctl_vote_conf *conf, uint64_t now_ms)
 {
 	memset(v, 0, sizeof(*v));
-	if (conf->reach == NULL || conf->send == NULL || conf->pending_path[0] == '\0')
+	if (conf->reach == NULL || conf->send == NULL || conf->submit == NULL)
 		return -EINVAL;
 	v->conf = *conf;
 	if (v->conf.fail_after_ms == 0)
@@ -112,6 +110,20 @@ ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg)
 
 		v->active_prev[i] = nd != NULL && nd->status == CTL_REGISTRY_ACTIVE;
 	}
+	v->next_height = reg->have_block ? reg->height + 1 : 1;
+	/* a record submitted for a block that came without it was dropped by the producer
+	 * (late, or a copy): submit it again while its worker is still active */
+	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++) {
+		struct ctl_vote_slot *sl = &v->slots[i];
+		const struct ctl_registry_node *nd;
+
+		if (!sl->used || !sl->submitted || !reg->have_block ||
+		    reg->height < sl->submitted_at)
+			continue;
+		nd = ctl_registry_find(reg, sl->worker);
+		if (nd != NULL && nd->status == CTL_REGISTRY_ACTIVE)
+			sl->submitted = false;
+	}
 	/* votes whose quorum the registry no longer keeps can never be used */
 	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++)
 		if (v->slots[i].used && quorum(v, v->slots[i].epoch) == NULL)
@@ -178,14 +190,13 @@ count(uint16_t bits)
 	return c;
 }
 
-/* "decommission <key> * <record>\n" appended in one write. */
+/* "decommission <key> <next height> <record>" to the pending queue. */
 static int
-submit(struct ctl_vote *v, const struct ctl_vote_slot *s)
+submit(struct ctl_vote *v, struct ctl_vote_slot *s)
 {
 	struct ctl_quorum_record rec = {.epoch = s->epoch};
 	char line[CTL_REGISTRY_RECORD_LINE_MAX], key[65], text[CTL_QUORUM_RECORD_TEXT_MAX];
-	int fd, n;
-	ssize_t w;
+	int rc;
 
 	for (uint8_t i = 0; i < CTL_QUORUM_VALIDATORS; i++)
 		if (s->have & (1u << i)) {
@@ -195,18 +206,35 @@ submit(struct ctl_vote *v, const struct ctl_vote_slot *s)
 	if (ctl_quorum_record_format(&rec, text, sizeof(text)) != 0)
 		return -ENOSPC;
 	sodium_bin2hex(key, sizeof(key), s->worker, 32);
-	n = snprintf(line, sizeof(line), "decommission %s * %s\n", key, text);
-	fd = open(v->conf.pending_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	w = write(fd, line, (size_t)n);
-	close(fd);
-	if (w != n)
-		return w < 0 ? -errno : -EIO;
+	snprintf(line, sizeof(line), "decommission %s %llu %s", key,
+		 (unsigned long long)v->next_height, text);
+	rc = v->conf.submit(v->conf.submit_arg, line);
+	if (rc != 0)
+		return rc;
+	s->submitted = true;
+	s->submitted_at = v->next_height;
 	ctl_log(CTL_LOG_NOTICE,
-		"quorum: %u votes of epoch %llu to decommission %.16s: submitted to %s",
-		count(s->have), (unsigned long long)s->epoch, key, v->conf.pending_path);
+		"quorum: %u votes of epoch %llu to decommission %.16s: submitted for block %llu",
+		count(s->have), (unsigned long long)s->epoch, key,
+		(unsigned long long)v->next_height);
 	return 0;
+}
+
+/* Submits a slot that holds enough votes and has no record waiting. */
+static void
+maybe_submit(struct ctl_vote *v, struct ctl_vote_slot *s)
+{
+	int rc;
+
+	if (s->submitted || count(s->have) < CTL_QUORUM_VOTES_NEEDED)
+		return;
+	rc = submit(v, s);
+	if (rc == 0) {
+		v->st.submitted++;
+	} else {
+		v->st.submit_failed++; /* retried with the next vote or round */
+		ctl_log(CTL_LOG_WARNING, "quorum: cannot submit a record: %s", strerror(-rc));
+	}
 }
 
 /* Keeps a checked vote; submits at the threshold. */
@@ -216,7 +244,6 @@ keep(struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32], uint8_t index
 {
 	struct ctl_vote_slot *s = slot_for(v, epoch, worker);
 	bool dup;
-	int rc;
 
 	if (s == NULL)
 		return -ENOSPC;
@@ -225,18 +252,7 @@ keep(struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32], uint8_t index
 		s->have |= (uint16_t)(1u << index);
 		memcpy(s->sig[index], sig, CTL_QUORUM_SIG);
 	}
-	/* a failed append is retried with every vote that comes, resent ones included */
-	if (!s->submitted && count(s->have) >= CTL_QUORUM_VOTES_NEEDED) {
-		rc = submit(v, s);
-		if (rc == 0) {
-			s->submitted = true;
-			v->st.submitted++;
-		} else {
-			v->st.submit_failed++; /* retried with the next vote */
-			ctl_log(CTL_LOG_WARNING, "quorum: cannot append to %s: %s",
-				v->conf.pending_path, strerror(-rc));
-		}
-	}
+	maybe_submit(v, s);
 	return dup ? -EALREADY : 0;
 }
 
@@ -301,6 +317,9 @@ round_of(struct ctl_vote *v, const struct ctl_quorum *q, const uint8_t *active, 
 
 		if (!active[w])
 			continue;
+		if (s != NULL)
+			maybe_submit(v,
+				     (struct ctl_vote_slot *)(uintptr_t)s); /* a dropped record */
 		if (s != NULL && (s->have & (1u << me))) {
 			/* resent every round while the worker is active: a validator
 			 * that missed it (not yet reachable, a lost cell) still gets it,

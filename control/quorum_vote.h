@@ -8,23 +8,23 @@
  * DIRECT request/response to the other validators. Every vote received or
  * made is checked (the sender is the validator at that index, the worker is
  * tested by that quorum, the signature verifies) and kept; a validator that
- * holds 7 failing votes for a worker assembles the record and appends
+ * holds 7 failing votes for a worker assembles the record and queues
  *
- *   decommission <ed25519> * <record>
+ *   decommission <ed25519> <next block height> <record>
  *
- * to REGISTRY.pending (O_APPEND, one write) for the block producer. A
- * validator resends its vote every round while the registry shows the worker
- * active, so validators that missed it catch up and a failed append is
- * retried with the next vote.
+ * in the registry's pending queue (registry_append.h) for the block
+ * producer; again when that block came without it while the worker is still
+ * active (the producer dropped it: late, or another validator's copy went
+ * in). A validator resends its vote every round while the registry shows the
+ * worker active, so validators that missed it catch up; a failed submission
+ * is retried with the next vote or round.
  *
  * Wire body of a vote (a direct_rpc request): 'V' (0x56), change (1),
  * epoch (LE64), worker Ed25519 (32), validator index (1), signature (64):
  * 107 bytes. The answer is one byte: 0 kept, 1 refused.
  *
- * Not done: votes for recommission and deregister; commits and reveals
- * (this node contributes no RANDAO secret); votes are not persisted (a
- * restart forgets them: the peers resend nothing, the record may need the
- * next epoch's quorum).
+ * Not done: votes for recommission and deregister; votes are not persisted
+ * (a restart forgets this node's; the peers' resends bring theirs back).
  */
 #ifndef CTL_QUORUM_VOTE_H
 #define CTL_QUORUM_VOTE_H
@@ -57,14 +57,19 @@ enum {
 typedef bool ctl_vote_reach_fn(void *arg, const uint8_t key[32], uint64_t now_ms,
 			       uint64_t *unreachable_for_ms);
 
+/* Queues one registry line for the block producer (ctl_registry_pending_put in
+ * snode-control). 0 or a negative errno. */
+typedef int ctl_vote_submit_fn(void *arg, const char *line);
+
 /* Sends one vote body to a validator (ctl_drpc_call in snode-control). 0 or an error. */
 typedef int ctl_vote_send_fn(void *arg, const uint8_t peer[32], const uint8_t *body, size_t len);
 
 struct ctl_vote_conf {
-	struct snc_identity id;	     /* this node's keys (copied; wiped by ctl_vote_wipe) */
-	char pending_path[PATH_MAX]; /* REGISTRY.pending */
-	uint64_t fail_after_ms;	     /* 0: CTL_VOTE_FAIL_AFTER_MS */
-	ctl_vote_reach_fn *reach;    /* required */
+	struct snc_identity id;	    /* this node's keys (copied; wiped by ctl_vote_wipe) */
+	ctl_vote_submit_fn *submit; /* required */
+	void *submit_arg;
+	uint64_t fail_after_ms;	  /* 0: CTL_VOTE_FAIL_AFTER_MS */
+	ctl_vote_reach_fn *reach; /* required */
 	void *reach_arg;
 	ctl_vote_send_fn *send; /* required */
 	void *send_arg;
@@ -78,13 +83,14 @@ struct ctl_vote_stats {
 	uint64_t received;  /* votes from peers, kept */
 	uint64_t refused;   /* malformed, unknown quorum, wrong sender, bad signature */
 	uint64_t duplicate; /* a vote already held */
-	uint64_t submitted; /* records appended to the pending file */
+	uint64_t submitted; /* records queued for the producer */
 	uint64_t submit_failed;
 };
 
 /* One worker's failing votes in one epoch. */
 struct ctl_vote_slot {
 	bool used, submitted;
+	uint64_t submitted_at; /* the block height the record was submitted for */
 	uint64_t epoch;
 	uint8_t worker[32];
 	uint16_t have; /* bit i: validator i's signature */
@@ -95,13 +101,14 @@ struct ctl_vote {
 	struct ctl_vote_conf conf;
 	uint64_t started_ms;			/* nobody is judged before fail_after has passed */
 	struct ctl_quorum cur, prev;		/* copies of the registry's */
+	uint64_t next_height;			/* the registry's last block + 1 */
 	uint8_t active[CTL_QUORUM_WORKERS_MAX]; /* cur's workers that are active now */
 	uint8_t active_prev[CTL_QUORUM_WORKERS_MAX]; /* and prev's */
 	struct ctl_vote_slot slots[CTL_VOTE_SLOTS];
 	struct ctl_vote_stats st;
 };
 
-/* 0 or -EINVAL (no reach/send, or an empty pending path). */
+/* 0 or -EINVAL (no reach, send or submit). */
 int ctl_vote_init(struct ctl_vote *v, const struct ctl_vote_conf *conf, uint64_t now_ms);
 void ctl_vote_wipe(struct ctl_vote *v);
 

@@ -14,11 +14,13 @@
 
 #include "log.h"
 #include "randao_contrib.h"
+#include "registry_append.h"
 #include "swarm_view_registry.h"
 
 struct ctl_vote_service {
 	struct ctl_vote v;
-	struct ctl_randao randao; /* this node's commits and reveals */
+	struct ctl_randao randao;      /* this node's commits and reveals */
+	struct ctl_registry_spec spec; /* where the pending queue is */
 	struct ctl_drpc *d;
 	struct ctl_replicate *repl;
 	struct event *timer;
@@ -78,6 +80,20 @@ send_vote(void *arg, const uint8_t peer[32], const uint8_t *body, size_t len)
 	return ctl_drpc_call(s->d, peer, body, len, 0, vote_sent, NULL, NULL);
 }
 
+/* ctl_vote_submit_fn / ctl_randao_submit_fn: the registry's pending queue (a file under
+ * flock, or a Redis list: a blocking call, one short line now and then). */
+static int
+submit_line(void *arg, const char *line)
+{
+	struct ctl_vote_service *s = arg;
+	char err[256];
+	int rc = ctl_registry_pending_put(&s->spec, &line, 1, err, sizeof(err));
+
+	if (rc != 0)
+		ctl_log(CTL_LOG_WARNING, "quorum: cannot queue a line for the producer: %s", err);
+	return rc;
+}
+
 static void
 on_vote_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body, size_t len)
 {
@@ -124,15 +140,15 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 		free(s);
 		return NULL;
 	}
-	if ((size_t)snprintf(vc.pending_path, sizeof(vc.pending_path), "%s.pending",
-			     conf->registry_path) >= sizeof(vc.pending_path)) {
-		snprintf(err, errlen, "quorum votes: registry path too long for its .pending file");
+	if (ctl_registry_spec_parse(conf->registry, &s->spec, err, errlen) != 0) {
 		free(s);
 		return NULL;
 	}
 	vc.id = *conf->id;
 	vc.send = send_vote;
 	vc.send_arg = s;
+	vc.submit = submit_line;
+	vc.submit_arg = s;
 	s->d = conf->d;
 	s->repl = conf->repl;
 	if (ctl_vote_init(&s->v, &vc, wall_ms()) != 0 ||
@@ -146,13 +162,13 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 		return NULL;
 	}
 	sodium_memzero(&vc.id, sizeof(vc.id));
-	ctl_randao_init(&s->randao, s->v.conf.pending_path, conf->id->ed25519_pk,
-			conf->id->ed25519_sk);
+	ctl_randao_init(&s->randao, submit_line, s, conf->id->ed25519_pk, conf->id->ed25519_sk);
 	on_reload(s, reg);
 	ctl_replicate_set_votes(conf->repl, on_vote_request, s);
-	ctl_log(CTL_LOG_INFO, "quorum votes: every %llu ms, failing after %llu ms, records to %s",
+	ctl_log(CTL_LOG_INFO,
+		"quorum votes: every %llu ms, failing after %llu ms, records to %s's pending queue",
 		(unsigned long long)conf->interval_ms, (unsigned long long)s->v.conf.fail_after_ms,
-		s->v.conf.pending_path);
+		conf->registry);
 	return s;
 }
 

@@ -5,8 +5,9 @@
  * fed by the registry's reloads, judging reachability from the DIRECT peer
  * pings (peer_ping.h: unreachable, and for how long since the last pong),
  * sending votes with direct_rpc and receiving them through the replicator's
- * request dispatch. Records go to REGISTRY.pending, and so do this node's
- * RANDAO commits and reveals (randao_contrib.h), made at every reload.
+ * request dispatch. Records go to the registry's pending queue (PATH.pending
+ * or KEY:pending, registry_append.h), and so do this node's RANDAO commits
+ * and reveals (randao_contrib.h), made at every reload.
  */
 #ifndef CTL_VOTE_SERVICE_H
 #define CTL_VOTE_SERVICE_H
@@ -31,13 +32,13 @@ struct ctl_vote_service_conf {
 	struct ctl_swarm_view *swarm;	  /* a registry view */
 	const struct ctl_peer_ping *ping; /* reachability */
 	const struct snc_identity *id;
-	const char *registry_path; /* pending = registry_path + ".pending" */
+	const char *registry; /* the registry source (registry_source.h): its pending queue */
 	uint64_t interval_ms, fail_after_ms;
 };
 
 struct ctl_vote_service;
 
-/* NULL with a reason in err (path too long, no registry view, no memory). */
+/* NULL with a reason in err (a bad registry source, no registry view, no memory). */
 struct ctl_vote_service *ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err,
 						size_t errlen);
 /* Stops the timer and the vote dispatch (before the replicator is freed). */

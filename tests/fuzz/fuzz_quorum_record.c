@@ -5,8 +5,7 @@
  * bytes. Invariants: a record that parses has 7..10 votes with strictly
  * ascending indices, formats back to the same text and parses again to the
  * same record; verifying it against a quorum never crashes; a registry line
- * either applies or leaves the state exactly as it was; a pending line
- * (control/registry_pending.c) filled with a height is such a line.
+ * either applies or leaves the state exactly as it was.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,7 +14,6 @@
 #include <string.h>
 
 #include "registry.h"
-#include "registry_pending.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -104,11 +102,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0; /* the registry file refuses NUL bytes before parsing */
 	check_record(text);
 	check_line(text);
-	{
-		char filled[TEXT_MAX + 24];
-
-		if (ctl_registry_pending_fill(text, 5, filled, sizeof(filled)) == 0)
-			check_line(filled);
-	}
 	return 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* control/quorum_vote.c: the 10 validators of a real replayed quorum, each a
  * ctl_vote, exchanging votes over an in-memory bus. A silent worker gets 7
- * votes, the record lands in the pending file, and that line (its '*'
- * filled) is accepted by the registry that drew the quorum; nothing is voted
+ * votes, the record lands in the registry's pending queue (a file, through
+ * registry_append's ctl_registry_pending_put) for the next block, and that
+ * line is accepted by the registry that drew the quorum; nothing is voted
  * before fail-after, nor for a worker that answers or is decommissioned.
  * Every refusal of a received vote is counted; a failed append is retried. */
 #include "test_common_ctl.h"
@@ -12,7 +13,7 @@
 #include <unistd.h>
 
 #include "quorum_vote.h"
-#include "registry_pending.h"
+#include "registry_append.h"
 
 enum {
 	NODES = 20,
@@ -26,7 +27,9 @@ static struct ctl_quorum q1; /* epoch 1's, copied: the registry's moves */
 static const struct ctl_quorum *q = &q1;
 static struct ctl_vote votes[CTL_QUORUM_VALIDATORS];
 static uint8_t silent[32]; /* the failing worker */
-static char dir[64], pending[128];
+static char dir[64], pending[128], regpath[128];
+static struct ctl_registry_spec spec; /* the queue: regpath.pending */
+static bool submit_down;
 static bool bus_down;
 
 static void
@@ -71,6 +74,18 @@ send_vote(void *arg, const uint8_t peer[32], const uint8_t *body, size_t len)
 	return 0;
 }
 
+/* the snode-control side: the registry's pending queue */
+static int
+submit_pending(void *arg, const char *line)
+{
+	char err[200];
+
+	(void)arg;
+	if (submit_down)
+		return -EIO;
+	return ctl_registry_pending_put(&spec, &line, 1, err, sizeof(err));
+}
+
 static void
 block(uint64_t h)
 {
@@ -91,6 +106,12 @@ setup(void **state)
 	assert_true(sodium_init() >= 0);
 	make_tmpdir(dir, sizeof(dir));
 	snprintf(pending, sizeof(pending), "%s/registry.pending", dir);
+	snprintf(regpath, sizeof(regpath), "%s/registry", dir);
+	{
+		char err[200];
+
+		assert_int_equal(ctl_registry_spec_parse(regpath, &spec, err, sizeof(err)), 0);
+	}
 	ctl_registry_init(&reg);
 	apply("option epoch-blocks 4");
 	for (int i = 0; i < NODES; i++) {
@@ -114,13 +135,14 @@ setup(void **state)
 	assert_int_equal(q->nw, 10);
 	memcpy(silent, q->workers[3], 32);
 	for (int i = 0; i < CTL_QUORUM_VALIDATORS; i++) {
-		struct ctl_vote_conf c = {
-			.fail_after_ms = FAIL_AFTER, .reach = reach, .send = send_vote};
+		struct ctl_vote_conf c = {.fail_after_ms = FAIL_AFTER,
+					  .reach = reach,
+					  .send = send_vote,
+					  .submit = submit_pending};
 
 		assert_int_equal(snc_identity_from_seed(&c.id, seeds[node_of(q->validators[i])]),
 				 0);
 		c.send_arg = votes[i].conf.id.ed25519_pk; /* set again below, after init */
-		snprintf(c.pending_path, sizeof(c.pending_path), "%s", pending);
 		assert_int_equal(ctl_vote_init(&votes[i], &c, 0), 0);
 		votes[i].conf.send_arg = votes[i].conf.id.ed25519_pk;
 		ctl_vote_on_registry(&votes[i], &reg);
@@ -161,8 +183,8 @@ test_init_refusals(void **state)
 	struct ctl_vote_conf c = {.reach = reach, .send = send_vote};
 
 	(void)state;
-	assert_int_equal(ctl_vote_init(&v, &c, 0), -EINVAL); /* no pending path */
-	snprintf(c.pending_path, sizeof(c.pending_path), "/x");
+	assert_int_equal(ctl_vote_init(&v, &c, 0), -EINVAL); /* no submit */
+	c.submit = submit_pending;
 	c.reach = NULL;
 	assert_int_equal(ctl_vote_init(&v, &c, 0), -EINVAL);
 	c.reach = reach;
@@ -229,10 +251,11 @@ test_silent_worker_voted_out(void **state)
 	for (int i = 0; i < CTL_QUORUM_VALIDATORS; i++)
 		assert_int_equal(votes[i].st.submitted, 1);
 	sodium_bin2hex(key, sizeof(key), silent, 32);
-	snprintf(line, sizeof(line), "decommission %s * ", key);
+	snprintf(line, sizeof(line), "decommission %s 5 ", key); /* for the next block */
 	assert_memory_equal(lines[0], line, strlen(line));
-	/* the producer's step: fill the height, apply; the registry accepts the record */
-	assert_int_equal(ctl_registry_pending_fill(lines[0], 5, line, sizeof(line)), 0);
+	/* the producer's step: the line as queued; the registry accepts the record */
+	memcpy(line, lines[0], strlen(lines[0]) + 1);
+	line[strcspn(line, "\n")] = '\0';
 	assert_int_equal(ctl_registry_apply_line(&reg, line, why, sizeof(why)), 0);
 	assert_int_equal(ctl_registry_find(&reg, silent)->status, CTL_REGISTRY_DECOMMISSIONED);
 	assert_int_equal(reg.records, 1);
@@ -288,7 +311,6 @@ test_receive_refusals(void **state)
 static void
 test_submit_retried(void **state)
 {
-	char saved[PATH_MAX];
 	static char lines[2][CTL_REGISTRY_RECORD_LINE_MAX];
 
 	uint64_t before = votes[9].st.submitted;
@@ -300,13 +322,12 @@ test_submit_retried(void **state)
 	for (int i = 0; i < 7; i++)
 		ctl_vote_round(&votes[i], FAIL_AFTER * 3);
 	bus_down = false;
-	memcpy(saved, votes[9].conf.pending_path, sizeof(saved));
-	snprintf(votes[9].conf.pending_path, sizeof(saved), "%s/no/such/dir", dir);
-	for (int i = 0; i < 7; i++) /* resent: validator 9 reaches 7 and fails to append */
+	submit_down = true;
+	for (int i = 0; i < 7; i++) /* resent: validator 9 reaches 7 and fails to queue */
 		ctl_vote_round(&votes[i], FAIL_AFTER * 3);
 	assert_true(votes[9].st.submit_failed >= 1);
 	assert_int_equal(votes[9].st.submitted, before);
-	memcpy(votes[9].conf.pending_path, saved, sizeof(saved));
+	submit_down = false;
 	unlink(pending);
 	ctl_vote_round(&votes[0], FAIL_AFTER * 3); /* a resend reaches 9: appended now */
 	assert_int_equal(votes[9].st.submitted, before + 1);
@@ -317,11 +338,11 @@ static void
 test_not_a_validator(void **state)
 {
 	struct ctl_vote v;
-	struct ctl_vote_conf c = {.fail_after_ms = 1, .reach = reach, .send = send_vote};
+	struct ctl_vote_conf c = {
+		.fail_after_ms = 1, .reach = reach, .send = send_vote, .submit = submit_pending};
 
 	(void)state;
 	assert_int_equal(snc_identity_from_seed(&c.id, seeds[node_of(q->workers[0])]), 0);
-	snprintf(c.pending_path, sizeof(c.pending_path), "%s", pending);
 	assert_int_equal(ctl_vote_init(&v, &c, 0), 0);
 	ctl_vote_on_registry(&v, &reg);
 	ctl_vote_round(&v, 1000000);
@@ -336,8 +357,8 @@ static void
 test_previous_epoch(void **state)
 {
 	static char lines[16][CTL_REGISTRY_RECORD_LINE_MAX];
-	char line[CTL_REGISTRY_RECORD_LINE_MAX], why[200];
-	size_t n;
+	char line[CTL_REGISTRY_RECORD_LINE_MAX], why[200], key[65], want[120];
+	size_t n, k;
 
 	(void)state;
 	unlink(pending);
@@ -350,12 +371,57 @@ test_previous_epoch(void **state)
 	for (int i = 0; i < 7; i++)
 		ctl_vote_round(&votes[i], FAIL_AFTER * 4);
 	n = pending_lines(lines, 16);
-	assert_true(n >= 1);
-	assert_int_equal(ctl_registry_pending_fill(lines[0], 9, line, sizeof(line)), 0);
-	assert_non_null(strstr(line, " 9 1,")); /* height 9, a record of epoch 1 */
+	/* (the records of the workers voted on before, never applied, are queued again too) */
+	sodium_bin2hex(key, sizeof(key), silent, 32);
+	snprintf(want, sizeof(want), "decommission %s 9 1,", key); /* block 9, epoch 1 */
+	for (k = 0; k < n && strncmp(lines[k], want, strlen(want)) != 0; k++)
+		;
+	assert_true(k < n);
+	memcpy(line, lines[k], strlen(lines[k]) + 1);
+	line[strcspn(line, "\n")] = '\0';
 	assert_int_equal(ctl_registry_apply_line(&reg, line, why, sizeof(why)), 0);
 	assert_int_equal(ctl_registry_find(&reg, silent)->status, CTL_REGISTRY_DECOMMISSIONED);
 	block(9);
+}
+
+static bool
+has_line(char lines[][CTL_REGISTRY_RECORD_LINE_MAX], size_t n, const char *prefix)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(lines[i], prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+/* A record the producer dropped (its block came without it) is queued again for the next
+ * block while the worker is still active. */
+static void
+test_resubmitted(void **state)
+{
+	static char lines[256][CTL_REGISTRY_RECORD_LINE_MAX];
+	char want[120], key[65];
+	size_t n;
+
+	(void)state;
+	unlink(pending);
+	memcpy(silent, q->workers[9], 32); /* still active */
+	for (int i = 0; i < CTL_QUORUM_VALIDATORS; i++)
+		ctl_vote_on_registry(&votes[i], &reg); /* at block 9 */
+	unlink(pending);			       /* (the earlier records, queued again) */
+	for (int i = 0; i < 7; i++)
+		ctl_vote_round(&votes[i], FAIL_AFTER * 5);
+	n = pending_lines(lines, 256);
+	sodium_bin2hex(key, sizeof(key), silent, 32);
+	snprintf(want, sizeof(want), "decommission %s 10 ", key);
+	assert_true(has_line(lines, n, want));
+	block(10); /* without it */
+	unlink(pending);
+	for (int i = 0; i < CTL_QUORUM_VALIDATORS; i++)
+		ctl_vote_on_registry(&votes[i], &reg);
+	ctl_vote_round(&votes[0], FAIL_AFTER * 5); /* its resend makes every holder queue again */
+	n = pending_lines(lines, 256);
+	snprintf(want, sizeof(want), "decommission %s 11 ", key);
+	assert_true(has_line(lines, n, want));
 }
 
 int
@@ -369,6 +435,7 @@ main(void)
 		cmocka_unit_test(test_submit_retried),
 		cmocka_unit_test(test_not_a_validator),
 		cmocka_unit_test(test_previous_epoch),
+		cmocka_unit_test(test_resubmitted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
