@@ -416,6 +416,8 @@ start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_i
 		.repl = n->repl,
 		.swarm = n->swarm,
 		.ping = &n->ping,
+		.reach = n->reach,
+		.uptime = n->uptime,
 		.id = id,
 		.registry = cfg->registry,
 		.interval_ms = (uint64_t)cfg->vote_interval_s * 1000,

@@ -21,6 +21,7 @@ struct ctl_vote_service {
 	struct ctl_vote v;
 	struct ctl_randao randao;      /* this node's commits and reveals */
 	struct ctl_registry_spec spec; /* where the pending queue is */
+	struct ctl_vote_sources src;   /* what a vote judges by */
 	struct ctl_drpc *d;
 	struct ctl_replicate *repl;
 	struct event *timer;
@@ -60,6 +61,31 @@ ctl_vote_peer_ping_reach(void *arg, const uint8_t key[32], uint64_t now_ms,
 		return true;
 	}
 	return false; /* not pinged: no judgement */
+}
+
+bool
+ctl_vote_sources_failing(void *arg, const uint8_t key[32], uint64_t now_ms,
+			 uint64_t *unreachable_for_ms)
+{
+	const struct ctl_vote_sources *src = arg;
+	uint64_t f = 0;
+
+	if (src->reach != NULL &&
+	    ctl_reach_failing(src->reach, key, ctl_reach_now(src->reach), &f)) {
+		*unreachable_for_ms = f; /* on the tester's own clock */
+		return true;
+	}
+	if (src->ping != NULL &&
+	    ctl_vote_peer_ping_reach((void *)(uintptr_t)src->ping, key, now_ms, unreachable_for_ms))
+		return true;
+	/* no proof within the validity window: down as long as can be told (oxend's first
+	 * criterion); not before this node has run that long itself */
+	if (src->uptime != NULL && ctl_uptime_settled(src->uptime, now_ms) &&
+	    ctl_uptime_down(src->uptime, key, now_ms)) {
+		*unreachable_for_ms = UINT64_MAX;
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -129,8 +155,7 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 	const struct ctl_registry *reg = ctl_swarm_view_registry_state(conf->swarm);
 	struct ctl_vote_service *s = calloc(1, sizeof(*s));
 	struct ctl_vote_conf vc = {.fail_after_ms = conf->fail_after_ms,
-				   .reach = ctl_vote_peer_ping_reach,
-				   .reach_arg = (void *)(uintptr_t)conf->ping};
+				   .reach = ctl_vote_sources_failing};
 	struct timeval tv = {.tv_sec = (time_t)(conf->interval_ms / 1000),
 			     .tv_usec = (suseconds_t)(conf->interval_ms % 1000) * 1000};
 
@@ -144,6 +169,10 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 		free(s);
 		return NULL;
 	}
+	s->src.ping = conf->ping;
+	s->src.reach = conf->reach;
+	s->src.uptime = conf->uptime;
+	vc.reach_arg = &s->src;
 	vc.id = *conf->id;
 	vc.send = send_vote;
 	vc.send_arg = s;

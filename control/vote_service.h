@@ -18,6 +18,8 @@
 #include "direct_rpc.h"
 #include "identity.h"
 #include "peer_ping.h"
+#include "reach.h"
+#include "uptime.h"
 #include "quorum_vote.h"
 #include "randao_contrib.h"
 #include "replicate.h"
@@ -30,7 +32,9 @@ struct ctl_vote_service_conf {
 	struct ctl_drpc *d;
 	struct ctl_replicate *repl;	  /* its request dispatch hands votes here */
 	struct ctl_swarm_view *swarm;	  /* a registry view */
-	const struct ctl_peer_ping *ping; /* reachability */
+	const struct ctl_peer_ping *ping; /* reachability: DIRECT pings */
+	const struct ctl_reach *reach;	  /* the reference-schedule tests (NULL: not running) */
+	const struct ctl_uptime *uptime;  /* uptime proofs (NULL: not running) */
 	const struct snc_identity *id;
 	const char *registry; /* the registry source (registry_source.h): its pending queue */
 	uint64_t interval_ms, fail_after_ms;
@@ -48,6 +52,19 @@ void ctl_vote_service_stop(struct ctl_vote_service *s);
 void ctl_vote_service_free(struct ctl_vote_service *s);
 const struct ctl_vote_stats *ctl_vote_service_stats(const struct ctl_vote_service *s);
 const struct ctl_randao_stats *ctl_vote_service_randao_stats(const struct ctl_vote_service *s);
+
+/* The failure sources a vote combines (ctl_vote_reach_fn over this; arg: the struct):
+ * failing when the reachability tests say so (ctl_reach_failing, "unreachable for"), or the
+ * DIRECT pings (ctl_vote_peer_ping_reach), or, once this node has run a whole proof validity
+ * window, the node's uptime proof is missing or too old (ctl_uptime_down: failing "forever").
+ * Each source may be NULL (not running). */
+struct ctl_vote_sources {
+	const struct ctl_peer_ping *ping;
+	const struct ctl_reach *reach;
+	const struct ctl_uptime *uptime;
+};
+bool ctl_vote_sources_failing(void *arg, const uint8_t key[32], uint64_t now_ms,
+			      uint64_t *unreachable_for_ms);
 
 /* ctl_vote_reach_fn over peer pings (arg: the ctl_peer_ping): failing when pinged and not
  * reachable, for as long as since its last pong or its first ping, whichever is later; no

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* control/vote_service.c: the reachability adapter over peer pings (unknown
- * peer, reachable, never answered, unreachable since the last pong), and the
+ * peer, reachable, never answered, unreachable since the last pong), the
+ * combined sources with the tests and proofs not running (the reach and
+ * uptime verdicts themselves: test_reach_test.c, test_uptime.c), and the
  * start refusals (no registry view, a registry source that does not parse). The voting itself:
  * test_quorum_vote.c. */
 #include "test_common_ctl.h"
@@ -42,6 +44,16 @@ test_reach_adapter(void **state)
 	/* listed but not pinged yet: no judgement */
 	peers[1].since_ms = 0;
 	assert_false(ctl_vote_peer_ping_reach(&p, peers[1].ed25519, 1000, &f));
+	/* the combined sources: without tests or proofs running, the pings decide */
+	{
+		struct ctl_vote_sources src = {.ping = &p};
+		struct ctl_vote_sources none = {0};
+
+		assert_true(ctl_vote_sources_failing(&src, peers[2].ed25519, 1000, &f));
+		assert_int_equal(f, 600);
+		assert_false(ctl_vote_sources_failing(&src, peers[0].ed25519, 1000, &f));
+		assert_false(ctl_vote_sources_failing(&none, peers[2].ed25519, 1000, &f));
+	}
 }
 
 static void
