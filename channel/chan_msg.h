@@ -25,8 +25,9 @@ enum {
 	CHAN_DIRECT_PEER_BYTES = 32, /* DIRECT body: the peer's Ed25519 key first */
 	/* ENTRY body: next hop Ed25519 (32), ephemeral key (32), enc_type, hop_no, 2 zero */
 	CHAN_ENTRY_META_BYTES = 68,
-	/* the largest blob a small CREATE cell carries (wire-format.md: 1232 - 56) */
-	CHAN_ENTRY_BLOB_MAX = 1176,
+	/* the largest blob a large CREATE cell carries (wire-format.md: 65000 - 56); the
+	 * dataplane sends it in the smallest class that holds it */
+	CHAN_ENTRY_BLOB_MAX = 64944,
 	/* ENTRY_REPLY body: u32 seq, flags (enum chan_entry_flag), reason, 2 zero */
 	CHAN_ENTRY_REPLY_META_BYTES = 8,
 };

@@ -74,8 +74,8 @@ text_ok(const uint8_t *s, size_t len)
 }
 
 int
-scl_content_encode_text(const char *text, const char *sync_target, uint64_t sent_ms,
-			uint8_t **out, size_t *out_len)
+scl_content_encode_text(const char *text, const char *sync_target, uint64_t sent_ms, uint8_t **out,
+			size_t *out_len)
 {
 	Signalservice__Content c = SIGNALSERVICE__CONTENT__INIT;
 	Signalservice__DataMessage d = SIGNALSERVICE__DATA_MESSAGE__INIT;

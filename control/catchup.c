@@ -90,10 +90,14 @@ pull_end(struct ctl_catchup *c, const char *failure)
 	c->need = false;
 	ctl_log(CTL_LOG_NOTICE,
 		"catch-up from %s... done: %" PRIu64 " pages, %" PRIu64 " inserted, %" PRIu64
-		" present, %" PRIu64 " expiry raised, %" PRIu64 " refused, %" PRIu64 " ms",
+		" present, %" PRIu64 " expiry raised, %" PRIu64 " refused, %" PRIu64 " ms; %" PRIu64
+		" expiry lowered, %" PRIu64 " deleted by tombstones, %" PRIu64
+		" tombstoned, %" PRIu64 " tokens revoked",
 		cu_short_hex(c->peer, hex), c->pages, s->inserted - b->inserted,
 		s->present - b->present, s->raised - b->raised,
-		s->rejected - b->rejected + s->full - b->full, cu_now(c) - c->started_ms);
+		s->rejected - b->rejected + s->full - b->full, cu_now(c) - c->started_ms,
+		s->lowered - b->lowered, s->tombs_deleted - b->tombs_deleted,
+		s->tombstoned - b->tombstoned, s->revocations_added - b->revocations_added);
 }
 
 static void
@@ -116,10 +120,29 @@ cu_count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n)
 		[STORE_BULK_SUPERSEDED] = &c->st.superseded,
 		[STORE_BULK_ACCOUNT_FULL] = &c->st.full,
 		[STORE_BULK_STORE_FULL] = &c->st.full,
+		[STORE_BULK_LOWERED] = &c->st.lowered,
+		[STORE_BULK_TOMBSTONED] = &c->st.tombstoned,
 	};
 
 	for (size_t i = 0; i < n; i++)
 		(*to[codes[i]])++;
+}
+
+/* The codes of a page's tombstones and revocation lists. */
+static void
+count_tombs_revs(struct ctl_catchup *c, const uint8_t *codes, size_t nt, size_t nr)
+{
+	uint64_t *to[STORE_BULK_TOMB_CODES] = {
+		[STORE_BULK_TOMB_DELETED] = &c->st.tombs_deleted,
+		[STORE_BULK_TOMB_RECORDED] = &c->st.tombs_recorded,
+		[STORE_BULK_TOMB_NEWER] = &c->st.tombs_newer,
+		[STORE_BULK_TOMB_ENDED] = &c->st.tombs_ended,
+	};
+
+	for (size_t i = 0; i < nt; i++)
+		(*to[codes[i]])++;
+	for (size_t i = 0; i < nr; i++)
+		c->st.revocations_added += codes[nt + i];
 }
 
 static void
@@ -127,15 +150,17 @@ on_put(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
 {
 	struct cu_op *op = arg;
 	struct ctl_catchup *c = op->c;
+	size_t nm = op->n, nt = op->n_tombs, nr = op->n_revs;
 
 	cu_op_free(op);
 	if (c == NULL)
 		return;
-	if (st->rc != 0) {
-		pull_end(c, st->text);
+	if (st->rc != 0 || n != nm + nt + nr) {
+		pull_end(c, st->rc != 0 ? st->text : "storage answered a wrong number of codes");
 		return;
 	}
-	cu_count_codes(c, codes, n);
+	cu_count_codes(c, codes, nm);
+	count_tombs_revs(c, codes + nm, nt, nr);
 	next_page(c);
 }
 
@@ -146,24 +171,64 @@ cu_acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint64_t n
 
 	return snc_msg_hash_compute(m->pubkey, m->ns, m->data, m->len, hash) == 0 &&
 	       strcmp(hash, m->hash) == 0 && ctl_swarm_view_serves(c->conf.swarm, m->pubkey) &&
-	       m->expiry_ms <= (int64_t)now + CTL_CATCHUP_EXPIRY_AHEAD_MS;
+	       m->expiry_ms <= (int64_t)now + CTL_CATCHUP_EXPIRY_AHEAD_MS &&
+	       m->expiry_set_ms <= (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS &&
+	       m->timestamp_ms <= (int64_t)now + CTL_CATCHUP_TIMESTAMP_AHEAD_MS;
 }
 
-/* Keeps the acceptable records of a (front of recs); starts their insert. */
+bool
+cu_tomb_acceptable(const struct ctl_catchup *c, const struct store_tomb *t, uint64_t now)
+{
+	return ctl_swarm_view_serves(c->conf.swarm, t->pubkey) &&
+	       t->until_ms <= (int64_t)now + CTL_CATCHUP_EXPIRY_AHEAD_MS &&
+	       t->deleted_ms <= (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS;
+}
+
+bool
+cu_revs_acceptable(const struct ctl_catchup *c, const struct store_revs *r)
+{
+	return ctl_swarm_view_serves(c->conf.swarm, r->pubkey);
+}
+
+/* Keeps the acceptable entries of a (at the front of each part). */
+static void
+keep_acceptable(struct ctl_catchup *c, struct ctl_sync_answer *a, uint64_t now)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (cu_acceptable(c, &a->recs[i], now))
+			a->recs[k++] = a->recs[i];
+		else
+			c->st.rejected++;
+	a->n = k;
+	k = 0;
+	for (size_t i = 0; i < a->n_tombs; i++)
+		if (cu_tomb_acceptable(c, &a->tombs[i], now))
+			a->tombs[k++] = a->tombs[i];
+		else
+			c->st.rejected++;
+	a->n_tombs = k;
+	k = 0;
+	for (size_t i = 0; i < a->n_revs; i++)
+		if (cu_revs_acceptable(c, &a->revs[i]))
+			a->revs[k++] = a->revs[i];
+		else
+			c->st.rejected++;
+	a->n_revs = k;
+}
+
+/* Merges the acceptable entries of a page. */
 static void
 insert_page(struct ctl_catchup *c, struct ctl_sync_answer *a)
 {
 	uint64_t now = cu_now(c);
+	struct store_bulk_page p;
 	struct cu_op *op;
-	size_t keep = 0;
 	int rc;
 
-	for (size_t i = 0; i < a->n; i++)
-		if (cu_acceptable(c, &a->recs[i], now))
-			a->recs[keep++] = a->recs[i];
-		else
-			c->st.rejected++;
-	if (keep == 0) {
+	keep_acceptable(c, a, now);
+	if (a->n + a->n_tombs + a->n_revs == 0) {
 		next_page(c);
 		return;
 	}
@@ -172,7 +237,16 @@ insert_page(struct ctl_catchup *c, struct ctl_sync_answer *a)
 		pull_end(c, "out of memory");
 		return;
 	}
-	rc = store_bulk_put(c->conf.store, a->recs, keep, (int64_t)now, on_put, op);
+	op->n = a->n;
+	op->n_tombs = a->n_tombs;
+	op->n_revs = a->n_revs;
+	p = (struct store_bulk_page){.recs = a->recs,
+				     .n = a->n,
+				     .tombs = a->tombs,
+				     .n_tombs = a->n_tombs,
+				     .revs = a->revs,
+				     .n_revs = a->n_revs};
+	rc = store_bulk_put_page(c->conf.store, &p, (int64_t)now, on_put, op);
 	if (rc != 0) {
 		cu_op_free(op);
 		pull_end(c, rc == -ENOTCONN ? "storage not connected" : "storage refused the page");
@@ -187,6 +261,8 @@ status_text(uint8_t status)
 		return "the peer does not count this node in a swarm";
 	case CTL_SYNC_UNAVAILABLE:
 		return "the peer's storage is unavailable";
+	case CTL_SYNC_BAD_REQUEST:
+		return "the peer refused the request (a node older than page version 2 does)";
 	default:
 		return "the peer refused the request";
 	}
@@ -203,9 +279,14 @@ on_page(void *arg, int rc, const uint8_t *body, size_t len)
 		pull_end(c, rc == -ETIMEDOUT ? "no answer in time" : "request failed");
 		return;
 	}
-	if (ctl_sync_answer_decode(body, len, &a) != 0 || a.status != CTL_SYNC_OK) {
+	rc = ctl_sync_answer_decode(body, len, &a);
+	if (rc != 0 || a.status != CTL_SYNC_OK) {
 		c->st.pages_rejected++;
-		pull_end(c, a.status != CTL_SYNC_OK ? status_text(a.status) : "unreadable page");
+		c->st.old_version += rc == -EPROTONOSUPPORT;
+		pull_end(c, rc == -EPROTONOSUPPORT
+				    ? "the peer sends version 1 pages (an older node)"
+			    : rc != 0 ? "unreadable page"
+				      : status_text(a.status));
 		ctl_sync_answer_free(&a);
 		return;
 	}

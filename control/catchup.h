@@ -20,7 +20,10 @@
  * in this node's view, and gets only records of accounts its swarm holds.
  * Records pulled are kept only when their hash matches (pubkey, namespace,
  * data), this node serves their account, and their expiry is not beyond
- * now + 30 days (+ 1 day of clock slack).
+ * now + 30 days (+ 1 day of clock slack). Pages also carry tombstones and
+ * revocation lists (sync_page.h version 2), kept for accounts this node
+ * serves; an old (version 1) peer's requests and pages are refused, counted
+ * old_version.
  */
 #ifndef CTL_CATCHUP_H
 #define CTL_CATCHUP_H
@@ -46,7 +49,14 @@ enum {
 };
 
 /* ms: records further in the future than this are refused (30 days + 1 day). */
-#define CTL_CATCHUP_EXPIRY_AHEAD_MS (31LL * 24 * 3600 * 1000)
+#define CTL_CATCHUP_EXPIRY_AHEAD_MS    (31LL * 24 * 3600 * 1000)
+/* ms: an expiry set time or a deletion time later than now + this is refused (a far
+ * future one would win every later change: docs/replication.md, "Merge rules"). */
+#define CTL_CATCHUP_CLOCK_AHEAD_MS     (24LL * 3600 * 1000)
+/* ms: a record whose (client) timestamp is later than now + this is refused. The storing node
+ * took it within 10 s of its own clock, so only clock differences between nodes add to that;
+ * a far-future timestamp would win an outbox's "newest by timestamp" rule for its duration. */
+#define CTL_CATCHUP_TIMESTAMP_AHEAD_MS (3600LL * 1000)
 
 /* True when peer answers this node's pings (peer_ping). */
 typedef bool ctl_catchup_reachable_fn(void *arg, const uint8_t peer[32]);
@@ -73,9 +83,16 @@ struct ctl_catchup_stats {
 	uint64_t pages_requested, pages_received;
 	uint64_t pages_rejected; /* unreadable, or a status other than OK */
 	uint64_t inserted, present, raised, expired, superseded, full;
-	uint64_t rejected; /* bad hash, account not ours, expiry too far ahead */
+	uint64_t lowered;    /* expiry lowered: the copy's was set later (a missed shortening) */
+	uint64_t tombstoned; /* copies refused: deleted here */
+	uint64_t rejected;   /* bad hash, account not ours, expiry or times too far ahead */
+	/* tombstones received: the message deleted here, recorded (not here), not applied
+	 * (the message here was set after the deletion), ended; revocation tokens added */
+	uint64_t tombs_deleted, tombs_recorded, tombs_newer, tombs_ended, revocations_added;
+	uint64_t old_version; /* version-1 requests, pushes and pages refused */
 	/* serving */
 	uint64_t pages_served, pages_refused, records_sent, records_filtered;
+	uint64_t tombs_sent, revs_sent; /* tombstones and revocation lists in pages served */
 	/* leaving a swarm: records handed to their swarm and erased, or kept */
 	uint64_t drop_passes, handed_off, dropped, kept;
 	uint64_t pushes_sent, pushes_failed; /* hand-off requests, and those without an answer */

@@ -3,8 +3,9 @@
  * The erase pass (see catchup.h): after this node's swarm changed, every
  * record it no longer serves is pushed to a reachable member of the swarm
  * that holds it now and erased once that member answered that it holds it
- * (inserted, present, expiry raised, expired or superseded). Records no
- * member took (none reachable, refused, full, no answer) are kept.
+ * (inserted, present, expiry raised or lowered, expired, superseded, or
+ * deleted there: tombstoned). Records no member took (none reachable,
+ * refused, full, no answer) are kept.
  */
 #include "catchup_int.h"
 
@@ -92,8 +93,8 @@ collect(struct ctl_catchup *c, const struct store_msg *recs, size_t n)
 }
 
 static void
-on_scanned(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *recs,
-	   size_t n)
+on_scanned(void *arg, const struct store_status *st, uint64_t next,
+	   const struct store_bulk_page *page)
 {
 	struct cu_op *op = arg;
 	struct ctl_catchup *c = op->c;
@@ -108,7 +109,8 @@ on_scanned(void *arg, const struct store_status *st, uint64_t next, const struct
 	c->drop_cursor = next;
 	c->drop_last = next == 0;
 	free_gone(c);
-	if (collect(c, recs, n) != 0) {
+	/* messages only: tombstones and revocation lists stay (docs/replication.md) */
+	if (collect(c, page->recs, page->n) != 0) {
 		pass_end(c, "out of memory");
 		return;
 	}
@@ -158,6 +160,14 @@ on_dropped(void *arg, const struct store_status *st, uint64_t removed)
 	batch_done(c, handed);
 }
 
+/* The member holds the record now (or knows it is gone: expired, superseded, deleted). */
+static bool
+taken(uint8_t code)
+{
+	return code <= STORE_BULK_SUPERSEDED || code == STORE_BULK_LOWERED ||
+	       code == STORE_BULK_TOMBSTONED;
+}
+
 /* The member answered codes for the batch: erase what it holds now. */
 static void
 erase_taken(struct ctl_catchup *c, const uint8_t *codes)
@@ -167,7 +177,7 @@ erase_taken(struct ctl_catchup *c, const uint8_t *codes)
 	size_t k = 0;
 
 	for (size_t i = 0; drop != NULL && i < c->batch; i++)
-		if (codes[i] <= STORE_BULK_SUPERSEDED)
+		if (taken(codes[i]))
 			drop[k++] = c->gone[c->at + i].m;
 	op = k > 0 && drop != NULL ? cu_op_new(c) : NULL;
 	if (op != NULL) {

@@ -4,6 +4,7 @@
 #ifndef CTL_CATCHUP_INT_H
 #define CTL_CATCHUP_INT_H
 
+#include "bulk.h"
 #include "catchup.h"
 #include "msg.h"
 
@@ -18,7 +19,8 @@ struct cu_op {
 	uint64_t swarm_id; /* the asking node's swarm (serving) */
 	uint8_t *codes;	   /* a push being stored: one code per record received */
 	size_t *map;	   /* the stored records' places in codes */
-	size_t n;	   /* records received */
+	size_t n;	   /* records received (a push), or messages of the page being merged */
+	size_t n_tombs, n_revs; /* tombstones and lists of the page being merged */
 };
 
 /* A record this node no longer serves, and the swarm that holds it now. */
@@ -65,7 +67,11 @@ const char *cu_short_hex(const uint8_t *key, char out[17]);
 /* A pulled or pushed record this node keeps: its hash is right, its account
  * ours, its expiry not too far ahead. */
 bool cu_acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint64_t now);
-/* Adds store codes to the counters. */
+/* A pulled tombstone or revocation list this node keeps: its account ours, its
+ * times not too far ahead. */
+bool cu_tomb_acceptable(const struct ctl_catchup *c, const struct store_tomb *t, uint64_t now);
+bool cu_revs_acceptable(const struct ctl_catchup *c, const struct store_revs *r);
+/* Adds store codes (messages) to the counters. */
 void cu_count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n);
 
 /* catchup_drop.c: one erase pass over the store, when drop_needed and idle. */

@@ -19,55 +19,77 @@ refuse(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, enum ctl_sync
 	(void)ctl_drpc_respond(c->conf.d, peer, id, hdr, sizeof(hdr));
 }
 
-/* Keeps the records of accounts held by swarm_id (at the front of out). */
-static size_t
-filter(struct ctl_catchup *c, const struct store_msg *recs, size_t n, uint64_t swarm_id,
-       struct store_msg *out)
+/* True when the account is held by swarm_id (else counted filtered). */
+static bool
+held_by(struct ctl_catchup *c, const uint8_t *pubkey, uint64_t swarm_id)
 {
-	size_t k = 0;
+	struct ctl_swarm sw;
 
-	for (size_t i = 0; i < n; i++) {
-		struct ctl_swarm sw;
+	if (ctl_swarm_view_swarm_of(c->conf.swarm, pubkey, &sw) == 0 && sw.id == swarm_id)
+		return true;
+	c->st.records_filtered++;
+	return false;
+}
 
-		if (ctl_swarm_view_swarm_of(c->conf.swarm, recs[i].pubkey, &sw) == 0 &&
-		    sw.id == swarm_id)
-			out[k++] = recs[i];
-		else
-			c->st.records_filtered++;
+/* The entries of in whose accounts swarm_id holds, into out (its arrays sized as in's). */
+static void
+filter(struct ctl_catchup *c, const struct store_bulk_page *in, uint64_t swarm_id,
+       struct store_bulk_page *out, struct store_msg *recs, struct store_tomb *tombs,
+       struct store_revs *revs)
+{
+	*out = (struct store_bulk_page){.recs = recs, .tombs = tombs, .revs = revs};
+	for (size_t i = 0; i < in->n; i++)
+		if (held_by(c, in->recs[i].pubkey, swarm_id))
+			recs[out->n++] = in->recs[i];
+	for (size_t i = 0; i < in->n_tombs; i++)
+		if (held_by(c, in->tombs[i].pubkey, swarm_id))
+			tombs[out->n_tombs++] = in->tombs[i];
+	for (size_t i = 0; i < in->n_revs; i++)
+		if (held_by(c, in->revs[i].pubkey, swarm_id))
+			revs[out->n_revs++] = in->revs[i];
+}
+
+/* Sends the page's part for the asking swarm; false when it cannot be built. */
+static bool
+answer_page(struct ctl_catchup *c, struct cu_op *op, uint64_t next,
+	    const struct store_bulk_page *page)
+{
+	struct store_msg *recs = calloc(page->n + 1, sizeof(*recs));
+	struct store_tomb *tombs = calloc(page->n_tombs + 1, sizeof(*tombs));
+	struct store_revs *revs = calloc(page->n_revs + 1, sizeof(*revs));
+	struct store_bulk_page keep;
+	bool ok = false;
+	uint8_t *body;
+	size_t len;
+
+	/* -E2BIG needs one SCAN step of several maximal messages past the budget */
+	if (recs != NULL && tombs != NULL && revs != NULL) {
+		filter(c, page, op->swarm_id, &keep, recs, tombs, revs);
+		ok = ctl_sync_page_encode(&keep, next, &body, &len) == 0;
 	}
-	return k;
+	if (ok) {
+		c->st.pages_served++;
+		c->st.records_sent += keep.n;
+		c->st.tombs_sent += keep.n_tombs;
+		c->st.revs_sent += keep.n_revs;
+		(void)ctl_drpc_respond(c->conf.d, op->peer, op->id, body, len);
+		free(body);
+	}
+	free(recs);
+	free(tombs);
+	free(revs);
+	return ok;
 }
 
 static void
-on_scanned(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *recs,
-	   size_t n)
+on_scanned(void *arg, const struct store_status *st, uint64_t next,
+	   const struct store_bulk_page *page)
 {
 	struct cu_op *op = arg;
 	struct ctl_catchup *c = op->c;
-	struct store_msg *keep;
-	uint8_t *body;
-	size_t k, len;
 
-	if (c == NULL) {
-		cu_op_free(op);
-		return;
-	}
-	keep = calloc(n > 0 ? n : 1, sizeof(*keep));
-	if (st->rc != 0 || keep == NULL) {
+	if (c != NULL && (st->rc != 0 || !answer_page(c, op, next, page)))
 		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
-	} else {
-		k = filter(c, recs, n, op->swarm_id, keep);
-		/* -E2BIG needs one SCAN step of several maximal messages past the budget */
-		if (ctl_sync_answer_encode(keep, k, next, &body, &len) != 0) {
-			refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
-		} else {
-			c->st.pages_served++;
-			c->st.records_sent += k;
-			(void)ctl_drpc_respond(c->conf.d, op->peer, op->id, body, len);
-			free(body);
-		}
-	}
-	free(keep);
 	cu_op_free(op);
 }
 
@@ -79,12 +101,15 @@ ctl_catchup_on_request(void *arg, const uint8_t peer[32], uint64_t id, const uin
 	struct ctl_swarm sw;
 	uint64_t cursor;
 	struct cu_op *op;
+	int rc;
 
 	if (len > 2 && body[2] == CTL_SYNC_OP_PUSH) {
 		cu_serve_push(c, peer, id, body, len);
 		return;
 	}
-	if (ctl_sync_req_decode(body, len, &cursor) != 0) {
+	rc = ctl_sync_req_decode(body, len, &cursor);
+	if (rc != 0) {
+		c->st.old_version += rc == -EPROTONOSUPPORT;
 		refuse(c, peer, id, CTL_SYNC_BAD_REQUEST);
 		return;
 	}
@@ -174,6 +199,7 @@ cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const 
 {
 	struct ctl_sync_answer a;
 	struct cu_op *op;
+	int rc;
 
 	c->st.pushes_received++;
 	/* a node leaving may be decommissioned: known is enough, the records are checked */
@@ -182,8 +208,10 @@ cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const 
 		refuse(c, peer, id, CTL_SYNC_NOT_MEMBER);
 		return;
 	}
-	if (ctl_sync_push_decode(body, len, &a) != 0) {
+	rc = ctl_sync_push_decode(body, len, &a);
+	if (rc != 0) {
 		c->st.pushes_refused++;
+		c->st.old_version += rc == -EPROTONOSUPPORT;
 		refuse(c, peer, id, CTL_SYNC_BAD_REQUEST);
 		return;
 	}

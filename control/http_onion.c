@@ -275,7 +275,7 @@ relay(struct ctl_onion_entry *e, const struct snc_route *r, const struct snc_pay
 	char text[128];
 
 	if (p->blob_len > CHAN_ENTRY_BLOB_MAX) {
-		/* Session layers shrink hop by hop; snode cells have one size (wire-format.md) */
+		/* a large cell's CREATE carries at most this (wire-format.md) */
 		e->st.relay_failed++;
 		snprintf(text, sizeof(text),
 			 "Onion request too large for snode's cells: %zu bytes for the next hop, "

@@ -113,8 +113,10 @@ peer_result(struct ctl_replicate *rep, const uint8_t *body, size_t len)
 	if (status != 200) {
 		rep->st.peer_error++;
 		snprintf(code, sizeof(code), "%u", status);
-		j = json_pack("{sbsss+#}", "failed", 1, "code", code, "reason", "",
-			      (const char *)body, (int)len);
+		/* not "s+#": jansson 2.14 reads past a body that is not NUL-terminated with it
+		 * (a segfault on a 421 carrying the swarm list); NULL reason (not UTF-8): bad */
+		j = json_pack("{sbssso}", "failed", 1, "code", code, "reason",
+			      json_stringn((const char *)body, len));
 		return j != NULL ? j : failed("bad_peer_response");
 	}
 	j = json_loadb((const char *)body, len, 0, NULL);

@@ -44,8 +44,10 @@ int
 ctl_sync_req_decode(const uint8_t *b, size_t len, uint64_t *cursor)
 {
 	if (b == NULL || len != CTL_SYNC_REQ_LEN || b[0] != CTL_SYNC_MAGIC ||
-	    b[1] != CTL_SYNC_VERSION || b[2] != CTL_SYNC_OP_PULL)
+	    b[2] != CTL_SYNC_OP_PULL || b[1] == 0 || b[1] > CTL_SYNC_VERSION)
 		return -EBADMSG;
+	if (b[1] != CTL_SYNC_VERSION)
+		return -EPROTONOSUPPORT;
 	*cursor = get_be(b + 3, 8);
 	return 0;
 }
@@ -53,10 +55,20 @@ ctl_sync_req_decode(const uint8_t *b, size_t len, uint64_t *cursor)
 size_t
 ctl_sync_page_raw_len(const struct store_msg *recs, size_t n)
 {
-	size_t len = 2;
+	size_t len = CTL_SYNC_PAGE_HDR;
 
 	for (size_t i = 0; i < n; i++)
 		len += CTL_SYNC_REC_FIXED + recs[i].len;
+	return len;
+}
+
+size_t
+ctl_sync_page_len(const struct store_bulk_page *p)
+{
+	size_t len = ctl_sync_page_raw_len(p->recs, p->n) + CTL_SYNC_TOMB_LEN * p->n_tombs;
+
+	for (size_t i = 0; i < p->n_revs; i++)
+		len += CTL_SYNC_REVS_FIXED + STORE_REVOKE_TOKEN * p->revs[i].n;
 	return len;
 }
 
@@ -65,7 +77,7 @@ header(uint8_t *out, uint8_t status, uint64_t next, uint32_t raw_len)
 {
 	out[0] = CTL_SYNC_MAGIC;
 	out[1] = status;
-	out[2] = next == 0 ? CTL_SYNC_FLAG_LAST : 0;
+	out[2] = (next == 0 ? CTL_SYNC_FLAG_LAST : 0) | CTL_SYNC_FLAG_V2;
 	put_be(out + 3, next, 8);
 	put_be(out + 11, raw_len, 4);
 }
@@ -77,20 +89,42 @@ ctl_sync_answer_status(uint8_t out[CTL_SYNC_ANS_HDR], enum ctl_sync_status statu
 }
 
 static void
-page_write(const struct store_msg *recs, size_t n, uint8_t *p)
+page_write(const struct store_bulk_page *pg, uint8_t *p)
 {
-	put_be(p, n, 2);
-	p += 2;
-	for (size_t i = 0; i < n; i++) {
+	const struct store_msg *recs = pg->recs;
+
+	put_be(p, pg->n, 2);
+	put_be(p + 2, pg->n_tombs, 2);
+	put_be(p + 4, pg->n_revs, 2);
+	p += CTL_SYNC_PAGE_HDR;
+	for (size_t i = 0; i < pg->n; i++) {
 		memcpy(p, recs[i].pubkey, 33);
 		memcpy(p + 33, recs[i].hash, 43);
 		put_be(p + 76, (uint16_t)(int16_t)recs[i].ns, 2);
 		put_be(p + 78, (uint64_t)recs[i].timestamp_ms, 8);
 		put_be(p + 86, (uint64_t)recs[i].expiry_ms, 8);
-		put_be(p + 94, recs[i].len, 4);
+		put_be(p + 94, (uint64_t)recs[i].expiry_set_ms, 8);
+		put_be(p + 102, recs[i].len, 4);
 		if (recs[i].len > 0)
 			memcpy(p + CTL_SYNC_REC_FIXED, recs[i].data, recs[i].len);
 		p += CTL_SYNC_REC_FIXED + recs[i].len;
+	}
+	for (size_t i = 0; i < pg->n_tombs; i++, p += CTL_SYNC_TOMB_LEN) {
+		const struct store_tomb *t = &pg->tombs[i];
+
+		memcpy(p, t->pubkey, 33);
+		memcpy(p + 33, t->hash, 43);
+		put_be(p + 76, (uint16_t)(int16_t)t->ns, 2);
+		put_be(p + 78, (uint64_t)t->deleted_ms, 8);
+		put_be(p + 86, (uint64_t)t->until_ms, 8);
+	}
+	for (size_t i = 0; i < pg->n_revs; i++) {
+		const struct store_revs *r = &pg->revs[i];
+
+		memcpy(p, r->pubkey, 33);
+		p[33] = (uint8_t)r->n;
+		memcpy(p + CTL_SYNC_REVS_FIXED, r->tokens, STORE_REVOKE_TOKEN * r->n);
+		p += CTL_SYNC_REVS_FIXED + STORE_REVOKE_TOKEN * r->n;
 	}
 }
 
@@ -119,11 +153,22 @@ int
 ctl_sync_answer_encode(const struct store_msg *recs, size_t n, uint64_t next, uint8_t **out,
 		       size_t *len)
 {
-	size_t raw_len = ctl_sync_page_raw_len(recs, n), zlen;
+	struct store_bulk_page p = {.recs = recs, .n = n};
+
+	return ctl_sync_page_encode(&p, next, out, len);
+}
+
+int
+ctl_sync_page_encode(const struct store_bulk_page *p, uint64_t next, uint8_t **out, size_t *len)
+{
+	size_t raw_len = ctl_sync_page_len(p), zlen;
 	uint8_t *raw, *buf, *lvl;
 
-	if (n > CTL_SYNC_RECORDS_MAX || raw_len > CTL_SYNC_RAW_MAX)
+	if (p->n + p->n_tombs + p->n_revs > CTL_SYNC_RECORDS_MAX || raw_len > CTL_SYNC_RAW_MAX)
 		return -E2BIG;
+	for (size_t i = 0; i < p->n_revs; i++)
+		if (p->revs[i].n == 0 || p->revs[i].n > STORE_REVOKE_KEEP)
+			return -EINVAL;
 	raw = malloc(raw_len);
 	buf = malloc(CTL_DRPC_BODY_MAX);
 	lvl = malloc(ISAL_DEF_LVL1_DEFAULT);
@@ -133,7 +178,7 @@ ctl_sync_answer_encode(const struct store_msg *recs, size_t n, uint64_t next, ui
 		free(lvl);
 		return -ENOMEM;
 	}
-	page_write(recs, n, raw);
+	page_write(p, raw);
 	/* room for a push's own header too */
 	zlen = deflate_into(raw, raw_len, buf + CTL_SYNC_ANS_HDR,
 			    CTL_DRPC_BODY_MAX - CTL_SYNC_ANS_HDR - CTL_SYNC_PUSH_HDR, lvl);
@@ -169,23 +214,13 @@ inflate_exact(const uint8_t *z, size_t zlen, uint8_t *raw, size_t raw_len)
 }
 
 static int
-page_read(const uint8_t *p, size_t len, struct ctl_sync_answer *a)
+read_msgs(const uint8_t *p, size_t len, size_t *off, struct ctl_sync_answer *a)
 {
-	size_t n, off = 2;
-
-	if (len < 2)
-		return -EBADMSG;
-	n = get_be(p, 2);
-	if (n > CTL_SYNC_RECORDS_MAX)
-		return -EBADMSG;
-	a->recs = calloc(n > 0 ? n : 1, sizeof(*a->recs));
-	if (a->recs == NULL)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < a->n; i++) {
 		struct store_msg *m = &a->recs[i];
-		const uint8_t *r = p + off;
+		const uint8_t *r = p + *off;
 
-		if (len - off < CTL_SYNC_REC_FIXED)
+		if (len - *off < CTL_SYNC_REC_FIXED)
 			return -EBADMSG;
 		memcpy(m->pubkey, r, 33);
 		memcpy(m->hash, r + 33, 43);
@@ -193,18 +228,87 @@ page_read(const uint8_t *p, size_t len, struct ctl_sync_answer *a)
 		m->ns = (int16_t)(uint16_t)get_be(r + 76, 2);
 		m->timestamp_ms = (int64_t)get_be(r + 78, 8);
 		m->expiry_ms = (int64_t)get_be(r + 86, 8);
-		m->len = get_be(r + 94, 4);
-		off += CTL_SYNC_REC_FIXED;
+		m->expiry_set_ms = (int64_t)get_be(r + 94, 8);
+		m->len = get_be(r + 102, 4);
+		*off += CTL_SYNC_REC_FIXED;
 		if (!snc_msg_hash_is_valid(m->hash, 43) || m->len > STORE_DATA_MAX ||
-		    len - off < m->len)
+		    len - *off < m->len)
 			return -EBADMSG;
-		m->data = p + off;
-		off += m->len;
+		m->data = p + *off;
+		*off += m->len;
 	}
-	if (off != len)
-		return -EBADMSG;
-	a->n = n;
 	return 0;
+}
+
+static int
+read_tombs(const uint8_t *p, size_t len, size_t *off, struct ctl_sync_answer *a)
+{
+	for (size_t i = 0; i < a->n_tombs; i++, *off += CTL_SYNC_TOMB_LEN) {
+		struct store_tomb *t = &a->tombs[i];
+		const uint8_t *r = p + *off;
+
+		if (len - *off < CTL_SYNC_TOMB_LEN)
+			return -EBADMSG;
+		memcpy(t->pubkey, r, 33);
+		memcpy(t->hash, r + 33, 43);
+		t->hash[43] = '\0';
+		t->ns = (int16_t)(uint16_t)get_be(r + 76, 2);
+		t->deleted_ms = (int64_t)get_be(r + 78, 8);
+		t->until_ms = (int64_t)get_be(r + 86, 8);
+		if (!snc_msg_hash_is_valid(t->hash, 43))
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+static int
+read_revs(const uint8_t *p, size_t len, size_t *off, struct ctl_sync_answer *a)
+{
+	for (size_t i = 0; i < a->n_revs; i++) {
+		struct store_revs *r = &a->revs[i];
+
+		if (len - *off < CTL_SYNC_REVS_FIXED)
+			return -EBADMSG;
+		memcpy(r->pubkey, p + *off, 33);
+		r->n = p[*off + 33];
+		*off += CTL_SYNC_REVS_FIXED;
+		if (r->n == 0 || r->n > STORE_REVOKE_KEEP || len - *off < STORE_REVOKE_TOKEN * r->n)
+			return -EBADMSG;
+		memcpy(r->tokens, p + *off, STORE_REVOKE_TOKEN * r->n);
+		*off += STORE_REVOKE_TOKEN * r->n;
+	}
+	return 0;
+}
+
+static int
+page_read(const uint8_t *p, size_t len, struct ctl_sync_answer *a)
+{
+	size_t n, nt, nr, off = CTL_SYNC_PAGE_HDR;
+	int rc;
+
+	if (len < CTL_SYNC_PAGE_HDR)
+		return -EBADMSG;
+	n = get_be(p, 2);
+	nt = get_be(p + 2, 2);
+	nr = get_be(p + 4, 2);
+	if (n + nt + nr > CTL_SYNC_RECORDS_MAX)
+		return -EBADMSG;
+	a->recs = calloc(n > 0 ? n : 1, sizeof(*a->recs));
+	a->tombs = calloc(nt > 0 ? nt : 1, sizeof(*a->tombs));
+	a->revs = calloc(nr > 0 ? nr : 1, sizeof(*a->revs));
+	if (a->recs == NULL || a->tombs == NULL || a->revs == NULL)
+		return -ENOMEM;
+	a->n = n;
+	a->n_tombs = nt;
+	a->n_revs = nr;
+	rc = read_msgs(p, len, &off, a);
+	if (rc == 0)
+		rc = read_tombs(p, len, &off, a);
+	if (rc == 0)
+		rc = read_revs(p, len, &off, a);
+	if (rc == 0 && off != len)
+		rc = -EBADMSG;
+	return rc;
 }
 
 int
@@ -215,7 +319,7 @@ ctl_sync_answer_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a)
 
 	memset(a, 0, sizeof(*a));
 	if (b == NULL || len < CTL_SYNC_ANS_HDR || b[0] != CTL_SYNC_MAGIC ||
-	    b[1] > CTL_SYNC_STATUS_MAX || (b[2] & ~CTL_SYNC_FLAG_LAST) != 0)
+	    b[1] > CTL_SYNC_STATUS_MAX || (b[2] & ~(CTL_SYNC_FLAG_LAST | CTL_SYNC_FLAG_V2)) != 0)
 		return -EBADMSG;
 	a->status = b[1];
 	a->next = get_be(b + 3, 8);
@@ -223,9 +327,11 @@ ctl_sync_answer_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a)
 	raw_len = get_be(b + 11, 4);
 	if (a->last != (a->next == 0))
 		return -EBADMSG;
-	if (a->status != CTL_SYNC_OK)
+	if (a->status != CTL_SYNC_OK) /* an old node's refusal is read too (without bit 1) */
 		return len == CTL_SYNC_ANS_HDR && raw_len == 0 ? 0 : -EBADMSG;
-	if (raw_len < 2 || raw_len > CTL_SYNC_RAW_MAX)
+	if ((b[2] & CTL_SYNC_FLAG_V2) == 0)
+		return -EPROTONOSUPPORT;
+	if (raw_len < CTL_SYNC_PAGE_HDR || raw_len > CTL_SYNC_RAW_MAX)
 		return -EBADMSG;
 	a->raw = malloc(raw_len);
 	if (a->raw == NULL)
@@ -242,10 +348,14 @@ void
 ctl_sync_answer_free(struct ctl_sync_answer *a)
 {
 	free(a->recs);
+	free(a->tombs);
+	free(a->revs);
 	free(a->raw);
 	a->recs = NULL;
+	a->tombs = NULL;
+	a->revs = NULL;
 	a->raw = NULL;
-	a->n = 0;
+	a->n = a->n_tombs = a->n_revs = 0;
 }
 
 int
@@ -282,10 +392,13 @@ ctl_sync_push_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a)
 
 	memset(a, 0, sizeof(*a));
 	if (b == NULL || len < CTL_SYNC_PUSH_HDR || b[0] != CTL_SYNC_MAGIC ||
-	    b[1] != CTL_SYNC_VERSION || b[2] != CTL_SYNC_OP_PUSH)
+	    b[2] != CTL_SYNC_OP_PUSH || b[1] == 0 || b[1] > CTL_SYNC_VERSION)
 		return -EBADMSG;
+	if (b[1] != CTL_SYNC_VERSION)
+		return -EPROTONOSUPPORT;
 	rc = ctl_sync_answer_decode(b + CTL_SYNC_PUSH_HDR, len - CTL_SYNC_PUSH_HDR, a);
-	if (rc == 0 && (a->status != CTL_SYNC_OK || !a->last || a->n == 0)) {
+	if (rc == 0 && (a->status != CTL_SYNC_OK || !a->last || a->n == 0 || a->n_tombs != 0 ||
+			a->n_revs != 0)) {
 		ctl_sync_answer_free(a);
 		return -EBADMSG;
 	}
@@ -307,7 +420,8 @@ ctl_sync_codes_decode(const uint8_t *b, size_t len, uint8_t *status, uint8_t *co
 	size_t k;
 
 	if (b == NULL || len < CTL_SYNC_ANS_HDR || b[0] != CTL_SYNC_MAGIC ||
-	    b[1] > CTL_SYNC_STATUS_MAX || b[2] != CTL_SYNC_FLAG_LAST || get_be(b + 3, 8) != 0)
+	    b[1] > CTL_SYNC_STATUS_MAX || (b[2] & ~CTL_SYNC_FLAG_V2) != CTL_SYNC_FLAG_LAST ||
+	    get_be(b + 3, 8) != 0)
 		return -EBADMSG;
 	k = get_be(b + 11, 4);
 	*status = b[1];

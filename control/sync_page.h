@@ -5,22 +5,29 @@
  * from forwarded storage calls (JSON, '{').
  *
  * Pull request, exactly CTL_SYNC_REQ_LEN bytes:
- *   0xA5, version 1, op 1 (pull), cursor (u64 BE; 0: from the start)
+ *   0xA5, version 2, op 1 (pull), cursor (u64 BE; 0: from the start)
+ * Version 1 (before tombstones) is refused: decode answers -EPROTONOSUPPORT.
  *
- * Answer: 0xA5, status (enum ctl_sync_status), flags (bit 0: last page),
- * next cursor (u64 BE), raw length (u32 BE), then the page deflated with
- * ISA-L igzip (raw deflate, no gzip wrapper). A status other than OK has raw
- * length 0 and nothing after the header.
+ * Answer: 0xA5, status (enum ctl_sync_status), flags (bit 0: last page, bit
+ * 1: version 2 layout, set by every version-2 node), next cursor (u64 BE),
+ * raw length (u32 BE), then the page deflated with ISA-L igzip (raw deflate,
+ * no gzip wrapper). A status other than OK has raw length 0 and nothing after
+ * the header. An OK page without bit 1 is version 1: -EPROTONOSUPPORT.
  *
- * Page (inflated): count (u16 BE), then per record
+ * Page (inflated, version 2): counts of messages, tombstones, revocation
+ * lists (3 x u16 BE, CTL_SYNC_RECORDS_MAX in all), then the messages
  *   pubkey (33) | hash (43, base64) | ns (i16 BE) | timestamp ms (i64 BE)
- *   | expiry ms (i64 BE) | data length (u32 BE) | data
+ *   | expiry ms (i64 BE) | expiry set ms (i64 BE) | data length (u32 BE) | data
+ * then the tombstones
+ *   pubkey (33) | hash (43) | ns (i16 BE) | deleted ms (i64 BE) | until ms (i64 BE)
+ * then the revocation lists
+ *   pubkey (33) | count (u8, 1..50) | count x token (36), newest first
  * The decoder is strict: every length within its limit, the hash well
  * formed, nothing left over; raw length must equal what inflates.
  *
  * Hand-off push (a node leaving a swarm gives records to their new swarm):
- *   0xA5, version 1, op 2 (push), then a whole answer (above) with status OK
- *   and cursor 0, carrying the records.
+ *   0xA5, version 2, op 2 (push), then a whole answer (above) with status OK
+ *   and cursor 0, carrying the records (messages only).
  * Its answer: the answer header with raw length n (cursor 0), then n bytes:
  * one enum store_bulk_code per record, or CTL_SYNC_CODE_REFUSED.
  */
@@ -31,24 +38,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bulk.h"
 #include "direct_rpc.h"
 #include "msg.h"
 
 enum {
 	CTL_SYNC_MAGIC = 0xA5,
-	CTL_SYNC_VERSION = 1,
+	CTL_SYNC_VERSION = 2, /* 2: tombstones, expiry set times, revocation lists */
 	CTL_SYNC_OP_PULL = 1,
 	CTL_SYNC_OP_PUSH = 2,
 	CTL_SYNC_PUSH_HDR = 3,	   /* before the embedded answer */
-	CTL_SYNC_CODE_REFUSED = 7, /* bad hash, account not served, expiry too far ahead */
+	CTL_SYNC_CODE_REFUSED = 9, /* bad hash, account not served, expiry too far ahead */
 	CTL_SYNC_REQ_LEN = 11,
 	CTL_SYNC_ANS_HDR = 15,
-	CTL_SYNC_REC_FIXED = 33 + 43 + 2 + 8 + 8 + 4, /* a record without its data */
-	CTL_SYNC_RECORDS_MAX = 1024,		      /* records in one page */
+	CTL_SYNC_PAGE_HDR = 6,				  /* the three counts */
+	CTL_SYNC_REC_FIXED = 33 + 43 + 2 + 8 + 8 + 8 + 4, /* a message without its data */
+	CTL_SYNC_TOMB_LEN = 33 + 43 + 2 + 8 + 8,
+	CTL_SYNC_REVS_FIXED = 33 + 1, /* a revocation list without its tokens */
+	CTL_SYNC_RECORDS_MAX = 1024,  /* entries (of all three kinds) in one page */
 	/* inflated page: records of one SCAN step past the budget still fit, and
 	 * deflate's worst case (stored blocks) stays under CTL_DRPC_BODY_MAX */
 	CTL_SYNC_RAW_MAX = 768 * 1024,
 	CTL_SYNC_FLAG_LAST = 1,
+	CTL_SYNC_FLAG_V2 = 2,
 };
 
 enum ctl_sync_status {
@@ -64,17 +76,26 @@ struct ctl_sync_answer {
 	uint8_t status;
 	bool last;
 	uint64_t next;
-	size_t n;
+	size_t n, n_tombs, n_revs;
 	struct store_msg *recs;
+	struct store_tomb *tombs;
+	struct store_revs *revs;
 	uint8_t *raw;
 };
 
 void ctl_sync_req_encode(uint8_t out[CTL_SYNC_REQ_LEN], uint64_t cursor);
-/* 0, or -EBADMSG for anything but a well-formed pull request. */
+/* 0; -EPROTONOSUPPORT for a version-1 pull request; -EBADMSG for anything else
+ * but a well-formed pull request. */
 int ctl_sync_req_decode(const uint8_t *b, size_t len, uint64_t *cursor);
 
-/* Bytes recs[0..n) take inflated (count included). */
+/* Bytes recs[0..n) take inflated (counts included). */
 size_t ctl_sync_page_raw_len(const struct store_msg *recs, size_t n);
+/* Bytes a whole page takes inflated. */
+size_t ctl_sync_page_len(const struct store_bulk_page *p);
+
+/* The answer carrying page p (any part empty); errors as ctl_sync_answer_encode. */
+int ctl_sync_page_encode(const struct store_bulk_page *p, uint64_t next, uint8_t **out,
+			 size_t *len);
 
 /*
  * The answer carrying recs[0..n) (n 0 allowed) in *out (malloc'd).
@@ -95,7 +116,8 @@ void ctl_sync_codes_encode(const uint8_t *codes, size_t n, uint8_t *out);
 int ctl_sync_codes_decode(const uint8_t *b, size_t len, uint8_t *status, uint8_t *codes, size_t cap,
 			  size_t *n);
 
-/* 0, -EBADMSG (malformed, counted by the caller), -ENOMEM. Free with ctl_sync_answer_free. */
+/* 0, -EBADMSG (malformed, counted by the caller), -EPROTONOSUPPORT (an OK page of
+ * version 1), -ENOMEM. Free with ctl_sync_answer_free. */
 int ctl_sync_answer_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a);
 void ctl_sync_answer_free(struct ctl_sync_answer *a);
 

@@ -2,6 +2,8 @@
 #include "args.h"
 
 #include "args_file.h"
+#include "frag.h"
+#include "mempool.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -22,6 +24,8 @@ static const struct option dp_long_opts[] = {
 	{"portmask", required_argument, NULL, 'P'},
 	{"config", required_argument, NULL, 'L'},
 	{"config-file", required_argument, NULL, 'F'},
+	{"big-mbufs", required_argument, NULL, 'B'},
+	{"mtu", required_argument, NULL, 'M'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -116,6 +120,16 @@ take(struct dp_args *a, int c, const char *v)
 		if (parse_uint(v, 0, 86400, &n) != 0)
 			return bad("stats-interval", v, "expected seconds, 0..86400");
 		a->stats_interval = (unsigned)n;
+		return 0;
+	case 'B':
+		if (parse_uint(v, 0, DP_BIG_MBUFS_MAX, &n) != 0)
+			return bad("big-mbufs", v, "expected mbufs, 0..65536");
+		a->big_mbufs = (uint32_t)n;
+		return 0;
+	case 'M':
+		if (parse_uint(v, DP_FRAG_MTU_MIN, DP_FRAG_MTU_MAX, &n) != 0)
+			return bad("mtu", v, "expected IP bytes, 576..2000");
+		a->mtu = (uint16_t)n;
 		return 0;
 	case 'P':
 		if (dp_parse_portmask(v, &a->portmask, &why) != 0)
@@ -225,6 +239,7 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 
 	memset(args, 0, sizeof(*args));
 	args->cell_port = DP_DEFAULT_CELL_PORT;
+	args->big_mbufs = DP_BIG_MBUFS_DEFAULT;
 	if (find_config_file(argc, argv, &file) != 0)
 		return -1;
 	if (file != NULL && config_file(file, args) != 0)
@@ -262,6 +277,7 @@ dp_args_usage(const char *prog)
 	       "                 [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]\n"
 	       "                 [--channel PATH] [--portmask HEX]\n"
 	       "                 [--config \"(port,queue,lcore),...\"] [--config-file FILE]\n"
+	       "                 [--big-mbufs N] [--mtu N]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D         this node's IPv4 address on port 0\n"
 	       "  --nodes FILE         node table at start: ed25519 x25519 ip:port mac per line;\n"
@@ -279,11 +295,15 @@ dp_args_usage(const char *prog)
 	       "  --config (P,Q,L),... which lcore polls which queue, as l3fwd (port 0, one\n"
 	       "                       queue per lcore, queues 0..n-1; default: every worker\n"
 	       "                       lcore, queue = its rank)\n"
+	       "  --big-mbufs N        mbufs of 64 KB for medium and large cells (default %d,\n"
+	       "                       about 64 KB each; 0: medium and large are dropped)\n"
+	       "  --mtu N              IP bytes a packet may have on port 0 (576..2000; default:\n"
+	       "                       the port's MTU): bigger cells leave as IPv4 fragments\n"
 	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
 	       "                       the command line overrides them\n"
 	       "  -h, --help           this text\n"
 	       "software mode example:\n"
 	       "  %s --no-huge -m 256 --no-pci --vdev net_null0 --file-prefix sn0 -- "
 	       "--self-check\n",
-	       prog, prog, DP_DEFAULT_CELL_PORT, DP_DEFAULT_CHANNEL, prog);
+	       prog, prog, DP_DEFAULT_CELL_PORT, DP_DEFAULT_CHANNEL, DP_BIG_MBUFS_DEFAULT, prog);
 }

@@ -5,7 +5,7 @@
  *   snode-dataplane [EAL options] -- --ip A.B.C.D [--nodes FILE] [--gateway-mac MAC]
  *                   [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]
  *                   [--channel PATH] [--portmask HEX] [--config "(port,queue,lcore),..."]
- *                   [--config-file FILE]
+ *                   [--config-file FILE] [--big-mbufs N] [--mtu N]
  * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES; the
  * config file holds the same options as key = value lines, args_file.h).
  * Relay mode serves port 0 with one rx/tx queue per worker lcore (the main
@@ -41,7 +41,9 @@ struct dp_args {
 	uint32_t portmask;	 /* --portmask; 0 = not given (port 0) */
 	struct dp_lcore_conf lconf[DP_CONFIG_MAX]; /* --config */
 	unsigned nlconf;			   /* 0 = not given: every worker lcore */
-	char *file_text; /* the --config-file's text: its values point into it */
+	uint32_t big_mbufs; /* mbufs of the medium/large pool (mempool.h); 0: none */
+	uint16_t mtu;	    /* --mtu: IP bytes per packet on port 0; 0: the port's MTU */
+	char *file_text;    /* the --config-file's text: its values point into it */
 };
 
 /* Returns 0, or -1 after printing a one-line reason on stderr. Free with

@@ -35,8 +35,6 @@ drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
 static enum dp_drop_reason
 gate(struct dp_worker *w, const struct dp_create_item *it, uint64_t now_ns)
 {
-	if (it->cell.size_class != 0)
-		return DP_DROP_NOT_SUPPORTED; /* medium/large need multi-segment mbufs */
 	if (!dp_ratelimit_allow(&w->ratelimit, it->pkt.src_ip, now_ns))
 		return DP_DROP_RATELIMIT;
 	if (dp_replay_check_and_add(&w->replay, it->cell.eph_key, now_ns))

@@ -27,10 +27,18 @@
 	X(RATELIMIT, "ratelimit", "source over its CREATE token bucket")                           \
 	X(NOT_CELL, "not_cell", "not a UDP/IPv4 datagram to the cell port")                        \
 	X(BAD_IP, "bad_ip", "malformed IPv4 or UDP header")                                        \
-	X(FRAGMENT, "fragment", "IPv4 fragment (reassembly not built yet)")                        \
+	X(FRAGMENT, "fragment",                                                                    \
+	  "IPv4 fragment with no big mbufs to reassemble in (--big-mbufs 0)")                      \
+	X(FRAG_BAD, "frag_bad",                                                                    \
+	  "fragment empty, off the 8-byte grid, overlapping, duplicate or past its datagram's "    \
+	  "end")                                                                                   \
+	X(FRAG_OVERSIZE, "frag_oversize", "fragment past 65,008 bytes of payload (a large cell)")  \
+	X(FRAG_TABLE_FULL, "frag_table_full", "worker's reassembly table full (32 datagrams)")     \
+	X(FRAG_NOMBUF, "frag_nombuf", "no big mbuf free to reassemble a datagram in")              \
+	X(FRAG_TIMEOUT, "frag_timeout", "datagram dropped: its fragments did not all come in 2 s") \
 	X(UNKNOWN_PEER, "unknown_peer", "node cell from an address not in the node table")         \
 	X(CIRCUIT_FULL, "circuit_full", "circuit table full")                                      \
-	X(NOT_SUPPORTED, "not_supported", "cell kind or size class this build cannot handle yet")  \
+	X(NOT_SUPPORTED, "not_supported", "medium/large reply without big mbufs (--big-mbufs 0)")  \
 	X(CHANNEL_FULL, "channel_full", "control channel queue full")                              \
 	X(CHANNEL_DOWN, "channel_down", "snode-control not connected to the channel")              \
 	X(TX_FULL, "tx_full", "transmit queue refused the packet")                                 \

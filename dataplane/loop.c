@@ -12,6 +12,8 @@
 #include "handoff.h"
 #include "node_swap.h"
 #include "data.h"
+#include "frag.h"
+#include "reasm.h"
 #include "reply.h"
 
 volatile bool dp_force_quit;
@@ -81,7 +83,7 @@ direct_in(struct dp_worker *w, struct rte_mbuf *m, const struct dp_pkt *pkt,
 
 /* Classifies one packet; circuit cells are collected by stage, the rest finish here. */
 static void
-classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b)
+classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b, uint64_t now_ns)
 {
 	struct dp_pkt pkt;
 	struct dp_cell cell;
@@ -93,6 +95,12 @@ classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b)
 		return;
 	}
 	r = dp_pkt_parse(m, &w->iface, &pkt);
+	if (r == DP_DROP_FRAGMENT) {
+		m = dp_reasm_add(w, m, now_ns); /* consumed; the datagram when it is whole */
+		if (m == NULL)
+			return;
+		r = dp_pkt_parse(m, &w->iface, &pkt);
+	}
 	if (r == DP_DROP_NONE)
 		r = dp_cell_parse(pkt.cell, pkt.cell_len, &cell);
 	if (r == DP_DROP_NONE && cell.kind == DP_CELL_CREATE)
@@ -126,7 +134,7 @@ dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbu
 	b.ncreate = b.nreply = b.ndata = 0;
 	w->ntx = 0;
 	for (uint16_t i = 0; i < n; i++)
-		classify(w, pkts[i], &b);
+		classify(w, pkts[i], &b, now_ns);
 	/* CREATE first: a CREATE with MORE and its first DATA may share a burst. */
 	if (b.ncreate > 0)
 		dp_create_stage(w, b.create, b.ncreate, now_ns);
@@ -140,7 +148,7 @@ dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbu
 void
 dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq)
 {
-	uint16_t sent = w->ntx > 0 ? rte_eth_tx_burst(port, txq, w->tx, w->ntx) : 0;
+	uint16_t sent = w->ntx > 0 ? dp_frag_tx_burst(w, port, txq, w->tx, w->ntx) : 0;
 
 	w->stats.tx += sent;
 	for (uint16_t i = sent; i < w->ntx; i++)
@@ -214,6 +222,7 @@ dp_loop_run(void *arg)
 		}
 		dp_circuit_age(&lc->worker.circuits, now, DP_AGE_BUDGET);
 		dp_data_age(&lc->worker, now);
+		dp_reasm_age(&lc->worker, now);
 	}
 	if (lc->swap != NULL)
 		dp_node_swap_offline(lc->swap, lc->tid);

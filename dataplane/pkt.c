@@ -23,14 +23,17 @@ dp_pkt_parse(struct rte_mbuf *m, const struct dp_iface *iface, struct dp_pkt *p)
 	ip = (struct rte_ipv4_hdr *)(eth + 1);
 	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
 	ip_len = rte_be_to_cpu_16(ip->total_length);
-	if ((ip->version_ihl >> 4) != 4 || ihl < 20 || ip_len < ihl + 8 || 14 + ip_len > len)
+	if ((ip->version_ihl >> 4) != 4 || ihl < 20 || ip_len < ihl || 14 + ip_len > len)
 		return DP_DROP_BAD_IP;
 	if (rte_be_to_cpu_32(ip->dst_addr) != iface->ip || ip->next_proto_id != IPPROTO_UDP)
 		return DP_DROP_NOT_CELL;
-	/* More-fragments set or a non-zero offset: a piece of a larger datagram. */
+	/* More-fragments set or a non-zero offset: a piece of a larger datagram, for
+	 * reassembly (reasm.h); only the first piece has the UDP header. */
 	if ((rte_be_to_cpu_16(ip->fragment_offset) &
 	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
 		return DP_DROP_FRAGMENT;
+	if (ip_len < ihl + 8)
+		return DP_DROP_BAD_IP;
 	udp = (struct rte_udp_hdr *)((uint8_t *)ip + ihl);
 	udp_len = rte_be_to_cpu_16(udp->dgram_len);
 	if (udp_len < 8 || udp_len > ip_len - ihl)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Ethernet / IPv4 / UDP framing of cells on an mbuf: parse what arrives,
- * write the headers of what leaves. Single-segment mbufs only (a cell that
- * arrives in fragments is dropped and counted until reassembly exists).
+ * write the headers of what leaves. Single-segment mbufs only; an IPv4
+ * fragment to this node is reported (DP_DROP_FRAGMENT) for reassembly (reasm.h).
  */
 #ifndef DP_PKT_H
 #define DP_PKT_H
@@ -33,7 +33,8 @@ struct dp_iface {
 	uint16_t port; /* the cell port */
 };
 
-/* DP_DROP_NONE for a UDP/IPv4 datagram to iface's address and cell port. */
+/* DP_DROP_NONE for a UDP/IPv4 datagram to iface's address and cell port;
+ * DP_DROP_FRAGMENT for an IPv4 fragment of a UDP datagram to iface's address. */
 enum dp_drop_reason dp_pkt_parse(struct rte_mbuf *m, const struct dp_iface *iface,
 				 struct dp_pkt *p);
 

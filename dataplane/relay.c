@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "channel.h"
+#include "frag.h"
 #include "handoff.h"
 #include "identity.h"
 #include "log.h"
@@ -42,6 +43,8 @@ struct relay {
 	bool swap_up;
 	const uint8_t *gateway_mac; /* --gateway-mac or NULL */
 	struct rte_mempool *pool;
+	struct rte_mempool *big_pool; /* medium and large cells; NULL with --big-mbufs 0 */
+	uint16_t mtu;		      /* IP bytes per packet on port 0: bigger cells fragment */
 	struct dp_lcore *lcores;
 	unsigned nb_lcores;
 	bool port_up;
@@ -107,6 +110,8 @@ init_lcore(struct relay *r, unsigned i, unsigned lcore, uint16_t queue,
 			   dp_loop_now_ns()) != 0 ||
 	    dp_reply_init(&r->lcores[i].worker, r->pool) != 0)
 		return fail("cannot allocate worker tables");
+	r->lcores[i].worker.big_pool = r->big_pool;
+	r->lcores[i].worker.mtu = r->mtu;
 	return dp_test_rng_apply(&r->lcores[i].worker, r->lcores[i].port) == 0 ? 0 : 1;
 }
 
@@ -182,6 +187,14 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	r->pool = dp_mempool_create("dp_relay", nb_mbufs, (int)rte_socket_id());
 	if (r->lcores == NULL || r->pool == NULL)
 		return fail("cannot allocate the mbuf pool or lcore state");
+	if (a->big_mbufs > 0) {
+		r->big_pool = dp_mempool_big_create("dp_big", a->big_mbufs, (int)rte_socket_id());
+		if (r->big_pool == NULL)
+			return fail("cannot allocate the --big-mbufs pool (about 64 KB each: "
+				    "raise EAL -m or lower --big-mbufs)");
+	} else {
+		DP_LOG(WARNING, "--big-mbufs 0: medium and large cells are dropped");
+	}
 	if (dp_port_configure(0,
 			      &(struct dp_port_conf){(uint16_t)r->nb_lcores, (uint16_t)r->nb_lcores,
 						     RELAY_DESC, RELAY_DESC},
@@ -191,6 +204,12 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	r->port_up = true;
 	rte_eth_promiscuous_enable(0);
 	rte_eth_macaddr_get(0, &iface.mac);
+	r->mtu = a->mtu;
+	if (r->mtu == 0 && rte_eth_dev_get_mtu(0, &r->mtu) != 0)
+		r->mtu = RTE_ETHER_MTU;
+	if (r->mtu < DP_FRAG_MTU_MIN || r->mtu > DP_FRAG_MTU_MAX)
+		r->mtu = r->mtu < DP_FRAG_MTU_MIN ? DP_FRAG_MTU_MIN : DP_FRAG_MTU_MAX;
+	DP_LOG(INFO, "port 0 MTU %u: larger cells leave as IPv4 fragments", r->mtu);
 	dp_worker_conf_defaults(&conf);
 	return init_lcores(a, r, &conf, &iface);
 }
@@ -316,6 +335,10 @@ teardown(struct relay *r)
 		DP_LOG(INFO, "mbufs in use at exit: %u of %u", rte_mempool_in_use_count(r->pool),
 		       r->pool->size);
 	rte_mempool_free(r->pool);
+	if (r->big_pool != NULL)
+		DP_LOG(INFO, "big pool at exit: %u of %u mbufs in use",
+		       rte_mempool_in_use_count(r->big_pool), r->big_pool->size);
+	rte_mempool_free(r->big_pool);
 	if (r->swap_up)
 		dp_node_swap_free(&r->swap); /* the tables it built; the file's is next */
 	dp_node_table_free(&r->nodes);

@@ -10,6 +10,8 @@
 #include <rte_mbuf.h>
 
 #include "cell_mask.h"
+#include "frag.h"
+#include "pkt.h"
 
 _Static_assert(DP_REPLY_PENDING <= 256, "slot numbers are kept in a byte");
 
@@ -21,6 +23,7 @@ struct dp_reply_out {
 	uint64_t in_label;
 	struct dp_addr prev;
 	uint32_t chunk;	      /* bytes of buf per cell */
+	uint32_t frames;      /* frames each cell leaves as (fragments over the MTU) */
 	uint32_t ncells;      /* seq of LAST + 1 */
 	uint32_t seq;	      /* next cell to build */
 	uint64_t deadline_ns; /* dropped if no cell has gone out by then */
@@ -104,6 +107,13 @@ dp_reply_pending(const struct dp_worker *w)
 	return w->replies != NULL ? w->replies->active : 0;
 }
 
+/* Small cells come from the queue's pool, medium and large ones from the big mbufs. */
+static struct rte_mempool *
+cell_pool(const struct dp_worker *w, const struct dp_circuit *c)
+{
+	return c->size_class == 0 ? w->replies->pool : w->big_pool;
+}
+
 static struct dp_reply_out *
 free_slot(struct dp_reply_queue *q)
 {
@@ -119,12 +129,13 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 {
 	struct dp_reply_queue *q = w->replies;
 	struct dp_reply_out *o;
+	uint8_t nonce[DP_REPLY_NONCE_BYTES];
 	size_t size;
 
 	if (len > DP_REPLY_MAX)
 		return DP_DROP_REPLY_TOO_BIG;
-	if (q == NULL || c->size_class != 0)
-		return DP_DROP_NOT_SUPPORTED; /* no reply queue; or multi-segment cells */
+	if (q == NULL || cell_pool(w, c) == NULL)
+		return DP_DROP_NOT_SUPPORTED; /* no reply queue, or no big mbufs (--big-mbufs 0) */
 	size = dp_reply_cell_prepared_len(c, flags, len);
 	o = free_slot(q);
 	if (o == NULL || size > DP_REPLY_PENDING_BYTES - q->bytes)
@@ -134,7 +145,8 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 	o->buf = malloc(size + 1); /* + 1: base64 ends with a NUL; and never malloc(0) */
 	if (o->buf == NULL)
 		return DP_DROP_REPLY_BUSY;
-	if (dp_reply_cell_prepare(c, flags, body, len, o->buf, size) != 0) {
+	dp_worker_random(w, nonce, sizeof(nonce));
+	if (dp_reply_cell_prepare(c, flags, body, len, nonce, o->buf, size) != 0) {
 		free(o->buf);
 		o->buf = NULL;
 		return DP_DROP_BAD_ENC_TYPE;
@@ -143,6 +155,7 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 	o->in_label = c->in_label;
 	o->prev = c->prev;
 	o->chunk = dp_reply_cell_chunk(c->size_class, c->reply_mode, c->hop_no);
+	o->frames = dp_frag_frames(w, DP_PKT_HDR_LEN + dp_cell_class_size(c->size_class));
 	o->ncells = dp_reply_cell_count(size, o->chunk);
 	o->seq = 0;
 	o->deadline_ns = now_ns + stall_ns();
@@ -213,7 +226,7 @@ fill(struct dp_worker *w, unsigned i, struct rte_mbuf **tx, struct built *rec, u
 		return 0;
 	}
 	for (k = 0; k < max && o->seq < o->ncells; k++) {
-		struct rte_mbuf *m = rte_pktmbuf_alloc(q->pool);
+		struct rte_mbuf *m = rte_pktmbuf_alloc(cell_pool(w, c));
 		if (m == NULL || build_cell(w, c, o, key, m) != 0) {
 			rte_pktmbuf_free(m);
 			w->stats.reply_nombuf++;
@@ -250,19 +263,27 @@ dp_reply_pump(struct dp_worker *w, uint16_t port, uint16_t txq, uint64_t now_ns)
 	struct dp_reply_queue *q = w->replies;
 	struct rte_mbuf *tx[DP_REPLY_PUMP_CELLS];
 	struct built rec[DP_REPLY_PUMP_CELLS];
-	unsigned n = 0, sent;
+	unsigned n = 0, frames = 0, sent;
 
 	if (q == NULL || q->active == 0)
 		return 0;
+	/* at most DP_REPLY_PUMP_CELLS cells and DP_REPLY_PUMP_FRAMES frames (a large cell over
+	 * a 1500-byte MTU is 44), so the tx queue and the small pool are not flooded */
 	for (unsigned k = 0; k < DP_REPLY_PENDING && n < DP_REPLY_PUMP_CELLS; k++) {
 		unsigned i = (q->cursor + k) % DP_REPLY_PENDING, room = DP_REPLY_PUMP_CELLS - n;
-		if (q->out[i].used)
-			n += fill(w, i, tx + n, rec + n,
-				  room < DP_REPLY_SLICE_CELLS ? room : DP_REPLY_SLICE_CELLS,
-				  now_ns);
+		unsigned per = q->out[i].frames, got;
+
+		if (!q->out[i].used || frames + per > DP_REPLY_PUMP_FRAMES)
+			continue;
+		if (room > (DP_REPLY_PUMP_FRAMES - frames) / per)
+			room = (DP_REPLY_PUMP_FRAMES - frames) / per;
+		got = fill(w, i, tx + n, rec + n,
+			   room < DP_REPLY_SLICE_CELLS ? room : DP_REPLY_SLICE_CELLS, now_ns);
+		n += got;
+		frames += got * per;
 	}
 	q->cursor = (q->cursor + 1) % DP_REPLY_PENDING;
-	sent = n > 0 ? rte_eth_tx_burst(port, txq, tx, (uint16_t)n) : 0;
+	sent = n > 0 ? dp_frag_tx_burst(w, port, txq, tx, (uint16_t)n) : 0;
 	/* Backwards, so each reply rewinds to its first refused cell. */
 	for (unsigned k = n; k-- > sent;) {
 		rte_pktmbuf_free(tx[k]);

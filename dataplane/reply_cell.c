@@ -64,7 +64,7 @@ dp_reply_cell_prepared_len(const struct dp_circuit *c, uint32_t flags, size_t le
  * alphabet, padded, as oxenc::to_base64) when asked. */
 static int
 seal_session(const struct dp_circuit *c, uint32_t flags, const uint8_t *body, size_t len,
-	     uint8_t *out, size_t out_len)
+	     const uint8_t *nonce, uint8_t *out, size_t out_len)
 {
 	enum snc_enc_type t = (enum snc_enc_type)c->enc_type;
 	size_t sealed_len = snc_enc_type_sealed_len(t, len), got = 0;
@@ -73,7 +73,7 @@ seal_session(const struct dp_circuit *c, uint32_t flags, const uint8_t *body, si
 
 	if (sealed == NULL)
 		return -ENOMEM;
-	rc = snc_aead_seal(t, c->hop_key, body, len, sealed, sealed_len, &got);
+	rc = snc_aead_seal_with_nonce(t, c->hop_key, nonce, body, len, sealed, sealed_len, &got);
 	if (rc == 0 && got != sealed_len)
 		rc = -EINVAL; /* the caller sized the buffer for sealed_len */
 	if (rc == 0 && (flags & DP_REPLY_BASE64))
@@ -86,12 +86,12 @@ seal_session(const struct dp_circuit *c, uint32_t flags, const uint8_t *body, si
 
 int
 dp_reply_cell_prepare(const struct dp_circuit *c, uint32_t flags, const uint8_t *body, size_t len,
-		      uint8_t *out, size_t out_len)
+		      const uint8_t nonce[DP_REPLY_NONCE_BYTES], uint8_t *out, size_t out_len)
 {
 	if (out_len != dp_reply_cell_prepared_len(c, flags, len) || (out_len == 0 && len > 0))
 		return -EINVAL;
 	if (dp_reply_cell_encrypted(c))
-		return seal_session(c, flags, body, len, out, out_len);
+		return seal_session(c, flags, body, len, nonce, out, out_len);
 	if (len > 0)
 		memcpy(out, body, len);
 	return 0;

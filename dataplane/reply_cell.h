@@ -23,13 +23,15 @@ enum {
 	/* bytes of body: the 10 MiB network maximum + 64 KiB of envelope, as the
 	 * channel's CHAN_TOTAL_MAX; a 7,800,000-byte retrieve fits */
 	DP_REPLY_MAX = 10 * 1024 * 1024 + 64 * 1024,
+	DP_REPLY_NONCE_BYTES = 24,	   /* the longest enc_type nonce (xchacha20) */
 	DP_REPLY_MAX_CELLS = 16384,	   /* cells of one reply (seq bound), any mode */
 	DP_REPLY_LAYER = 16,		   /* bytes each hop adds in mode 1 (the tag) */
 	DP_REPLY_PENDING = 64,		   /* replies being sent per worker */
 	DP_REPLY_PENDING_BYTES = 64 << 20, /* bytes those replies may hold per worker */
 	DP_REPLY_PUMP_CELLS = DP_BURST,	   /* cells sent per dp_reply_pump call */
 	DP_REPLY_SLICE_CELLS = 8,	   /* cells of one reply per pump before the next */
-	DP_REPLY_STALL_MS = 1000,	   /* ms without a cell out: the reply is dropped */
+	DP_REPLY_PUMP_FRAMES = 256, /* frames per pump: 5 large cells of 44 fragments at MTU 1500 */
+	DP_REPLY_STALL_MS = 1000,   /* ms without a cell out: the reply is dropped */
 };
 
 /*
@@ -50,10 +52,13 @@ size_t dp_reply_cell_prepared_len(const struct dp_circuit *c, uint32_t flags, si
 
 /*
  * Writes the prepared reply into out (out_len = dp_reply_cell_prepared_len bytes,
- * out_len + 1 available: base64 ends with a NUL). 0, -EINVAL or a crypto error.
+ * out_len + 1 available: base64 ends with a NUL). nonce: DP_REPLY_NONCE_BYTES of fresh
+ * randomness (the worker's ChaCha20 stream: no system call on the worker), used when the
+ * reply is Session-encrypted. 0, -EINVAL or a crypto error.
  */
 int dp_reply_cell_prepare(const struct dp_circuit *c, uint32_t flags, const uint8_t *body,
-			  size_t len, uint8_t *out, size_t out_len);
+			  size_t len, const uint8_t nonce[DP_REPLY_NONCE_BYTES], uint8_t *out,
+			  size_t out_len);
 
 /*
  * Writes REPLY cell seq (of ncells) of a prepared reply into cell: header

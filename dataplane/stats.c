@@ -27,6 +27,11 @@ dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out
 		out->direct_out += per[i]->direct_out;
 		out->entry_out += per[i]->entry_out;
 		out->entry_replies += per[i]->entry_replies;
+		out->frags_in += per[i]->frags_in;
+		out->reassembled += per[i]->reassembled;
+		out->fragmented += per[i]->fragmented;
+		out->tx_frags += per[i]->tx_frags;
+		out->frag_tx_nombuf += per[i]->frag_tx_nombuf;
 		for (int r = 0; r < DP_DROP_COUNT; r++)
 			out->drops[r] += per[i]->drops[r];
 	}

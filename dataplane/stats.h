@@ -31,6 +31,11 @@ struct dp_stats {
 	uint64_t direct_out;	 /* DIRECT cells sent for snode-control */
 	uint64_t entry_out;	 /* CREATE cells sent for snode-control's HTTP entry */
 	uint64_t entry_replies;	 /* REPLY cells passed to snode-control's HTTP entry */
+	uint64_t frags_in;	 /* IPv4 fragments taken into reassembly */
+	uint64_t reassembled;	 /* datagrams put together from fragments */
+	uint64_t fragmented;	 /* datagrams sent as fragments (over the port MTU) */
+	uint64_t tx_frags;	 /* fragments the tx queue took */
+	uint64_t frag_tx_nombuf; /* datagrams not fragmented for lack of mbufs (retried/dropped) */
 	uint64_t drops[DP_DROP_COUNT];
 } __attribute__((aligned(64)));
 

@@ -50,6 +50,11 @@ add_counters(struct rte_tel_data *d, const struct dp_stats *s)
 	rte_tel_data_add_dict_u64(d, "direct_out", s->direct_out);
 	rte_tel_data_add_dict_u64(d, "entry_out", s->entry_out);
 	rte_tel_data_add_dict_u64(d, "entry_replies", s->entry_replies);
+	rte_tel_data_add_dict_u64(d, "frags_in", s->frags_in);
+	rte_tel_data_add_dict_u64(d, "reassembled", s->reassembled);
+	rte_tel_data_add_dict_u64(d, "fragmented", s->fragmented);
+	rte_tel_data_add_dict_u64(d, "tx_frags", s->tx_frags);
+	rte_tel_data_add_dict_u64(d, "frag_tx_nombuf", s->frag_tx_nombuf);
 	rte_tel_data_add_dict_u64(d, "drops", drops);
 }
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "data.h"
@@ -33,6 +34,10 @@ dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf 
 	w->keys = keys;
 	w->nodes = nodes;
 	randombytes_buf(w->rng_key, sizeof(w->rng_key));
+	w->ip_id = (uint16_t)(lcore << 12); /* apart per lcore: ids of one source stay unique */
+	w->scratch = calloc(DP_BURST, sizeof(*w->scratch));
+	if (w->scratch == NULL)
+		return -ENOMEM;
 	rc = dp_circuit_table_init(&w->circuits, conf->circuits, conf->circuit_ttl_ns);
 	if (rc == 0)
 		rc = dp_replay_init(&w->replay, conf->replay_log2_bits, conf->replay_window_ns,
@@ -50,11 +55,15 @@ dp_worker_free(struct dp_worker *w)
 {
 	dp_reply_free(w); /* before the circuits: it removes the ones it was replying on */
 	dp_data_free(w);
+	dp_reasm_free(w);
 	dp_circuit_table_free(&w->circuits);
 	dp_replay_free(&w->replay);
 	dp_ratelimit_free(&w->ratelimit);
 	sodium_memzero(w->rng_key, sizeof(w->rng_key));
-	sodium_memzero(w->scratch, sizeof(w->scratch));
+	if (w->scratch != NULL) /* peeled plaintexts */
+		sodium_memzero(w->scratch, DP_BURST * sizeof(*w->scratch));
+	free(w->scratch);
+	w->scratch = NULL;
 }
 
 void

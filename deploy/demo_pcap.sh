@@ -35,7 +35,8 @@ cat >"$WORK/spec.json" <<JSON
            {"seed": "${seeds[2]}", "ip": "${ips[2]}", "mac": "${macs[2]}", "port": 22030}]}
 JSON
 # 20 onions for the path A -> B -> C built by the independent client, plus a
-# replay, a tampered cell, a stray datagram and an ARP request.
+# replay, a tampered cell, a stray datagram, an ARP request and a medium onion
+# cut into the six IPv4 fragments of a 1500-byte link.
 $PY tests/tools/cell_builder.py make --spec "$WORK/spec.json" --out "$WORK/A.in"
 in=$WORK/A.in
 for i in 0 1 2; do
@@ -47,6 +48,7 @@ for i in 0 1 2; do
 		sed -n "s/^snode-dp final: /   node $n (${ips[i]}): /p" || true
 	in=$WORK/$n.out
 done
-echo "   (A relays 20 cells to B and answers the ARP request, B relays them to C, and C, the"
-echo "    destination, peels its layer and counts them as channel_down: no snode-control is"
-echo "    connected to its channel in this demo)"
+echo "   (A relays 21 cells to B, the medium one reassembled from and sent again as fragments,"
+echo "    and answers the ARP request; B relays them to C, and C, the destination, peels its"
+echo "    layer and counts them as channel_down: no snode-control is connected to its channel"
+echo "    in this demo)"

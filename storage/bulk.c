@@ -14,8 +14,12 @@
 #include "msg_hash.h"
 
 enum {
-	PUT_FIELDS = 6,	 /* acct, ns, hash, ts, expiry, data */
-	SCAN_FIELDS = 6, /* the same, as bulk_scan answers them */
+	PUT_MSG_FIELDS = 7,  /* acct, ns, hash, ts, expiry, expiry_set, data */
+	PUT_TOMB_FIELDS = 5, /* acct, hash, ns, deleted, until */
+	PUT_HEAD = 6,	     /* amax, tmax, now, and the three counts */
+	SCAN_MSG = 8,	     /* 'm', acct, hash, ns, ts, expiry, expiry_set, data */
+	SCAN_TOMB = 6,	     /* 'd', acct, hash, ns, deleted, until */
+	SCAN_REVS = 3,	     /* 'r', acct, count, then the tokens */
 };
 
 static bool
@@ -34,22 +38,101 @@ pubkey_from_hex(const redisReply *e, uint8_t out[STORE_PUBKEY_BYTES])
 	return true;
 }
 
-/* One record of a bulk_scan answer (e: its SCAN_FIELDS elements). */
 static bool
-scan_record(redisReply **e, struct store_msg *m)
+hash_ns(redisReply **e, char hash[STORE_HASH_BUF], int32_t *ns)
 {
-	int64_t ns;
+	int64_t v;
 
-	if (!pubkey_from_hex(e[0], m->pubkey) || e[1]->type != REDIS_REPLY_STRING ||
-	    e[1]->len != STORE_HASH_LEN || !store_reply_int(e[2], &ns) || ns < STORE_NS_MIN ||
-	    ns > STORE_NS_MAX || !store_reply_int(e[3], &m->timestamp_ms) ||
-	    !store_reply_int(e[4], &m->expiry_ms) || e[5]->type != REDIS_REPLY_STRING)
+	if (e[0]->type != REDIS_REPLY_STRING || e[0]->len != STORE_HASH_LEN ||
+	    !store_reply_int(e[1], &v) || v < STORE_NS_MIN || v > STORE_NS_MAX)
 		return false;
-	memcpy(m->hash, e[1]->str, STORE_HASH_LEN);
-	m->hash[STORE_HASH_LEN] = '\0';
-	m->ns = (int32_t)ns;
-	m->data = (const uint8_t *)e[5]->str;
-	m->len = e[5]->len;
+	memcpy(hash, e[0]->str, STORE_HASH_LEN);
+	hash[STORE_HASH_LEN] = '\0';
+	*ns = (int32_t)v;
+	return true;
+}
+
+/* A message of a bulk_scan answer (e: after its tag). */
+static bool
+scan_msg(redisReply **e, struct store_msg *m)
+{
+	if (!pubkey_from_hex(e[0], m->pubkey) || !hash_ns(e + 1, m->hash, &m->ns) ||
+	    !store_reply_int(e[3], &m->timestamp_ms) || !store_reply_int(e[4], &m->expiry_ms) ||
+	    !store_reply_int(e[5], &m->expiry_set_ms) || e[6]->type != REDIS_REPLY_STRING)
+		return false;
+	m->data = (const uint8_t *)e[6]->str;
+	m->len = e[6]->len;
+	return true;
+}
+
+static bool
+scan_tomb(redisReply **e, struct store_tomb *t)
+{
+	return pubkey_from_hex(e[0], t->pubkey) && hash_ns(e + 1, t->hash, &t->ns) &&
+	       store_reply_int(e[3], &t->deleted_ms) && store_reply_int(e[4], &t->until_ms);
+}
+
+/* A revocation list (e: after its tag; left: elements from e on); its width, 0 if bad. */
+static size_t
+scan_revs(redisReply **e, size_t left, struct store_revs *r)
+{
+	int64_t k;
+
+	if (left < 2 || !pubkey_from_hex(e[0], r->pubkey) || !store_reply_int(e[1], &k) || k < 1 ||
+	    k > STORE_REVOKE_KEEP || left - 2 < (size_t)k)
+		return 0;
+	r->n = (size_t)k;
+	for (size_t i = 0; i < r->n; i++) {
+		if (e[2 + i]->type != REDIS_REPLY_STRING || e[2 + i]->len != STORE_REVOKE_TOKEN)
+			return 0;
+		memcpy(r->tokens[i], e[2 + i]->str, STORE_REVOKE_TOKEN);
+	}
+	return 2 + r->n;
+}
+
+/* The page's parts, sized for the answer's elements. */
+struct scan_parts {
+	struct store_msg *recs;
+	struct store_tomb *tombs;
+	struct store_revs *revs;
+};
+
+static bool
+scan_parse(const redisReply *reply, struct scan_parts *p, struct store_bulk_page *page)
+{
+	size_t cap = (reply->elements - 1) / SCAN_TOMB + 1, revs = 1, i = 1;
+
+	/* a list is large (1.8 KB): count its tags (a 1-byte data "r" only adds one) */
+	for (size_t k = 1; k < reply->elements; k++)
+		revs += reply->element[k]->type == REDIS_REPLY_STRING &&
+			reply->element[k]->len == 1 && reply->element[k]->str[0] == 'r';
+	p->recs = calloc(cap, sizeof(*p->recs));
+	p->tombs = calloc(cap, sizeof(*p->tombs));
+	p->revs = calloc(revs, sizeof(*p->revs));
+	if (p->recs == NULL || p->tombs == NULL || p->revs == NULL)
+		return false;
+	while (i < reply->elements) {
+		const redisReply *tag = reply->element[i];
+		redisReply **e = reply->element + i + 1;
+		size_t left = reply->elements - i - 1, w;
+
+		if (tag->type != REDIS_REPLY_STRING || tag->len != 1)
+			return false;
+		if (tag->str[0] == 'm' && left >= SCAN_MSG - 1 && scan_msg(e, &p->recs[page->n]))
+			w = SCAN_MSG, page->n++;
+		else if (tag->str[0] == 'd' && left >= SCAN_TOMB - 1 &&
+			 scan_tomb(e, &p->tombs[page->n_tombs]))
+			w = SCAN_TOMB, page->n_tombs++;
+		else if (tag->str[0] == 'r' &&
+			 (w = scan_revs(e, left, &p->revs[page->n_revs])) != 0)
+			w += 1, page->n_revs++;
+		else
+			return false;
+		i += w;
+	}
+	page->recs = p->recs;
+	page->tombs = p->tombs;
+	page->revs = p->revs;
 	return true;
 }
 
@@ -59,30 +142,24 @@ scan_done(void *arg, const struct store_status *status, const redisReply *reply)
 	struct store_op *o = arg;
 	store_bulk_scan_cb *cb = (store_bulk_scan_cb *)o->cb;
 	struct store_status st = *status;
-	struct store_msg *recs = NULL;
+	struct scan_parts parts = {0};
+	struct store_bulk_page page = {0};
 	uint64_t next = 0;
-	size_t n = 0;
 	char *end;
 
 	if (st.rc == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements < 1 ||
-			   (reply->elements - 1) % SCAN_FIELDS != 0 ||
 			   reply->element[0]->type != REDIS_REPLY_STRING))
 		store_status_proto(&st, STORE_SCRIPT_BULK_SCAN);
 	if (st.rc == 0) {
 		errno = 0;
 		next = strtoull(reply->element[0]->str, &end, 10);
-		n = (reply->elements - 1) / SCAN_FIELDS;
-		recs = calloc(n > 0 ? n : 1, sizeof(*recs));
-		if (errno != 0 || *end != '\0')
+		if (errno != 0 || *end != '\0' || !scan_parse(reply, &parts, &page))
 			store_status_proto(&st, STORE_SCRIPT_BULK_SCAN);
-		else if (recs == NULL)
-			st.rc = -ENOMEM;
 	}
-	for (size_t i = 0; st.rc == 0 && i < n; i++)
-		if (!scan_record(reply->element + 1 + SCAN_FIELDS * i, &recs[i]))
-			store_status_proto(&st, STORE_SCRIPT_BULK_SCAN);
-	cb(o->arg, &st, next, st.rc == 0 ? recs : NULL, st.rc == 0 ? n : 0);
-	free(recs);
+	cb(o->arg, &st, next, st.rc == 0 ? &page : NULL);
+	free(parts.recs);
+	free(parts.tombs);
+	free(parts.revs);
 	free(o);
 }
 
@@ -106,6 +183,32 @@ store_bulk_scan(struct store *st, uint64_t cursor, uint32_t max_records, uint64_
 			      scan_done);
 }
 
+/* The answer's codes: counts (nm, nt, nr), then each part's codes in its range. */
+static bool
+put_codes(const redisReply *reply, uint8_t *codes, size_t *n)
+{
+	int64_t cnt[3], c;
+	const int64_t top[3] = {STORE_BULK_CODES - 1, STORE_BULK_TOMB_CODES - 1, STORE_REVOKE_KEEP};
+	size_t k = 3;
+
+	if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 4 ||
+	    reply->elements - 3 > STORE_BULK_RECORDS_MAX)
+		return false;
+	for (int s = 0; s < 3; s++)
+		if (!store_reply_int(reply->element[s], &cnt[s]) || cnt[s] < 0)
+			return false;
+	if ((uint64_t)(cnt[0] + cnt[1] + cnt[2]) != reply->elements - 3)
+		return false;
+	for (int s = 0; s < 3; s++)
+		for (int64_t j = 0; j < cnt[s]; j++, k++) {
+			if (!store_reply_int(reply->element[k], &c) || c < 0 || c > top[s])
+				return false;
+			codes[k - 3] = (uint8_t)c;
+		}
+	*n = k - 3;
+	return true;
+}
+
 static void
 put_done(void *arg, const struct store_status *status, const redisReply *reply)
 {
@@ -115,81 +218,175 @@ put_done(void *arg, const struct store_status *status, const redisReply *reply)
 	uint8_t codes[STORE_BULK_RECORDS_MAX];
 	size_t n = 0;
 
-	if (st.rc == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0 ||
-			   reply->elements > STORE_BULK_RECORDS_MAX))
+	if (st.rc == 0 && !put_codes(reply, codes, &n))
 		store_status_proto(&st, STORE_SCRIPT_BULK_PUT);
-	for (size_t i = 0; st.rc == 0 && i < reply->elements; i++) {
-		int64_t c;
-
-		if (!store_reply_int(reply->element[i], &c) || c < 0 || c >= STORE_BULK_CODES)
-			store_status_proto(&st, STORE_SCRIPT_BULK_PUT);
-		codes[i] = (uint8_t)c;
-		n = i + 1;
-	}
 	cb(o->arg, &st, st.rc == 0 ? codes : NULL, st.rc == 0 ? n : 0);
 	free(o);
 }
 
-/* The text arguments of every record: (acct, ns, ts, expiry) per record. */
+static int
+page_check(const struct store_bulk_page *p)
+{
+	size_t total = p->n + p->n_tombs + p->n_revs;
+
+	if (total == 0 || total > STORE_BULK_RECORDS_MAX || (p->n > 0 && p->recs == NULL) ||
+	    (p->n_tombs > 0 && p->tombs == NULL) || (p->n_revs > 0 && p->revs == NULL))
+		return -EINVAL;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct store_msg *m = &p->recs[i];
+
+		if (!snc_msg_hash_is_valid(m->hash, strnlen(m->hash, STORE_HASH_BUF)) ||
+		    (m->data == NULL && m->len > 0) || m->len > STORE_DATA_MAX)
+			return -EINVAL;
+		if (m->ns < STORE_NS_MIN || m->ns > STORE_NS_MAX)
+			return -ERANGE;
+	}
+	for (size_t i = 0; i < p->n_tombs; i++) {
+		if (!snc_msg_hash_is_valid(p->tombs[i].hash,
+					   strnlen(p->tombs[i].hash, STORE_HASH_BUF)))
+			return -EINVAL;
+		if (p->tombs[i].ns < STORE_NS_MIN || p->tombs[i].ns > STORE_NS_MAX)
+			return -ERANGE;
+	}
+	for (size_t i = 0; i < p->n_revs; i++)
+		if (p->revs[i].n == 0 || p->revs[i].n > STORE_REVOKE_KEEP)
+			return -EINVAL;
+	return 0;
+}
+
+/* Numbers as text, and the accounts' hex, for every argument of a page. */
 struct put_text {
-	char acct[STORE_ACCOUNT_HEX + 1], ns[12], ts[24], exp[24];
+	char acct[STORE_ACCOUNT_HEX + 1], ns[12], a[24], b[24], c[24];
 };
+
+static size_t
+put_argc(const struct store_bulk_page *p)
+{
+	size_t argc = PUT_HEAD + PUT_MSG_FIELDS * p->n + PUT_TOMB_FIELDS * p->n_tombs;
+
+	for (size_t i = 0; i < p->n_revs; i++)
+		argc += 2 + p->revs[i].n;
+	return argc;
+}
+
+static const char **
+put_msg_args(const struct store_msg *m, struct put_text *t, const char **a, size_t *l)
+{
+	store_account_hex(m->pubkey, t->acct);
+	store_ns_text(m->ns, false, t->ns);
+	snprintf(t->a, sizeof(t->a), "%" PRId64, m->timestamp_ms);
+	snprintf(t->b, sizeof(t->b), "%" PRId64, m->expiry_ms);
+	snprintf(t->c, sizeof(t->c), "%" PRId64, m->expiry_set_ms);
+	a[0] = t->acct;
+	a[1] = t->ns;
+	a[2] = m->hash;
+	a[3] = t->a;
+	a[4] = t->b;
+	a[5] = t->c;
+	a[6] = m->len > 0 ? (const char *)m->data : "";
+	for (int f = 0; f < PUT_MSG_FIELDS; f++)
+		l[f] = f == 6 ? m->len : strlen(a[f]);
+	return a + PUT_MSG_FIELDS;
+}
+
+static const char **
+put_tomb_args(const struct store_tomb *d, struct put_text *t, const char **a, size_t *l)
+{
+	store_account_hex(d->pubkey, t->acct);
+	store_ns_text(d->ns, false, t->ns);
+	snprintf(t->a, sizeof(t->a), "%" PRId64, d->deleted_ms);
+	snprintf(t->b, sizeof(t->b), "%" PRId64, d->until_ms);
+	a[0] = t->acct;
+	a[1] = d->hash;
+	a[2] = t->ns;
+	a[3] = t->a;
+	a[4] = t->b;
+	for (int f = 0; f < PUT_TOMB_FIELDS; f++)
+		l[f] = strlen(a[f]);
+	return a + PUT_TOMB_FIELDS;
+}
+
+static const char **
+put_revs_args(const struct store_revs *r, struct put_text *t, const char **a, size_t *l)
+{
+	store_account_hex(r->pubkey, t->acct);
+	snprintf(t->a, sizeof(t->a), "%zu", r->n);
+	a[0] = t->acct;
+	a[1] = t->a;
+	l[0] = STORE_ACCOUNT_HEX;
+	l[1] = strlen(t->a);
+	for (size_t i = 0; i < r->n; i++) {
+		a[2 + i] = (const char *)r->tokens[i];
+		l[2 + i] = STORE_REVOKE_TOKEN;
+	}
+	return a + 2 + r->n;
+}
+
+/* The six leading arguments (text in h, 6 x 24 bytes). */
+static void
+put_head_args(const struct store *st, const struct store_bulk_page *p, int64_t now_ms,
+	      char (*h)[24], const char **argv, size_t *lens)
+{
+	snprintf(h[0], 24, "%" PRIu64, st->account_bytes_max);
+	snprintf(h[1], 24, "%" PRIu64, st->total_bytes_max);
+	snprintf(h[2], 24, "%" PRId64, now_ms);
+	snprintf(h[3], 24, "%zu", p->n);
+	snprintf(h[4], 24, "%zu", p->n_tombs);
+	snprintf(h[5], 24, "%zu", p->n_revs);
+	for (int i = 0; i < PUT_HEAD; i++) {
+		argv[i] = h[i];
+		lens[i] = strlen(h[i]);
+	}
+}
+
+int
+store_bulk_put_page(struct store *st, const struct store_bulk_page *p, int64_t now_ms,
+		    store_bulk_put_cb *cb, void *arg)
+{
+	char head[PUT_HEAD][24];
+	const char **argv, **a;
+	struct put_text *t;
+	size_t argc, k = 0;
+	size_t *lens;
+	int rc;
+
+	if (st == NULL || p == NULL || cb == NULL)
+		return -EINVAL;
+	rc = page_check(p);
+	if (rc != 0)
+		return rc;
+	argc = put_argc(p);
+	t = calloc(p->n + p->n_tombs + p->n_revs, sizeof(*t));
+	argv = calloc(argc, sizeof(*argv));
+	lens = calloc(argc, sizeof(*lens));
+	rc = -ENOMEM;
+	if (t != NULL && argv != NULL && lens != NULL) {
+		put_head_args(st, p, now_ms, head, argv, lens);
+		a = argv + PUT_HEAD;
+		for (size_t i = 0; i < p->n; i++, k++)
+			a = put_msg_args(&p->recs[i], &t[k], a, lens + (a - argv));
+		for (size_t i = 0; i < p->n_tombs; i++, k++)
+			a = put_tomb_args(&p->tombs[i], &t[k], a, lens + (a - argv));
+		for (size_t i = 0; i < p->n_revs; i++, k++)
+			a = put_revs_args(&p->revs[i], &t[k], a, lens + (a - argv));
+		rc = store_op_start(st, (store_any_fn *)cb, arg, STORE_SCRIPT_BULK_PUT, (int)argc,
+				    argv, lens, put_done);
+	}
+	free(t);
+	free(argv);
+	free(lens);
+	return rc;
+}
 
 int
 store_bulk_put(struct store *st, const struct store_msg *recs, size_t n, int64_t now_ms,
 	       store_bulk_put_cb *cb, void *arg)
 {
-	char amax[24], tmax[24], now[24];
-	size_t argc = 3 + PUT_FIELDS * n;
-	struct put_text *t;
-	const char **argv;
-	size_t *lens;
-	int rc = -ENOMEM;
+	struct store_bulk_page p = {.recs = recs, .n = n};
 
-	if (st == NULL || recs == NULL || cb == NULL || n == 0 || n > STORE_BULK_RECORDS_MAX)
+	if (recs == NULL || n == 0)
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		if (!snc_msg_hash_is_valid(recs[i].hash, strnlen(recs[i].hash, STORE_HASH_BUF)) ||
-		    (recs[i].data == NULL && recs[i].len > 0) || recs[i].len > STORE_DATA_MAX)
-			return -EINVAL;
-		else if (recs[i].ns < STORE_NS_MIN || recs[i].ns > STORE_NS_MAX)
-			return -ERANGE;
-	t = calloc(n, sizeof(*t));
-	argv = calloc(argc, sizeof(*argv));
-	lens = calloc(argc, sizeof(*lens));
-	if (t == NULL || argv == NULL || lens == NULL)
-		goto out;
-	snprintf(amax, sizeof(amax), "%" PRIu64, st->account_bytes_max);
-	snprintf(tmax, sizeof(tmax), "%" PRIu64, st->total_bytes_max);
-	snprintf(now, sizeof(now), "%" PRId64, now_ms);
-	argv[0] = amax;
-	argv[1] = tmax;
-	argv[2] = now;
-	for (size_t i = 0; i < n; i++) {
-		const char **a = argv + 3 + PUT_FIELDS * i;
-
-		store_account_hex(recs[i].pubkey, t[i].acct);
-		store_ns_text(recs[i].ns, false, t[i].ns);
-		snprintf(t[i].ts, sizeof(t[i].ts), "%" PRId64, recs[i].timestamp_ms);
-		snprintf(t[i].exp, sizeof(t[i].exp), "%" PRId64, recs[i].expiry_ms);
-		a[0] = t[i].acct;
-		a[1] = t[i].ns;
-		a[2] = recs[i].hash;
-		a[3] = t[i].ts;
-		a[4] = t[i].exp;
-		a[5] = recs[i].len > 0 ? (const char *)recs[i].data : "";
-		for (int f = 0; f < PUT_FIELDS; f++)
-			lens[3 + PUT_FIELDS * i + (size_t)f] = f == 5 ? recs[i].len : strlen(a[f]);
-	}
-	for (size_t i = 0; i < 3; i++)
-		lens[i] = strlen(argv[i]);
-	rc = store_op_start(st, (store_any_fn *)cb, arg, STORE_SCRIPT_BULK_PUT, (int)argc, argv,
-			    lens, put_done);
-out:
-	free(t);
-	free(argv);
-	free(lens);
-	return rc;
+	return store_bulk_put_page(st, &p, now_ms, cb, arg);
 }
 
 static void

@@ -12,11 +12,20 @@
  * bucket, in practice a few keys), so a page can pass max_bytes by the
  * records of one step. Expired (expiry <= now) messages are skipped.
  *
- * Insert: per record, one of enum store_bulk_code; a message already present
- * keeps its data, timestamp and namespace, and its expiry is only ever raised
- * (the rule of a duplicate store). Inserted messages keep their timestamp,
- * expiry and namespace and are indexed at the end of their namespace (arrival
- * order on this node).
+ * Pages also carry tombstones (a deleted message's account, hash, namespace,
+ * deletion time, and end: the message's expiry) and revocation lists.
+ *
+ * Insert (docs/replication.md, "Merge rules"): per message one of enum
+ * store_bulk_code. A message already present keeps its data, timestamp and
+ * namespace; its expiry follows the copy whose expiry was set last
+ * (expiry_set_ms), ties keep the later expiry (the rule of a duplicate store).
+ * A live tombstone refuses a copy whose expiry was set no later than the
+ * deletion; a copy set later (stored again after the deletion) ends the
+ * tombstone. Inserted messages keep their timestamp, expiry, expiry_set and
+ * namespace and are indexed at the end of their namespace (arrival order on
+ * this node). Per tombstone one of enum store_bulk_tomb_code; per revocation
+ * list the number of tokens added (missing ones, as the newest; the newest
+ * STORE_REVOKE_KEEP kept).
  */
 #ifndef STORE_BULK_H
 #define STORE_BULK_H
@@ -26,6 +35,7 @@
 #include <stdint.h>
 
 #include "msg.h"
+#include "revoke.h"
 #include "store.h"
 
 enum {
@@ -35,18 +45,59 @@ enum {
 
 enum store_bulk_code {
 	STORE_BULK_INSERTED = 0,
-	STORE_BULK_PRESENT = 1,	     /* already there, its expiry as late or later */
+	STORE_BULK_PRESENT = 1,	     /* already there: its expiry set later, or as late */
 	STORE_BULK_RAISED = 2,	     /* already there, expiry raised to the record's */
 	STORE_BULK_EXPIRED = 3,	     /* the record's expiry is <= now: not inserted */
 	STORE_BULK_SUPERSEDED = 4,   /* public outbox: a message as new or newer is there */
 	STORE_BULK_ACCOUNT_FULL = 5, /* the account's quota */
 	STORE_BULK_STORE_FULL = 6,   /* the node's quota */
-	STORE_BULK_CODES = 7,
+	STORE_BULK_LOWERED = 7,	     /* already there, expiry lowered: the copy's was set later */
+	STORE_BULK_TOMBSTONED = 8,   /* deleted here (a live tombstone): not inserted */
+	STORE_BULK_CODES = 9,
 };
 
-/* One page of a scan; recs live only during the callback. next_cursor 0: done. */
+enum store_bulk_tomb_code {
+	STORE_BULK_TOMB_DELETED = 0,  /* the message was here: deleted, tombstone kept */
+	STORE_BULK_TOMB_RECORDED = 1, /* not here: tombstone kept (refuses later copies) */
+	STORE_BULK_TOMB_NEWER = 2,    /* here, its expiry set after the deletion: kept */
+	STORE_BULK_TOMB_ENDED = 3,    /* the tombstone's end is <= now: ignored */
+	STORE_BULK_TOMB_CODES = 4,
+};
+
+enum {
+	STORE_REVOKE_TOKEN = 36, /* bytes of a subaccount token */
+};
+
+/* A deleted message: refuses copies until until_ms (the message's expiry). */
+struct store_tomb {
+	uint8_t pubkey[STORE_PUBKEY_BYTES];
+	int32_t ns;
+	char hash[STORE_HASH_BUF];
+	int64_t deleted_ms; /* the deleting node's clock */
+	int64_t until_ms;
+};
+
+/* An account's revocation list, newest first. */
+struct store_revs {
+	uint8_t pubkey[STORE_PUBKEY_BYTES];
+	size_t n; /* 1..STORE_REVOKE_KEEP */
+	uint8_t tokens[STORE_REVOKE_KEEP][STORE_REVOKE_TOKEN];
+};
+
+/* One page: its three parts (any may be empty). */
+struct store_bulk_page {
+	const struct store_msg *recs;
+	size_t n;
+	const struct store_tomb *tombs;
+	size_t n_tombs;
+	const struct store_revs *revs;
+	size_t n_revs;
+};
+
+/* One page of a scan (NULL unless st->rc is 0); it lives only during the callback.
+ * next_cursor 0: done. */
 typedef void store_bulk_scan_cb(void *arg, const struct store_status *st, uint64_t next_cursor,
-				const struct store_msg *recs, size_t n);
+				const struct store_bulk_page *page);
 
 /* Reads the page at cursor (0: the start). -EINVAL for 0 or too many max_records. */
 int store_bulk_scan(struct store *st, uint64_t cursor, uint32_t max_records, uint64_t max_bytes,
@@ -59,6 +110,11 @@ typedef void store_bulk_put_cb(void *arg, const struct store_status *st, const u
 /* Inserts recs[0..n) in one atomic step. -EINVAL (bad record, n 0 or too big), -ERANGE (ns). */
 int store_bulk_put(struct store *st, const struct store_msg *recs, size_t n, int64_t now_ms,
 		   store_bulk_put_cb *cb, void *arg);
+
+/* Merges a whole page in one atomic step: codes for its messages, then its tombstones, then
+ * its lists (n in all). -EINVAL (bad entry, nothing, or over STORE_BULK_RECORDS_MAX), -ERANGE. */
+int store_bulk_put_page(struct store *st, const struct store_bulk_page *page, int64_t now_ms,
+			store_bulk_put_cb *cb, void *arg);
 
 /* Deletes the messages (pubkey, hash) of recs[0..n) (other fields unused); removed: how many. */
 typedef void store_bulk_drop_cb(void *arg, const struct store_status *st, uint64_t removed);

@@ -24,7 +24,9 @@ struct store_msg {
 	char hash[STORE_HASH_BUF]; /* snc_msg_hash_compute() of the message */
 	int64_t timestamp_ms;
 	int64_t expiry_ms;
-	const uint8_t *data; /* raw bytes, at most STORE_DATA_MAX */
+	int64_t expiry_set_ms; /* when the expiry was last set (store, raise, expire); 0: unknown.
+				* Read by bulk scans and copies only (store_msg_put sets it). */
+	const uint8_t *data;   /* raw bytes, at most STORE_DATA_MAX */
 	size_t len;
 };
 

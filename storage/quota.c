@@ -34,17 +34,18 @@ usage_done(void *arg, const struct store_status *status, const redisReply *reply
 	store_usage_cb *cb = (store_usage_cb *)o->cb;
 	struct store_status st = *status;
 	struct store_usage u = {0};
-	int64_t v[3] = {0};
+	int64_t v[5] = {0};
 
-	if (st.rc == 0 &&
-	    (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 ||
-	     !store_reply_int(reply->element[0], &v[0]) ||
-	     !store_reply_int(reply->element[1], &v[1]) ||
-	     !store_reply_int(reply->element[2], &v[2]) || v[0] < 0 || v[1] < 0 || v[2] < 0))
+	if (st.rc == 0 && (reply->type != REDIS_REPLY_ARRAY || reply->elements != 5))
 		store_status_proto(&st, STORE_SCRIPT_USAGE);
+	for (int i = 0; st.rc == 0 && i < 5; i++)
+		if (!store_reply_int(reply->element[i], &v[i]) || v[i] < 0)
+			store_status_proto(&st, STORE_SCRIPT_USAGE);
 	u.messages = (uint64_t)v[0];
 	u.bytes = (uint64_t)v[1];
 	u.accounts = (uint64_t)v[2];
+	u.tombstones = (uint64_t)v[3];
+	u.tombs_evicted = (uint64_t)v[4];
 	cb(o->arg, &st, st.rc == 0 ? &u : NULL);
 	free(o);
 }

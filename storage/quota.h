@@ -15,9 +15,11 @@
 #include "store.h"
 
 struct store_usage {
-	uint64_t messages; /* stored, including expired ones not swept yet */
-	uint64_t bytes;	   /* raw data bytes of those */
-	uint64_t accounts; /* accounts holding at least one message */
+	uint64_t messages;	/* stored, including expired ones not swept yet */
+	uint64_t bytes;		/* raw data bytes of those */
+	uint64_t accounts;	/* accounts holding at least one message */
+	uint64_t tombstones;	/* deleted messages remembered (docs/replication.md) */
+	uint64_t tombs_evicted; /* tombstones dropped early: STORE_KEYS_TOMBS_MAX were held */
 };
 
 typedef void store_usage_cb(void *arg, const struct store_status *st,

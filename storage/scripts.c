@@ -11,6 +11,10 @@
 
 #include "keys.h"
 
+/* The scripts are single C strings longer than the 4,095 characters ISO C
+ * requires compilers to take; GCC and Clang take any length. */
+#pragma GCC diagnostic ignored "-Woverlength-strings"
+
 /* SCAN steps in one bulk_scan page (storage/bulk.h STORE_BULK_SCAN_STEPS_MAX) */
 #define STORE_BULK_SCAN_STEPS 4096
 
@@ -34,41 +38,80 @@
 	"local function k_idx(a, ns) return P .. '" STORE_KEYS_INDEX "' .. a .. ':' .. ns end\n"   \
 	"local function k_nss(a) return P .. '" STORE_KEYS_NAMESPACES "' .. a end\n"               \
 	"local function k_rev(a) return P .. '" STORE_KEYS_REVOKED "' .. a end\n"                  \
-	"local function account_add(a, n, sz)\n"                                                   \
-	"  redis.call('HINCRBY', K_USAGE, 'msgs', n)\n"                                            \
-	"  redis.call('HINCRBY', K_USAGE, 'bytes', sz)\n"                                          \
-	"  if redis.call('HINCRBY', K_AC, a, n) <= 0 then\n"                                       \
-	"    redis.call('HDEL', K_AC, a)\n"                                                        \
-	"    redis.call('HDEL', K_AB, a)\n"                                                        \
-	"  else\n"                                                                                 \
-	"    redis.call('HINCRBY', K_AB, a, sz)\n"                                                 \
-	"  end\n"                                                                                  \
+	"local K_TOMBS = P .. '" STORE_KEYS_TOMB_ENDS "'\n"                                        \
+	"local function k_tomb(a, h) return P .. '" STORE_KEYS_TOMB "' .. a .. ':' .. h end\n"     \
+	"local function int(x) return string.format('%d', x) end\n"                                \
+	"local function time_ms()\n"                                                               \
+	"  local t = redis.call('TIME')\n"                                                         \
+	"  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"                     \
 	"end\n"                                                                                    \
-	"local function del_msg(a, h)\n"                                                           \
-	"  local mk = k_msg(a, h)\n"                                                               \
-	"  local ns = redis.call('HGET', mk, '" STORE_KEYS_F_NS "')\n"                             \
-	"  if not ns then return false end\n"                                                      \
-	"  local sz = redis.call('HSTRLEN', mk, '" STORE_KEYS_F_DATA "')\n"                        \
-	"  redis.call('DEL', mk)\n"                                                                \
-	"  local ik = k_idx(a, ns)\n"                                                              \
-	"  redis.call('ZREM', ik, h)\n"                                                            \
-	"  if redis.call('EXISTS', ik) == 0 then redis.call('SREM', k_nss(a), ns) end\n"           \
-	"  redis.call('ZREM', K_EXP, a .. ':' .. h)\n"                                             \
-	"  account_add(a, -1, -sz)\n"                                                              \
-	"  return ns\n"                                                                            \
+	"local function tomb_drop(a, h)\n"                                                         \
+	"  redis.call('DEL', k_tomb(a, h))\n"                                                      \
+	"  redis.call('ZREM', K_TOMBS, a .. ':' .. h)\n"                                           \
 	"end\n"                                                                                    \
-	"local function ns_list(a, ns)\n"                                                          \
-	"  if ns ~= 'all' then return {ns} end\n"                                                  \
-	"  local l = redis.call('SMEMBERS', k_nss(a))\n"                                           \
-	"  table.sort(l, function(x, y) return tonumber(x) < tonumber(y) end)\n"                   \
-	"  return l\n"                                                                             \
-	"end\n"                                                                                    \
-	"local function sorted_pairs(t)\n"                                                         \
-	"  table.sort(t, function(x, y) return x[1] < y[1] end)\n"                                 \
-	"  local out = {}\n"                                                                       \
-	"  for _, p in ipairs(t) do out[#out + 1] = p[1]; out[#out + 1] = p[2] end\n"              \
-	"  return out\n"                                                                           \
-	"end\n"
+	"local function tomb_put(a, h, ns, dt, u)\n"                                               \
+	"  local tk = k_tomb(a, h)\n"                                                              \
+	"  local f = redis.call('HMGET', tk, 'dt', 'u')\n"                                         \
+	"  if f[1] then\n"                                                                         \
+	"    dt = math.max(dt, tonumber(f[1]))\n"                                                  \
+	"    u = math.max(u, tonumber(f[2]))\n"                                                    \
+	"  elseif redis.call('ZCARD', K_TOMBS) >= " STORE_STR(                                     \
+		STORE_KEYS_TOMBS_MAX) " then\n"                                                    \
+				      "    local old = redis.call('ZPOPMIN', K_TOMBS)\n"           \
+				      "    redis.call('DEL', P .. '" STORE_KEYS_TOMB               \
+				      "' .. old[1])\n"                                             \
+				      "    redis.call('HINCRBY', K_USAGE, 'tombs_evicted', 1)\n"   \
+				      "  end\n"                                                    \
+				      "  redis.call('HSET', tk, 'ns', ns, 'dt', int(dt), 'u', "    \
+				      "int(u))\n"                                                  \
+				      "  redis.call('ZADD', K_TOMBS, int(u), a .. ':' .. h)\n"     \
+				      "end\n"                                                      \
+				      "local function account_add(a, n, sz)\n"                     \
+				      "  redis.call('HINCRBY', K_USAGE, 'msgs', n)\n"              \
+				      "  redis.call('HINCRBY', K_USAGE, 'bytes', sz)\n"            \
+				      "  if redis.call('HINCRBY', K_AC, a, n) <= 0 then\n"         \
+				      "    redis.call('HDEL', K_AC, a)\n"                          \
+				      "    redis.call('HDEL', K_AB, a)\n"                          \
+				      "  else\n"                                                   \
+				      "    redis.call('HINCRBY', K_AB, a, sz)\n"                   \
+				      "  end\n"                                                    \
+				      "end\n"                                                      \
+				      "local function del_msg(a, h)\n"                             \
+				      "  local mk = k_msg(a, h)\n"                                 \
+				      "  local ns = redis.call('HGET', mk, '" STORE_KEYS_F_NS      \
+				      "')\n"                                                       \
+				      "  if not ns then return false end\n"                        \
+				      "  local sz = redis.call('HSTRLEN', mk, '" STORE_KEYS_F_DATA \
+				      "')\n"                                                       \
+				      "  redis.call('DEL', mk)\n"                                  \
+				      "  local ik = k_idx(a, ns)\n"                                \
+				      "  redis.call('ZREM', ik, h)\n"                              \
+				      "  if redis.call('EXISTS', ik) == 0 then "                   \
+				      "redis.call('SREM', k_nss(a), ns) end\n"                     \
+				      "  redis.call('ZREM', K_EXP, a .. ':' .. h)\n"               \
+				      "  account_add(a, -1, -sz)\n"                                \
+				      "  return ns\n"                                              \
+				      "end\n"                                                      \
+				      "local function del_tombed(a, h, now)\n"                     \
+				      "  local f = redis.call('HMGET', k_msg(a, h), 'ns', 'e')\n"  \
+				      "  if f[1] and tonumber(f[2]) > now then tomb_put(a, h, "    \
+				      "f[1], now, tonumber(f[2])) end\n"                           \
+				      "  return del_msg(a, h)\n"                                   \
+				      "end\n"                                                      \
+				      "local function ns_list(a, ns)\n"                            \
+				      "  if ns ~= 'all' then return {ns} end\n"                    \
+				      "  local l = redis.call('SMEMBERS', k_nss(a))\n"             \
+				      "  table.sort(l, function(x, y) return tonumber(x) < "       \
+				      "tonumber(y) end)\n"                                         \
+				      "  return l\n"                                               \
+				      "end\n"                                                      \
+				      "local function sorted_pairs(t)\n"                           \
+				      "  table.sort(t, function(x, y) return x[1] < y[1] end)\n"   \
+				      "  local out = {}\n"                                         \
+				      "  for _, p in ipairs(t) do out[#out + 1] = p[1]; out[#out " \
+				      "+ 1] = p[2] end\n"                                          \
+				      "  return out\n"                                             \
+				      "end\n"
 
 static const char schema_lua[] =
 	PREAMBLE "local k = P .. '" STORE_KEYS_SCHEMA "'\n"
@@ -89,7 +132,7 @@ static const char put_lua[] = PREAMBLE
 	"local old = redis.call('HGET', mk, 'e')\n"
 	"if old then\n"
 	"  if tonumber(ev) > tonumber(old) then\n"
-	"    redis.call('HSET', mk, 'e', ev)\n"
+	"    redis.call('HSET', mk, 'e', ev, 'es', int(time_ms()))\n"
 	"    redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
 	"    old = ev\n"
 	"  end\n"
@@ -109,8 +152,10 @@ static const char put_lua[] = PREAMBLE
 	"local total = tonumber(redis.call('HGET', K_USAGE, 'bytes') or '0') - freed\n"
 	"if tmax > 0 and total + sz > tmax then return {-2, total, tmax} end\n"
 	"for _, o in ipairs(others) do del_msg(a, o) end\n"
+	"tomb_drop(a, h)\n"
 	"local seq = redis.call('INCR', K_SEQ)\n"
-	"redis.call('HSET', mk, 'ns', ns, 't', ts, 'e', ev, 's', seq, 'd', data)\n"
+	"redis.call('HSET', mk, 'ns', ns, 't', ts, 'e', ev, 's', seq, 'd', data, 'es', "
+	"int(time_ms()))\n"
 	"redis.call('ZADD', ik, seq, h)\n"
 	"redis.call('SADD', k_nss(a), ns)\n"
 	"redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
@@ -158,35 +203,35 @@ static const char get_lua[] = PREAMBLE
 
 /* Returns the deleted hashes, sorted. */
 static const char delete_lua[] =
-	PREAMBLE "local out = {}\n"
+	PREAMBLE "local out, now = {}, time_ms()\n"
 		 "for i = 3, #ARGV do\n"
-		 "  if del_msg(ARGV[2], ARGV[i]) then out[#out + 1] = ARGV[i] end\n"
+		 "  if del_tombed(ARGV[2], ARGV[i], now) then out[#out + 1] = ARGV[i] end\n"
 		 "end\n"
 		 "table.sort(out)\n"
 		 "return out\n";
 
 /* Returns {{ns, {hash...}}, ...}: namespaces ascending, hashes sorted. */
 static const char delete_all_lua[] =
-	PREAMBLE "local a, out = ARGV[2], {}\n"
+	PREAMBLE "local a, out, now = ARGV[2], {}, time_ms()\n"
 		 "for _, ns in ipairs(ns_list(a, ARGV[3])) do\n"
 		 "  local hs = redis.call('ZRANGE', k_idx(a, ns), 0, -1)\n"
-		 "  for _, h in ipairs(hs) do del_msg(a, h) end\n"
+		 "  for _, h in ipairs(hs) do del_tombed(a, h, now) end\n"
 		 "  if #hs > 0 then table.sort(hs); out[#out + 1] = {tonumber(ns), hs} end\n"
 		 "end\n"
 		 "return out\n";
 
 /* As delete_all, for messages whose timestamp is <= before. */
-static const char delete_before_lua[] =
-	PREAMBLE "local a, before, out = ARGV[2], tonumber(ARGV[4]), {}\n"
-		 "for _, ns in ipairs(ns_list(a, ARGV[3])) do\n"
-		 "  local del = {}\n"
-		 "  for _, h in ipairs(redis.call('ZRANGE', k_idx(a, ns), 0, -1)) do\n"
-		 "    local t = redis.call('HGET', k_msg(a, h), 't')\n"
-		 "    if t and tonumber(t) <= before then del_msg(a, h); del[#del + 1] = h end\n"
-		 "  end\n"
-		 "  if #del > 0 then table.sort(del); out[#out + 1] = {tonumber(ns), del} end\n"
-		 "end\n"
-		 "return out\n";
+static const char delete_before_lua[] = PREAMBLE
+	"local a, before, out, now = ARGV[2], tonumber(ARGV[4]), {}, time_ms()\n"
+	"for _, ns in ipairs(ns_list(a, ARGV[3])) do\n"
+	"  local del = {}\n"
+	"  for _, h in ipairs(redis.call('ZRANGE', k_idx(a, ns), 0, -1)) do\n"
+	"    local t = redis.call('HGET', k_msg(a, h), 't')\n"
+	"    if t and tonumber(t) <= before then del_tombed(a, h, now); del[#del + 1] = h end\n"
+	"  end\n"
+	"  if #del > 0 then table.sort(del); out[#out + 1] = {tonumber(ns), del} end\n"
+	"end\n"
+	"return out\n";
 
 /*
  * Returns {{hash, expiry, ...updated}, {hash, expiry, ...unchanged}}, each
@@ -196,7 +241,7 @@ static const char delete_before_lua[] =
 static const char expire_lua[] =
 	PREAMBLE "local a, mode, now, ne = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])\n"
 		 "local first = 6 + ne\n"
-		 "local upd, unch, seen = {}, {}, {}\n"
+		 "local upd, unch, seen, set_at = {}, {}, {}, int(time_ms())\n"
 		 "for i = first, #ARGV do\n"
 		 "  local h = ARGV[i]\n"
 		 "  local ev = ARGV[ne == 1 and 6 or 6 + i - first]\n"
@@ -208,7 +253,7 @@ static const char expire_lua[] =
 		 "      local e, c = tonumber(ev), tonumber(cur)\n"
 		 "      if mode == 'any' or (mode == 'shorten' and e < c) or (mode == 'extend' and "
 		 "e > c) then\n"
-		 "        redis.call('HSET', mk, 'e', ev)\n"
+		 "        redis.call('HSET', mk, 'e', ev, 'es', set_at)\n"
 		 "        redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
 		 "        upd[#upd + 1] = {h, ev}\n"
 		 "      else\n"
@@ -221,7 +266,7 @@ static const char expire_lua[] =
 
 /* Shorten only. Returns {{ns, {hash...}}, ...} as delete_all. */
 static const char expire_all_lua[] =
-	PREAMBLE "local a, ev, out = ARGV[2], ARGV[4], {}\n"
+	PREAMBLE "local a, ev, out, set_at = ARGV[2], ARGV[4], {}, int(time_ms())\n"
 		 "local e = tonumber(ev)\n"
 		 "for _, ns in ipairs(ns_list(a, ARGV[3])) do\n"
 		 "  local upd = {}\n"
@@ -229,7 +274,7 @@ static const char expire_all_lua[] =
 		 "    local mk = k_msg(a, h)\n"
 		 "    local cur = redis.call('HGET', mk, 'e')\n"
 		 "    if cur and tonumber(cur) > e then\n"
-		 "      redis.call('HSET', mk, 'e', ev)\n"
+		 "      redis.call('HSET', mk, 'e', ev, 'es', set_at)\n"
 		 "      redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
 		 "      upd[#upd + 1] = h\n"
 		 "    end\n"
@@ -274,111 +319,195 @@ static const char revoke_check_lua[] =
 		 "return 0\n";
 
 /* Removes up to limit messages with expiry <= now. Returns {removed, more}. */
-static const char sweep_lua[] = PREAMBLE
-	"local now, lim = ARGV[2], tonumber(ARGV[3])\n"
-	"local m = redis.call('ZRANGEBYSCORE', K_EXP, '-inf', now, 'LIMIT', 0, lim)\n"
-	"for _, x in ipairs(m) do\n"
-	"  local c = string.find(x, ':', 1, true)\n"
-	"  if not (c and del_msg(string.sub(x, 1, c - 1), string.sub(x, c + 1))) then\n"
-	"    redis.call('ZREM', K_EXP, x)\n"
-	"  end\n"
-	"end\n"
-	"local more = 0\n"
-	"if #redis.call('ZRANGEBYSCORE', K_EXP, '-inf', now, 'LIMIT', 0, 1) > 0 then more = 1 end\n"
-	"return {#m, more}\n";
-
-/* Returns {messages, bytes, accounts}. */
-static const char usage_lua[] =
-	PREAMBLE "local u = redis.call('HMGET', K_USAGE, 'msgs', 'bytes')\n"
-		 "return {tonumber(u[1] or 0), tonumber(u[2] or 0), redis.call('HLEN', K_AC)}\n";
-
-/*
- * One page of every live message: {next_cursor, acct, hash, ns, ts, expiry,
- * data, ...}. SCAN with COUNT 1 steps one bucket at a time so a page stops
- * close to its budget; glob characters of the prefix are escaped.
- */
-static const char bulk_scan_lua[] =
-	PREAMBLE "local cur, maxn, maxb, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), "
-		 "tonumber(ARGV[5])\n"
-		 "local pat = string.gsub(P, '[%*%?%[%]\\\\]', '\\\\%0') .. '" STORE_KEYS_MSG "*'\n"
-		 "local skip = #P + #'" STORE_KEYS_MSG "'\n"
-		 "local out, n, bytes, steps = {'0'}, 0, 0, 0\n"
-		 "repeat\n"
-		 "  local r = redis.call('SCAN', cur, 'MATCH', pat, 'COUNT', 1)\n"
-		 "  cur = r[1]\n"
-		 "  for _, k in ipairs(r[2]) do\n"
-		 "    local f = redis.call('HMGET', k, 'ns', 't', 'e', 'd')\n"
-		 "    if f[3] and f[4] and tonumber(f[3]) > now then\n"
-		 "      local rest = string.sub(k, skip + 1)\n"
-		 "      local c = string.find(rest, ':', 1, true)\n"
-		 "      if c then\n"
-		 "        out[#out + 1] = string.sub(rest, 1, c - 1)\n"
-		 "        out[#out + 1] = string.sub(rest, c + 1)\n"
-		 "        out[#out + 1] = f[1]; out[#out + 1] = f[2]; out[#out + 1] = f[3]\n"
-		 "        out[#out + 1] = f[4]\n"
-		 "        n = n + 1\n"
-		 "        bytes = bytes + #f[4]\n"
-		 "      end\n"
-		 "    end\n"
+static const char sweep_lua[] =
+	PREAMBLE "local now, lim = ARGV[2], tonumber(ARGV[3])\n"
+		 "local m = redis.call('ZRANGEBYSCORE', K_EXP, '-inf', now, 'LIMIT', 0, lim)\n"
+		 "for _, x in ipairs(m) do\n"
+		 "  local c = string.find(x, ':', 1, true)\n"
+		 "  if not (c and del_msg(string.sub(x, 1, c - 1), string.sub(x, c + 1))) then\n"
+		 "    redis.call('ZREM', K_EXP, x)\n"
 		 "  end\n"
-		 "  steps = steps + 1\n"
-		 "until cur == '0' or n >= maxn or bytes >= maxb or steps >= " STORE_STR(
-			 STORE_BULK_SCAN_STEPS) "\n"
-						"out[1] = cur\n"
-						"return out\n";
-
-/*
- * Inserts copies from a peer; one code per record (storage/bulk.h). A present
- * message only has its expiry raised; a public outbox keeps the newest
- * message by timestamp.
- */
-static const char bulk_put_lua[] =
-	PREAMBLE "local amax, tmax, now = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])\n"
-		 "local out = {}\n"
-		 "for i = 5, #ARGV - 5, 6 do\n"
-		 "  local a, ns, h, ts, ev, data = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], "
-		 "ARGV[i + 4], ARGV[i + 5]\n"
-		 "  local mk, code = k_msg(a, h), nil\n"
-		 "  local old = redis.call('HGET', mk, 'e')\n"
-		 "  if tonumber(ev) <= now then code = 3\n"
-		 "  elseif old then\n"
-		 "    code = 1\n"
-		 "    if tonumber(ev) > tonumber(old) then\n"
-		 "      redis.call('HSET', mk, 'e', ev)\n"
-		 "      redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
-		 "      code = 2\n"
-		 "    end\n"
-		 "  else\n"
-		 "    local ik, nsn = k_idx(a, ns), tonumber(ns)\n"
-		 "    local others, freed = {}, 0\n"
-		 "    if nsn < 0 and (-nsn) % 20 == 1 then\n"
-		 "      others = redis.call('ZRANGE', ik, 0, -1)\n"
-		 "      for _, o in ipairs(others) do\n"
-		 "        local f = redis.call('HMGET', k_msg(a, o), 't', 'd')\n"
-		 "        if f[1] and tonumber(f[1]) >= tonumber(ts) then code = 4 end\n"
-		 "        freed = freed + #(f[2] or '')\n"
-		 "      end\n"
-		 "    end\n"
-		 "    local sz = #data\n"
-		 "    local used = tonumber(redis.call('HGET', K_AB, a) or '0') - freed\n"
-		 "    local total = tonumber(redis.call('HGET', K_USAGE, 'bytes') or '0') - freed\n"
-		 "    if code then\n"
-		 "    elseif amax > 0 and used + sz > amax then code = 5\n"
-		 "    elseif tmax > 0 and total + sz > tmax then code = 6\n"
-		 "    else\n"
-		 "      for _, o in ipairs(others) do del_msg(a, o) end\n"
-		 "      local seq = redis.call('INCR', K_SEQ)\n"
-		 "      redis.call('HSET', mk, 'ns', ns, 't', ts, 'e', ev, 's', seq, 'd', data)\n"
-		 "      redis.call('ZADD', ik, seq, h)\n"
-		 "      redis.call('SADD', k_nss(a), ns)\n"
-		 "      redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
-		 "      account_add(a, 1, sz)\n"
-		 "      code = 0\n"
-		 "    end\n"
-		 "  end\n"
-		 "  out[#out + 1] = code\n"
 		 "end\n"
-		 "return out\n";
+		 "for _, x in ipairs(redis.call('ZRANGEBYSCORE', K_TOMBS, '-inf', now, 'LIMIT', 0, "
+		 "lim)) do\n"
+		 "  redis.call('DEL', P .. '" STORE_KEYS_TOMB "' .. x)\n"
+		 "  redis.call('ZREM', K_TOMBS, x)\n"
+		 "end\n"
+		 "local more = 0\n"
+		 "if #redis.call('ZRANGEBYSCORE', K_EXP, '-inf', now, 'LIMIT', 0, 1) > 0 or\n"
+		 "   #redis.call('ZRANGEBYSCORE', K_TOMBS, '-inf', now, 'LIMIT', 0, 1) > 0 then "
+		 "more = 1 end\n"
+		 "return {#m, more}\n";
+
+/* Returns {messages, bytes, accounts, tombstones, tombstones evicted}. */
+static const char usage_lua[] =
+	PREAMBLE "local u = redis.call('HMGET', K_USAGE, 'msgs', 'bytes', 'tombs_evicted')\n"
+		 "return {tonumber(u[1] or 0), tonumber(u[2] or 0), redis.call('HLEN', K_AC),\n"
+		 "        redis.call('ZCARD', K_TOMBS), tonumber(u[3] or 0)}\n";
+
+/*
+ * One page of every live message, live tombstone and revocation list, tagged:
+ * {next_cursor, 'm', acct, hash, ns, ts, expiry, expiry_set, data,
+ *  'd', acct, hash, ns, deleted, until, 'r', acct, count, token...}. SCAN with
+ * COUNT 1 steps one bucket at a time so a page stops close to its budget;
+ * glob characters of the prefix are escaped. A tombstone costs 100 bytes of
+ * the budget, a revocation list its tokens' bytes.
+ */
+static const char bulk_scan_lua[] = PREAMBLE
+	"local cur, maxn, maxb, now = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), "
+	"tonumber(ARGV[5])\n"
+	"local pat = string.gsub(P, '[%*%?%[%]\\\\]', '\\\\%0') .. '[mdr]:*'\n"
+	"local out, n, bytes, steps = {'0'}, 0, 0, 0\n"
+	"local function add(t) for _, v in ipairs(t) do out[#out + 1] = v end end\n"
+	"repeat\n"
+	"  local r = redis.call('SCAN', cur, 'MATCH', pat, 'COUNT', 1)\n"
+	"  cur = r[1]\n"
+	"  for _, k in ipairs(r[2]) do\n"
+	"    local kind, rest = string.sub(k, #P + 1, #P + 1), string.sub(k, #P + 3)\n"
+	"    local c = string.find(rest, ':', 1, true)\n"
+	"    if kind == 'm' and c then\n"
+	"      local f = redis.call('HMGET', k, 'ns', 't', 'e', 'es', 'd')\n"
+	"      if f[3] and f[5] and tonumber(f[3]) > now then\n"
+	"        add({'m', string.sub(rest, 1, c - 1), string.sub(rest, c + 1), f[1], f[2], "
+	"f[3], f[4] or '0', f[5]})\n"
+	"        n, bytes = n + 1, bytes + #f[5]\n"
+	"      end\n"
+	"    elseif kind == 'd' and c then\n"
+	"      local f = redis.call('HMGET', k, 'ns', 'dt', 'u')\n"
+	"      if f[3] and tonumber(f[3]) > now then\n"
+	"        add({'d', string.sub(rest, 1, c - 1), string.sub(rest, c + 1), f[1], f[2], "
+	"f[3]})\n"
+	"        n, bytes = n + 1, bytes + 100\n"
+	"      end\n"
+	"    elseif kind == 'r' and not c then\n"
+	"      local t = redis.call('ZREVRANGE', k, 0, " STORE_STR(
+		STORE_KEYS_REVOKED_KEEP) " - 1)\n"
+					 "      if #t > 0 then\n"
+					 "        add({'r', rest, #t})\n"
+					 "        add(t)\n"
+					 "        n, bytes = n + 1, bytes + 36 * #t\n"
+					 "      end\n"
+					 "    end\n"
+					 "  end\n"
+					 "  steps = steps + 1\n"
+					 "until cur == '0' or n >= maxn or bytes >= maxb or steps "
+					 ">= " STORE_STR(STORE_BULK_SCAN_STEPS) "\n"
+										"out[1] = cur\n"
+										"return out\n";
+
+/*
+ * Merges a page from a peer (storage/bulk.h): ARGV amax, tmax, now, then the
+ * counts of messages, tombstones and revocation lists, then the messages
+ * (acct, ns, hash, ts, expiry, expiry_set, data), the tombstones (acct, hash,
+ * ns, deleted, until), the lists (acct, count, token...). Tombstones and lists
+ * are applied first, so a message tombstoned on the same page is refused.
+ * Returns the three counts, then one code per message, per tombstone, per
+ * list (tokens added).
+ */
+static const char bulk_put_lua[] = PREAMBLE
+	"local amax, tmax, now = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])\n"
+	"local nm, nt, nr = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])\n"
+	"local mcodes, tcodes, rcodes = {}, {}, {}\n"
+	"local i = 8 + 7 * nm\n"
+	"for _ = 1, nt do\n"
+	"  local a, h, ns, dt, u = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), "
+	"tonumber(ARGV[i + 4])\n"
+	"  local f, code = redis.call('HMGET', k_msg(a, h), 'e', 'es'), 1\n"
+	"  if u <= now then code = 3\n"
+	"  elseif f[1] and tonumber(f[2] or '0') > dt then code = 2\n"
+	"  else\n"
+	"    if f[1] then del_msg(a, h); code = 0 end\n"
+	"    tomb_put(a, h, ns, dt, u)\n"
+	"  end\n"
+	"  tcodes[#tcodes + 1] = code\n"
+	"  i = i + 5\n"
+	"end\n"
+	"for _ = 1, nr do\n"
+	"  local rk, k, added = k_rev(ARGV[i]), tonumber(ARGV[i + 1]), 0\n"
+	"  for j = i + 1 + k, i + 2, -1 do\n"
+	"    if not redis.call('ZSCORE', rk, ARGV[j]) then\n"
+	"      redis.call('ZADD', rk, redis.call('INCR', K_SEQ), ARGV[j])\n"
+	"      added = added + 1\n"
+	"    end\n"
+	"  end\n"
+	"  redis.call('ZREMRANGEBYRANK', rk, 0, -(" STORE_STR(
+		STORE_KEYS_REVOKED_KEEP) " + 1))\n"
+					 "  rcodes[#rcodes + 1] = added\n"
+					 "  i = i + 2 + k\n"
+					 "end\n"
+					 "i = 8\n"
+					 "for _ = 1, nm do\n"
+					 "  local a, ns, h, ts, ev, es, data = ARGV[i], ARGV[i + "
+					 "1], ARGV[i + 2], ARGV[i + 3], "
+					 "ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]\n"
+					 "  i = i + 7\n"
+					 "  local mk, code, evn, esn = k_msg(a, h), nil, "
+					 "tonumber(ev), tonumber(es)\n"
+					 "  local tf = redis.call('HMGET', k_tomb(a, h), 'dt', "
+					 "'u')\n"
+					 "  local f = redis.call('HMGET', mk, 'e', 'es')\n"
+					 "  if evn <= now then code = 3\n"
+					 "  elseif tf[1] and tonumber(tf[2]) > now and esn <= "
+					 "tonumber(tf[1]) then\n"
+					 "    code = 8\n"
+					 "    if evn > tonumber(tf[2]) then tomb_put(a, h, ns, "
+					 "tonumber(tf[1]), evn) end\n"
+					 "  elseif f[1] then\n"
+					 "    if tf[1] then tomb_drop(a, h) end\n"
+					 "    local old, esl = tonumber(f[1]), tonumber(f[2] or "
+					 "'0')\n"
+					 "    code = 1\n"
+					 "    if esn > esl or (esn == esl and evn > old) then\n"
+					 "      redis.call('HSET', mk, 'e', ev, 'es', es)\n"
+					 "      redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
+					 "      if evn > old then code = 2 elseif evn < old then "
+					 "code = 7 end\n"
+					 "    end\n"
+					 "  else\n"
+					 "    if tf[1] then tomb_drop(a, h) end\n"
+					 "    local ik, nsn = k_idx(a, ns), tonumber(ns)\n"
+					 "    local others, freed = {}, 0\n"
+					 "    if nsn < 0 and (-nsn) % 20 == 1 then\n"
+					 "      others = redis.call('ZRANGE', ik, 0, -1)\n"
+					 "      for _, o in ipairs(others) do\n"
+					 "        local g = redis.call('HMGET', k_msg(a, o), 't', "
+					 "'d')\n"
+					 "        if g[1] and tonumber(g[1]) >= tonumber(ts) then "
+					 "code = 4 end\n"
+					 "        freed = freed + #(g[2] or '')\n"
+					 "      end\n"
+					 "    end\n"
+					 "    local sz = #data\n"
+					 "    local used = tonumber(redis.call('HGET', K_AB, a) or "
+					 "'0') - freed\n"
+					 "    local total = tonumber(redis.call('HGET', K_USAGE, "
+					 "'bytes') or '0') - freed\n"
+					 "    if code then\n"
+					 "    elseif amax > 0 and used + sz > amax then code = 5\n"
+					 "    elseif tmax > 0 and total + sz > tmax then code = 6\n"
+					 "    else\n"
+					 "      for _, o in ipairs(others) do del_msg(a, o) end\n"
+					 "      local seq = redis.call('INCR', K_SEQ)\n"
+					 "      redis.call('HSET', mk, 'ns', ns, 't', ts, 'e', ev, "
+					 "'s', seq, 'd', data, 'es', "
+					 "es)\n"
+					 "      redis.call('ZADD', ik, seq, h)\n"
+					 "      redis.call('SADD', k_nss(a), ns)\n"
+					 "      redis.call('ZADD', K_EXP, ev, a .. ':' .. h)\n"
+					 "      account_add(a, 1, sz)\n"
+					 "      code = 0\n"
+					 "    end\n"
+					 "  end\n"
+					 "  mcodes[#mcodes + 1] = code\n"
+					 "end\n"
+					 "table.insert(mcodes, 1, nr)\n"
+					 "table.insert(mcodes, 1, nt)\n"
+					 "table.insert(mcodes, 1, nm)\n"
+					 "for _, c in ipairs(tcodes) do mcodes[#mcodes + 1] = c "
+					 "end\n"
+					 "for _, c in ipairs(rcodes) do mcodes[#mcodes + 1] = c "
+					 "end\n"
+					 "return mcodes\n";
 
 /* Removes the messages (acct, hash)...; returns how many there were. */
 static const char bulk_drop_lua[] =

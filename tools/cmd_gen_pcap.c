@@ -10,6 +10,8 @@
  * paths. The same --seed gives the same bytes: every random choice, key and
  * nonce comes from one ChaCha20 stream keyed by the seed. Frames are written
  * as they are made (one cell in memory), to a temporary file renamed at the end.
+ * Medium and large cells are written as the IPv4 fragments a 1500-byte link
+ * carries (one record each), as the dataplane and the kernel send them.
  */
 #include "cmd_gen_pcap.h"
 
@@ -28,6 +30,7 @@
 #include "aead.h"
 #include "cell.h"
 #include "cell_mask.h"
+#include "data_cell.h"
 #include "kdf.h"
 #include "node_table.h"
 #include "onion_layer.h"
@@ -70,6 +73,9 @@ enum {
 	GP_HEX32 = 65,		     /* hex of 32 bytes with its NUL */
 	GP_PORT_SPAN = 65536 - 1024, /* ports 1024..65535 */
 	GP_CLIENT_IP = 0x64400001,   /* 100.64.0.1: shared address space, never a node's */
+	GP_MTU = 1500,		     /* IP bytes per frame: bigger cells go as fragments */
+	GP_FRAG_PAYLOAD = 1480,	     /* IP payload bytes per fragment at GP_MTU (8-aligned) */
+	GP_IPV4_MF = 0x2000,	     /* IPv4 more-fragments flag */
 };
 
 /* The destination's RPC body. With DATA cells the CREATE carries the head, the
@@ -86,6 +92,7 @@ struct gp_opts {
 	uint8_t seed[32];
 	uint32_t client_ip; /* first client address, host order */
 	uint8_t src_mac[6];
+	uint8_t cls; /* size class of the valid cells (garbage stays small) */
 };
 
 /* A keystream: ChaCha20-IETF under a key derived from the seed, block by block. */
@@ -126,11 +133,14 @@ struct gp_ctx {
 	uint32_t *others; /* indexes of the nodes besides the target */
 	uint32_t n_others;
 	uint64_t garbage_total, valid_total, circuits, bytes;
+	uint64_t records;	   /* pcap records: frames and fragments */
 	struct gp_circuit cur;	   /* the circuit whose DATA cells are being sent */
 	struct gp_circuit scratch; /* a bad-MAC CREATE's */
 	struct gp_counts n;
 	FILE *f;
-	uint8_t frame[GP_HDRS + DP_CELL_SMALL];
+	uint8_t frame[GP_HDRS + DP_CELL_LARGE];
+	uint8_t payload[DP_CELL_LARGE]; /* a DATA cell's payload being sealed */
+	uint8_t piece[14 + GP_MTU];	/* one fragment of a frame */
 };
 
 static const struct option gp_long_opts[] = {
@@ -211,18 +221,14 @@ parse_enc(const char *s, int *out)
 	return 0;
 }
 
-/* Only the small class: the dataplane drops the others (not_supported). */
 static int
-parse_class(const char *s)
+parse_class(const char *s, uint8_t *out)
 {
-	if (strcmp(s, "small") == 0)
-		return 0;
-	if (strcmp(s, "medium") == 0 || strcmp(s, "large") == 0)
-		return tool_fail(
-			gp_cmd,
-			"--class %s: snode-dataplane relays only small cells so far; %s "
-			"cells need multi-segment mbufs and IPv4 reassembly, not built yet",
-			s, s);
+	static const char *const names[] = {"small", "medium", "large"};
+
+	for (uint8_t i = 0; i < DP_CELL_CLASS_COUNT; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (*out = i), 0;
 	return tool_usage_error(gp_cmd, "--class expects small, medium or large, not '%s'", s);
 }
 
@@ -264,7 +270,7 @@ take_opt(struct gp_opts *o, int c, const char *v, bool *seeded)
 	case 'e':
 		return parse_enc(v, &o->enc);
 	case 'k':
-		return parse_class(v);
+		return parse_class(v, &o->cls);
 	case 'i':
 		return parse_ip(v, &o->client_ip);
 	case 'm':
@@ -293,11 +299,26 @@ opts_defaults(struct gp_opts *o)
 	memcpy(o->src_mac, mac, sizeof(mac));
 }
 
+/* DATA payload bytes of one cell of the class for a path of hops nodes. */
+static uint32_t
+data_chunk(uint8_t cls, unsigned long hops)
+{
+	return dp_cell_class_size(cls) - DP_CELL_DATA_HDR -
+	       SNC_CELL_DATA_TAG_BYTES * (uint32_t)hops;
+}
+
 static int
 check_opts(const struct gp_opts *o)
 {
 	if (o->nodes == NULL || o->target_hex == NULL || o->out == NULL)
 		return tool_usage_error(gp_cmd, "--nodes, --target and --out are required");
+	/* the target would drop the request at the cell that passes it (data_too_big) */
+	if ((uint64_t)o->data_per * data_chunk(o->cls, o->hops) + sizeof(gp_body_head) >
+	    DP_DATA_MAX)
+		return tool_usage_error(gp_cmd,
+					"--data-per-create %lu cells of this class run past the "
+					"10 MiB request limit",
+					o->data_per);
 	if ((uint64_t)o->client_ip + o->clients - 1 > UINT32_MAX)
 		return tool_usage_error(gp_cmd,
 					"--client-ip + --clients runs past 255.255.255.255");
@@ -533,7 +554,7 @@ build_onion(struct gp_ctx *g, struct gp_circuit *c, const char *body)
 	sodium_memzero(pt, sizeof(pt));
 	memcpy(c->eph_pk, eph, sizeof(eph));
 	c->blob_len = ct_len;
-	if (rc == 0 && ct_len > DP_CELL_SMALL - DP_CELL_CREATE_HDR)
+	if (rc == 0 && ct_len > dp_cell_class_size(g->o.cls) - DP_CELL_CREATE_HDR)
 		rc = -EMSGSIZE;
 	return rc;
 }
@@ -580,19 +601,19 @@ write_create(struct gp_ctx *g, const struct gp_circuit *c, uint8_t flags, uint8_
 	uint32_t used;
 
 	snc_cell_mask(c->dh, DP_CELL_CREATE, c->label, 0, mask);
-	used = dp_cell_write_create(cell, 0, (uint8_t)(DP_CELL_FLAG_CLIENT | flags), c->label,
-				    (uint8_t)c->type, DP_CELL_REPLY_LAYERED, c->eph_pk, 0, mask,
-				    c->blob, (uint32_t)c->blob_len);
-	rng_bytes(&g->rng, cell + used, DP_CELL_SMALL - used);
+	used = dp_cell_write_create(cell, g->o.cls, (uint8_t)(DP_CELL_FLAG_CLIENT | flags),
+				    c->label, (uint8_t)c->type, DP_CELL_REPLY_LAYERED, c->eph_pk, 0,
+				    mask, c->blob, (uint32_t)c->blob_len);
+	rng_bytes(&g->rng, cell + used, dp_cell_class_size(g->o.cls) - used);
 }
 
 /* The next DATA cell: sealed with the destination's kf first and the entry's
  * last (outermost), masked with the entry's kf; the chunk fills the cell. */
 static void
-write_data(struct gp_circuit *c, uint8_t *cell)
+write_data(struct gp_ctx *g, struct gp_circuit *c, uint8_t *cell)
 {
-	uint8_t payload[DP_CELL_SMALL], mask[DP_CELL_MASK_BYTES];
-	uint32_t len = DP_CELL_SMALL - DP_CELL_DATA_HDR - SNC_CELL_DATA_TAG_BYTES * c->hops;
+	uint8_t *payload = g->payload, mask[DP_CELL_MASK_BYTES];
+	uint32_t len = data_chunk(g->o.cls, c->hops);
 	bool last = c->data_left == 1;
 
 	memset(payload, 'x', len);
@@ -602,7 +623,7 @@ write_data(struct gp_circuit *c, uint8_t *cell)
 	for (uint32_t j = c->hops; j-- > 0; len += SNC_CELL_DATA_TAG_BYTES)
 		snc_cell_data_seal(c->kf[j], c->seq, payload, len, payload);
 	snc_cell_mask(c->kf[0], DP_CELL_DATA, c->label, c->seq, mask);
-	dp_cell_write_data(cell, DP_CELL_DATA, 0,
+	dp_cell_write_data(cell, DP_CELL_DATA, g->o.cls,
 			   (uint8_t)(DP_CELL_FLAG_CLIENT | (last ? DP_CELL_FLAG_LAST : 0)),
 			   c->label, c->seq, mask, payload, len);
 	c->seq++;
@@ -684,6 +705,48 @@ write_record(struct gp_ctx *g, uint64_t index, uint32_t payload_len)
 	return 0;
 }
 
+/* The frame's cell as IPv4 fragments of at most GP_MTU bytes, one record each, all with
+ * the slot's timestamp; the IP id is the slot's (low 16 bits), DF clear. */
+static int
+write_fragments(struct gp_ctx *g, uint64_t index, uint32_t payload_len)
+{
+	uint32_t total = 8 + payload_len; /* UDP header and cell */
+	uint8_t rec[GP_PCAP_RECORD], *ip = g->piece + 14;
+
+	for (uint32_t off = 0; off < total; off += GP_FRAG_PAYLOAD) {
+		uint32_t n = total - off < GP_FRAG_PAYLOAD ? total - off : GP_FRAG_PAYLOAD;
+
+		memcpy(g->piece, g->frame, 14 + 20);
+		memcpy(ip + 20, g->frame + 34 + off, n);
+		put16(ip + 2, (uint16_t)(20 + n));
+		put16(ip + 4, (uint16_t)index);
+		put16(ip + 6, (uint16_t)(off / 8 | (off + n < total ? GP_IPV4_MF : 0)));
+		put16(ip + 10, 0);
+		put16(ip + 10, ipv4_checksum(ip));
+		put_le32(rec, (uint32_t)(index / GP_USEC));
+		put_le32(rec + 4, (uint32_t)(index % GP_USEC));
+		put_le32(rec + 8, 34 + n);
+		put_le32(rec + 12, 34 + n);
+		if (fwrite(rec, sizeof(rec), 1, g->f) != 1 ||
+		    fwrite(g->piece, 34 + n, 1, g->f) != 1)
+			return -1;
+		g->bytes += sizeof(rec) + 34 + n;
+		g->records++;
+	}
+	return 0;
+}
+
+/* A cell's frame: whole when it fits GP_MTU, else as fragments. */
+static int
+write_cell_record(struct gp_ctx *g, uint64_t index, uint32_t payload_len)
+{
+	if (20 + 8 + payload_len <= GP_MTU) {
+		g->records++;
+		return write_record(g, index, payload_len);
+	}
+	return write_fragments(g, index, payload_len);
+}
+
 static int
 write_file_header(struct gp_ctx *g)
 {
@@ -708,23 +771,23 @@ emit_create(struct gp_ctx *g, uint64_t index, uint32_t data_cells)
 	if (rc != 0)
 		return rc;
 	write_create(g, &g->cur, data_cells > 0 ? DP_CELL_FLAG_MORE : 0, g->frame + GP_HDRS);
-	write_headers(g, g->cur.client, g->target->port, DP_CELL_SMALL);
+	write_headers(g, g->cur.client, g->target->port, dp_cell_class_size(g->o.cls));
 	g->n.create++;
 	g->n.more += data_cells > 0;
 	if (data_cells == 0)
 		circuit_wipe(&g->cur);
-	return write_record(g, index, DP_CELL_SMALL);
+	return write_cell_record(g, index, dp_cell_class_size(g->o.cls));
 }
 
 static int
 emit_data(struct gp_ctx *g, uint64_t index)
 {
-	write_data(&g->cur, g->frame + GP_HDRS);
-	write_headers(g, g->cur.client, g->target->port, DP_CELL_SMALL);
+	write_data(g, &g->cur, g->frame + GP_HDRS);
+	write_headers(g, g->cur.client, g->target->port, dp_cell_class_size(g->o.cls));
 	g->n.data++;
 	if (g->cur.data_left == 0)
 		circuit_wipe(&g->cur);
-	return write_record(g, index, DP_CELL_SMALL);
+	return write_cell_record(g, index, dp_cell_class_size(g->o.cls));
 }
 
 /* Valid slot v: a CREATE, with MORE and its DATA cells in the next valid slots
@@ -777,8 +840,9 @@ emit_garbage(struct gp_ctx *g, uint64_t index, uint64_t k)
 		garbage_bad_version(g, cell);
 		g->n.bad_version++;
 		break;
-	case 1:
+	case 1: /* in the valid cells' class */
 		rc = garbage_bad_mac(g, cell);
+		len = dp_cell_class_size(g->o.cls);
 		client = g->scratch.client;
 		circuit_wipe(&g->scratch);
 		g->n.bad_mac++;
@@ -793,7 +857,7 @@ emit_garbage(struct gp_ctx *g, uint64_t index, uint64_t k)
 	if (rc != 0)
 		return rc;
 	write_headers(g, client, port, len);
-	return write_record(g, index, len);
+	return write_cell_record(g, index, len);
 }
 
 /* Garbage slots spread evenly: slot i is garbage when floor((i+1)G/N) steps. */
@@ -820,10 +884,11 @@ static json_t *
 summary(const struct gp_ctx *g)
 {
 	static const char *const enc_names[] = {"aes-gcm", "xchacha20", "aes-cbc", "mix"};
+	static const char *const class_names[] = {"small", "medium", "large"};
 	uint64_t per_client = (g->circuits + g->o.clients - 1) / g->o.clients;
 
 	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:o, "
-			 "s:I}",
+			 "s:I, s:s, s:I}",
 			 "out", g->o.out, "frames", (json_int_t)g->o.count, "create",
 			 (json_int_t)g->n.create, "create_more", (json_int_t)g->n.more, "data",
 			 (json_int_t)g->n.data, "garbage", (json_int_t)g->garbage_total,
@@ -832,7 +897,8 @@ summary(const struct gp_ctx *g)
 			 (json_int_t)g->o.clients, "hops", (json_int_t)g->o.hops,
 			 "creates_per_client_max", (json_int_t)per_client, "enc",
 			 enc_names[g->o.enc], "seed", tool_json_hex(g->o.seed, 32), "bytes",
-			 (json_int_t)g->bytes);
+			 (json_int_t)g->bytes, "class", class_names[g->o.cls], "records",
+			 (json_int_t)g->records);
 }
 
 /* Frames go to OUT.tmp, renamed to OUT once complete: no half-written pcap. */

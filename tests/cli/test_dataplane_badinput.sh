@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bad-input corpus through a real snode-dataplane in software mode: an independent builder
 # (tests/tools/bad_cells.py) writes one frame per way a packet can be wrong (header fields, sizes,
-# lengths, crypto, JSON, routing, replay, circuit cells nobody asked for, framing, fragments),
+# lengths, crypto, JSON, routing, replay, circuit cells nobody asked for, framing, fragments
+# that never complete, bad fragments, a CREATE in fragments),
 # plus one valid CREATE and an ARP request; the dataplane reads them through net_pcap. Every
 # drop counter must equal what the builder expects, exactly; SIGTERM must stop it with exit 0;
 # and every mbuf must be back in the pool at exit.
@@ -58,6 +59,13 @@ for _ in $(seq 100); do
 done
 check "the dataplane received all $frames frames" test "${rx:-0}" -eq "$frames"
 
+# a datagram whose fragments never all come is dropped at its deadline (2 s after its first)
+want_to=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["drops"].get("frag_timeout", 0))' "$DIR/expect.json")
+for _ in $(seq 50); do
+	to=$(tel /snode/dp/drops 2>/dev/null | $PY -c 'import json,sys; print(json.load(sys.stdin).get("frag_timeout", 0))' 2>/dev/null)
+	[ "${to:-0}" -ge "$want_to" ] && break
+	sleep 0.1
+done
 tel /snode/dp/drops >"$DIR/drops.json"
 tel /snode/dp/stats >"$DIR/stats.json"
 # One case per drop reason the corpus exercises, then: every other reason is zero.
@@ -81,4 +89,5 @@ rc=$?
 DP_PID=
 check "SIGTERM stops it with exit 0 within 5 s" test "$rc" -eq 0
 check "every mbuf is back in the pool at exit" grep -q "mbufs in use at exit: 0 of" "$DIR/dp.out"
+check "every big mbuf is back at exit" grep -q "big pool at exit: 0 of" "$DIR/dp.out"
 tap_done

@@ -50,11 +50,12 @@ run() {
 		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
 		>"$DIR/$name.out" 2>&1 &
 	DP_PID=$!
-	# the relay reads the pcap once; wait until it relayed the 6 CREATEs, then stop it
+	# the relay reads the pcap once; wait until it relayed the 7 CREATEs (6 small, 1 medium in 6
+	# fragments), then stop it
 	for _ in $(seq 100); do
 		sleep 0.1
 		kill -0 "$DP_PID" 2>/dev/null || break
-		[ -s "$DIR/$name.pcap" ] && [ "$(stat -c %s "$DIR/$name.pcap")" -ge 7000 ] && break
+		[ -s "$DIR/$name.pcap" ] && [ "$(stat -c %s "$DIR/$name.pcap")" -ge 16000 ] && break
 	done
 	sleep 0.3
 	term_wait "$DP_PID" 100
@@ -83,8 +84,8 @@ if [ "$REGEN" = --regen ]; then
 fi
 
 out=$($PY "$HERE/../tools/cell_builder.py" check --spec "$GOLD/spec.json" --pcap "$GOLD/relay_out.pcap" 2>&1)
-check "the golden output is right by the independent builder: 6 relayed cells peel at B, 1 ARP reply" \
-	test "$out" = '{"relayed": 6, "arp_replies": 1}'
+check "the golden output is right by the independent builder: 6 small and 1 medium relayed cells peel at B, 1 ARP reply" \
+	test "$out" = '{"relayed": 7, "arp_replies": 1}'
 
 run seeded SNODE_DP_TEST_RNG_SEED=$SEED
 check "the relay over the golden input exits 0 on SIGTERM" test $? -eq 0
@@ -92,14 +93,14 @@ check "a warning says the padding and labels are deterministic" \
 	grep -q "deterministic padding and labels" "$DIR/seeded.out"
 frames "$GOLD/relay_out.pcap" >"$DIR/want.hex"
 frames "$DIR/seeded.pcap" >"$DIR/got.hex"
-check "every frame equals the golden output byte for byte (7 frames)" \
-	sh -c "cmp -s '$DIR/want.hex' '$DIR/got.hex' && [ \$(wc -l <'$DIR/got.hex') -eq 7 ]"
+check "every frame equals the golden output byte for byte (13 frames: 6 fragments)" \
+	sh -c "cmp -s '$DIR/want.hex' '$DIR/got.hex' && [ \$(wc -l <'$DIR/got.hex') -eq 13 ]"
 cmp -s "$DIR/want.hex" "$DIR/got.hex" || diff "$DIR/want.hex" "$DIR/got.hex" | head -6 | cut -c1-160 | sed 's/^/# /'
 
 run random
 frames "$DIR/random.pcap" >"$DIR/random.hex"
 check "without the seed the same input gives other padding and labels" \
-	sh -c "[ \$(wc -l <'$DIR/random.hex') -eq 7 ] && ! cmp -s '$DIR/want.hex' '$DIR/random.hex'"
+	sh -c "[ \$(wc -l <'$DIR/random.hex') -eq 13 ] && ! cmp -s '$DIR/want.hex' '$DIR/random.hex'"
 
 run badseed SNODE_DP_TEST_RNG_SEED=1234
 check "a malformed seed stops the dataplane with exit 1" test $? -eq 1

@@ -48,7 +48,7 @@ check "the independent builder wrote the input pcap" test -s "$DIR/in.pcap"
 	--file-prefix "$PREFIX" --vdev "net_pcap0,rx_pcap=$DIR/in.pcap,tx_pcap=$DIR/out.pcap" \
 	-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" >"$DIR/dp.out" 2>&1 &
 DP_PID=$!
-# The pcap is read once; give the relay time to peel 8 CREATEs (about 50 us each).
+# The pcap is read once; give the relay time to peel 9 CREATEs (about 50 us each).
 for _ in $(seq 50); do
 	sleep 0.1
 	kill -0 "$DP_PID" 2>/dev/null || break
@@ -66,13 +66,14 @@ print(json.dumps(json.loads(s.recv(65536)), sort_keys=True))
 PY
 }
 stats=$(tel /snode/dp/stats 2>&1)
-check "telemetry /snode/dp/stats reports 6 relayed CREATEs" \
-	grep -q '"create_relayed": 6' <<<"$stats"
+# the builder's input: 6 small CREATEs, then the extras, then a medium CREATE in 6 fragments
+check "telemetry /snode/dp/stats reports 7 relayed CREATEs (one medium, reassembled)" \
+	grep -q '"create_relayed": 7' <<<"$stats"
 drops=$(tel /snode/dp/drops 2>&1)
 check "telemetry /snode/dp/drops counts the replay" grep -q '"replay": 1' <<<"$drops"
 check "telemetry /snode/dp/drops lists reasons with zero counts too" grep -q '"tx_full": 0' <<<"$drops"
 lcore=$(tel /snode/dp/lcore,0 2>&1)
-check "telemetry /snode/dp/lcore,0 shows the worker's 6 circuits" grep -q '"circuits": 6' <<<"$lcore"
+check "telemetry /snode/dp/lcore,0 shows the worker's 7 circuits" grep -q '"circuits": 7' <<<"$lcore"
 term_wait "$DP_PID" 100
 rc=$?
 DP_PID=
@@ -80,15 +81,15 @@ check "SIGTERM stops the relay with exit 0 within 10 s" test "$rc" -eq 0
 final=$(grep 'snode-dp final' "$DIR/dp.out")
 check "it prints a final counter line" test -n "$final"
 num() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$final"; }
-check "6 CREATEs relayed" test "$(num relayed)" = 6
+check "7 CREATEs relayed" test "$(num relayed)" = 7
 check "the replayed cell is counted as replay" test "$(num replay)" = 1
 check "the tampered cell is counted as bad_mac" test "$(num bad_mac)" = 1
 check "the datagram to another port is counted as not_cell" test "$(num not_cell)" = 1
 check "the ARP request was answered" test "$(num arp)" = 1
 out=$($PY "$HERE/../tools/cell_builder.py" check --spec "$DIR/spec.json" --pcap "$DIR/out.pcap" 2>&1)
 check "every relayed cell unmasks with the A-B link key and peels at B toward C" \
-	test "$out" = '{"relayed": 6, "arp_replies": 1}'
-[ "$out" = '{"relayed": 6, "arp_replies": 1}' ] || echo "$out" | sed 's/^/# /'
+	test "$out" = '{"relayed": 7, "arp_replies": 1}'
+[ "$out" = '{"relayed": 7, "arp_replies": 1}' ] || echo "$out" | sed 's/^/# /'
 sed 's/^/# /' "$DIR/dp.out"
 
 # --config against EAL's lcores (two here: main 0, worker 1), and the same from a config file.

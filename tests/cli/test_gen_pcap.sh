@@ -94,10 +94,11 @@ check "--data-per-create 1001: usage error" fails 2 "--data-per-create expects 0
 	gen --out "$NODIR" --data-per-create 1001
 check "--enc aes-cbc: usage error (no DATA keys for a legacy client)" \
 	fails 2 "--enc expects aes-gcm, xchacha20 or mix, not 'aes-cbc'" gen --out "$NODIR" --enc aes-cbc
-check "--class medium: refused, naming what is missing" \
-	fails 1 "--class medium: snode-dataplane relays only small cells so far; medium cells need multi-segment mbufs and IPv4 reassembly" \
-	gen --out "$NODIR" --class medium
-check "--class large: refused" fails 1 "large cells need multi-segment mbufs" gen --out "$NODIR" --class large
+check "--class large with 161 DATA cells a request (3 hops: 64,932 bytes each) is accepted" \
+	fails 1 "No such file or directory" gen --out "$NODIR" --class large --data-per-create 161
+check "--class large with 162: usage error (past the 10 MiB request limit)" \
+	fails 2 "--data-per-create 162 cells of this class run past the 10 MiB request limit" \
+	gen --out "$NODIR" --class large --data-per-create 162
 check "--class tiny: usage error" fails 2 "--class expects small, medium or large" gen --out "$NODIR" --class tiny
 check "--target not in the table: clear error" fails 1 "--target $(printf '%064x' 5) is not in $DIR/nodes.txt" \
 	"$TOOL" gen-pcap --nodes "$DIR/nodes.txt" --target "$(printf '%064x' 5)" --out "$NODIR"
@@ -159,6 +160,8 @@ import nacl.bindings as nb  # noqa: E402
 
 mode, spec, pcap = sys.argv[1], json.load(open(sys.argv[3])), sys.argv[4]
 want = json.load(open(sys.argv[5]))
+CLS = {"small": 0, "medium": 1, "large": 2}[want["class"]]
+SIZE = cb.SIZES[CLS]  # medium and large cells travel as 1500-byte fragments: reassembled here
 keys = [cb.node_keys(n["seed"]) for n in spec["nodes"]]
 by_ed = {k["ed"]: i for i, k in enumerate(keys)}
 by_ip = {socket.inet_aton(n["ip"]): i for i, n in enumerate(spec["nodes"])}
@@ -207,11 +210,12 @@ def check_frame(fr):
 
 def create_in(src, cell):
     flags, label = cell[3], struct.unpack(">Q", cell[4:12])[0]
-    assert cell[1:3] == b"\x01\x00" and flags in (0x80, 0x81) and cell[13] == 1, cell[:16].hex()
+    assert cell[1:3] == bytes([1, CLS]) and flags in (0x80, 0x81) and cell[13] == 1, cell[:16].hex()
+    assert len(cell) == SIZE
     enc, eph = ENC[cell[12]], cell[16:48]
     m = cb.mask(nb.crypto_scalarmult(A["x_sk"], eph), 1, label)
     blob_len, hop = struct.unpack(">IB", xor(cell[48:53], m))
-    assert hop == 0 and blob_len <= cb.SMALL - cb.CREATE_HDR
+    assert hop == 0 and blob_len <= SIZE - cb.CREATE_HDR
     try:
         path, hop_keys, body = peel_path(0, enc, eph, cell[56:56 + blob_len])
     except Exception:  # noqa: BLE001: the tag does not verify at the target
@@ -238,7 +242,8 @@ def data_in(src, cell):
     payload = cell[20:20 + ln]
     for k in c["kf"]:  # the entry's layer is the outermost
         payload = cb.data_open(k, seq, payload)
-    assert len(payload) == cb.SMALL - cb.DATA_HDR - 16 * len(c["kf"])
+    assert cell[2] == CLS and len(cell) == SIZE
+    assert len(payload) == SIZE - cb.DATA_HDR - 16 * len(c["kf"])
     c["body"] += payload
     c["seq"] += 1
     n["data"] += 1
@@ -249,7 +254,7 @@ def data_in(src, cell):
 
 
 def read_in():
-    for fr in cb.read_pcap(pcap):
+    for fr in cb.reassemble(cb.read_pcap(pcap)):
         src, dport, cell = check_frame(fr)
         if dport != nA["port"]:
             n["not_cell"] += 1
@@ -277,12 +282,12 @@ def read_out():
     """Each relayed CREATE unmasks with the link key and peels at its next hop; each relayed
     DATA unmasks with the same link key and opens with that hop's key."""
     out = dict(create=0, data=0)
-    for fr in cb.read_pcap(pcap):
+    for fr in cb.reassemble(cb.read_pcap(pcap)):
         nxt = by_ip[fr[30:34]]
         assert nxt != 0 and fr[0:6] == cb.mac(spec["nodes"][nxt]["mac"])
         cell, K = fr[42:], keys[nxt]
         lk = cb.link_key(K["x_sk"], K["x_pk"], A["x_pk"])
-        assert len(cell) == cb.SMALL and cell[3] & 0x80 == 0, "CLIENT flag on a node link"
+        assert len(cell) == SIZE and cell[2] == CLS and cell[3] & 0x80 == 0, "not a node cell"
         label = struct.unpack(">Q", cell[4:12])[0]
         if cell[1] == 1:
             blob_len, hop = struct.unpack(">IB", xor(cell[48:53], cb.mask(lk, 1, label)))
@@ -397,6 +402,40 @@ run_dp "$DIR/hops1.pcap" 40
 check "--hops 1 through the dataplane: 20 requests reassembled and handed to the (absent) control plane: channel_down 20" \
 	test "$(num channel_down "$DROPS")/$(num drops "$STATS")/$(num create_relayed "$STATS")" = 20/20/0
 sed 's/^/# /' "$DIR/dp.out" | grep final
+
+# ---- medium and large cells: IPv4 fragments of a 1500-byte link both ways ----
+gen --out "$DIR/medium.pcap" --count 30 --hops 2 --data-per-create 2 --garbage-share 10 \
+	--enc xchacha20 --class medium --seed "$SEED1" >"$DIR/medium.json" 2>&1
+# 27 medium cells (9 CREATEs + 18 DATA) and a bad-MAC medium CREATE in 6 fragments each,
+# a bad_version and a not_cell datagram whole: 28 x 6 + 2 records
+check "--class medium: 30 slots written as 170 pcap records (6 fragments a medium cell)" \
+	test "$(field "$DIR/medium.json" class)/$(field "$DIR/medium.json" records)" = medium/170
+out=$(verify in "$DIR/medium.pcap" "$DIR/medium.json" 2>&1)
+check "the checker reassembles them: 9 requests of a CREATE and 2 DATA, every onion peels" \
+	grep -q '"create": 9, "create_more": 9, "data": 18, .*"requests": 9' <<<"$out"
+echo "$out" | sed 's/^/# /'
+run_dp "$DIR/medium.pcap" 170
+check "the dataplane reassembles the 28 medium cells from 168 fragments" \
+	test "$(num frags_in "$STATS")/$(num reassembled "$STATS")" = 168/28
+check "... relays 9 CREATEs and 18 DATA (bad_version 1, bad_mac 1, not_cell 1)" \
+	test "$(num create_relayed "$STATS")/$(num data_relayed "$STATS")/$(num bad_version "$DROPS")/$(num bad_mac "$DROPS")/$(num not_cell "$DROPS")" = 9/18/1/1/1
+check "... and sends each as 6 fragments at its 1500-byte MTU (27 datagrams, 162 frames)" \
+	test "$(num fragmented "$STATS")/$(num tx_frags "$STATS")/$(num tx "$STATS")" = 27/162/27
+out=$(verify out "$DIR/out.pcap" "$DIR/medium.json" 2>&1)
+check "what it sent reassembles into medium cells that peel at the next hop" \
+	test "$out" = '{"create": 9, "data": 18}'
+check "every mbuf of both pools back at exit" \
+	sh -c "grep -q 'mbufs in use at exit: 0 of' '$DIR/dp.out' && grep -q 'big pool at exit: 0 of' '$DIR/dp.out'"
+gen --out "$DIR/large.pcap" --count 6 --hops 3 --data-per-create 1 --class large \
+	--seed "$SEED2" >"$DIR/large.json" 2>&1
+check "--class large: 6 cells in 44 fragments each" \
+	test "$(field "$DIR/large.json" records)" = 264
+run_dp "$DIR/large.pcap" 264
+check "the dataplane reassembles, relays and re-fragments 6 large cells" \
+	test "$(num reassembled "$STATS")/$(num create_relayed "$STATS")/$(num data_relayed "$STATS")/$(num tx_frags "$STATS")" = 6/3/3/264
+out=$(verify out "$DIR/out.pcap" "$DIR/large.json" 2>&1)
+check "what it sent reassembles into large cells that peel at the next hop" \
+	test "$out" = '{"create": 3, "data": 3}'
 
 # ---- deploy/pktgen/run.sh's one-machine setup (memif), dpdk-testpmd standing in for pktgen ----
 RUN=$ROOT/deploy/pktgen/run.sh

@@ -113,6 +113,17 @@ hexpect "HTTPS entry: a store reaches the destination (xchacha20)" "$DIR/h2" \
 http --path 0,2,1 retrieve --seed "$SEED3" >"$DIR/h3" 2>&1
 hexpect "HTTP entry: a retrieve over another path returns the message" "$DIR/h3" \
 	'r["http"] == 200 and [__import__("base64").b64decode(m["data"]) for m in json.loads(r["body"])["messages"]] == [b"hello from a Session client"]'
+# a layer for the second hop over one small cell's 1,176 bytes: the entry's dataplane sends it
+# in the smallest class that holds it (here medium: about 4,500 bytes), and the answer comes
+# back in that class, over the 1500-byte tap links as IPv4 fragments
+SEED5=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+BIGMSG=$(head -c 1500 /dev/urandom | od -An -tx1 | tr -d ' \n')
+http --path 0,1,2 store --seed "$SEED5" --data "$BIGMSG" >"$DIR/h11" 2>&1
+hexpect "HTTP entry: a 3,000-byte store (second layer in a medium cell) is stored and answered" \
+	"$DIR/h11" 'r["http"] == 200 and r["status"] == 200 and len(json.loads(r["body"])["hash"]) == 43'
+http --path 2,1,0 retrieve --seed "$SEED5" >"$DIR/h12" 2>&1
+hexpect "... and comes back whole over another path" "$DIR/h12" \
+	'r["http"] == 200 and [__import__("base64").b64decode(m["data"]).decode() for m in json.loads(r["body"])["messages"]] == ["'"$BIGMSG"'"]'
 http --path 1,2,0 retrieve --seed "$SEED" >"$DIR/h4" 2>&1
 hexpect "HTTP entry: a reply of several REPLY cells is reassembled (7 messages)" "$DIR/h4" \
 	'r["http"] == 200 and len(json.loads(r["body"])["messages"]) == 7'

@@ -30,7 +30,7 @@
 #include "port.h"
 #include "reply.h"
 
-static struct rte_mempool *pool;
+static struct rte_mempool *pool, *big_pool;
 static struct dp_worker worker;
 static struct dp_channel *ch;
 static char dir[64], path[96];
@@ -480,6 +480,50 @@ entry_requests_both_ways(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* An ENTRY whose blob is too big for a small CREATE goes in the smallest class that
+ * holds it (a medium cell up to 8,136 bytes, a large one up to 64,944), in a big mbuf;
+ * its circuit keeps the class for the reply; without big mbufs it comes back busy. */
+static void
+entry_layers_bigger_than_a_small_cell(void **state)
+{
+	static const struct dp_addr channel = {0, 0};
+	static const struct {
+		uint32_t blob;
+		uint8_t cls;
+	} cases[] = {{1176, 0}, {1177, 1}, {8136, 1}, {8137, 2}, {CHAN_ENTRY_BLOB_MAX, 2}};
+	static uint8_t body[CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX];
+	struct chan_ref ref = {.label = 0x2000};
+	struct dp_circuit *c;
+	int fd;
+
+	(void)state;
+	fd = handshake(key_a);
+	memset(&worker.stats, 0, sizeof(worker.stats));
+	entry_body(body, node_b_ed, 1, 1);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ref.label = 0x2000 + i;
+		send_ctl(fd, CHAN_ENTRY, 0, &ref, body, CHAN_ENTRY_META_BYTES + cases[i].blob);
+		assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
+		c = dp_circuit_find_in(&worker.circuits, ref.label, &channel, 0);
+		assert_non_null(c);
+		assert_int_equal(c->size_class, cases[i].cls);
+		dp_circuit_remove(&worker.circuits, c);
+	}
+	assert_int_equal(worker.stats.entry_out, 5);
+	assert_int_equal(worker.stats.tx, 5);
+	assert_int_equal(rte_mempool_avail_count(big_pool), 4);
+	/* --big-mbufs 0: the medium one cannot go */
+	worker.big_pool = NULL;
+	ref.label = 0x2100;
+	send_ctl(fd, CHAN_ENTRY, 0, &ref, body, CHAN_ENTRY_META_BYTES + 2000);
+	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
+	worker.big_pool = big_pool;
+	expect_entry_reply(fd, 0x2100, 0, CHAN_ENTRY_FAIL, CHAN_ENTRY_BUSY, 0);
+	close(fd);
+	for (int i = 0; i < 10; i++)
+		dp_channel_service(ch, 1);
+}
+
 /* Requests queued when snode-control goes away are freed and counted. */
 static void
 requests_queued_when_the_peer_leaves_are_counted_lost(void **state)
@@ -617,18 +661,21 @@ main(void)
 		cmocka_unit_test_setup_teardown(long_requests_budget_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_requests_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(entry_layers_bigger_than_a_small_cell, setup,
+						teardown),
 	};
 	int rc;
 
 	if (eal_test_init("channel", vdevs) != 0)
 		return 1;
 	pool = dp_mempool_create("test_channel", 1024, 0);
+	big_pool = dp_mempool_big_create("test_channel_big", 4, 0);
 	dp_worker_conf_defaults(&conf);
 	conf.circuits = 64;
-	if (pool == NULL ||
+	if (pool == NULL || big_pool == NULL ||
 	    dp_node_table_init(&no_nodes, 4, no_keys.x25519_sk, no_keys.x25519_pk) ||
 	    dp_worker_init(&worker, rte_lcore_id(), &conf, &iface, &no_keys, &no_nodes, 0) != 0 ||
-	    dp_reply_init(&worker, pool) != 0 ||
+	    dp_reply_init(&worker, pool) != 0 || (worker.big_pool = big_pool) == NULL ||
 	    dp_node_table_add(&no_nodes, node_b_ed, b_x, 0x0a00000b, 22030, b_mac) != 0 ||
 	    dp_port_configure(0, &(struct dp_port_conf){1, 1, 256, 256}, pool) != 0 ||
 	    dp_port_start(0) != 0)
@@ -639,6 +686,7 @@ main(void)
 	dp_worker_free(&worker);
 	dp_node_table_free(&no_nodes);
 	rte_mempool_free(pool);
+	rte_mempool_free(big_pool);
 	eal_test_cleanup();
 	return rc;
 }

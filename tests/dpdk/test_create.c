@@ -3,7 +3,8 @@
  * dataplane/create.c on real EAL and mbufs: an onion built by crypto/'s
  * client side for the path A -> B -> C crosses three in-process nodes, each
  * peeling its layer, re-padding to the class and re-masking for the next
- * link, until C delivers the request. Then every way a CREATE is dropped,
+ * link, until C delivers the request; in every size class (medium and large
+ * cells in big single-segment mbufs). Then every way a CREATE is dropped,
  * each in its own counter, with no mbuf leaked.
  */
 #include <setjmp.h>
@@ -25,10 +26,11 @@
 
 enum {
 	NODES = 3,
-	POOL = 1024
+	POOL = 1024,
+	BIG_POOL = 8
 };
 
-static struct rte_mempool *pool;
+static struct rte_mempool *pool, *big_pool;
 static struct snc_node_keys keys[NODES];
 static struct snc_onion_node pub[NODES + 1]; /* [3]: a node nobody knows */
 static struct dp_node_table tables[NODES];
@@ -37,7 +39,7 @@ static const uint8_t macs[NODES][6] = {{2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}, {
 static const uint32_t client_ip = 0x0a000064; /* 10.0.0.100 */
 
 static int delivered;
-static uint8_t delivered_body[256];
+static uint8_t delivered_body[DP_CELL_LARGE];
 static size_t delivered_len;
 
 static uint32_t
@@ -107,18 +109,18 @@ group_setup(void **state)
 	return 0;
 }
 
-/* The client's CREATE to node 0 for a built onion (eph seeds known: relay 0 uses seeds[0]). */
+/* The client's CREATE of class cls to node 0 for a built onion (relay 0 uses seeds[0]). */
 static struct rte_mbuf *
-client_create(const struct snc_onion *on, const uint8_t seed0[32])
+client_create_class(const struct snc_onion *on, const uint8_t seed0[32], uint8_t cls)
 {
 	struct snc_payload p;
 	struct snc_route_entry e;
 	uint8_t mask[5], dh[32], eph_sk[32], eph_pk[32];
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cls == 0 ? pool : big_pool);
 	struct dp_iface from = {.ip = client_ip, .port = 40000};
+	uint32_t used, size = dp_cell_class_size(cls);
 	uint8_t *cell;
 	uint64_t label;
-	uint32_t used;
 
 	assert_non_null(m);
 	assert_int_equal(snc_payload_parse(on->payload, on->payload_len, &p), 0);
@@ -129,15 +131,21 @@ client_create(const struct snc_onion *on, const uint8_t seed0[32])
 	randombytes_buf(&label, sizeof(label));
 	label |= 1;
 	snc_cell_mask(dh, DP_CELL_CREATE, label, 0, mask);
-	assert_non_null(rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL));
+	assert_non_null(rte_pktmbuf_append(m, (uint16_t)(DP_PKT_HDR_LEN + size)));
 	cell = rte_pktmbuf_mtod_offset(m, uint8_t *, DP_PKT_HDR_LEN);
-	used = dp_cell_write_create(cell, 0, DP_CELL_FLAG_CLIENT, label, (uint8_t)e.enc_type, 1,
+	used = dp_cell_write_create(cell, cls, DP_CELL_FLAG_CLIENT, label, (uint8_t)e.enc_type, 1,
 				    e.eph_pk, 0, mask, p.blob, (uint32_t)p.blob_len);
 	assert_true(used > 0);
-	memset(cell + used, 0, DP_CELL_SMALL - used);
+	memset(cell + used, 0, size - used);
 	dp_pkt_write_headers(m, &from, (const struct rte_ether_addr *)macs[0], ip_of(0), 22030,
-			     DP_CELL_SMALL);
+			     size);
 	return m;
+}
+
+static struct rte_mbuf *
+client_create(const struct snc_onion *on, const uint8_t seed0[32])
+{
+	return client_create_class(on, seed0, 0);
 }
 
 /* Feeds one mbuf to node i; returns what it sent (or NULL) and the drop delta. */
@@ -204,6 +212,102 @@ three_hops_to_delivery(void **state)
 	assert_int_equal(workers[2].stats.create_delivered, 2);
 	assert_int_equal(dp_circuit_count(&workers[0].circuits), 2);
 	assert_int_equal(rte_mempool_avail_count(pool), before);
+}
+
+/* A body of len bytes (a JSON string) through A -> B -> C in class cls; returns
+ * the bytes the destination got. */
+static void
+big_body_three_hops(uint8_t cls, size_t len)
+{
+	uint32_t size = dp_cell_class_size(cls);
+	static char body[DP_CELL_LARGE];
+	uint8_t seeds[3][32], first[16];
+	struct snc_onion on;
+	struct rte_mbuf *m;
+
+	memset(body, 'x', len);
+	memcpy(body, "{\"b\":\"", 6);
+	memcpy(body + len - 2, "\"}", 2);
+	randombytes_buf(seeds, sizeof(seeds));
+	assert_int_equal(snc_onion_build_to_node(SNC_ENC_XCHACHA20, pub, 2, &pub[2],
+						 (const uint8_t *)body, len, &seeds[0][0], &on),
+			 0);
+	m = client_create_class(&on, seeds[0], cls);
+	for (int i = 0; i < 2; i++) {
+		memcpy(first, rte_pktmbuf_mtod_offset(m, uint8_t *, DP_PKT_HDR_LEN), 16);
+		m = feed(i, m, 5000);
+		assert_non_null(m);
+		/* Same class, re-padded to its full size, in one segment. */
+		assert_int_equal(m->nb_segs, 1);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), DP_PKT_HDR_LEN + size);
+		assert_int_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, DP_PKT_HDR_LEN)[2], cls);
+		assert_memory_not_equal(
+			first + 4, rte_pktmbuf_mtod_offset(m, uint8_t *, DP_PKT_HDR_LEN + 4), 8);
+	}
+	assert_null(feed(2, m, 5000));
+	assert_int_equal(delivered_len, len);
+	assert_memory_equal(delivered_body, body, len);
+	snc_onion_free(&on);
+}
+
+/* Medium and large cells: a body that needs the class (over a small, resp. a
+ * medium cell), and one that fills the class to its last byte at the entry. */
+static void
+medium_and_large_cross_three_hops(void **state)
+{
+	unsigned before = rte_mempool_avail_count(pool),
+		 big_before = rte_mempool_avail_count(big_pool);
+
+	(void)state;
+	delivered = 0;
+	big_body_three_hops(1, 4000);
+	big_body_three_hops(2, 30000);
+	assert_int_equal(delivered, 2);
+	assert_int_equal(workers[0].stats.drops[DP_DROP_NOT_SUPPORTED], 0);
+	assert_int_equal(rte_mempool_avail_count(pool), before);
+	assert_int_equal(rte_mempool_avail_count(big_pool), big_before);
+}
+
+/* A blob one byte past what a large cell holds cannot be written; one that fills it can. */
+static void
+large_cell_blob_edge(void **state)
+{
+	static uint8_t cell[DP_CELL_LARGE], blob[DP_CELL_LARGE];
+	const uint8_t mask[5] = {0}, eph[32] = {1};
+	struct dp_cell c;
+
+	(void)state;
+	assert_int_equal(dp_cell_write_create(cell, 2, 0, 1, 0, 1, eph, 0, mask, blob,
+					      DP_CELL_LARGE - DP_CELL_CREATE_HDR),
+			 DP_CELL_LARGE);
+	assert_int_equal(dp_cell_parse(cell, DP_CELL_LARGE, &c), DP_DROP_NONE);
+	assert_int_equal(dp_cell_unmask(&c, mask), DP_DROP_NONE);
+	assert_int_equal(c.data_len, DP_CELL_LARGE - DP_CELL_CREATE_HDR);
+	assert_int_equal(dp_cell_write_create(cell, 2, 0, 1, 0, 1, eph, 0, mask, blob,
+					      DP_CELL_LARGE - DP_CELL_CREATE_HDR + 1),
+			 0);
+}
+
+/* A big mbuf holds one large frame exactly; pools below 64 mbufs have no cache. */
+static void
+big_mbuf_holds_one_large_frame(void **state)
+{
+	struct rte_mempool *one = dp_mempool_big_create("test_create_one", 1, SOCKET_ID_ANY);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(big_pool);
+
+	(void)state;
+	assert_non_null(m);
+	assert_non_null(rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_LARGE));
+	assert_null(rte_pktmbuf_append(m, 1));
+	rte_pktmbuf_free(m);
+	assert_non_null(one);
+	assert_int_equal(one->cache_size, 0);
+	assert_int_equal(big_pool->cache_size, 0);
+	m = rte_pktmbuf_alloc(one);
+	assert_non_null(m);
+	assert_null(rte_pktmbuf_alloc(one));
+	rte_pktmbuf_free(m);
+	rte_mempool_free(one);
 }
 
 static void
@@ -293,6 +397,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(three_hops_to_delivery),
+		cmocka_unit_test(medium_and_large_cross_three_hops),
+		cmocka_unit_test(large_cell_blob_edge),
+		cmocka_unit_test(big_mbuf_holds_one_large_frame),
 		cmocka_unit_test(each_bad_create_lands_in_its_counter),
 		cmocka_unit_test(rate_limit_sheds_before_public_key_work),
 	};
@@ -303,12 +410,14 @@ main(void)
 		return 1;
 	}
 	pool = dp_mempool_create("test_create", POOL, SOCKET_ID_ANY);
+	big_pool = dp_mempool_big_create("test_create_big", BIG_POOL, SOCKET_ID_ANY);
 	rc = cmocka_run_group_tests_name("dpdk/create", tests, group_setup, NULL);
 	for (int i = 0; i < NODES; i++) {
 		dp_worker_free(&workers[i]);
 		dp_node_table_free(&tables[i]);
 	}
 	rte_mempool_free(pool);
+	rte_mempool_free(big_pool);
 	eal_test_cleanup();
 	return rc;
 }

@@ -35,13 +35,14 @@ enum {
 	NODES = 3,
 	POOL = 4096,
 	CIRCUITS = 64,
-	CHUNK = DP_CELL_SMALL - DP_CELL_DATA_HDR - 3 * DP_DATA_LAYER, /* 1164 */
+	BIG_POOL = 8,
 };
 
 static const uint64_t second = 1000000000ull;
 static const char first_part[] = "{\"method\":\"store\",\"params\":{\"data\":\"";
 
-static struct rte_mempool *pool;
+static struct rte_mempool *pool, *big_pool;
+static uint8_t cls; /* size class of the cells the client sends */
 static uint16_t ports[NODES];
 static struct snc_node_keys keys[NODES];
 static struct snc_onion_node pub[NODES];
@@ -163,16 +164,29 @@ carry_all(uint64_t now)
 	} while (moved > 0);
 }
 
+static uint32_t
+size(void)
+{
+	return dp_cell_class_size(cls);
+}
+
+/* DATA payload a client cell of the class carries for the three hops (1164 when small). */
+static uint32_t
+cell_chunk(void)
+{
+	return size() - DP_CELL_DATA_HDR - 3 * DP_DATA_LAYER;
+}
+
 static struct rte_mbuf *
 frame(const uint8_t *cell)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cls == 0 ? pool : big_pool);
 
 	assert_non_null(m);
-	assert_non_null(rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL));
-	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, DP_PKT_HDR_LEN), cell, DP_CELL_SMALL);
+	assert_non_null(rte_pktmbuf_append(m, (uint16_t)(DP_PKT_HDR_LEN + size())));
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, DP_PKT_HDR_LEN), cell, size());
 	dp_pkt_write_headers(m, &client_if, (const struct rte_ether_addr *)macs[0], ip_of(0), 22030,
-			     DP_CELL_SMALL);
+			     size());
 	return m;
 }
 
@@ -189,7 +203,8 @@ send_create(struct client *cl, const uint8_t *blob, size_t len, bool more, uint6
 {
 	struct snc_payload p;
 	struct snc_route_entry e;
-	uint8_t mask[5], dh[32], sk[32], pk[32], key[32], cell[DP_CELL_SMALL];
+	uint8_t mask[5], dh[32], sk[32], pk[32], key[32];
+	static uint8_t cell[DP_CELL_LARGE];
 	uint32_t used;
 
 	memset(cl, 0, sizeof(*cl));
@@ -211,11 +226,11 @@ send_create(struct client *cl, const uint8_t *blob, size_t len, bool more, uint6
 	snc_onion_layer_keypair_from_seed(cl->seeds[0], sk, pk);
 	assert_int_equal(crypto_scalarmult(dh, sk, keys[0].x25519_pk), 0);
 	snc_cell_mask(dh, DP_CELL_CREATE, cl->label, 0, mask);
-	used = dp_cell_write_create(cell, 0, DP_CELL_FLAG_CLIENT | (more ? DP_CELL_FLAG_MORE : 0),
+	used = dp_cell_write_create(cell, cls, DP_CELL_FLAG_CLIENT | (more ? DP_CELL_FLAG_MORE : 0),
 				    cl->label, (uint8_t)e.enc_type, DP_CELL_REPLY_LAYERED, e.eph_pk,
 				    0, mask, p.blob, (uint32_t)p.blob_len);
 	assert_true(used > 0);
-	randombytes_buf(cell + used, DP_CELL_SMALL - used);
+	randombytes_buf(cell + used, size() - used);
 	to_a(frame(cell), now);
 }
 
@@ -223,16 +238,17 @@ send_create(struct client *cl, const uint8_t *blob, size_t len, bool more, uint6
 static struct rte_mbuf *
 data_cell(const struct client *cl, uint32_t seq, uint8_t flags, const uint8_t *chunk, uint32_t n)
 {
-	uint8_t payload[DP_CELL_SMALL], cell[DP_CELL_SMALL], mask[5];
+	static uint8_t payload[DP_CELL_LARGE], cell[DP_CELL_LARGE];
+	uint8_t mask[5];
 
-	assert_true(n <= CHUNK);
+	assert_true(n <= cell_chunk());
 	memcpy(payload, chunk, n);
 	for (int h = NODES - 1; h >= 0; h--, n += DP_DATA_LAYER)
 		snc_cell_data_seal(cl->kf[h], seq, payload, n, payload);
 	snc_cell_mask(cl->kf[0], DP_CELL_DATA, cl->label, seq, mask);
-	assert_true(dp_cell_write_data(cell, DP_CELL_DATA, 0, DP_CELL_FLAG_CLIENT | flags,
+	assert_true(dp_cell_write_data(cell, DP_CELL_DATA, cls, DP_CELL_FLAG_CLIENT | flags,
 				       cl->label, seq, mask, payload, n) > 0);
-	randombytes_buf(cell + DP_CELL_DATA_HDR + n, DP_CELL_SMALL - DP_CELL_DATA_HDR - n);
+	randombytes_buf(cell + DP_CELL_DATA_HDR + n, size() - DP_CELL_DATA_HDR - n);
 	return frame(cell);
 }
 
@@ -242,8 +258,8 @@ send_rest(const struct client *cl, const uint8_t *rest, size_t len, uint64_t now
 {
 	uint32_t seq = 0;
 
-	for (size_t off = 0; off < len || seq == 0; off += CHUNK, seq++) {
-		uint32_t n = (uint32_t)(len - off < CHUNK ? len - off : CHUNK);
+	for (size_t off = 0; off < len || seq == 0; off += cell_chunk(), seq++) {
+		uint32_t n = (uint32_t)(len - off < cell_chunk() ? len - off : cell_chunk());
 		to_a(data_cell(cl, seq, off + n == len ? DP_CELL_FLAG_LAST : 0, rest + off, n),
 		     now);
 	}
@@ -317,6 +333,40 @@ request_in_data_cells_then_the_reply(void **state)
 	}
 	snc_onion_free(&cl.on);
 	assert_no_circuits_and_no_leak(before);
+}
+
+/* The same in medium and large cells: fewer, bigger DATA cells relayed in place in big
+ * mbufs; all of them come back. */
+static void
+medium_and_large_requests_in_data_cells(void **state)
+{
+	static uint8_t rest[100000];
+	/* 100,000 bytes in 8,124-byte chunks: 13 cells; in 64,932-byte chunks: 2 */
+	static const struct {
+		uint8_t cls;
+		uint64_t cells;
+	} cases[] = {{1, 13}, {2, 2}};
+	unsigned before = rte_mempool_avail_count(pool);
+
+	(void)state;
+	randombytes_buf(rest, sizeof(rest));
+	for (int i = 0; i < 2; i++) {
+		uint64_t relayed = workers[1].stats.data_relayed;
+		struct client cl;
+		int n0 = got.n;
+
+		cls = cases[i].cls;
+		send_create(&cl, (const uint8_t *)first_part, strlen(first_part), true, second);
+		send_rest(&cl, rest, sizeof(rest), second);
+		assert_int_equal(got.n, n0 + 1);
+		assert_int_equal(got.blob_len, strlen(first_part) + sizeof(rest));
+		assert_memory_equal(got.blob + strlen(first_part), rest, sizeof(rest));
+		assert_int_equal(workers[1].stats.data_relayed - relayed, cases[i].cells);
+		snc_onion_free(&cl.on);
+	}
+	cls = 0;
+	assert_no_circuits_and_no_leak(before);
+	assert_int_equal(rte_mempool_avail_count(big_pool), BIG_POOL);
 }
 
 static void
@@ -429,6 +479,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(request_in_data_cells_then_the_reply),
+		cmocka_unit_test(medium_and_large_requests_in_data_cells),
 		cmocka_unit_test(request_limit_at_its_edge),
 		cmocka_unit_test(each_bad_data_cell_lands_in_its_counter),
 		cmocka_unit_test(free_with_requests_in_progress),
@@ -441,6 +492,7 @@ main(void)
 		return 1;
 	}
 	pool = dp_mempool_create("test_data", POOL, SOCKET_ID_ANY);
+	big_pool = dp_mempool_big_create("test_data_big", BIG_POOL, SOCKET_ID_ANY);
 	rc = cmocka_run_group_tests_name("dpdk/data", tests, group_setup, NULL);
 	for (int i = 0; i < NODES; i++) {
 		dp_worker_free(&workers[i]);
@@ -449,6 +501,7 @@ main(void)
 	}
 	free(got.blob);
 	rte_mempool_free(pool);
+	rte_mempool_free(big_pool);
 	eal_test_cleanup();
 	return rc;
 }

@@ -37,14 +37,15 @@
 enum {
 	NODES = 3,
 	POOL = 4096,
-	RING = 1024, /* net_ring's ring: holds RING - 1 frames */
+	BIG_POOL = 64, /* medium/large cells: one pump's 32 plus the CREATEs */
+	RING = 1024,   /* net_ring's ring: holds RING - 1 frames */
 	CIRCUITS = 128,
 	MIB = 1024 * 1024,
 };
 
 static const uint64_t second = 1000000000ull;
 
-static struct rte_mempool *pool;
+static struct rte_mempool *pool, *big_pool;
 static uint16_t ports[NODES];
 static struct snc_node_keys keys[NODES];
 static struct snc_onion_node pub[NODES];
@@ -65,6 +66,8 @@ static struct {
 /* REPLY cells that reached the client, and the first REPLY each node sent. */
 static uint8_t *rx_cells;
 static size_t rx_n, rx_cap;
+static uint32_t rx_size = DP_CELL_SMALL; /* bytes of each cell in rx_cells: the class's */
+static uint8_t path_class;		 /* the class open_path's CREATE uses */
 static uint8_t first_sent[NODES][DP_CELL_SMALL];
 static int first_seen[NODES];
 static unsigned elsewhere; /* frames to an address that is neither a node nor the client */
@@ -77,6 +80,7 @@ struct client {
 	uint8_t seeds[NODES + 1][32]; /* one per layer: [3] for a server destination */
 	uint8_t kr[NODES][32];
 	uint64_t label;
+	uint8_t cls; /* size class */
 };
 
 static uint32_t
@@ -125,6 +129,7 @@ setup_nodes(void)
 						&tables[i], 0),
 				 0);
 		assert_int_equal(dp_reply_init(&workers[i], pool), 0);
+		workers[i].big_pool = big_pool;
 		workers[i].deliver = on_deliver;
 	}
 }
@@ -158,10 +163,10 @@ client_receives(const uint8_t *cell)
 {
 	if (rx_n == rx_cap) {
 		rx_cap = rx_cap ? 2 * rx_cap : 64;
-		rx_cells = realloc(rx_cells, rx_cap * DP_CELL_SMALL);
+		rx_cells = realloc(rx_cells, rx_cap * rx_size);
 		assert_non_null(rx_cells);
 	}
-	memcpy(rx_cells + rx_n++ * DP_CELL_SMALL, cell, DP_CELL_SMALL);
+	memcpy(rx_cells + rx_n++ * rx_size, cell, rx_size);
 }
 
 /* Hands every frame node i transmitted to its addressee; returns how many moved. */
@@ -233,9 +238,9 @@ client_create(const struct client *cl, uint8_t hop_no)
 	struct snc_payload p;
 	struct snc_route_entry e;
 	uint8_t mask[5], dh[32], eph_sk[32], eph_pk[32];
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(cl->cls == 0 ? pool : big_pool);
+	uint32_t used, size = dp_cell_class_size(cl->cls);
 	uint8_t *cell;
-	uint32_t used;
 
 	assert_non_null(m);
 	assert_int_equal(snc_payload_parse(cl->on.payload, cl->on.payload_len, &p), 0);
@@ -243,14 +248,15 @@ client_create(const struct client *cl, uint8_t hop_no)
 	snc_onion_layer_keypair_from_seed(cl->seeds[0], eph_sk, eph_pk);
 	assert_int_equal(crypto_scalarmult(dh, eph_sk, keys[0].x25519_pk), 0);
 	snc_cell_mask(dh, DP_CELL_CREATE, cl->label, 0, mask);
-	assert_non_null(rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL));
+	assert_non_null(rte_pktmbuf_append(m, (uint16_t)(DP_PKT_HDR_LEN + size)));
 	cell = rte_pktmbuf_mtod_offset(m, uint8_t *, DP_PKT_HDR_LEN);
-	used = dp_cell_write_create(cell, 0, DP_CELL_FLAG_CLIENT, cl->label, (uint8_t)e.enc_type,
-				    cl->mode, e.eph_pk, hop_no, mask, p.blob, (uint32_t)p.blob_len);
+	used = dp_cell_write_create(cell, cl->cls, DP_CELL_FLAG_CLIENT, cl->label,
+				    (uint8_t)e.enc_type, cl->mode, e.eph_pk, hop_no, mask, p.blob,
+				    (uint32_t)p.blob_len);
 	assert_true(used > 0);
-	memset(cell + used, 0, DP_CELL_SMALL - used);
+	memset(cell + used, 0, size - used);
 	dp_pkt_write_headers(m, &client_if, (const struct rte_ether_addr *)macs[0], ip_of(0), 22030,
-			     DP_CELL_SMALL);
+			     size);
 	return m;
 }
 
@@ -279,6 +285,7 @@ open_path(struct client *cl, enum snc_enc_type enc, uint8_t mode, uint8_t hop_no
 	memset(cl, 0, sizeof(*cl));
 	cl->enc = enc;
 	cl->mode = mode;
+	cl->cls = path_class;
 	randombytes_buf(cl->seeds, sizeof(cl->seeds));
 	randombytes_buf(&cl->label, sizeof(cl->label));
 	cl->label |= 1;
@@ -309,13 +316,14 @@ client_open_cells(const struct client *cl, uint8_t *out, size_t cap)
 
 	assert_true(rx_n > 0);
 	for (size_t k = 0; k < rx_n; k++) {
-		const uint8_t *cell = rx_cells + k * DP_CELL_SMALL;
+		const uint8_t *cell = rx_cells + k * rx_size;
 		struct dp_cell c;
 		uint8_t mask[5];
 		uint32_t n;
 
-		assert_int_equal(dp_cell_parse(cell, DP_CELL_SMALL, &c), DP_DROP_NONE);
+		assert_int_equal(dp_cell_parse(cell, rx_size, &c), DP_DROP_NONE);
 		assert_int_equal(c.kind, DP_CELL_REPLY);
+		assert_int_equal(c.size_class, cl->cls);
 		assert_true(c.label == cl->label);
 		assert_int_equal(c.seq, k);
 		assert_int_equal(c.flags,
@@ -390,6 +398,7 @@ assert_no_circuits_and_no_leak(unsigned avail_before)
 		assert_int_equal(dp_circuit_count(&workers[i].circuits), 0);
 	assert_int_equal(dp_reply_pending(&workers[2]), 0);
 	assert_int_equal(rte_mempool_avail_count(pool), avail_before);
+	assert_int_equal(rte_mempool_avail_count(big_pool), BIG_POOL);
 }
 
 /* ---- tests ---- */
@@ -442,6 +451,86 @@ multi_cell_replies_differ_per_link_only_when_layered(void **state)
 	reply_round_trip(&cl, DP_REPLY_BASE64, body, sizeof(body), 23, second);
 	assert_memory_equal(first_sent[2] + 20, first_sent[1] + 20, DP_CELL_SMALL - 20);
 	assert_memory_equal(first_sent[1] + 20, first_sent[0] + 20, DP_CELL_SMALL - 20);
+	snc_onion_free(&cl.on);
+	assert_no_circuits_and_no_leak(before);
+}
+
+/* Sets the class of the paths open_path builds and the client's capture to match. */
+static void
+use_class(uint8_t cls)
+{
+	path_class = cls;
+	rx_size = dp_cell_class_size(cls);
+	free(rx_cells);
+	rx_cells = NULL;
+	rx_n = rx_cap = 0;
+}
+
+/* Medium and large circuits reply in their own class, both modes, several cells each;
+ * the cells come from the big mbufs, which all come back. */
+static void
+medium_and_large_replies_in_both_modes(void **state)
+{
+	static uint8_t body[100000];
+	static const struct {
+		uint8_t cls;
+		uint8_t mode;
+		size_t len, cells;
+	} cases[] = {
+		/* mode 1 at hop 2: 8192 - 20 - 3 x 16 = 8124 a cell: 20000 in 3 */
+		{1, DP_CELL_REPLY_LAYERED, 20000, 3},
+		/* mode 0, xchacha20, base64: 4 x ceil(20040 / 3) = 26720 in 8172 a cell: 4 */
+		{1, DP_CELL_REPLY_COMPAT, 20000, 4},
+		/* 65000 - 68 = 64932 a cell: 100000 in 2 */
+		{2, DP_CELL_REPLY_LAYERED, 100000, 2},
+		/* 4 x ceil(100040 / 3) = 133388 in 64980 a cell: 3 */
+		{2, DP_CELL_REPLY_COMPAT, 100000, 3},
+	};
+	unsigned before = rte_mempool_avail_count(pool);
+	struct client cl;
+
+	(void)state;
+	randombytes_buf(body, sizeof(body));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		use_class(cases[i].cls);
+		open_path(&cl, SNC_ENC_XCHACHA20, cases[i].mode, 0, false, second);
+		reply_round_trip(&cl, DP_REPLY_BASE64, body, cases[i].len, cases[i].cells, second);
+		snc_onion_free(&cl.on);
+	}
+	use_class(0);
+	assert_no_circuits_and_no_leak(before);
+}
+
+/* The destination on a 1500-byte MTU: a large reply leaves as fragments, at most
+ * DP_REPLY_PUMP_FRAMES a pump (5 cells of 44), B reassembles each and relays it on. */
+static void
+large_reply_in_fragments_paced_by_frames(void **state)
+{
+	static uint8_t body[400000], out[400064];
+	unsigned before = rte_mempool_avail_count(pool);
+	uint64_t frags = workers[2].stats.tx_frags, whole = workers[1].stats.reassembled;
+	struct client cl;
+
+	(void)state;
+	randombytes_buf(body, sizeof(body));
+	use_class(2);
+	open_path(&cl, SNC_ENC_XCHACHA20, DP_CELL_REPLY_LAYERED, 0, false, second);
+	workers[2].mtu = 1500;
+	reset_capture();
+	assert_int_equal(
+		dp_reply_submit(&workers[2], got.label, &got.prev, 0, body, sizeof(body), second),
+		DP_DROP_NONE);
+	assert_int_equal(dp_reply_pump(&workers[2], ports[2], 0, second), 5);
+	assert_int_equal(workers[2].stats.tx_frags - frags, 5 * 44);
+	run_replies(second);
+	/* 400,000 bytes in 64,932-byte chunks: 7 cells, 7 x 44 fragments */
+	assert_int_equal(rx_n, 7);
+	assert_int_equal(workers[2].stats.tx_frags - frags, 7 * 44);
+	assert_int_equal(workers[1].stats.reassembled - whole, 7);
+	assert_int_equal(client_open(&cl, 0, out, sizeof(out)), sizeof(body));
+	assert_memory_equal(out, body, sizeof(body));
+	workers[2].mtu = 0;
+	use_class(0);
 	snc_onion_free(&cl.on);
 	assert_no_circuits_and_no_leak(before);
 }
@@ -671,14 +760,16 @@ destination_refusals(void **state)
 	run_replies(second);
 	assert_int_equal(rx_n, 1);
 	assert_int_equal(s->replies - replies, 1);
-	/* No reply queue on this worker; a class this build cannot send; a bad enc_type. */
+	/* No reply queue on this worker; a medium class without big mbufs; a bad enc_type. */
 	direct_circuit(80, DP_CELL_REPLY_LAYERED, 1, client_if.ip);
 	q = c->replies;
 	c->replies = NULL;
 	assert_int_equal(submit_direct(80, client_if.ip, 4, body, second), DP_DROP_NOT_SUPPORTED);
 	c->replies = q;
 	direct_circuit(81, DP_CELL_REPLY_LAYERED, 1, client_if.ip)->size_class = 1;
+	c->big_pool = NULL; /* --big-mbufs 0 */
 	assert_int_equal(submit_direct(81, client_if.ip, 4, body, second), DP_DROP_NOT_SUPPORTED);
+	c->big_pool = big_pool;
 	direct_circuit(82, DP_CELL_REPLY_COMPAT, 1, client_if.ip)->enc_type = 7;
 	assert_int_equal(submit_direct(82, client_if.ip, 4, body, second), DP_DROP_BAD_ENC_TYPE);
 	assert_int_equal(dp_circuit_count(&c->circuits), 0); /* refused: circuits removed */
@@ -885,7 +976,7 @@ spec_reply(FILE *f, const struct client *cl, uint32_t flags, bool comma)
 	fprintf(f, "],\"cells\":[");
 	for (size_t k = 0; k < rx_n; k++) {
 		fprintf(f, "%s\"", k ? "," : "");
-		hex_out(f, rx_cells + k * DP_CELL_SMALL, DP_CELL_SMALL);
+		hex_out(f, rx_cells + k * rx_size, rx_size);
 		fprintf(f, "\"");
 	}
 	fprintf(f, "]}%s\n", comma ? "," : "");
@@ -964,6 +1055,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_cell_replies_in_both_modes),
 		cmocka_unit_test(multi_cell_replies_differ_per_link_only_when_layered),
+		cmocka_unit_test(medium_and_large_replies_in_both_modes),
+		cmocka_unit_test(large_reply_in_fragments_paced_by_frames),
 		cmocka_unit_test(proxy_reply_goes_back_as_the_server_sent_it),
 		cmocka_unit_test(size_limit_at_its_edge),
 		cmocka_unit_test(relay_drops_each_bad_reply),
@@ -982,6 +1075,7 @@ main(void)
 		return 1;
 	}
 	pool = dp_mempool_create("test_reply", POOL, SOCKET_ID_ANY);
+	big_pool = dp_mempool_big_create("test_reply_big", BIG_POOL, SOCKET_ID_ANY);
 	rc = cmocka_run_group_tests_name("dpdk/reply", tests, group_setup, NULL);
 	for (int i = 0; i < NODES; i++) {
 		dp_worker_free(&workers[i]);
@@ -990,6 +1084,7 @@ main(void)
 	}
 	free(rx_cells);
 	rte_mempool_free(pool);
+	rte_mempool_free(big_pool);
 	eal_test_cleanup();
 	return rc;
 }

@@ -3,7 +3,8 @@
  * libFuzzer: the catch-up decoders (control/sync_page.c) on any bytes: as a
  * page answer, a pull request, a hand-off push and a push's answer (codes). Invariants: a decoded
  * page has at most CTL_SYNC_RECORDS_MAX records, each within STORE_DATA_MAX and inside the inflated
- * buffer; encoding it again and decoding that gives the same records.
+ * buffer; encoding it again and decoding that gives the same records,
+ * tombstones and revocation lists (1..50 tokens each).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,10 +22,20 @@ check_again(const struct ctl_sync_answer *a)
 	uint8_t *out;
 	size_t len;
 
-	if (ctl_sync_answer_encode(a->recs, a->n, a->next, &out, &len) != 0)
+	struct store_bulk_page p = {a->recs, a->n, a->tombs, a->n_tombs, a->revs, a->n_revs};
+
+	if (ctl_sync_page_encode(&p, a->next, &out, &len) != 0)
 		abort();
-	if (ctl_sync_answer_decode(out, len, &b) != 0 || b.n != a->n || b.next != a->next)
+	if (ctl_sync_answer_decode(out, len, &b) != 0 || b.n != a->n || b.next != a->next ||
+	    b.n_tombs != a->n_tombs || b.n_revs != a->n_revs ||
+	    memcmp(a->tombs, b.tombs, a->n_tombs * sizeof(*a->tombs)) != 0)
 		abort();
+	for (size_t i = 0; i < a->n_revs; i++)
+		if (b.revs[i].n != a->revs[i].n ||
+		    memcmp(b.revs[i].tokens, a->revs[i].tokens,
+			   STORE_REVOKE_TOKEN * a->revs[i].n) != 0 ||
+		    memcmp(b.revs[i].pubkey, a->revs[i].pubkey, 33) != 0)
+			abort();
 	for (size_t i = 0; i < a->n; i++)
 		if (memcmp(&a->recs[i], &b.recs[i], offsetof(struct store_msg, data)) != 0 ||
 		    a->recs[i].len != b.recs[i].len ||
@@ -56,8 +67,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ctl_sync_answer_decode(data, size, &a) != 0)
 		return 0;
-	if (a.n > CTL_SYNC_RECORDS_MAX)
+	if (a.n + a.n_tombs + a.n_revs > CTL_SYNC_RECORDS_MAX)
 		abort();
+	for (size_t i = 0; i < a.n_revs; i++)
+		if (a.revs[i].n == 0 || a.revs[i].n > STORE_REVOKE_KEEP)
+			abort();
 	for (size_t i = 0; i < a.n; i++)
 		if (a.recs[i].len > STORE_DATA_MAX)
 			abort();

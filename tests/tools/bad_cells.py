@@ -112,9 +112,18 @@ def frames_and_counts(a, b):
     bad_ihl = bytearray(to_a(good))
     bad_ihl[14] = 0x43
     add(bytes(bad_ihl), "bad_ip")
+    # fragments: a first piece whose rest never comes (dropped at its 2 s deadline), a piece
+    # off the 8-byte grid, one past what a large cell can reach, and a CREATE in two pieces
     frag = bytearray(to_a(good))
     frag[20:22] = struct.pack("!H", 0x2000)  # more fragments
-    add(bytes(frag), "fragment")
+    add(bytes(frag), "frag_timeout")
+    add(cb.ip_piece(to_a(good), 0, 1001, True, 0x101), "frag_bad")
+    add(cb.ip_piece(to_a(good), 65000, 16, False, 0x102), "frag_oversize")
+    blob, eph, keys, dhs = sc.build(ENC, [a, b], b'{"method":"info","params":{}}')
+    pieces = cb.fragments(to_a(create(blob, eph, dhs[0])), 600, 0x103)
+    for p in pieces[:-1]:
+        add(p)
+    add(pieces[-1], stat="create_relayed")
     add(to_a(good)[:30], "not_cell")  # shorter than Ethernet + IPv4 + UDP
     add(cb.arp_request(CLIENT, A["ip"]), stat="arp_replies")
     return frames, {"drops": drops, "stats": stats, "frames": len(frames)}

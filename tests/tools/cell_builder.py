@@ -28,6 +28,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import onion_builder as ob  # noqa: E402
 
 SMALL = 1232
+SIZES = {0: SMALL, 1: 8192, 2: 65000}   # size classes (wire-format.md)
+MTU = 1500                              # the golden link's: bigger datagrams travel as fragments
 CREATE_HDR = 56
 DATA_HDR = 20
 REPLY = 3
@@ -51,12 +53,12 @@ def link_key(own_sk, own_pk, peer_pk):
     return hashlib.blake2b(b"snode-link" + lo + hi, key=dh, digest_size=32).digest()
 
 
-def create_cell(flags, label, enc, reply_mode, eph, hop, m, blob):
+def create_cell(flags, label, enc, reply_mode, eph, hop, m, blob, cls=0):
     enc_code = {"aes-gcm": 0, "xchacha20": 1, "aes-cbc": 2}[enc]
     masked = bytes(a ^ b for a, b in zip(struct.pack(">IB", len(blob), hop), m))
-    cell = (bytes([1, 1, 0, flags]) + struct.pack(">Q", label) + bytes([enc_code, reply_mode, 0, 0])
-            + eph + masked[:4] + masked[4:] + bytes(3) + blob)
-    return cell + os.urandom(SMALL - len(cell))
+    cell = (bytes([1, 1, cls, flags]) + struct.pack(">Q", label)
+            + bytes([enc_code, reply_mode, 0, 0]) + eph + masked[:4] + masked[4:] + bytes(3) + blob)
+    return cell + os.urandom(SIZES[cls] - len(cell))
 
 
 def ip_checksum(hdr):
@@ -76,6 +78,26 @@ def frame(src, dst, payload, proto=17):
     ip = ip[:10] + struct.pack("!H", ip_checksum(ip)) + ip[12:]
     udp = struct.pack("!HHHH", src["port"], dst["port"], 8 + len(payload), 0)
     return mac(dst["mac"]) + mac(src["mac"]) + b"\x08\x00" + ip + udp + payload
+
+
+def ip_piece(fr, off, length, more, ident):
+    """An IPv4 fragment of frame fr (Ethernet + IPv4 without options): IP payload bytes
+    [off, off + length) (zeros past the end), MF as given, IP id ident (RFC 791)."""
+    eth, ip, payload = fr[:14], bytearray(fr[14:34]), fr[34:]
+    body = (payload + bytes(off + length))[off:off + length]
+    ip[2:4] = struct.pack("!H", 20 + length)
+    ip[4:6] = struct.pack("!H", ident)
+    ip[6:8] = struct.pack("!H", (0x2000 if more else 0) | off // 8)
+    ip[10:12] = b"\0\0"
+    ip[10:12] = struct.pack("!H", ip_checksum(bytes(ip)))
+    return eth + bytes(ip) + body
+
+
+def fragments(fr, piece, ident):
+    """Frame fr cut as a sender with an MTU of piece + 20 would (piece a multiple of 8)."""
+    total = len(fr) - 34
+    return [ip_piece(fr, off, min(piece, total - off), off + piece < total, ident)
+            for off in range(0, total, piece)]
 
 
 def arp_request(src, target_ip):
@@ -102,16 +124,23 @@ def read_pcap(path):
     return frames
 
 
-def client_create(spec, keys, enc):
+def client_create(spec, keys, enc, cls=0, body=BODY):
     a, b, c = keys
-    entry, _ = ob.build(enc, [(a["x_pk"], a["ed"]), (b["x_pk"], b["ed"])], (c["x_pk"], c["ed"]), BODY)
+    entry, _ = ob.build(enc, [(a["x_pk"], a["ed"]), (b["x_pk"], b["ed"])], (c["x_pk"], c["ed"]), body)
     blob, outer = ob.split(entry)
     eph = bytes.fromhex(outer["ephemeral_key"])
     # The client masks with this hop's shared secret; it recomputes it from A's side here,
     # since onion_builder keeps its ephemeral secrets to itself.
     dh = nb.crypto_scalarmult(a["x_sk"], eph)
     label = int.from_bytes(os.urandom(8), "big") | 1
-    return create_cell(0x80, label, enc, 1, eph, 0, mask(dh, 1, label), blob)
+    return create_cell(0x80, label, enc, 1, eph, 0, mask(dh, 1, label), blob, cls)
+
+
+def medium_frames(spec, keys):
+    """A medium CREATE (a 3,000-byte body) as the 6 IPv4 fragments a 1500-byte link carries."""
+    body = b'{"method":"info","params":{"pad":"' + b"x" * 2960 + b'"}}'
+    cell = client_create(spec, keys, "xchacha20", 1, body)
+    return fragments(frame(spec["client"], spec["nodes"][0], cell), MTU - 20, 0x4242)
 
 
 def make(spec, out):
@@ -126,7 +155,33 @@ def make(spec, out):
     frames.append(frame(cl, a, bytes(bad)))
     frames.append(frame(cl, dict(a, port=9), b"not a cell"))   # another UDP port
     frames.append(arp_request(cl, a["ip"]))                    # ARP for A
+    frames += medium_frames(spec, keys)                        # a medium CREATE in fragments
     write_pcap(out, frames)
+
+
+def reassemble(frames):
+    """Frames with IPv4 fragments put back together (by IP id, in offset order)."""
+    whole, parts = [], {}
+    for fr in frames:
+        fo = struct.unpack("!H", fr[20:22])[0] if fr[12:14] == b"\x08\x00" else 0
+        if fo & 0x3FFF == 0:
+            whole.append(fr)
+            continue
+        parts.setdefault(fr[18:20], []).append(((fo & 0x1FFF) * 8, fo & 0x2000, fr))
+    for pieces in parts.values():
+        pieces.sort()
+        payload = b""
+        for off, more, fr in pieces:
+            assert off == len(payload), "a fragment missing or overlapping"
+            assert len(fr) <= 14 + MTU, "a fragment over the MTU"
+            payload += fr[34:]
+        assert not pieces[-1][1], "the last fragment has MF set"
+        ip = bytearray(pieces[0][2][14:34])
+        ip[2:4] = struct.pack("!H", 20 + len(payload))
+        ip[6:8] = ip[10:12] = b"\0\0"
+        ip[10:12] = struct.pack("!H", ip_checksum(bytes(ip)))
+        whole.append(pieces[0][2][:14] + bytes(ip) + payload)
+    return whole
 
 
 def check(spec, path):
@@ -135,7 +190,7 @@ def check(spec, path):
     nb_ = spec["nodes"][1]
     lk = link_key(b["x_sk"], b["x_pk"], a["x_pk"])             # computed at B's end
     relayed = arps = 0
-    for fr in read_pcap(path):
+    for fr in reassemble(read_pcap(path)):
         if fr[12:14] == b"\x08\x06":
             assert fr[0:6] == mac(spec["client"]["mac"]), "ARP reply not to the asker"
             assert fr[28:32] == socket.inet_aton(spec["nodes"][0]["ip"]), "ARP reply sender IP"
@@ -144,8 +199,8 @@ def check(spec, path):
         assert fr[0:6] == mac(nb_["mac"]), "relayed frame not addressed to B's MAC"
         assert fr[30:34] == socket.inet_aton(nb_["ip"]), "relayed datagram not to B"
         cell = fr[42:]
-        assert len(cell) == SMALL, "cell not re-padded to the small class"
-        assert cell[0:4] == bytes([1, 1, 0, 0]), "not a node CREATE"
+        assert cell[2] in SIZES and len(cell) == SIZES[cell[2]], "cell not re-padded to its class"
+        assert cell[0:4] == bytes([1, 1, cell[2], 0]), "not a node CREATE"
         (label,) = struct.unpack(">Q", cell[4:12])
         m = mask(lk, 1, label)
         blob_len, hop = struct.unpack(">IB", bytes(x ^ y for x, y in zip(cell[48:53], m)))

@@ -7,6 +7,11 @@ REPLY cells, opens them and prints the destination's answer as JSON.
   snode_client.py --testnet DIR --path 2 store --seed HEX --data TEXT [--ttl MS] [--namespace N]
                   [--to SESSION_ID] [--data-b64 B64]  (into another account's public inbox)
   snode_client.py --testnet DIR --path 1,2 retrieve --seed HEX [--namespace N] [--last-hash H]
+  snode_client.py ... delete --seed HEX HASH...
+  snode_client.py ... expire --seed HEX --expiry MS [--shorten] HASH...
+  snode_client.py ... revoke --seed HEX TOKEN_HEX...    (revoke_subaccount of the group 03||ed
+                                                        key of the seed, 72 hex digits each)
+  snode_client.py ... revoked --seed HEX                (revoked_subaccounts of that group)
   snode_client.py ... rpc --json '{"method": ..., "params": {...}}'
 Options: --enc aes-gcm|xchacha20, --mode 0 (Session-compatible reply) | 1 (layered),
 --timeout SECONDS. The last node of --path is the destination; the first is the entry.
@@ -190,6 +195,24 @@ def rpc_body(args):
         return {"method": "delete", "params": {
             "pubkey": sid, "pubkey_ed25519": ed.hex(), "messages": args.hashes,
             "signature": base64.b64encode(sig).decode()}}
+    if args.cmd == "expire":  # signed "expire" || mode || expiry || hashes (facts 2.5)
+        mode = "shorten" if args.shorten else ""
+        sig = sk.sign(f"expire{mode}{args.expiry}{''.join(args.hashes)}".encode()).signature
+        p = {"pubkey": sid, "pubkey_ed25519": ed.hex(), "messages": args.hashes,
+             "expiry": args.expiry, "signature": base64.b64encode(sig).decode()}
+        if args.shorten:
+            p["shorten"] = True
+        return {"method": "expire", "params": p}
+    if args.cmd in ("revoke", "revoked"):  # method || timestamp (|| the 36-byte tokens)
+        method = "revoke_subaccount" if args.cmd == "revoke" else "revoked_subaccounts"
+        toks = [bytes.fromhex(t) for t in args.tokens] if args.cmd == "revoke" else []
+        sig = sk.sign(method.encode() + str(now).encode() + b"".join(toks)).signature
+        # subaccounts are a group (03) feature: the group's key signs, no pubkey_ed25519
+        p = {"pubkey": "03" + ed.hex(), "timestamp": now,
+             "signature": base64.b64encode(sig).decode()}
+        if args.cmd == "revoke":
+            p["revoke"] = args.tokens
+        return {"method": method, "params": p}
     sig = sk.sign(f"retrieve{ns_part(args.namespace)}{now}".encode()).signature
     p = {"pubkey": sid, "timestamp": now, "namespace": args.namespace, "pubkey_ed25519": ed.hex(),
          "signature": base64.b64encode(sig).decode()}
@@ -224,6 +247,16 @@ def main():
     p = sub.add_parser("delete")
     p.add_argument("--seed", required=True)
     p.add_argument("hashes", nargs="+")
+    p = sub.add_parser("expire")
+    p.add_argument("--seed", required=True)
+    p.add_argument("--expiry", type=int, required=True)
+    p.add_argument("--shorten", action="store_true")
+    p.add_argument("hashes", nargs="+")
+    p = sub.add_parser("revoke")  # tokens: 72 hex digits each
+    p.add_argument("--seed", required=True)
+    p.add_argument("tokens", nargs="+")
+    p = sub.add_parser("revoked")
+    p.add_argument("--seed", required=True)
     args = ap.parse_args()
     try:
         reply = request(args, json.dumps(rpc_body(args)).encode())

@@ -10,6 +10,9 @@
  * outsider and a malformed request are refused; no reachable peer means no
  * pull; a silent peer fails the pull and the next tick starts again; losing
  * most peers marks a pull as needed; freeing with a pull in flight is clean.
+ * Tombstones and revocation lists travel in pages: a record deleted at node
+ * 0 goes from node 1 by its pull, node 0 refuses node 1's copy before that,
+ * a revoked token is added; a version-1 request is refused and counted.
  */
 #include <event2/event.h>
 #include <sodium.h>
@@ -17,6 +20,7 @@
 #include "bulk.h"
 #include "catchup.h"
 #include "msg_hash.h"
+#include "revoke.h"
 #include "rpc_fixture.h"
 #include "sync_page.h"
 #include "test_common_ctl.h"
@@ -245,15 +249,13 @@ struct scan_wait {
 };
 
 static void
-on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *r,
-	size_t n)
+on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_bulk_page *page)
 {
 	struct scan_wait *w = arg;
 
-	(void)r;
 	assert_int_equal(st->rc, 0);
 	w->next = next;
-	w->n += n;
+	w->n += page->n; /* messages only */
 	w->done = true;
 }
 
@@ -322,11 +324,12 @@ test_pull_pages(void **state)
 	assert_int_equal(b.present, N_MSGS);
 }
 
-/* A wrong hash and a far expiry are refused; an expired record is not even sent. */
+/* A wrong hash, a far expiry and a timestamp 2 hours ahead are refused; an expired record is
+ * not even sent. */
 static void
 test_refused_records(void **state)
 {
-	struct store_msg m[3];
+	struct store_msg m[4];
 	struct ctl_catchup_stats before, after;
 
 	(void)state;
@@ -334,7 +337,9 @@ test_refused_records(void **state)
 	memcpy(m[0].hash, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 43); /* well formed */
 	msg(&m[1], 1001, 0, (int64_t)wall() + 40LL * DAY_MS);
 	msg(&m[2], 1002, 0, (int64_t)wall() + 150); /* expired by the time of the pull */
-	put(2, m, 3);
+	msg(&m[3], 1003, 0, (int64_t)wall() + DAY_MS);
+	m[3].timestamp_ms = (int64_t)wall() + 2 * CTL_CATCHUP_TIMESTAMP_AHEAD_MS;
+	put(2, m, 4);
 	redis_test_loop_for(fx.base, 200);
 	reach_only(2);
 	ctl_catchup_stats(nodes[1].cu, &before);
@@ -342,7 +347,7 @@ test_refused_records(void **state)
 	tick_until_idle(1);
 	ctl_catchup_stats(nodes[1].cu, &after);
 	assert_int_equal(after.pulls_done, before.pulls_done + 1);
-	assert_int_equal(after.rejected - before.rejected, 2);
+	assert_int_equal(after.rejected - before.rejected, 3);
 	assert_int_equal(after.inserted, before.inserted);
 	assert_int_equal(count(1), N_MSGS);
 }
@@ -377,6 +382,74 @@ raw_call(int from, int to, const uint8_t *req, size_t len, struct call_wait *w)
 	assert_int_equal(w->rc, 0);
 }
 
+static void
+on_deleted(void *arg, const struct store_status *st, const struct store_hash_list *deleted)
+{
+	struct put_wait *w = arg;
+
+	w->rc = st->rc;
+	w->n = deleted != NULL ? deleted->n : 0;
+	w->done = true;
+}
+
+static void
+on_revoked(void *arg, const struct store_status *st, uint64_t count)
+{
+	struct put_wait *w = arg;
+
+	w->rc = st->rc;
+	w->n = (size_t)count;
+	w->done = true;
+}
+
+/* Node 0 deletes a record node 1 also holds and revokes a token: node 0's pull from node 1
+ * refuses the copy (tombstoned); node 1's pull from node 0 deletes it and adds the token. */
+static void
+test_tombstones_and_revocations(void **state)
+{
+	struct ctl_catchup_stats a0, a1, b0, b1;
+	uint8_t token[36];
+	struct store_msg m;
+	struct put_wait w = {0};
+	const char *h[1];
+
+	(void)state;
+	msg(&m, 5, 0, (int64_t)wall() + DAY_MS);
+	m.expiry_set_ms = 1; /* set before the deletion below */
+	put(0, &m, 1);
+	put(1, &m, 1);
+	h[0] = m.hash;
+	assert_int_equal(store_msg_delete(nodes[0].st, m.pubkey, h, 1, on_deleted, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	assert_int_equal(w.n, 1);
+	memset(token, 0x5a, sizeof(token));
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(store_revoke_add(nodes[0].st, m.pubkey, token, 1, on_revoked, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	ctl_catchup_stats(nodes[0].cu, &a0);
+	ctl_catchup_stats(nodes[1].cu, &a1);
+	reach_only(1);
+	ctl_catchup_need(nodes[0].cu);
+	tick_until_idle(0);
+	ctl_catchup_stats(nodes[0].cu, &b0);
+	assert_int_equal(b0.pulls_done - a0.pulls_done, 1);
+	assert_int_equal(b0.tombstoned - a0.tombstoned, 1);
+	reach_only(0);
+	ctl_catchup_need(nodes[1].cu);
+	tick_until_idle(1);
+	ctl_catchup_stats(nodes[1].cu, &b1);
+	ctl_catchup_stats(nodes[0].cu, &b0);
+	assert_int_equal(b1.tombs_deleted - a1.tombs_deleted, 1);
+	assert_int_equal(b1.revocations_added - a1.revocations_added, 1);
+	assert_true(b0.tombs_sent - a0.tombs_sent >= 1);
+	assert_true(b0.revs_sent - a0.revs_sent >= 1);
+	/* node 1 now refuses the copy too */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(store_bulk_put(nodes[1].st, &m, 1, (int64_t)wall(), on_put, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	assert_int_equal(w.codes[0], STORE_BULK_TOMBSTONED);
+}
+
 /* An outsider gets NOT_MEMBER, a malformed request BAD_REQUEST; both counted. */
 static void
 test_refused_requests(void **state)
@@ -393,8 +466,14 @@ test_refused_requests(void **state)
 	req[CTL_SYNC_REQ_LEN] = 0;
 	raw_call(2, 0, req, CTL_SYNC_REQ_LEN + 1, &w);
 	assert_int_equal(w.a.status, CTL_SYNC_BAD_REQUEST);
+	ctl_sync_req_encode(req, 0);
+	req[1] = 1; /* an older node's request */
+	raw_call(2, 0, req, CTL_SYNC_REQ_LEN, &w);
+	assert_int_equal(w.a.status, CTL_SYNC_BAD_REQUEST);
+	req[1] = CTL_SYNC_VERSION;
 	ctl_catchup_stats(nodes[0].cu, &after);
-	assert_int_equal(after.pages_refused - before.pages_refused, 2);
+	assert_int_equal(after.pages_refused - before.pages_refused, 3);
+	assert_int_equal(after.old_version - before.old_version, 1);
 	assert_int_equal(after.pages_served, before.pages_served);
 	/* a member asking directly gets a page */
 	raw_call(2, 0, req, CTL_SYNC_REQ_LEN, &w);
@@ -486,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_pull_pages),
 		cmocka_unit_test(test_refused_records),
 		cmocka_unit_test(test_refused_requests),
+		cmocka_unit_test(test_tombstones_and_revocations),
 		cmocka_unit_test(test_unreachable_and_silent),
 		cmocka_unit_test(test_cut_off),
 		cmocka_unit_test(test_free_in_flight),

@@ -6,8 +6,9 @@
  * whose key byte 1 is odd, swarm B = {2} the even ones; node 3 is in no
  * swarm. Checks: when B dissolves (its accounts go to A, node 2 to a new
  * swarm C), node 2 hands every record to a member of A, which stores it,
- * and erases it; with no member of A reachable it keeps them; a node that
- * joins A pulls A's records; a push from a node in no swarm is refused.
+ * and erases it (also the one A had deleted: tombstoned there); with no
+ * member of A reachable it keeps them; a node that joins A pulls A's records;
+ * a push from a node in no swarm is refused.
  */
 #include <event2/event.h>
 #include <sodium.h>
@@ -324,15 +325,13 @@ struct scan_wait {
 };
 
 static void
-on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *r,
-	size_t n)
+on_scan(void *arg, const struct store_status *st, uint64_t next, const struct store_bulk_page *page)
 {
 	struct scan_wait *w = arg;
 
-	(void)r;
 	assert_int_equal(st->rc, 0);
 	w->next = next;
-	w->n += n;
+	w->n += page->n; /* messages only */
 	w->done = true;
 }
 
@@ -434,13 +433,38 @@ test_dissolve_unreachable_keeps(void **state)
 	assert_int_equal(count(2), N_MSGS / 2);
 }
 
-/* The pass runs again (drop_retry_ms) and hands them to A, which stores them; node 2 erases. */
+/* A deleted m[0] (node 2's) while it was not A's: a tombstone on nodes 0 and 1. */
+static void
+tombstone_first(void)
+{
+	struct store_tomb t = {0};
+	struct store_bulk_page p = {.tombs = &t, .n_tombs = 1};
+
+	memcpy(t.pubkey, m[0].pubkey, 33);
+	strcpy(t.hash, m[0].hash);
+	t.ns = m[0].ns;
+	t.deleted_ms = (int64_t)wall();
+	t.until_ms = m[0].expiry_ms;
+	for (int i = 0; i < 2; i++) {
+		struct put_wait w = {0};
+
+		assert_int_equal(store_bulk_put_page(nodes[i].st, &p, (int64_t)wall(), on_put, &w),
+				 0);
+		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+		assert_int_equal(w.codes[0], STORE_BULK_TOMB_RECORDED);
+	}
+}
+
+/* The pass runs again (drop_retry_ms) and hands them to A, which stores them; node 2 erases
+ * all, the one A refuses as deleted (tombstoned) too. */
 static void
 test_dissolve_hands_off(void **state)
 {
-	struct ctl_catchup_stats s, a0, a1;
+	struct ctl_catchup_stats s, a0, a1, before;
 
 	(void)state;
+	ctl_catchup_stats(nodes[2].cu, &before);
+	tombstone_first();
 	reach_all(true);
 	redis_test_loop_for(fx.base, 5); /* past drop_retry_ms */
 	tick_until_idle(2);
@@ -451,10 +475,12 @@ test_dissolve_hands_off(void **state)
 	assert_int_equal(count(2), 0);
 	ctl_catchup_stats(nodes[0].cu, &a0);
 	ctl_catchup_stats(nodes[1].cu, &a1);
+	assert_int_equal(s.kept, before.kept); /* the tombstoned one is not kept either */
 	assert_int_equal(a0.pushes_received + a1.pushes_received, 1); /* one swarm: one batch */
-	assert_int_equal(a0.inserted + a1.inserted, N_MSGS / 2);
-	/* the member that took them holds A's and B's records now */
-	assert_int_equal(count(0) + count(1), N_MSGS / 2 * 3);
+	assert_int_equal(a0.inserted + a1.inserted, N_MSGS / 2 - 1);
+	assert_int_equal(a0.tombstoned + a1.tombstoned, 1);
+	/* the member that took them holds A's and B's records now, but the deleted one */
+	assert_int_equal(count(0) + count(1), N_MSGS / 2 * 3 - 1);
 }
 
 /* Layout 3: node 3 joins A and pulls everything A holds. */
@@ -476,8 +502,8 @@ test_join_pulls(void **state)
 	tick_until_idle(3);
 	ctl_catchup_stats(nodes[3].cu, &s);
 	assert_true(s.pulls_done >= 1);
-	assert_int_equal(count(3), N_MSGS);
-	assert_int_equal(count(1), N_MSGS);
+	assert_int_equal(count(3), N_MSGS - 1); /* m[0] was deleted in A */
+	assert_int_equal(count(1), N_MSGS - 1);
 }
 
 /* A push from a node the view does not know is refused and nothing is stored. */

@@ -4,7 +4,9 @@
  * with every field kept (negative namespaces, empty and maximum-size data),
  * the limits at their edges (records, inflated size, the DIRECT body), and
  * malformed input refused: bad header, flags, lengths, truncated or extended
- * deflate, raw length that does not match, bad hash, trailing bytes.
+ * deflate, raw length that does not match, bad hash, trailing bytes. Version
+ * 2: tombstones and revocation lists round trip and are bounded; version-1
+ * requests, pushes and pages are told apart (-EPROTONOSUPPORT).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -34,6 +36,7 @@ rec(struct store_msg *m, uint8_t seed, int32_t ns, const uint8_t *data, size_t l
 	m->len = len;
 	m->timestamp_ms = INT64_C(1700000000000) + seed;
 	m->expiry_ms = INT64_C(1800000000000) - seed;
+	m->expiry_set_ms = INT64_C(1750000000000) + seed;
 	snc_msg_hash_compute(m->pubkey, ns, data, len, m->hash);
 }
 
@@ -45,6 +48,7 @@ same(const struct store_msg *a, const struct store_msg *b)
 	assert_int_equal(a->ns, b->ns);
 	assert_int_equal(a->timestamp_ms, b->timestamp_ms);
 	assert_int_equal(a->expiry_ms, b->expiry_ms);
+	assert_int_equal(a->expiry_set_ms, b->expiry_set_ms);
 	assert_int_equal(a->len, b->len);
 	if (a->len > 0)
 		assert_memory_equal(a->data, b->data, a->len);
@@ -68,6 +72,10 @@ test_request(void **state)
 		b[i] ^= 0x40;
 	}
 	assert_int_equal(ctl_sync_req_decode(NULL, 0, &c), -EBADMSG);
+	b[1] = 1; /* an older node's request */
+	assert_int_equal(ctl_sync_req_decode(b, sizeof(b), &c), -EPROTONOSUPPORT);
+	b[1] = 0;
+	assert_int_equal(ctl_sync_req_decode(b, sizeof(b), &c), -EBADMSG);
 }
 
 static void
@@ -138,7 +146,7 @@ test_limits(void **state)
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)(rand() >> 7);
 	/* records of STORE_DATA_MAX up to just under RAW_MAX, then one record to reach it */
-	n = (CTL_SYNC_RAW_MAX - 2) / (CTL_SYNC_REC_FIXED + STORE_DATA_MAX);
+	n = (CTL_SYNC_RAW_MAX - CTL_SYNC_PAGE_HDR) / (CTL_SYNC_REC_FIXED + STORE_DATA_MAX);
 	r = calloc(n + 1, sizeof(*r));
 	assert_non_null(r);
 	for (size_t i = 0; i < n; i++)
@@ -186,7 +194,7 @@ forge(const uint8_t *raw, size_t raw_len, uint32_t claim, uint8_t *out, size_t c
 	assert_int_equal(isal_deflate(&z), COMP_OK);
 	out[0] = CTL_SYNC_MAGIC;
 	out[1] = CTL_SYNC_OK;
-	out[2] = 0;
+	out[2] = CTL_SYNC_FLAG_V2;
 	memset(out + 3, 0, 8);
 	out[10] = 9; /* next cursor 9 */
 	out[11] = (uint8_t)(claim >> 24);
@@ -214,9 +222,11 @@ test_malformed(void **state)
 		assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EBADMSG);
 		good[i] ^= 0x80;
 	}
-	good[2] = CTL_SYNC_FLAG_LAST; /* "last" with a cursor */
+	good[2] = CTL_SYNC_FLAG_LAST | CTL_SYNC_FLAG_V2; /* "last" with a cursor */
 	assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EBADMSG);
-	good[2] = 0;
+	good[2] = 0; /* a version-1 page */
+	assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EPROTONOSUPPORT);
+	good[2] = CTL_SYNC_FLAG_V2;
 	/* truncated, extended, short header */
 	assert_int_equal(ctl_sync_answer_decode(good, glen - 1, &a), -EBADMSG);
 	memcpy(b, good, glen);
@@ -224,16 +234,15 @@ test_malformed(void **state)
 	assert_int_equal(ctl_sync_answer_decode(b, glen + 1, &a), -EBADMSG);
 	assert_int_equal(ctl_sync_answer_decode(good, CTL_SYNC_ANS_HDR - 1, &a), -EBADMSG);
 	free(good);
-	/* the raw page: one record, then variants */
-	raw[0] = 0;
+	/* the raw page: one record, then variants (offsets: counts 0..5, record at 6) */
+	memset(raw, 0, sizeof(raw));
 	raw[1] = 1;
-	memcpy(raw + 2, m.pubkey, 33);
-	memcpy(raw + 35, m.hash, 43);
-	memset(raw + 78, 0, 22);
-	raw[79] = 5;
-	raw[99] = 1; /* data length 1 */
-	raw[100] = 'x';
-	rl = 101;
+	memcpy(raw + 6, m.pubkey, 33);
+	memcpy(raw + 39, m.hash, 43);
+	raw[83] = 5;  /* ns */
+	raw[111] = 1; /* data length 1 */
+	raw[112] = 'x';
+	rl = 113;
 	len = forge(raw, rl, (uint32_t)rl, b, sizeof(b));
 	assert_int_equal(ctl_sync_answer_decode(b, len, &a), 0);
 	ctl_sync_answer_free(&a);
@@ -246,17 +255,22 @@ test_malformed(void **state)
 	raw[rl] = 0; /* a trailing byte after the records */
 	len = forge(raw, rl + 1, (uint32_t)rl + 1, b, sizeof(b));
 	assert_int_equal(ctl_sync_answer_decode(b, len, &a), -EBADMSG);
-	raw[99] = 2; /* data length past the end */
+	raw[111] = 2; /* data length past the end */
 	len = forge(raw, rl, (uint32_t)rl, b, sizeof(b));
 	assert_int_equal(ctl_sync_answer_decode(b, len, &a), -EBADMSG);
-	raw[99] = 1;
-	raw[35] = '!'; /* not base64 */
+	raw[111] = 1;
+	raw[39] = '!'; /* not base64 */
 	len = forge(raw, rl, (uint32_t)rl, b, sizeof(b));
 	assert_int_equal(ctl_sync_answer_decode(b, len, &a), -EBADMSG);
-	raw[35] = m.hash[0];
+	raw[39] = m.hash[0];
 	raw[1] = 2; /* count says two */
 	len = forge(raw, rl, (uint32_t)rl, b, sizeof(b));
 	assert_int_equal(ctl_sync_answer_decode(b, len, &a), -EBADMSG);
+	raw[1] = 1;
+	raw[3] = 1; /* and a tombstone that is not there */
+	len = forge(raw, rl, (uint32_t)rl, b, sizeof(b));
+	assert_int_equal(ctl_sync_answer_decode(b, len, &a), -EBADMSG);
+	raw[3] = 0;
 	raw[0] = 0x04; /* 1025 records */
 	raw[1] = 0x01;
 	len = forge(raw, rl, (uint32_t)rl, b, sizeof(b));
@@ -264,14 +278,110 @@ test_malformed(void **state)
 	/* a data length over STORE_DATA_MAX */
 	raw[0] = 0;
 	raw[1] = 1;
-	raw[97] = 0x01;
-	raw[98] = 0x2c;
-	raw[99] = 0x01; /* 76801 */
+	raw[109] = 0x01;
+	raw[110] = 0x2c;
+	raw[111] = 0x01; /* 76801 */
 	len = forge(raw, rl, (uint32_t)rl, b, sizeof(b));
 	assert_int_equal(ctl_sync_answer_decode(b, len, &a), -EBADMSG);
 	/* not deflate at all */
 	memset(b + CTL_SYNC_ANS_HDR, 0xff, 32);
 	assert_int_equal(ctl_sync_answer_decode(b, CTL_SYNC_ANS_HDR + 32, &a), -EBADMSG);
+}
+
+static void
+tomb(struct store_tomb *t, uint8_t seed, int32_t ns)
+{
+	memset(t, 0, sizeof(*t));
+	t->pubkey[0] = 0x05;
+	memset(t->pubkey + 1, seed, 32);
+	t->ns = ns;
+	snc_msg_hash_compute(t->pubkey, ns, &seed, 1, t->hash);
+	t->deleted_ms = INT64_C(1760000000000) + seed;
+	t->until_ms = INT64_C(1790000000000) + seed;
+}
+
+/* Tombstones and revocation lists: round trip, the 1..50 token bounds, the
+ * shared entry limit, a malformed tombstone hash. */
+static void
+test_tombs_and_revs(void **state)
+{
+	static struct store_tomb tombs[CTL_SYNC_RECORDS_MAX];
+	static struct store_revs revs[2];
+	static const uint8_t d[] = "kept";
+	struct store_bulk_page p = {0};
+	struct ctl_sync_answer a;
+	struct store_msg m;
+	uint8_t *b;
+	size_t len;
+
+	(void)state;
+	rec(&m, 3, 7, d, 4);
+	tomb(&tombs[0], 1, -5);
+	tomb(&tombs[1], 2, 0);
+	memset(&revs, 0, sizeof(revs));
+	revs[0].pubkey[0] = 0x03;
+	revs[0].n = 1;
+	memset(revs[0].tokens[0], 0xab, STORE_REVOKE_TOKEN);
+	revs[1].pubkey[0] = 0x05;
+	revs[1].n = STORE_REVOKE_KEEP;
+	for (size_t i = 0; i < STORE_REVOKE_KEEP; i++)
+		memset(revs[1].tokens[i], (int)i, STORE_REVOKE_TOKEN);
+	p = (struct store_bulk_page){&m, 1, tombs, 2, revs, 2};
+	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), 0);
+	assert_int_equal(ctl_sync_answer_decode(b, len, &a), 0);
+	assert_int_equal(a.n, 1);
+	same(&m, &a.recs[0]);
+	assert_int_equal(a.n_tombs, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_memory_equal(a.tombs[i].pubkey, tombs[i].pubkey, 33);
+		assert_string_equal(a.tombs[i].hash, tombs[i].hash);
+		assert_int_equal(a.tombs[i].ns, tombs[i].ns);
+		assert_int_equal(a.tombs[i].deleted_ms, tombs[i].deleted_ms);
+		assert_int_equal(a.tombs[i].until_ms, tombs[i].until_ms);
+	}
+	assert_int_equal(a.n_revs, 2);
+	assert_int_equal(a.revs[1].n, STORE_REVOKE_KEEP);
+	assert_memory_equal(a.revs[1].tokens, revs[1].tokens, sizeof(revs[1].tokens));
+	assert_memory_equal(a.revs[0].pubkey, revs[0].pubkey, 33);
+	ctl_sync_answer_free(&a);
+	/* a malformed tombstone hash: the first byte of the first tombstone's hash */
+	{
+		uint8_t raw[6 + CTL_SYNC_TOMB_LEN] = {0, 0, 0, 1, 0, 0}, f[1024];
+
+		memcpy(raw + 6, tombs[0].pubkey, 33);
+		memcpy(raw + 39, tombs[0].hash, 43);
+		len = forge(raw, sizeof(raw), sizeof(raw), f, sizeof(f));
+		assert_int_equal(ctl_sync_answer_decode(f, len, &a), 0);
+		ctl_sync_answer_free(&a);
+		raw[39] = '!';
+		len = forge(raw, sizeof(raw), sizeof(raw), f, sizeof(f));
+		assert_int_equal(ctl_sync_answer_decode(f, len, &a), -EBADMSG);
+	}
+	free(b);
+	/* token counts 0 and 51 are refused on both sides */
+	revs[0].n = 0;
+	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), -EINVAL);
+	revs[0].n = STORE_REVOKE_KEEP + 1;
+	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), -EINVAL);
+	{
+		uint8_t raw[6 + CTL_SYNC_REVS_FIXED] = {0, 0, 0, 0, 0, 1}, f[1024];
+
+		raw[6 + 33] = 0;
+		len = forge(raw, sizeof(raw), sizeof(raw), f, sizeof(f));
+		assert_int_equal(ctl_sync_answer_decode(f, len, &a), -EBADMSG);
+	}
+	revs[0].n = 1;
+	/* the entry limit counts all three parts */
+	for (size_t i = 0; i < CTL_SYNC_RECORDS_MAX; i++)
+		tomb(&tombs[i], (uint8_t)i, 1);
+	p = (struct store_bulk_page){&m, 1, tombs, CTL_SYNC_RECORDS_MAX - 3, revs, 2};
+	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), 0);
+	assert_int_equal(ctl_sync_answer_decode(b, len, &a), 0);
+	assert_int_equal(a.n + a.n_tombs + a.n_revs, CTL_SYNC_RECORDS_MAX);
+	ctl_sync_answer_free(&a);
+	free(b);
+	p.n_tombs++;
+	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), -E2BIG);
 }
 
 /* A hand-off push round trip, its codes answer, and their malformed variants. */
@@ -298,6 +408,9 @@ test_push_and_codes(void **state)
 	/* a pull request or a bare answer is not a push */
 	assert_int_equal(ctl_sync_push_decode(b + CTL_SYNC_PUSH_HDR, len - CTL_SYNC_PUSH_HDR, &a),
 			 -EBADMSG);
+	b[1] = 1; /* an older node's push */
+	assert_int_equal(ctl_sync_push_decode(b, len, &a), -EPROTONOSUPPORT);
+	b[1] = CTL_SYNC_VERSION;
 	b[2] = CTL_SYNC_OP_PULL;
 	assert_int_equal(ctl_sync_push_decode(b, len, &a), -EBADMSG);
 	free(b);
@@ -335,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_request),	       cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_status_answers), cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_malformed),      cmocka_unit_test(test_push_and_codes),
+		cmocka_unit_test(test_tombs_and_revs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "frag.h"
+#include "mempool.h"
 #include "args_file.h"
 
 static int
@@ -38,6 +40,7 @@ relay_mode_needs_ip_and_nodes(void **state)
 	assert_string_equal(a.nodes, "n.txt");
 	assert_int_equal(a.cell_port, DP_DEFAULT_CELL_PORT);
 	assert_int_equal(a.stats_interval, 0);
+	assert_int_equal(a.big_mbufs, DP_BIG_MBUFS_DEFAULT);
 	assert_null(a.data_dir);
 }
 
@@ -74,6 +77,47 @@ cell_port_and_stats_interval_edges(void **state)
 	assert_int_equal(parse(&a, 4, junk), -1);
 	assert_int_equal(parse(&a, 4, neg), -1);
 	assert_int_equal(parse(&a, 4, big), -1);
+}
+
+/* --big-mbufs: 0 (medium and large off) to 65536 mbufs. */
+static void
+big_mbufs_edges(void **state)
+{
+	struct dp_args a;
+	const char *zero[] = {"dp", "--self-check", "--big-mbufs", "0", NULL};
+	const char *max[] = {"dp", "--self-check", "--big-mbufs", "65536", NULL};
+	const char *over[] = {"dp", "--self-check", "--big-mbufs", "65537", NULL};
+	const char *junk[] = {"dp", "--self-check", "--big-mbufs", "-1", NULL};
+
+	(void)state;
+	assert_int_equal(parse(&a, 4, zero), 0);
+	assert_int_equal(a.big_mbufs, 0);
+	assert_int_equal(parse(&a, 4, max), 0);
+	assert_int_equal(a.big_mbufs, DP_BIG_MBUFS_MAX);
+	assert_int_equal(parse(&a, 4, over), -1);
+	assert_int_equal(parse(&a, 4, junk), -1);
+}
+
+/* --mtu: 576 to 2000 IP bytes (a fragment fits a small mbuf); absent: the port's (0). */
+static void
+mtu_edges(void **state)
+{
+	struct dp_args a;
+	const char *none[] = {"dp", "--self-check", NULL};
+	const char *low[] = {"dp", "--self-check", "--mtu", "576", NULL};
+	const char *high[] = {"dp", "--self-check", "--mtu", "2000", NULL};
+	const char *under[] = {"dp", "--self-check", "--mtu", "575", NULL};
+	const char *over[] = {"dp", "--self-check", "--mtu", "2001", NULL};
+
+	(void)state;
+	assert_int_equal(parse(&a, 2, none), 0);
+	assert_int_equal(a.mtu, 0);
+	assert_int_equal(parse(&a, 4, low), 0);
+	assert_int_equal(a.mtu, DP_FRAG_MTU_MIN);
+	assert_int_equal(parse(&a, 4, high), 0);
+	assert_int_equal(a.mtu, DP_FRAG_MTU_MAX);
+	assert_int_equal(parse(&a, 4, under), -1);
+	assert_int_equal(parse(&a, 4, over), -1);
 }
 
 /* --channel: a path up to 107 bytes (sun_path), or "none"; absent means DATA-DIR/dp.sock. */
@@ -281,6 +325,8 @@ main(void)
 		cmocka_unit_test(relay_mode_needs_ip_and_nodes),
 		cmocka_unit_test(self_check_and_help_need_nothing_else),
 		cmocka_unit_test(cell_port_and_stats_interval_edges),
+		cmocka_unit_test(big_mbufs_edges),
+		cmocka_unit_test(mtu_edges),
 		cmocka_unit_test(channel_path_edges),
 		cmocka_unit_test(gateway_mac_edges),
 		cmocka_unit_test(config_file_keys_and_limits),

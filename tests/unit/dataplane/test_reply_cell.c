@@ -18,6 +18,9 @@ enum {
 static const uint64_t label_client = 0x1111111111111101ull, label_ab = 0x2222222222222202ull,
 		      label_bc = 0x3333333333333303ull;
 static uint8_t link_ab[32], link_bc[32];
+/* The nonce the worker would draw from its ChaCha20 stream (dp_worker_random). */
+static const uint8_t test_nonce[DP_REPLY_NONCE_BYTES] = {
+	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
 
 /* A (entry, client link), B (relay), C (destination, hop 2) of one circuit. */
 struct path {
@@ -166,7 +169,8 @@ session_reply_is_carried_unchanged(void **state)
 			make_path(&p, DP_CELL_REPLY_COMPAT, (enum snc_enc_type)t);
 			len = dp_reply_cell_prepared_len(&p.c, flags, strlen(body));
 			assert_int_equal(dp_reply_cell_prepare(&p.c, flags, (const uint8_t *)body,
-							       strlen(body), prepared, len),
+							       strlen(body), test_nonce, prepared,
+							       len),
 					 0);
 			got = cross(&p, prepared, len, out, links);
 			assert_int_equal(got, len);
@@ -181,6 +185,12 @@ session_reply_is_carried_unchanged(void **state)
 				memcpy(out, plain, bin);
 				got = bin;
 			}
+			/* sealed with the given nonce: it leads the ciphertext (12, 24, 16 bytes)
+			 */
+			assert_memory_equal(out, test_nonce,
+					    t == SNC_ENC_AES_GCM     ? 12
+					    : t == SNC_ENC_XCHACHA20 ? 24
+								     : 16);
 			assert_int_equal(snc_aead_open((enum snc_enc_type)t, p.c.hop_key, out, got,
 						       plain, sizeof(plain), &plen),
 					 0);
@@ -208,7 +218,8 @@ multi_cell_session_reply(void **state)
 	len = dp_reply_cell_prepared_len(&p.c, 0, sizeof(body));
 	assert_int_equal(len, sizeof(body) + 40);
 	assert_int_equal(dp_reply_cell_count(len, CAP), 5);
-	assert_int_equal(dp_reply_cell_prepare(&p.c, 0, body, sizeof(body), prepared, len), 0);
+	assert_int_equal(
+		dp_reply_cell_prepare(&p.c, 0, body, sizeof(body), test_nonce, prepared, len), 0);
 	assert_int_equal(cross(&p, prepared, len, out, links), len);
 	assert_int_equal(snc_aead_open(SNC_ENC_XCHACHA20, p.c.hop_key, out, len, plain,
 				       sizeof(plain), &plen),
@@ -293,14 +304,15 @@ prepare_refuses_wrong_sizes_and_types(void **state)
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	c.reply_mode = DP_CELL_REPLY_COMPAT;
-	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, out, 31), -EINVAL);
-	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, out, 33), -EINVAL);
-	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, out, 32), 0);
+	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, test_nonce, out, 31), -EINVAL);
+	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, test_nonce, out, 33), -EINVAL);
+	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, test_nonce, out, 32), 0);
 	c.enc_type = 7;
-	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, out, 0), -EINVAL);
-	assert_int_not_equal(dp_reply_cell_prepare(&c, 0, body, 0, out, 0), 0);
+	assert_int_equal(dp_reply_cell_prepare(&c, 0, body, 4, test_nonce, out, 0), -EINVAL);
+	assert_int_not_equal(dp_reply_cell_prepare(&c, 0, body, 0, test_nonce, out, 0), 0);
 	c.proxy = 1;
-	assert_int_equal(dp_reply_cell_prepare(&c, DP_REPLY_BASE64, body, 4, out, 4), 0);
+	assert_int_equal(dp_reply_cell_prepare(&c, DP_REPLY_BASE64, body, 4, test_nonce, out, 4),
+			 0);
 	assert_memory_equal(out, body, 4);
 }
 

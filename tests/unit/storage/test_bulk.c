@@ -50,10 +50,11 @@ struct wait {
 static struct wait w;
 
 static void
-scan_cb(void *arg, const struct store_status *st, uint64_t next, const struct store_msg *recs,
-	size_t n)
+scan_cb(void *arg, const struct store_status *st, uint64_t next, const struct store_bulk_page *page)
 {
 	struct wait *x = arg;
+	const struct store_msg *recs = page != NULL ? page->recs : NULL;
+	size_t n = page != NULL ? page->n : 0;
 
 	x->st = *st;
 	x->next = next;
