@@ -30,6 +30,7 @@ static const struct {
 	/* obligations-quorum votes (control/quorum_vote.h) */
 	{"vote-interval", "node"},
 	{"vote-fail-after", "node"},
+	{"quorum-votes", "node"},
 	/* the HTTP(S) entry (control/http_server.h) */
 	{"http-listen", "rpc"},
 	{"rate-burst", "rpc"},
@@ -53,6 +54,7 @@ ctl_config_defaults(struct ctl_config *c)
 	c->ping_interval_s = 10;
 	c->vote_interval_s = 10;
 	c->vote_fail_after_s = 65 * 60; /* facts 6.1: unreachable for 65 min */
+	c->quorum_votes = true;
 	snprintf(c->http_listen, sizeof(c->http_listen), "none");
 	c->rate_burst = 600; /* session-storage-server's per-IP bucket */
 	c->rate_per_s = 300;
@@ -168,6 +170,8 @@ set_http(struct ctl_config *c, const char *key, const char *value, char *err, si
 		return set_uint(&c->onion_timeout_s, key, value, 1, 300, err, errlen);
 	if (strcmp(key, "proxy-timeout") == 0)
 		return set_uint(&c->proxy_timeout_s, key, value, 1, 300, err, errlen);
+	if (strcmp(key, "quorum-votes") == 0)
+		return set_bool(&c->quorum_votes, key, value, err, errlen);
 	if (strcmp(key, "proxy-private") == 0)
 		return set_bool(&c->proxy_private, key, value, err, errlen);
 	if (strcmp(key, "proxy-tls-verify") == 0)
@@ -368,6 +372,7 @@ static const struct option opts[] = {
 	{"stats-interval", required_argument, NULL, 'i'},
 	{"vote-interval", required_argument, NULL, 'v'},
 	{"vote-fail-after", required_argument, NULL, 'f'},
+	{"quorum-votes", required_argument, NULL, 'Q'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -384,6 +389,7 @@ ctl_config_usage(void)
 	       "                     [--onion-timeout S] [--proxy-timeout S]\n"
 	       "                     [--proxy-private true|false] [--proxy-tls-verify true|false]\n"
 	       "                     [--vote-interval S] [--vote-fail-after S]\n"
+	       "                     [--quorum-votes true|false]\n"
 	       "                     [--help] [--version]\n"
 	       "Flags override the same keys in the --config file (docs/control.md).\n";
 }

@@ -424,7 +424,7 @@ start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_i
 		.fail_after_ms = (uint64_t)cfg->vote_fail_after_s * 1000,
 	};
 
-	if (cfg->registry[0] == '\0' || !n->pinging)
+	if (cfg->registry[0] == '\0' || !n->pinging || !cfg->quorum_votes)
 		return 0;
 	n->votes = ctl_vote_service_start(&vc, err, errlen);
 	return n->votes != NULL ? 0 : -1;

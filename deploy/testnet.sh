@@ -162,6 +162,7 @@ start_node() {
 		--registry "$(cat "$DIR/registry.src")" --ping-interval 1 --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
 		--proxy-private true --vote-interval 1 \
 		--vote-fail-after "${SNODE_TESTNET_VOTE_FAIL_AFTER:-3900}" \
+		--quorum-votes "$([ -n "${SNODE_TESTNET_EPOCH_BLOCKS:-}" ] && echo true || echo false)" \
 		>"$d/control.log" 2>&1 &
 	echo $! >"$d/control.pid"
 }

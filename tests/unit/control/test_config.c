@@ -145,6 +145,10 @@ port_edges(void **state)
 	assert_int_equal(ctl_config_set(&c, "vote-fail-after", "86401", err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "vote-fail-after must be 1..86400 seconds, not '86401'");
 	assert_int_equal(ctl_config_set(&c, "vote-interval", "-1", err, sizeof(err)), -EINVAL);
+	assert_true(c.quorum_votes);
+	assert_int_equal(ctl_config_set(&c, "quorum-votes", "false", err, sizeof(err)), 0);
+	assert_false(c.quorum_votes);
+	assert_int_equal(ctl_config_set(&c, "quorum-votes", "maybe", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "nodes", "relative/nodes", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "nodes", "", err, sizeof(err)), 0);
 	/* an empty dp-socket means "no dataplane" */
