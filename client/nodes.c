@@ -55,7 +55,9 @@ scl_nodes_parse_registry(struct scl_nodes *ns, const char *name, const char *tex
 			 struct scl_error *err)
 {
 	struct ctl_registry r;
-	char line[CTL_REGISTRY_LINE_MAX], why[160];
+	/* state changes carry quorum records (up to 2047 bytes); the parser holds every
+	 * other line to 511 */
+	char line[CTL_REGISTRY_RECORD_LINE_MAX], why[160];
 	size_t pos = 0, lineno = 0;
 	int rc = 0;
 
@@ -68,9 +70,9 @@ scl_nodes_parse_registry(struct scl_nodes *ns, const char *name, const char *tex
 		if (nl == NULL)
 			rc = scl_fail(err, SCL_E_NODES, "%s:%zu: no newline at the end of the file",
 				      name, lineno);
-		else if (n >= CTL_REGISTRY_LINE_MAX)
+		else if (n >= CTL_REGISTRY_RECORD_LINE_MAX)
 			rc = scl_fail(err, SCL_E_NODES, "%s:%zu: line longer than %d bytes", name,
-				      lineno, CTL_REGISTRY_LINE_MAX - 1);
+				      lineno, CTL_REGISTRY_RECORD_LINE_MAX - 1);
 		else if (memchr(text + pos, '\0', n) != NULL)
 			rc = scl_fail(err, SCL_E_NODES, "%s:%zu: NUL byte in the line", name,
 				      lineno);

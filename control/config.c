@@ -27,6 +27,10 @@ static const struct {
 	{"registry", "node"},
 	{"stats-socket", "node"},
 	{"stats-interval", "node"},
+	/* obligations-quorum votes (control/quorum_vote.h) */
+	{"vote-interval", "node"},
+	{"vote-fail-after", "node"},
+	{"quorum-votes", "node"},
 	/* the HTTP(S) entry (control/http_server.h) */
 	{"http-listen", "rpc"},
 	{"rate-burst", "rpc"},
@@ -48,6 +52,9 @@ ctl_config_defaults(struct ctl_config *c)
 	snprintf(c->listen, sizeof(c->listen), "%s", CTL_CONFIG_LISTEN);
 	c->log_level = CTL_LOG_INFO;
 	c->ping_interval_s = 10;
+	c->vote_interval_s = 10;
+	c->vote_fail_after_s = 65 * 60; /* facts 6.1: unreachable for 65 min */
+	c->quorum_votes = true;
 	snprintf(c->http_listen, sizeof(c->http_listen), "none");
 	c->rate_burst = 600; /* session-storage-server's per-IP bucket */
 	c->rate_per_s = 300;
@@ -163,6 +170,8 @@ set_http(struct ctl_config *c, const char *key, const char *value, char *err, si
 		return set_uint(&c->onion_timeout_s, key, value, 1, 300, err, errlen);
 	if (strcmp(key, "proxy-timeout") == 0)
 		return set_uint(&c->proxy_timeout_s, key, value, 1, 300, err, errlen);
+	if (strcmp(key, "quorum-votes") == 0)
+		return set_bool(&c->quorum_votes, key, value, err, errlen);
 	if (strcmp(key, "proxy-private") == 0)
 		return set_bool(&c->proxy_private, key, value, err, errlen);
 	if (strcmp(key, "proxy-tls-verify") == 0)
@@ -190,6 +199,21 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 			return -EINVAL;
 		}
 		return copy(c->redis, sizeof(c->redis), value, key, err, errlen);
+	}
+	if (strcmp(key, "vote-interval") == 0 || strcmp(key, "vote-fail-after") == 0) {
+		char *end;
+		unsigned long v = strtoul(value, &end, 10);
+
+		if (value[0] < '0' || value[0] > '9' || *end != '\0' || v < 1 || v > 86400) {
+			snprintf(err, errlen, "%s must be 1..86400 seconds, not '%.100s'", key,
+				 value);
+			return -EINVAL;
+		}
+		if (strcmp(key, "vote-interval") == 0)
+			c->vote_interval_s = (unsigned)v;
+		else
+			c->vote_fail_after_s = (unsigned)v;
+		return 0;
 	}
 	if (strcmp(key, "ping-interval") == 0) {
 		char *end;
@@ -346,6 +370,9 @@ static const struct option opts[] = {
 	{"proxy-tls-verify", required_argument, NULL, 'Z'},
 	{"stats-socket", required_argument, NULL, 'k'},
 	{"stats-interval", required_argument, NULL, 'i'},
+	{"vote-interval", required_argument, NULL, 'v'},
+	{"vote-fail-after", required_argument, NULL, 'f'},
+	{"quorum-votes", required_argument, NULL, 'Q'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -361,6 +388,8 @@ ctl_config_usage(void)
 	       "                     [--rate-burst N] [--rate-per-s N] [--http-timeout S]\n"
 	       "                     [--onion-timeout S] [--proxy-timeout S]\n"
 	       "                     [--proxy-private true|false] [--proxy-tls-verify true|false]\n"
+	       "                     [--vote-interval S] [--vote-fail-after S]\n"
+	       "                     [--quorum-votes true|false]\n"
 	       "                     [--help] [--version]\n"
 	       "Flags override the same keys in the --config file (docs/control.md).\n";
 }

@@ -6,6 +6,7 @@
  * the file and line (or the flag) at fault.
  *
  *   [node]       data-dir, log-level, testnet, nodes, registry, ping-interval,
+ *                vote-interval, vote-fail-after, quorum-votes,
  *                stats-socket, stats-interval
  *   [storage]    redis
  *   [rpc]        listen, http-listen, rate-burst, rate-per-s, http-timeout, onion-timeout,
@@ -41,6 +42,9 @@ struct ctl_config {
 	char stats_socket[PATH_MAX];	       /* counters socket; "": DATA-DIR/control.sock */
 	unsigned stats_interval_s;	       /* one stats log line every S seconds; 0: off */
 	unsigned ping_interval_s;	       /* DIRECT pings of the listed nodes */
+	unsigned vote_interval_s;	       /* quorum vote rounds (quorum_vote.h) */
+	unsigned vote_fail_after_s;	       /* unreachable this long: a failing vote */
+	bool quorum_votes;		       /* votes and RANDAO lines (quorum_vote.h) */
 	char listen[CTL_CONFIG_ADDR_MAX];      /* IPv4:port of the HTTPS entry, or "none" */
 	char http_listen[CTL_CONFIG_ADDR_MAX]; /* plain HTTP (tests), "none" by default */
 	unsigned rate_burst, rate_per_s;       /* per-IP token bucket of the HTTP(S) entry */

@@ -22,6 +22,7 @@
 #include "store.h"
 #include "swarm_view.h"
 #include "swarm_view_registry.h"
+#include "vote_service.h"
 
 static void
 store_log(void *arg, enum store_log_level level, const char *line)
@@ -404,6 +405,31 @@ open_stats(struct ctl_node *n, const struct ctl_config *cfg, char *err, size_t e
 	return 0;
 }
 
+/* Quorum votes need the registry (quorums) and the peer pings (reachability). */
+static int
+start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id,
+	    char *err, size_t errlen)
+{
+	struct ctl_vote_service_conf vc = {
+		.base = n->base,
+		.d = n->drpc,
+		.repl = n->repl,
+		.swarm = n->swarm,
+		.ping = &n->ping,
+		.reach = n->reach,
+		.uptime = n->uptime,
+		.id = id,
+		.registry = cfg->registry,
+		.interval_ms = (uint64_t)cfg->vote_interval_s * 1000,
+		.fail_after_ms = (uint64_t)cfg->vote_fail_after_s * 1000,
+	};
+
+	if (cfg->registry[0] == '\0' || !n->pinging || !cfg->quorum_votes)
+		return 0;
+	n->votes = ctl_vote_service_start(&vc, err, errlen);
+	return n->votes != NULL ? 0 : -1;
+}
+
 int
 ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_config *cfg,
 	       const struct snc_identity *id, char *err, size_t errlen)
@@ -446,7 +472,9 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		return -1;
 	if (start_replication(n, id, err, errlen) != 0)
 		return -1;
-	return ctl_node_reach_start(n, cfg, id, err, errlen);
+	if (ctl_node_reach_start(n, cfg, id, err, errlen) != 0)
+		return -1;
+	return start_votes(n, cfg, id, err, errlen);
 }
 
 void
@@ -457,6 +485,7 @@ ctl_node_stop(struct ctl_node *n)
 		event_free(n->stats_timer);
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
+	ctl_vote_service_stop(n->votes);
 	if (n->repl != NULL)
 		ctl_replicate_set_bulk(n->repl, NULL, NULL);
 	ctl_catchup_free(n->catchup);
@@ -473,6 +502,7 @@ ctl_node_stop(struct ctl_node *n)
 	if (n->sweep != NULL)
 		event_free(n->sweep);
 	ctl_swarm_view_free(n->swarm);
+	ctl_vote_service_free(n->votes); /* after the view: it is one of its reload listeners */
 	store_free(n->store);
 	memset(n, 0, sizeof(*n));
 }

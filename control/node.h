@@ -45,6 +45,7 @@ struct ctl_node {
 	struct ctl_drpc *drpc;		/* node-to-node requests over DIRECT (with a dataplane) */
 	struct ctl_replicate *repl;	/* recursive calls sent to the swarm peers */
 	struct ctl_catchup *catchup;	/* swarm catch-up and bulk copy (with peer pings) */
+	struct ctl_vote_service *votes; /* obligations-quorum votes (registry + peer pings) */
 	struct ctl_onion_entry *onion;	/* POST /onion_req/v2 (http_onion.h) */
 	struct ctl_http *http;		/* the HTTP(S) entry (http_server.h) */
 	struct ctl_proxy *proxy;	/* exits: POSTs to HTTP(S) servers (onion_proxy.h) */

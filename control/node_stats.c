@@ -13,6 +13,7 @@
 #include "uptime.h"
 #include "catchup.h"
 #include "replicate.h"
+#include "vote_service.h"
 #include "rpc_server.h"
 #include "swarm_view_registry.h"
 
@@ -300,6 +301,29 @@ catchup_part(const struct ctl_catchup *c)
 	return o;
 }
 
+/* Quorum votes and this node's RANDAO lines (docs/quorums.md). */
+static json_t *
+quorum_part(const struct ctl_vote_service *vs)
+{
+	const struct ctl_vote_stats *v = ctl_vote_service_stats(vs);
+	const struct ctl_randao_stats *r = ctl_vote_service_randao_stats(vs);
+	json_t *o = json_object();
+
+	PUT(o, *v, rounds);
+	PUT(o, *v, made);
+	PUT(o, *v, sent);
+	PUT(o, *v, send_failed);
+	PUT(o, *v, received);
+	PUT(o, *v, refused);
+	PUT(o, *v, duplicate);
+	PUT(o, *v, submitted);
+	PUT(o, *v, submit_failed);
+	PUT(o, *r, commits);
+	PUT(o, *r, reveals);
+	json_object_set_new(o, "randao_failed", json_integer((json_int_t)r->failed));
+	return o;
+}
+
 static json_t *
 reach_part(const struct ctl_reach *r)
 {
@@ -386,6 +410,8 @@ ctl_node_stats(const struct ctl_node *n)
 		json_object_set_new(o, "replicate", replicate_part(n->repl));
 	if (n->catchup != NULL)
 		json_object_set_new(o, "catchup", catchup_part(n->catchup));
+	if (n->votes != NULL)
+		json_object_set_new(o, "quorum", quorum_part(n->votes));
 	if (n->reach != NULL)
 		json_object_set_new(o, "reach", reach_part(n->reach));
 	if (n->uptime != NULL)

@@ -113,6 +113,8 @@ ctl_peer_ping_round(struct ctl_peer_ping *p, uint64_t now_ms)
 		}
 		peer->sent_n = p->next_n;
 		peer->sent_ms = now_ms;
+		if (peer->since_ms == 0)
+			peer->since_ms = now_ms;
 		if (send_msg(p, peer->ed25519, "ping", p->next_n, now_ms) == 0)
 			p->st.pings_sent++;
 	}

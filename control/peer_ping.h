@@ -42,6 +42,7 @@ struct ctl_peer {
 	uint32_t sent_n;  /* the last ping's number */
 	uint64_t sent_ms; /* when it went out */
 	uint64_t last_pong_ms;
+	uint64_t since_ms; /* the first ping sent to it (0: none yet); votes count from here */
 	uint64_t rtt_ms;
 	bool reachable;
 };

@@ -7,6 +7,7 @@
  * them in that order, as oxend's active_service_nodes_infos does.
  */
 #include "registry.h"
+#include "registry_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -168,14 +169,77 @@ parse_change(char **tok, size_t n, enum ctl_registry_kind kind, struct ctl_regis
 		return bad(why, whylen, "bad Ed25519 key (64 hex digits)");
 	if (!decimal(tok[2], UINT64_MAX, &ev->height))
 		return bad(why, whylen, "bad height (decimal, no leading zeros, below 2^64)");
-	/* The quorum record that justifies the change (7 of 10 votes of the
-	 * node's obligations quorum) is NOT verified yet: the field is a
-	 * placeholder and must be "-" so that real records can come later
-	 * without accepting anything in the meantime. */
-	if (strcmp(tok[3], "-") != 0)
-		return bad(why, whylen, "quorum record must be '-' (records are not verified yet)");
+	/* "-": no record, accepted only under option unverified-records (apply) */
+	if (strcmp(tok[3], "-") != 0) {
+		int rc = ctl_quorum_record_parse(tok[3], &ev->record, why, whylen);
+
+		if (rc != 0)
+			return rc;
+		ev->has_record = true;
+	}
 	ev->kind = kind;
 	return 0;
+}
+
+static int
+parse_commit(char **tok, size_t n, struct ctl_registry_event *ev, char *why, size_t whylen)
+{
+	size_t got = 0;
+	const char *end = NULL;
+
+	if (n != 5)
+		return bad(why, whylen, "expected: commit <ed25519> <height> <hash> <signature>");
+	if (!hex32(tok[1], ev->key))
+		return bad(why, whylen, "bad Ed25519 key (64 hex digits)");
+	if (!decimal(tok[2], UINT64_MAX, &ev->height))
+		return bad(why, whylen, "bad height (decimal, no leading zeros, below 2^64)");
+	if (!hex32(tok[3], ev->hash))
+		return bad(why, whylen, "bad commit hash (64 hex digits)");
+	if (strlen(tok[4]) != 128 ||
+	    sodium_hex2bin(ev->sig, 64, tok[4], 128, NULL, &got, &end) != 0 || got != 64)
+		return bad(why, whylen, "bad signature (128 hex digits)");
+	ev->kind = CTL_REGISTRY_COMMIT;
+	return 0;
+}
+
+static int
+parse_reveal(char **tok, size_t n, struct ctl_registry_event *ev, char *why, size_t whylen)
+{
+	if (n != 4)
+		return bad(why, whylen, "expected: reveal <ed25519> <height> <secret>");
+	if (!hex32(tok[1], ev->key))
+		return bad(why, whylen, "bad Ed25519 key (64 hex digits)");
+	if (!decimal(tok[2], UINT64_MAX, &ev->height))
+		return bad(why, whylen, "bad height (decimal, no leading zeros, below 2^64)");
+	if (!hex32(tok[3], ev->hash))
+		return bad(why, whylen, "bad secret (64 hex digits)");
+	ev->kind = CTL_REGISTRY_REVEAL;
+	return 0;
+}
+
+static int
+parse_option(char **tok, size_t n, struct ctl_registry_event *ev, char *why, size_t whylen)
+{
+	ev->kind = CTL_REGISTRY_OPTION;
+	if (n == 2 && strcmp(tok[1], "unverified-records") == 0) {
+		ev->option = CTL_REGISTRY_OPT_UNVERIFIED;
+		return 0;
+	}
+	if (n == 3 && strcmp(tok[1], "epoch-blocks") == 0) {
+		ev->option = CTL_REGISTRY_OPT_EPOCH_BLOCKS;
+		if (!decimal(tok[2], CTL_REGISTRY_EPOCH_BLOCKS_MAX, &ev->value) || ev->value == 0)
+			return bad(why, whylen, "bad epoch-blocks (1 to 1073741824)");
+		return 0;
+	}
+	ev->kind = CTL_REGISTRY_NONE;
+	return bad(why, whylen, "expected: option epoch-blocks <N> | option unverified-records");
+}
+
+static bool
+is_change(const char *word)
+{
+	return strcmp(word, "decommission") == 0 || strcmp(word, "recommission") == 0 ||
+	       strcmp(word, "deregister") == 0;
 }
 
 int
@@ -189,17 +253,23 @@ ctl_registry_parse(const char *line, struct ctl_registry_event *ev, char *why, s
 		{"recommission", CTL_REGISTRY_RECOMMISSION},
 		{"deregister", CTL_REGISTRY_DEREGISTER},
 	};
-	char buf[CTL_REGISTRY_LINE_MAX], *tok[TOKENS_MAX];
+	char buf[CTL_REGISTRY_RECORD_LINE_MAX], *tok[TOKENS_MAX];
 	size_t len = strlen(line), n;
 
 	memset(ev, 0, sizeof(*ev));
-	if (len >= CTL_REGISTRY_LINE_MAX) {
-		snprintf(why, whylen, "line longer than %d bytes", CTL_REGISTRY_LINE_MAX - 1);
+	if (len >= CTL_REGISTRY_RECORD_LINE_MAX) {
+		snprintf(why, whylen, "line longer than %d bytes",
+			 CTL_REGISTRY_RECORD_LINE_MAX - 1);
 		return -EINVAL;
 	}
 	memcpy(buf, line, len + 1);
 	buf[strcspn(buf, "#")] = '\0';
 	n = tokenize(buf, tok);
+	/* only a state change (which carries a record) may be longer than 511 */
+	if (len >= CTL_REGISTRY_LINE_MAX && (n == 0 || !is_change(tok[0]))) {
+		snprintf(why, whylen, "line longer than %d bytes", CTL_REGISTRY_LINE_MAX - 1);
+		return -EINVAL;
+	}
 	if (n == 0)
 		return 0;
 	if (n > TOKENS_MAX)
@@ -208,6 +278,12 @@ ctl_registry_parse(const char *line, struct ctl_registry_event *ev, char *why, s
 		return parse_register(tok, n, ev, why, whylen);
 	if (strcmp(tok[0], "block") == 0)
 		return parse_block(tok, n, ev, why, whylen);
+	if (strcmp(tok[0], "commit") == 0)
+		return parse_commit(tok, n, ev, why, whylen);
+	if (strcmp(tok[0], "reveal") == 0)
+		return parse_reveal(tok, n, ev, why, whylen);
+	if (strcmp(tok[0], "option") == 0)
+		return parse_option(tok, n, ev, why, whylen);
 	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
 		if (strcmp(tok[0], changes[i].name) == 0)
 			return parse_change(tok, n, changes[i].kind, ev, why, whylen);
@@ -259,9 +335,18 @@ ctl_registry_count(const struct ctl_registry *r, enum ctl_registry_status status
 	return c;
 }
 
+struct ctl_registry_node *
+ctl_registry_node_mut(struct ctl_registry *r, const uint8_t key[32])
+{
+	bool found;
+	size_t i = locate(r, key, &found);
+
+	return found ? &r->nodes[i] : NULL;
+}
+
 /* The first 16 hex digits of a key: enough to find it, short enough for a line. */
-static const char *
-short_key(const uint8_t key[32], char out[17])
+const char *
+ctl_registry_short_key(const uint8_t key[32], char out[17])
 {
 	sodium_bin2hex(out, 17, key, 8);
 	return out;
@@ -286,12 +371,13 @@ check_event_height(const struct ctl_registry *r, uint64_t h, char *why, size_t w
 	return 0;
 }
 
+/* update: the event registers a node or changes a state (commits and reveals do not) */
 static void
-mark_open(struct ctl_registry *r, uint64_t h)
+mark_open(struct ctl_registry *r, uint64_t h, bool update)
 {
 	r->open = true;
 	r->open_height = h;
-	r->open_update = true; /* every node event is a registration or a state change */
+	r->open_update |= update;
 }
 
 static int
@@ -331,12 +417,13 @@ apply_register(struct ctl_registry *r, const struct ctl_registry_event *ev, char
 	struct ctl_registry_node *nd;
 
 	if (found) {
-		snprintf(why, whylen, "node %s is already registered", short_key(ev->key, hex));
+		snprintf(why, whylen, "node %s is already registered",
+			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
 	}
 	if (x25519_taken(r, ev->x25519)) {
 		snprintf(why, whylen, "X25519 key of node %s is another node's",
-			 short_key(ev->key, hex));
+			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
 	}
 	if (r->n == CTL_REGISTRY_NODES_MAX) {
@@ -361,6 +448,37 @@ apply_register(struct ctl_registry *r, const struct ctl_registry_event *ev, char
 	return 0;
 }
 
+/* The record of a state change: 7 valid votes of the quorum of this epoch or
+ * the one before (docs/quorums.md), or "-" when the log allows it. */
+static int
+check_record(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
+{
+	static const enum ctl_quorum_change change[] = {
+		[CTL_REGISTRY_DECOMMISSION] = CTL_QUORUM_DECOMMISSION,
+		[CTL_REGISTRY_RECOMMISSION] = CTL_QUORUM_RECOMMISSION,
+		[CTL_REGISTRY_DEREGISTER] = CTL_QUORUM_DEREGISTER,
+	};
+	uint64_t e = ctl_registry_epoch_of(r, ev->height), re = ev->record.epoch;
+	const struct ctl_quorum *q = ctl_registry_quorum(r, re);
+	int rc;
+
+	if (!ev->has_record) {
+		if (r->unverified)
+			return 0;
+		return bad(why, whylen, "quorum record '-' needs 'option unverified-records'");
+	}
+	if ((re != e && re + 1 != e) || q == NULL) {
+		snprintf(why, whylen,
+			 "quorum of epoch %" PRIu64
+			 " is not kept (votes live for this epoch and the next)",
+			 re);
+		return -EINVAL;
+	}
+	rc = ctl_quorum_record_verify(&ev->record, q, change[ev->kind], ev->key, why, whylen);
+	r->records += rc == 0;
+	return rc;
+}
+
 /* decommission / recommission / deregister of a known node in the right state. */
 static int
 apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
@@ -373,29 +491,32 @@ apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 	const char *name = names[ev->kind];
 	char hex[17];
 	bool found;
+	int rc;
 	size_t at = locate(r, ev->key, &found);
 	struct ctl_registry_node *nd;
 
 	if (!found) {
 		snprintf(why, whylen, "%s: node %s is not registered", name,
-			 short_key(ev->key, hex));
+			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
 	}
 	nd = &r->nodes[at];
-	if (ev->kind == CTL_REGISTRY_DEREGISTER) {
-		memmove(nd, nd + 1, (r->n - at - 1) * sizeof(*nd));
-		r->n--;
-		return 0;
-	}
 	if (ev->kind == CTL_REGISTRY_DECOMMISSION && nd->status != CTL_REGISTRY_ACTIVE) {
 		snprintf(why, whylen, "decommission: node %s is already decommissioned",
-			 short_key(ev->key, hex));
+			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
 	}
 	if (ev->kind == CTL_REGISTRY_RECOMMISSION && nd->status != CTL_REGISTRY_DECOMMISSIONED) {
 		snprintf(why, whylen, "recommission: node %s is not decommissioned",
-			 short_key(ev->key, hex));
+			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
+	}
+	if ((rc = check_record(r, ev, why, whylen)) != 0)
+		return rc;
+	if (ev->kind == CTL_REGISTRY_DEREGISTER) {
+		memmove(nd, nd + 1, (r->n - at - 1) * sizeof(*nd));
+		r->n--;
+		return 0;
 	}
 	nd->status = ev->kind == CTL_REGISTRY_DECOMMISSION ? CTL_REGISTRY_DECOMMISSIONED
 							   : CTL_REGISTRY_ACTIVE;
@@ -469,33 +590,93 @@ apply_block(struct ctl_registry *r, const struct ctl_registry_event *ev, char *w
 	return 0;
 }
 
+/* Options set the rules of the whole log, so they come before its first event. */
+static int
+apply_option(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
+{
+	const char *name =
+		ev->option == CTL_REGISTRY_OPT_UNVERIFIED ? "unverified-records" : "epoch-blocks";
+
+	if (r->started) {
+		snprintf(why, whylen, "option %s after the first event", name);
+		return -EINVAL;
+	}
+	if ((ev->option == CTL_REGISTRY_OPT_UNVERIFIED && r->unverified) ||
+	    (ev->option == CTL_REGISTRY_OPT_EPOCH_BLOCKS && r->epoch_blocks != 0)) {
+		snprintf(why, whylen, "option %s given twice", name);
+		return -EINVAL;
+	}
+	if (ev->option == CTL_REGISTRY_OPT_UNVERIFIED)
+		r->unverified = true;
+	else
+		r->epoch_blocks = ev->value;
+	return 0;
+}
+
+/* A node event: in the open block, applied, the block marked open. */
+static int
+apply_node_event(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why,
+		 size_t whylen)
+{
+	int rc = check_event_height(r, ev->height, why, whylen);
+
+	if (rc != 0)
+		return rc;
+	switch (ev->kind) {
+	case CTL_REGISTRY_REGISTER:
+		rc = apply_register(r, ev, why, whylen);
+		break;
+	case CTL_REGISTRY_COMMIT:
+		rc = ctl_registry_apply_commit(r, ev, why, whylen);
+		break;
+	case CTL_REGISTRY_REVEAL:
+		rc = ctl_registry_apply_reveal(r, ev, why, whylen);
+		break;
+	default:
+		rc = apply_change(r, ev, why, whylen);
+		break;
+	}
+	if (rc == 0)
+		mark_open(r, ev->height,
+			  ev->kind != CTL_REGISTRY_COMMIT && ev->kind != CTL_REGISTRY_REVEAL);
+	return rc;
+}
+
 int
 ctl_registry_apply(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why,
 		   size_t whylen)
 {
+	struct ctl_registry_epochs saved;
 	int rc;
 
 	switch (ev->kind) {
 	case CTL_REGISTRY_NONE:
 		return 0;
+	case CTL_REGISTRY_OPTION:
+		return apply_option(r, ev, why, whylen);
 	case CTL_REGISTRY_BLOCK:
-		return apply_block(r, ev, why, whylen);
 	case CTL_REGISTRY_REGISTER:
-		if ((rc = check_event_height(r, ev->height, why, whylen)) != 0 ||
-		    (rc = apply_register(r, ev, why, whylen)) != 0)
-			return rc;
-		break;
 	case CTL_REGISTRY_DECOMMISSION:
 	case CTL_REGISTRY_RECOMMISSION:
 	case CTL_REGISTRY_DEREGISTER:
-		if ((rc = check_event_height(r, ev->height, why, whylen)) != 0 ||
-		    (rc = apply_change(r, ev, why, whylen)) != 0)
-			return rc;
+	case CTL_REGISTRY_COMMIT:
+	case CTL_REGISTRY_REVEAL:
 		break;
 	default:
 		return bad(why, whylen, "unknown event kind");
 	}
-	mark_open(r, ev->height);
+	/* the first line of a new epoch draws its quorum; undone if the line fails */
+	saved = r->ep;
+	ctl_registry_enter_epoch(r, ev->height);
+	if (ev->kind == CTL_REGISTRY_BLOCK)
+		rc = apply_block(r, ev, why, whylen);
+	else
+		rc = apply_node_event(r, ev, why, whylen);
+	if (rc != 0) {
+		r->ep = saved;
+		return rc;
+	}
+	r->started = true;
 	return 0;
 }
 

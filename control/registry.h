@@ -12,11 +12,16 @@
  *   register <ed25519 hex64> <x25519 hex64> <a.b.c.d>:<port> <height>
  *   block <height> <hash hex64>
  *   decommission|recommission|deregister <ed25519 hex64> <height> <quorum record>
+ *   commit <ed25519 hex64> <height> <hash hex64> <signature hex128>
+ *   reveal <ed25519 hex64> <height> <secret hex64>
+ *   option epoch-blocks <N> | option unverified-records
  *
  * A node event belongs to the block of its height and takes effect in the
- * swarms when that block's line comes. The quorum record is a placeholder
- * that must be "-": records are NOT verified yet (no quorum signatures are
- * checked), so whoever writes the log decides the states.
+ * swarms when that block's line comes. Heights fall into epochs of N blocks;
+ * commits and reveals (RANDAO, docs/quorums.md) seed each epoch's obligations
+ * quorum, drawn when the log reaches the epoch, and a state change must carry
+ * a record of 7 valid votes of such a quorum (quorum_record.h). "-" instead of
+ * a record is accepted only after "option unverified-records".
  */
 #ifndef CTL_REGISTRY_H
 #define CTL_REGISTRY_H
@@ -25,9 +30,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quorum_draw.h"
+#include "quorum_record.h"
+
 enum {
 	CTL_REGISTRY_NODES_MAX = 4096, /* known (active + decommissioned) nodes at once */
 	CTL_REGISTRY_LINE_MAX = 512,   /* bytes of one line, newline included */
+	/* a state change with a record of up to 10 votes (about 1,430 bytes) */
+	CTL_REGISTRY_RECORD_LINE_MAX = 2048,
+	CTL_REGISTRY_COMMIT_MSG = 87,		 /* "snode-commit-v1" + key + LE64 epoch + hash */
+	CTL_REGISTRY_EPOCH_BLOCKS_MAX = 1 << 30, /* about 4,000 years of 2-min blocks */
 };
 
 /* What a line says; NONE for a blank or comment-only line. */
@@ -38,6 +50,14 @@ enum ctl_registry_kind {
 	CTL_REGISTRY_DECOMMISSION,
 	CTL_REGISTRY_RECOMMISSION,
 	CTL_REGISTRY_DEREGISTER,
+	CTL_REGISTRY_COMMIT,
+	CTL_REGISTRY_REVEAL,
+	CTL_REGISTRY_OPTION,
+};
+
+enum ctl_registry_option {
+	CTL_REGISTRY_OPT_EPOCH_BLOCKS = 1,
+	CTL_REGISTRY_OPT_UNVERIFIED,
 };
 
 /* One parsed line. */
@@ -48,7 +68,12 @@ struct ctl_registry_event {
 	uint8_t x25519[32]; /* register */
 	uint32_t ip;	    /* register: IPv4, host order */
 	uint16_t port;	    /* register */
-	uint8_t hash[32];   /* block */
+	uint8_t hash[32];   /* block; commit: H(secret); reveal: the secret */
+	uint8_t sig[64];    /* commit */
+	bool has_record;    /* a state change with a record (not "-") */
+	struct ctl_quorum_record record;
+	enum ctl_registry_option option;
+	uint64_t value; /* option epoch-blocks */
 };
 
 enum ctl_registry_status {
@@ -64,6 +89,20 @@ struct ctl_registry_node {
 	enum ctl_registry_status status;
 	uint64_t registered; /* height of its registration */
 	uint64_t swarm_id;   /* SWARM_ID_UNASSIGNED when in no swarm */
+	/* RANDAO: the commits of two consecutive epochs, at [epoch % 2] */
+	struct ctl_registry_commit {
+		bool have, revealed;
+		uint64_t epoch;
+		uint8_t hash[32];
+		uint8_t secret[32]; /* once revealed (public then) */
+	} commits[2];
+};
+
+/* The epochs the log has reached: the quorum of the current one and of the one before. */
+struct ctl_registry_epochs {
+	bool have;
+	uint64_t epoch;
+	struct ctl_quorum cur, prev;
 };
 
 /*
@@ -83,6 +122,13 @@ struct ctl_registry {
 	uint64_t updates;	 /* swarm assignments run */
 	uint64_t refused;	 /* assignments refused (-EDOM): swarms kept */
 	uint64_t refused_height; /* the last such block */
+	bool started;		 /* an event other than an option was applied */
+	uint64_t epoch_blocks;	 /* option epoch-blocks; 0: CTL_QUORUM_EPOCH_BLOCKS_DEFAULT */
+	bool unverified;	 /* option unverified-records: "-" accepted */
+	struct ctl_registry_epochs ep;
+	uint64_t commits, reveals; /* applied */
+	uint64_t randao_seeds;	   /* epochs seeded by reveals (the others: the block hash) */
+	uint64_t records;	   /* state changes whose record verified */
 };
 
 void ctl_registry_init(struct ctl_registry *r);
@@ -121,6 +167,17 @@ int ctl_registry_apply_line(struct ctl_registry *r, const char *line, char *why,
 /* The node with this Ed25519 key, or NULL. O(log n). */
 const struct ctl_registry_node *ctl_registry_find(const struct ctl_registry *r,
 						  const uint8_t ed25519[32]);
+
+/* The epoch length in blocks, and the epoch of a height. */
+uint64_t ctl_registry_epoch_blocks(const struct ctl_registry *r);
+uint64_t ctl_registry_epoch_of(const struct ctl_registry *r, uint64_t height);
+
+/* The kept quorum of this epoch (the log's current one or the one before), or NULL. */
+const struct ctl_quorum *ctl_registry_quorum(const struct ctl_registry *r, uint64_t epoch);
+
+/* What a commit line's signature covers. */
+void ctl_registry_commit_message(uint8_t out[CTL_REGISTRY_COMMIT_MSG], const uint8_t key[32],
+				 uint64_t epoch, const uint8_t hash[32]);
 
 /* Nodes in r by status. */
 size_t ctl_registry_count(const struct ctl_registry *r, enum ctl_registry_status status);

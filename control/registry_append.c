@@ -53,9 +53,10 @@ check_lines(const char *const *lines, size_t n, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (strchr(lines[i], '\n') != NULL || strlen(lines[i]) >= CTL_REGISTRY_LINE_MAX) {
+		if (strchr(lines[i], '\n') != NULL ||
+		    strlen(lines[i]) >= CTL_REGISTRY_RECORD_LINE_MAX) {
 			snprintf(err, errlen, "line %zu: a newline inside, or longer than %d bytes",
-				 i + 1, CTL_REGISTRY_LINE_MAX - 1);
+				 i + 1, CTL_REGISTRY_RECORD_LINE_MAX - 1);
 			return -EINVAL;
 		}
 	return 0;

@@ -48,8 +48,10 @@ drop(struct ctl_chain_block *b, ctl_chain_log_fn *log, void *arg, const char *li
 static bool
 is_node_event(enum ctl_registry_kind k)
 {
+	/* RANDAO commits and reveals are node events too (docs/quorums.md) */
 	return k == CTL_REGISTRY_REGISTER || k == CTL_REGISTRY_DECOMMISSION ||
-	       k == CTL_REGISTRY_RECOMMISSION || k == CTL_REGISTRY_DEREGISTER;
+	       k == CTL_REGISTRY_RECOMMISSION || k == CTL_REGISTRY_DEREGISTER ||
+	       k == CTL_REGISTRY_COMMIT || k == CTL_REGISTRY_REVEAL;
 }
 
 /* Sorts one pending line: accepted (applied to work), deferred, or dropped. */

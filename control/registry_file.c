@@ -47,7 +47,8 @@ fill(struct reader *rd)
 }
 
 /*
- * The next line without its newline into line[CTL_REGISTRY_LINE_MAX].
+ * The next line without its newline into line[CTL_REGISTRY_RECORD_LINE_MAX]
+ * (the parser holds lines other than state changes to CTL_REGISTRY_LINE_MAX).
  * Returns 1 (a line), 0 (end of file), -EMSGSIZE (too long), -EILSEQ (a NUL
  * byte), -ENODATA (the last line has no newline) or -EIO. *bytes counts what
  * was consumed, newline included.
@@ -74,7 +75,7 @@ next_line(struct reader *rd, char *line, uint64_t *bytes)
 		}
 		if (c == '\0')
 			return -EILSEQ;
-		if (n == CTL_REGISTRY_LINE_MAX - 1)
+		if (n == CTL_REGISTRY_RECORD_LINE_MAX - 1)
 			return -EMSGSIZE;
 		line[n++] = (char)c;
 	}
@@ -86,7 +87,7 @@ line_error(int rc, const char *path, uint64_t line, char *err, size_t errlen)
 {
 	if (rc == -EMSGSIZE)
 		snprintf(err, errlen, "%s:%" PRIu64 ": line longer than %d bytes", path, line,
-			 CTL_REGISTRY_LINE_MAX - 1);
+			 CTL_REGISTRY_RECORD_LINE_MAX - 1);
 	else if (rc == -EILSEQ)
 		snprintf(err, errlen, "%s:%" PRIu64 ": NUL byte in the line", path, line);
 	else if (rc == -ENODATA)
@@ -103,7 +104,7 @@ line_error(int rc, const char *path, uint64_t line, char *err, size_t errlen)
 static int
 run(struct reader *rd, const char *path, struct replay *out, char *err, size_t errlen)
 {
-	char line[CTL_REGISTRY_LINE_MAX], why[200];
+	char line[CTL_REGISTRY_RECORD_LINE_MAX], why[200];
 	uint64_t open_line = 0;
 	int rc;
 

@@ -151,7 +151,7 @@ static int
 apply_entry(struct ctl_registry_redis *r, struct replay *out, const redisReply *e, char *err,
 	    size_t errlen)
 {
-	char line[CTL_REGISTRY_LINE_MAX], why[200];
+	char line[CTL_REGISTRY_RECORD_LINE_MAX], why[200];
 	bool was_open = out->reg.open;
 	int rc;
 
@@ -159,8 +159,9 @@ apply_entry(struct ctl_registry_redis *r, struct replay *out, const redisReply *
 	if (e->type != REDIS_REPLY_STRING) {
 		snprintf(why, sizeof(why), "not a string");
 		rc = -EINVAL;
-	} else if (e->len > CTL_REGISTRY_LINE_MAX - 1) {
-		snprintf(why, sizeof(why), "line longer than %d bytes", CTL_REGISTRY_LINE_MAX - 1);
+	} else if (e->len > CTL_REGISTRY_RECORD_LINE_MAX - 1) {
+		snprintf(why, sizeof(why), "line longer than %d bytes",
+			 CTL_REGISTRY_RECORD_LINE_MAX - 1);
 		rc = -EINVAL;
 	} else if (memchr(e->str, '\0', e->len) != NULL) {
 		snprintf(why, sizeof(why), "NUL byte in the line");

@@ -9,6 +9,7 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "quorum_vote.h"
 #include "sync_page.h"
 
 struct fan;
@@ -44,6 +45,8 @@ struct ctl_replicate {
 	struct ctl_replicate_stats st;
 	ctl_drpc_request_fn *bulk; /* catch-up pages (first byte CTL_SYNC_MAGIC) */
 	void *bulk_arg;
+	ctl_drpc_request_fn *votes; /* quorum votes (first byte CTL_VOTE_MAGIC) */
+	void *votes_arg;
 };
 
 /* A forwarded call being served: where its answer goes. */
@@ -271,6 +274,11 @@ on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body, 
 			rep->bulk(rep->bulk_arg, peer, id, body, len);
 		return; /* without a taker the peer times out */
 	}
+	if (len > 0 && body[0] == CTL_VOTE_MAGIC) {
+		if (rep->votes != NULL)
+			rep->votes(rep->votes_arg, peer, id, body, len);
+		return;
+	}
 	s = malloc(sizeof(*s));
 	if (s == NULL)
 		return; /* the peer times out */
@@ -316,6 +324,13 @@ ctl_replicate_free(struct ctl_replicate *r)
 		fan_free(r->fans);
 	ctl_drpc_set_handler(r->d, NULL, NULL);
 	free(r);
+}
+
+void
+ctl_replicate_set_votes(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg)
+{
+	r->votes = fn;
+	r->votes_arg = arg;
 }
 
 void

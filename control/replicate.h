@@ -61,6 +61,8 @@ void ctl_replicate_free(struct ctl_replicate *r);
 
 /* Requests whose first byte is CTL_SYNC_MAGIC (catch-up pages, sync_page.h) go to fn. */
 void ctl_replicate_set_bulk(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
+/* Requests whose first byte is CTL_VOTE_MAGIC (quorum votes, quorum_vote.h) go to fn. */
+void ctl_replicate_set_votes(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
 
 void ctl_replicate_stats(const struct ctl_replicate *r, struct ctl_replicate_stats *out);
 

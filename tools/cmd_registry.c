@@ -29,7 +29,7 @@ int
 tool_registry_read_lines(const char *cmd, const char *path, char ***lines, size_t *n)
 {
 	FILE *f = path != NULL ? fopen(path, "r") : stdin;
-	char buf[CTL_REGISTRY_LINE_MAX + 2];
+	char buf[CTL_REGISTRY_RECORD_LINE_MAX + 2];
 	int rc = TOOL_EXIT_OK;
 
 	*n = 0;
@@ -44,7 +44,7 @@ tool_registry_read_lines(const char *cmd, const char *path, char ***lines, size_
 
 		if (buf[l] != '\n' && !feof(f)) {
 			rc = tool_fail(cmd, "line %zu: longer than %d bytes", *n + 1,
-				       CTL_REGISTRY_LINE_MAX - 1);
+				       CTL_REGISTRY_RECORD_LINE_MAX - 1);
 			break;
 		}
 		if (*n == CTL_REGISTRY_APPEND_LINES_MAX) {
@@ -142,7 +142,8 @@ submit_lines(const char *cmd, const struct ctl_registry_spec *spec, char **lines
 	for (size_t i = 0; i < n; i++) {
 		if (ctl_registry_parse(lines[i], &ev, err, sizeof(err)) != 0)
 			return tool_fail(cmd, "line %zu: %s (nothing queued)", i + 1, err);
-		if (ev.kind == CTL_REGISTRY_NONE || ev.kind == CTL_REGISTRY_BLOCK)
+		if (ev.kind == CTL_REGISTRY_NONE || ev.kind == CTL_REGISTRY_BLOCK ||
+		    ev.kind == CTL_REGISTRY_OPTION)
 			return tool_fail(cmd, "line %zu: not a node event (nothing queued)", i + 1);
 	}
 	if (ctl_registry_pending_put(spec, (const char *const *)lines, n, err, sizeof(err)) != 0)

@@ -32,8 +32,8 @@ all_logged() {
 }
 
 check "the registry is a Redis list" test "$SRC" = "redis:$SOCK/snode:registry"
-check "it holds the genesis (2 registrations, block 1)" \
-	test "$(redis-cli -s "$SOCK" LLEN snode:registry)" = 4
+check "it holds the genesis (its option line, 2 registrations, block 1)" \
+	test "$(redis-cli -s "$SOCK" LLEN snode:registry)" = 5
 check "every snode-control loaded it from Redis" \
 	all_logged "registry $SRC loaded: block 1, 2 nodes (2 active), 1 swarms" 2
 
@@ -62,7 +62,7 @@ out=$(printf 'deregister %s 2 -\nblock 2 %s\n' "$NEW" "$HASH" |
 	"$TOOL" registry append --registry "$SRC" 2>&1)
 check "an append the log refuses fails with the parser's reason" \
 	test "$out" = "snode-tool registry: line 1: height 2 is not above the last block 2 (nothing appended)"
-check "... and leaves the list as it was" test "$(redis-cli -s "$SOCK" LLEN snode:registry)" = 6
+check "... and leaves the list as it was" test "$(redis-cli -s "$SOCK" LLEN snode:registry)" = 7
 
 # the block producer: a valid decommission and an invalid one in the pending queue
 UNKNOWN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')

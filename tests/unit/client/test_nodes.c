@@ -124,6 +124,32 @@ test_parse_limits(void **state)
 	line[511] = 'x';
 	line[512] = '\n';
 	expect_error(line, 513, "f:1: line longer than 511");
+	{
+		/* a state change may be 2047 bytes (quorum records), not 2048 */
+		static char t[3000];
+		size_t len;
+		char *reg = registry(2, &len);
+		int n = snprintf(t, sizeof(t), "option unverified-records\n%.*s", (int)len, reg);
+		char *key = strstr(t, "register ") + strlen("register ");
+		int head = snprintf(t + n, sizeof(t) - (size_t)n, "decommission %.64s 9 -", key);
+
+		memset(t + n + head, ' ', 2047 - (size_t)head);
+		t[n + 2047] = '\n';
+		n += 2048;
+		n += snprintf(t + n, sizeof(t) - (size_t)n, "block 9 %064d\n", 9);
+		scl_nodes_init(&ns);
+		assert_int_equal(scl_nodes_parse_registry(&ns, "f", t, (size_t)n, &err), 0);
+		scl_nodes_free(&ns);
+		free(reg);
+		reg = registry(2, &len);
+		n = snprintf(t, sizeof(t), "option unverified-records\n%.*s", (int)len, reg);
+		key = strstr(t, "register ") + strlen("register ");
+		head = snprintf(t + n, sizeof(t) - (size_t)n, "decommission %.64s 9 -", key);
+		memset(t + n + head, ' ', 2048 - (size_t)head);
+		t[n + 2048] = '\n';
+		expect_error(t, (size_t)n + 2049, "f:5: line longer than 2047 bytes");
+		free(reg);
+	}
 	expect_error("# no newline", 12, "f:1: no newline");
 	expect_error("# a\n\0\n", 6, "f:2: NUL");
 	expect_error("bogus\n", 6, "f:1: unknown event");

@@ -132,6 +132,23 @@ port_edges(void **state)
 	assert_int_equal(ctl_config_set(&c, "ping-interval", "0", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "ping-interval", "3601", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "ping-interval", "5s", err, sizeof(err)), -EINVAL);
+	/* quorum votes: 1..86400 seconds each; defaults 10 s and 65 min */
+	assert_int_equal(c.vote_interval_s, 10);
+	assert_int_equal(c.vote_fail_after_s, 3900);
+	assert_int_equal(ctl_config_set(&c, "vote-interval", "1", err, sizeof(err)), 0);
+	assert_int_equal(c.vote_interval_s, 1);
+	assert_int_equal(ctl_config_set(&c, "vote-fail-after", "86400", err, sizeof(err)), 0);
+	assert_int_equal(c.vote_fail_after_s, 86400);
+	assert_int_equal(c.vote_interval_s, 1);
+	assert_int_equal(ctl_config_set(&c, "vote-interval", "0", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "vote-interval must be 1..86400 seconds, not '0'");
+	assert_int_equal(ctl_config_set(&c, "vote-fail-after", "86401", err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "vote-fail-after must be 1..86400 seconds, not '86401'");
+	assert_int_equal(ctl_config_set(&c, "vote-interval", "-1", err, sizeof(err)), -EINVAL);
+	assert_true(c.quorum_votes);
+	assert_int_equal(ctl_config_set(&c, "quorum-votes", "false", err, sizeof(err)), 0);
+	assert_false(c.quorum_votes);
+	assert_int_equal(ctl_config_set(&c, "quorum-votes", "maybe", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "nodes", "relative/nodes", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "nodes", "", err, sizeof(err)), 0);
 	/* an empty dp-socket means "no dataplane" */
