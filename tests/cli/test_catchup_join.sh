@@ -29,6 +29,11 @@ check "a first message reaches node 3" sh -c "[ \$(redis-cli -s '$DIR/node3/redi
 
 block 2 decommission
 for _ in $(seq 100); do [ "$(msgs3)" -eq 0 ] && break; sleep 0.1; done
+# every entry node must have taken block 2 before the stores (they re-read the registry once a
+# second): a store that reaches one still at block 1 names node 3 in its swarm
+at_block2() { for i in 0 1 2; do grep -q "registry .*: block 2, 4 nodes (3 active)" "$DIR/node$i/control.log" || return 1; done; }
+for _ in $(seq 100); do at_block2 && break; sleep 0.1; done
+check "nodes 0-2 reload the registry at block 2 (node 3 decommissioned)" at_block2
 check "decommissioned, node 3 hands its record to a member and erases it" test "$(msgs3)" -eq 0
 check "node 3 logs the erase pass" grep -q "erase pass: 1 records handed to their swarm and erased, 0 kept" "$DIR/node3/control.log"
 
