@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "curl_loop.h"
 #include "onion_route.h"
 
 struct proxy_req {
@@ -28,8 +29,8 @@ struct proxy_req {
 
 struct ctl_proxy {
 	struct ctl_proxy_conf conf;
-	CURLM *multi;
-	struct event *timer;
+	struct ctl_curl_loop *loop;
+	CURLM *multi; /* the loop's */
 	struct curl_slist *headers;
 	struct proxy_req *active;
 	struct ctl_proxy_stats st;
@@ -204,89 +205,14 @@ out:
 	free(q);
 }
 
+/* ctl_curl_loop_done_fn: a transfer ended. */
 static void
-check_done(struct ctl_proxy *p)
+on_done(void *arg, CURL *easy, CURLcode rc)
 {
-	CURLMsg *m;
-	int left;
+	struct proxy_req *q = NULL;
 
-	while ((m = curl_multi_info_read(p->multi, &left)) != NULL) {
-		struct proxy_req *q = NULL;
-
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&q);
-		finish(p, q, m->data.result);
-	}
-}
-
-static void
-on_socket_event(evutil_socket_t fd, short events, void *arg)
-{
-	struct ctl_proxy *p = arg;
-	int running, flags = 0;
-
-	if (events & EV_READ)
-		flags |= CURL_CSELECT_IN;
-	if (events & EV_WRITE)
-		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(p->multi, fd, flags, &running);
-	check_done(p);
-}
-
-static void
-on_timer(evutil_socket_t fd, short events, void *arg)
-{
-	struct ctl_proxy *p = arg;
-	int running;
-
-	(void)fd;
-	(void)events;
-	curl_multi_socket_action(p->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(p);
-}
-
-/* CURLMOPT_SOCKETFUNCTION: one persistent event per socket curl watches. */
-static int
-on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
-{
-	struct ctl_proxy *p = userp;
-	struct event *ev = socketp;
-	short kind = EV_PERSIST;
-
-	(void)easy;
-	if (ev != NULL)
-		event_free(ev);
-	if (what == CURL_POLL_REMOVE) {
-		curl_multi_assign(p->multi, s, NULL);
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		kind |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kind |= EV_WRITE;
-	ev = event_new(p->conf.base, s, kind, on_socket_event, p);
-	if (ev == NULL || event_add(ev, NULL) != 0) {
-		if (ev != NULL)
-			event_free(ev);
-		curl_multi_assign(p->multi, s, NULL);
-		return -1;
-	}
-	curl_multi_assign(p->multi, s, ev);
-	return 0;
-}
-
-/* CURLMOPT_TIMERFUNCTION */
-static int
-on_timeout_change(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct ctl_proxy *p = userp;
-	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-
-	(void)multi;
-	if (timeout_ms < 0)
-		return evtimer_del(p->timer);
-	return evtimer_add(p->timer, &tv);
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&q);
+	finish(arg, q, rc);
 }
 
 /* ---- life cycle ---- */
@@ -296,9 +222,8 @@ ctl_proxy_new(const struct ctl_proxy_conf *conf, char *err, size_t errlen)
 {
 	struct ctl_proxy *p = calloc(1, sizeof(*p));
 
-	if (p == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		snprintf(err, errlen, "proxy: cannot initialise libcurl");
-		free(p);
+	if (p == NULL) {
+		snprintf(err, errlen, "proxy: out of memory");
 		return NULL;
 	}
 	p->conf = *conf;
@@ -306,19 +231,15 @@ ctl_proxy_new(const struct ctl_proxy_conf *conf, char *err, size_t errlen)
 		p->conf.timeout_ms = CTL_PROXY_TIMEOUT_MS;
 	if (p->conf.max_active == 0)
 		p->conf.max_active = CTL_PROXY_MAX_ACTIVE;
-	p->multi = curl_multi_init();
-	p->timer = evtimer_new(conf->base, on_timer, p);
+	p->loop = ctl_curl_loop_new(conf->base, on_done, p);
 	/* no "Expect: 100-continue" round trip before large bodies */
 	p->headers = curl_slist_append(NULL, "Expect:");
-	if (p->multi == NULL || p->timer == NULL || p->headers == NULL) {
-		snprintf(err, errlen, "proxy: out of memory");
+	if (p->loop == NULL || p->headers == NULL) {
+		snprintf(err, errlen, "proxy: cannot initialise libcurl (or out of memory)");
 		ctl_proxy_free(p);
 		return NULL;
 	}
-	curl_multi_setopt(p->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(p->multi, CURLMOPT_SOCKETDATA, p);
-	curl_multi_setopt(p->multi, CURLMOPT_TIMERFUNCTION, on_timeout_change);
-	curl_multi_setopt(p->multi, CURLMOPT_TIMERDATA, p);
+	p->multi = ctl_curl_loop_multi(p->loop);
 	return p;
 }
 
@@ -339,12 +260,8 @@ ctl_proxy_free(struct ctl_proxy *p)
 		free(q->buf);
 		free(q);
 	}
-	if (p->multi != NULL)
-		curl_multi_cleanup(p->multi);
-	if (p->timer != NULL)
-		event_free(p->timer);
+	ctl_curl_loop_free(p->loop);
 	curl_slist_free_all(p->headers);
-	curl_global_cleanup();
 	free(p);
 }
 

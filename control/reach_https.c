@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "curl_loop.h"
 #include "http_server.h"
 
 struct ping {
@@ -26,9 +27,8 @@ struct ping {
 };
 
 struct ctl_reach_https {
-	struct event_base *base;
-	CURLM *multi;
-	struct event *timer;
+	struct ctl_curl_loop *loop;
+	CURLM *multi; /* the loop's */
 	struct ping *active;
 	unsigned n;
 };
@@ -115,89 +115,14 @@ finish(struct ctl_reach_https *h, struct ping *q, CURLcode rc)
 	free(q);
 }
 
+/* ctl_curl_loop_done_fn: a ping ended. */
 static void
-check_done(struct ctl_reach_https *h)
+on_done(void *arg, CURL *easy, CURLcode rc)
 {
-	CURLMsg *m;
-	int left;
+	struct ping *q = NULL;
 
-	while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
-		struct ping *q = NULL;
-
-		if (m->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&q);
-		finish(h, q, m->data.result);
-	}
-}
-
-static void
-on_socket_event(evutil_socket_t fd, short events, void *arg)
-{
-	struct ctl_reach_https *h = arg;
-	int running, flags = 0;
-
-	if (events & EV_READ)
-		flags |= CURL_CSELECT_IN;
-	if (events & EV_WRITE)
-		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(h->multi, fd, flags, &running);
-	check_done(h);
-}
-
-static void
-on_timer(evutil_socket_t fd, short events, void *arg)
-{
-	struct ctl_reach_https *h = arg;
-	int running;
-
-	(void)fd;
-	(void)events;
-	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(h);
-}
-
-/* CURLMOPT_SOCKETFUNCTION: one persistent event per socket curl watches. */
-static int
-on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
-{
-	struct ctl_reach_https *h = userp;
-	struct event *ev = socketp;
-	short kind = EV_PERSIST;
-
-	(void)easy;
-	if (ev != NULL)
-		event_free(ev);
-	if (what == CURL_POLL_REMOVE) {
-		curl_multi_assign(h->multi, s, NULL);
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		kind |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kind |= EV_WRITE;
-	ev = event_new(h->base, s, kind, on_socket_event, h);
-	if (ev == NULL || event_add(ev, NULL) != 0) {
-		if (ev != NULL)
-			event_free(ev);
-		curl_multi_assign(h->multi, s, NULL);
-		return -1;
-	}
-	curl_multi_assign(h->multi, s, ev);
-	return 0;
-}
-
-/* CURLMOPT_TIMERFUNCTION */
-static int
-on_timeout_change(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct ctl_reach_https *h = userp;
-	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-
-	(void)multi;
-	if (timeout_ms < 0)
-		return evtimer_del(h->timer);
-	return evtimer_add(h->timer, &tv);
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&q);
+	finish(arg, q, rc);
 }
 
 struct ctl_reach_https *
@@ -207,21 +132,12 @@ ctl_reach_https_new(struct event_base *base)
 
 	if (h == NULL)
 		return NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	h->loop = ctl_curl_loop_new(base, on_done, h);
+	if (h->loop == NULL) {
 		free(h);
 		return NULL;
 	}
-	h->base = base;
-	h->multi = curl_multi_init();
-	h->timer = evtimer_new(base, on_timer, h);
-	if (h->multi == NULL || h->timer == NULL) {
-		ctl_reach_https_free(h);
-		return NULL;
-	}
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timeout_change);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	h->multi = ctl_curl_loop_multi(h->loop);
 	return h;
 }
 
@@ -238,11 +154,7 @@ ctl_reach_https_free(struct ctl_reach_https *h)
 		curl_easy_cleanup(q->easy);
 		free(q);
 	}
-	if (h->multi != NULL)
-		curl_multi_cleanup(h->multi);
-	if (h->timer != NULL)
-		event_free(h->timer);
-	curl_global_cleanup();
+	ctl_curl_loop_free(h->loop);
 	free(h);
 }
 

@@ -75,6 +75,9 @@ struct log {
 	struct ctl_registry r;
 };
 
+static int try_line(struct log *l, char *why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static int
 try_line(struct log *l, char *why, const char *fmt, ...)
 {
