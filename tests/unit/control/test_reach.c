@@ -34,7 +34,8 @@ send_pong(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	ctl_reach_on_pong(reach, p->key, wrong_n ? p->n ^ 1 : p->n);
+	if (reach != NULL) /* NULL: the teardown drains the pongs still scheduled */
+		ctl_reach_on_pong(reach, p->key, wrong_n ? p->n ^ 1 : p->n);
 	free(p);
 }
 
@@ -131,6 +132,8 @@ teardown(void **state)
 
 	(void)state;
 	ctl_reach_free(reach);
+	reach = NULL;
+	run_ms(50); /* pongs scheduled 10 ms after a ping fire and free their record */
 	ctl_http_free(http);
 	event_base_free(base);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
