@@ -24,7 +24,7 @@ REG=$DIR/registry
 # The block producer (snode-tool chain run): a block a second with the pending lines that apply
 # (the copies other validators queued, and lines for a block already past, are dropped).
 "$BUILD/tools/snode-tool" chain run --registry "$(cat "$DIR/registry.src")" --block-interval 1 \
-	2>"$DIR/chain.log" &
+	>"$DIR/chain.out" 2>"$DIR/chain.log" &
 PRODUCER=$!
 tn_cleanup_extra() { kill "$PRODUCER" 2>/dev/null; wait "$PRODUCER" 2>/dev/null; }
 
