@@ -34,6 +34,8 @@
 	  "end")                                                                                   \
 	X(FRAG_OVERSIZE, "frag_oversize", "fragment past 65,008 bytes of payload (a large cell)")  \
 	X(FRAG_TABLE_FULL, "frag_table_full", "worker's reassembly table full (32 datagrams)")     \
+	X(FRAG_SOURCE_LIMIT, "frag_source_limit",                                                  \
+	  "source already has 8 datagrams in the worker's reassembly table")                       \
 	X(FRAG_NOMBUF, "frag_nombuf", "no big mbuf free to reassemble a datagram in")              \
 	X(FRAG_TIMEOUT, "frag_timeout", "datagram dropped: its fragments did not all come in 2 s") \
 	X(UNKNOWN_PEER, "unknown_peer", "node cell from an address not in the node table")         \

@@ -78,12 +78,18 @@ open_slot(struct dp_worker *w, const struct frag *f, uint64_t now_ns, struct dp_
 {
 	struct dp_reasm *r = &w->reasm;
 	struct dp_reasm_slot *s = NULL;
+	unsigned same_source = 0;
 
 	if (w->big_pool == NULL)
 		return DP_DROP_FRAGMENT; /* --big-mbufs 0: nowhere to reassemble */
-	for (unsigned i = 0; i < DP_REASM_SLOTS && s == NULL; i++)
+	for (unsigned i = 0; i < DP_REASM_SLOTS; i++) {
 		if (!r->slot[i].used)
-			s = &r->slot[i];
+			s = s != NULL ? s : &r->slot[i];
+		else if (r->slot[i].src_ip == f->ip->src_addr)
+			same_source++;
+	}
+	if (same_source >= DP_REASM_PER_SOURCE)
+		return DP_DROP_FRAG_SOURCE_LIMIT;
 	if (s == NULL)
 		return DP_DROP_FRAG_TABLE_FULL;
 	s->m = rte_pktmbuf_alloc(w->big_pool);

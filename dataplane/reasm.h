@@ -4,7 +4,9 @@
  * copied straight into one big mbuf (mempool.h) at their offset, so the
  * stages get the whole datagram in one segment, and the fragment's mbuf goes
  * back to its pool at once. Bounded: DP_REASM_SLOTS datagrams per worker, each
- * dropped when it does not complete within DP_REASM_TIMEOUT_MS.
+ * dropped when it does not complete within DP_REASM_TIMEOUT_MS, and at most
+ * DP_REASM_PER_SOURCE of them from one source address, so that one sender's
+ * fragments that never complete cannot hold the whole table for 2 s.
  *
  * Not rte_ip_frag's reassembly: the packaged DPDK 22.11 is built with
  * RTE_LIBRTE_IP_FRAG_MAX_FRAG = 8 (11,840 bytes at MTU 1500), and a large
@@ -25,6 +27,7 @@ struct dp_worker;
 
 enum {
 	DP_REASM_SLOTS = 32,	     /* datagrams being reassembled per worker */
+	DP_REASM_PER_SOURCE = 8,     /* of them from one IPv4 source */
 	DP_REASM_TIMEOUT_MS = 2000,  /* a datagram not complete by then is dropped */
 	DP_REASM_MAX_IP = 65535,     /* IPv4 total length limit */
 	DP_REASM_BLOCKS = 65536 / 8, /* 8-byte fragment blocks of one datagram */

@@ -56,10 +56,11 @@ datagram(uint32_t size, uint8_t first)
 	return m;
 }
 
-/* One fragment of d: IPv4 payload bytes [off, off + len) (zeros past d's end), MF
- * and IP id as given. */
+/* One fragment of d: IPv4 payload bytes [off, off + len) (zeros past d's end), MF,
+ * IP id and source (0: d's own) as given. */
 static struct rte_mbuf *
-fragment(const struct rte_mbuf *d, uint32_t off, uint32_t len, bool more, uint16_t id)
+fragment_from(const struct rte_mbuf *d, uint32_t off, uint32_t len, bool more, uint16_t id,
+	      uint32_t src_ip)
 {
 	static const uint8_t zeros[70000];
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
@@ -77,9 +78,17 @@ fragment(const struct rte_mbuf *d, uint32_t off, uint32_t len, bool more, uint16
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + len));
 	ip->packet_id = rte_cpu_to_be_16(id);
 	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)(off / 8 | (more ? 0x2000 : 0)));
+	if (src_ip != 0)
+		ip->src_addr = rte_cpu_to_be_32(src_ip);
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	return m;
+}
+
+static struct rte_mbuf *
+fragment(const struct rte_mbuf *d, uint32_t off, uint32_t len, bool more, uint16_t id)
+{
+	return fragment_from(d, off, len, more, id, 0);
 }
 
 /* Cuts d into FRAG_PAYLOAD pieces; returns how many, in out[]. */
@@ -211,11 +220,20 @@ each_bad_fragment_lands_in_its_counter(void **state)
 	/* Ending at exactly 65,008 it is taken. */
 	assert_null(dp_reasm_add(&w, fragment(big, 64000, 1008, false, 3), 0));
 	assert_int_equal(w.reasm.active, 3);
-	/* The table holds DP_REASM_SLOTS datagrams, not one more. */
-	for (uint16_t id = 10; w.reasm.active < DP_REASM_SLOTS; id++)
+	/* One source holds DP_REASM_PER_SOURCE datagrams, not one more; another
+	 * source still gets a slot. */
+	for (uint16_t id = 10; w.reasm.active < DP_REASM_PER_SOURCE; id++)
 		assert_null(dp_reasm_add(&w, fragment(d, 0, 8, true, id), 0));
-	assert_null(dp_reasm_add(&w, fragment(d, 0, 8, true, 999), 0));
+	assert_null(dp_reasm_add(&w, fragment(d, 0, 8, true, 998), 0));
+	assert_int_equal(drops[DP_DROP_FRAG_SOURCE_LIMIT], 1);
+	assert_int_equal(w.reasm.active, DP_REASM_PER_SOURCE);
+	/* The table holds DP_REASM_SLOTS datagrams, not one more (sources 10.1.0.x). */
+	for (uint16_t id = 100; w.reasm.active < DP_REASM_SLOTS; id++)
+		assert_null(
+			dp_reasm_add(&w, fragment_from(d, 0, 8, true, id, 0x0a010000u + id), 0));
+	assert_null(dp_reasm_add(&w, fragment_from(d, 0, 8, true, 999, 0x0a01ffffu), 0));
 	assert_int_equal(drops[DP_DROP_FRAG_TABLE_FULL], 1);
+	assert_int_equal(drops[DP_DROP_FRAG_SOURCE_LIMIT], 1);
 	/* Nothing dropped a nanosecond before the deadline; everything at it. */
 	dp_reasm_age(&w, DP_REASM_TIMEOUT_MS * ms - 1);
 	assert_int_equal(w.reasm.active, DP_REASM_SLOTS);
