@@ -53,6 +53,31 @@ struct fx_opts {
 	bool testnet;
 };
 
+/*
+ * The cmocka hooks of a test binary whose tests each run against a fresh
+ * server on fixture F: group_down (stops the redis-server), setup (a server
+ * with the default options) and teardown. The binary's group_up makes its
+ * accounts and calls fx_redis_up(&F).
+ */
+#define RPC_FX_HOOKS(F)                                                                            \
+	static int group_down(void **state)                                                        \
+	{                                                                                          \
+		(void)state;                                                                       \
+		fx_redis_down(&(F));                                                               \
+		return 0;                                                                          \
+	}                                                                                          \
+	static int setup(void **state)                                                             \
+	{                                                                                          \
+		(void)state;                                                                       \
+		return fx_server_up(&(F), NULL);                                                   \
+	}                                                                                          \
+	static int teardown(void **state)                                                          \
+	{                                                                                          \
+		(void)state;                                                                       \
+		fx_server_down(&(F));                                                              \
+		return 0;                                                                          \
+	}
+
 int fx_redis_up(struct rpc_fx *f);
 void fx_redis_down(struct rpc_fx *f);
 int fx_server_up(struct rpc_fx *f, const struct fx_opts *o);

@@ -8,6 +8,7 @@
 
 static struct rpc_fx fx;
 static struct acct g;
+RPC_FX_HOOKS(fx)
 
 static int
 group_up(void **state)
@@ -18,35 +19,12 @@ group_up(void **state)
 }
 
 static int
-group_down(void **state)
-{
-	(void)state;
-	fx_redis_down(&fx);
-	return 0;
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return fx_server_up(&fx, NULL);
-}
-
-static int
 setup_outsider(void **state)
 {
 	struct fx_opts o = {.not_member = true};
 
 	(void)state;
 	return fx_server_up(&fx, &o);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	fx_server_down(&fx);
-	return 0;
 }
 
 static json_t *

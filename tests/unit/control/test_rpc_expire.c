@@ -11,6 +11,7 @@
 
 static struct rpc_fx fx;
 static struct acct g, sub;
+RPC_FX_HOOKS(fx)
 
 static int
 group_up(void **state)
@@ -19,29 +20,6 @@ group_up(void **state)
 	acct_make(&g, 0x03);
 	acct_make(&sub, 0x03);
 	return fx_redis_up(&fx);
-}
-
-static int
-group_down(void **state)
-{
-	(void)state;
-	fx_redis_down(&fx);
-	return 0;
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return fx_server_up(&fx, NULL);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	fx_server_down(&fx);
-	return 0;
 }
 
 static void

@@ -10,6 +10,7 @@
 
 static struct rpc_fx fx;
 static struct acct g;
+RPC_FX_HOOKS(fx)
 
 static int
 group_up(void **state)
@@ -17,21 +18,6 @@ group_up(void **state)
 	(void)state;
 	acct_make(&g, 0x03);
 	return fx_redis_up(&fx);
-}
-
-static int
-group_down(void **state)
-{
-	(void)state;
-	fx_redis_down(&fx);
-	return 0;
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return fx_server_up(&fx, NULL);
 }
 
 static int
@@ -50,14 +36,6 @@ setup_no_swarm(void **state)
 
 	(void)state;
 	return fx_server_up(&fx, &o);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	fx_server_down(&fx);
-	return 0;
 }
 
 static void
