@@ -134,26 +134,8 @@ int
 store_expire_all(struct store *st, const uint8_t *pubkey, int32_t ns, int64_t expiry_ms,
 		 store_ns_cb *cb, void *arg)
 {
-	char acct[STORE_ACCOUNT_HEX + 1], nstext[12], exp[24];
-	const char *argv[3];
-	size_t lens[3];
-	int rc;
-
-	if (st == NULL || pubkey == NULL || cb == NULL)
-		return -EINVAL;
-	rc = store_ns_text(ns, true, nstext);
-	if (rc != 0)
-		return rc;
-	store_account_hex(pubkey, acct);
-	snprintf(exp, sizeof(exp), "%" PRId64, expiry_ms);
-	argv[0] = acct;
-	argv[1] = nstext;
-	argv[2] = exp;
-	lens[0] = STORE_ACCOUNT_HEX;
-	lens[1] = strlen(nstext);
-	lens[2] = strlen(exp);
-	return store_op_start(st, (store_any_fn *)cb, arg, STORE_SCRIPT_EXPIRE_ALL, 3, argv, lens,
-			      all_done);
+	return store_op_start_ns_time(st, pubkey, ns, expiry_ms, STORE_SCRIPT_EXPIRE_ALL,
+				      (store_any_fn *)cb, arg, all_done);
 }
 
 static void

@@ -336,24 +336,6 @@ int
 store_msg_delete_before(struct store *st, const uint8_t *pubkey, int32_t ns, int64_t before_ms,
 			store_ns_cb *cb, void *arg)
 {
-	char acct[STORE_ACCOUNT_HEX + 1], nstext[12], before[24];
-	const char *argv[3];
-	size_t lens[3];
-	int rc;
-
-	if (st == NULL || pubkey == NULL || cb == NULL)
-		return -EINVAL;
-	rc = store_ns_text(ns, true, nstext);
-	if (rc != 0)
-		return rc;
-	store_account_hex(pubkey, acct);
-	snprintf(before, sizeof(before), "%" PRId64, before_ms);
-	argv[0] = acct;
-	argv[1] = nstext;
-	argv[2] = before;
-	lens[0] = STORE_ACCOUNT_HEX;
-	lens[1] = strlen(nstext);
-	lens[2] = strlen(before);
-	return store_op_start(st, (store_any_fn *)cb, arg, STORE_SCRIPT_DELETE_BEFORE, 3, argv,
-			      lens, delete_before_done);
+	return store_op_start_ns_time(st, pubkey, ns, before_ms, STORE_SCRIPT_DELETE_BEFORE,
+				      (store_any_fn *)cb, arg, delete_before_done);
 }

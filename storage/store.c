@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,4 +141,26 @@ store_op_start(struct store *st, store_any_fn *cb, void *arg, enum store_script 
 	if (rc != 0)
 		free(o);
 	return rc;
+}
+
+int
+store_op_start_ns_time(struct store *st, const uint8_t *pubkey, int32_t ns, int64_t t_ms,
+		       enum store_script s, store_any_fn *cb, void *arg, store_redis_cb *done)
+{
+	char acct[STORE_ACCOUNT_HEX + 1], nstext[12], t[24];
+	const char *argv[3] = {acct, nstext, t};
+	size_t lens[3];
+	int rc;
+
+	if (st == NULL || pubkey == NULL || cb == NULL)
+		return -EINVAL;
+	rc = store_ns_text(ns, true, nstext);
+	if (rc != 0)
+		return rc;
+	store_account_hex(pubkey, acct);
+	snprintf(t, sizeof(t), "%" PRId64, t_ms);
+	lens[0] = STORE_ACCOUNT_HEX;
+	lens[1] = strlen(nstext);
+	lens[2] = strlen(t);
+	return store_op_start(st, cb, arg, s, 3, argv, lens, done);
 }

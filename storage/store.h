@@ -99,6 +99,14 @@ struct store_op {
 int store_op_start(struct store *st, store_any_fn *cb, void *arg, enum store_script s, int argc,
 		   const char *const *argv, const size_t *lens, store_redis_cb *done);
 
+/*
+ * store_op_start of script s over (account hex, namespace text with "all"
+ * allowed, decimal t_ms): the shape of the whole-namespace operations
+ * (delete_before, expire_all). -EINVAL without st, pubkey or cb.
+ */
+int store_op_start_ns_time(struct store *st, const uint8_t *pubkey, int32_t ns, int64_t t_ms,
+			   enum store_script s, store_any_fn *cb, void *arg, store_redis_cb *done);
+
 /* Fills st with -EPROTO for an answer of an unexpected shape to script s. */
 void store_status_proto(struct store_status *st, enum store_script s);
 
