@@ -95,7 +95,7 @@ sed 's/^/# /' "$DIR/dp.out"
 # --config against EAL's lcores (two here: main 0, worker 1), and the same from a config file.
 config_run() { # config_run NAME ARGS...: relay on net_null with --channel none, for 1 s
 	timeout --preserve-status -s TERM 2 "$DP" -l 0-1 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
-		--no-telemetry --file-prefix "$PREFIX-$1" --vdev net_null0 \
+		--no-telemetry --file-prefix "$PREFIX-$1" --vdev net_null0 ${VDEV2:+--vdev "$VDEV2"} \
 		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
 		"${@:2}" >"$DIR/cfg.out" 2>&1
 	echo $?
@@ -110,15 +110,18 @@ check "--config naming an lcore EAL does not have fails and names it" \
 rc=$(config_run c3 --config "(0,0,0)")
 check "--config giving the main lcore a queue fails and says why" \
 	sh -c "[ $rc -eq 1 ] && grep -q 'lcore 0 is the main lcore' '$DIR/cfg.out'"
-rc=$(config_run c4 --config "(1,0,1)")
-check "--config naming port 1 exits 2 naming what is not built" \
-	sh -c "[ $rc -eq 2 ] && grep -q 'ports other than port 0 is not built (multi-port relaying)' '$DIR/cfg.out'"
+rc=$(config_run c4 --config "(0,0,1),(1,0,1)")
+check "--config naming port 1 without --port-ip exits 2 saying port 1 has no address" \
+	sh -c "[ $rc -eq 2 ] && grep -q 'port 1 has no address' '$DIR/cfg.out'"
 printf 'portmask = 0x1\nconfig = (0,0,1)  # worker 1\nstats-interval = 1\n' >"$DIR/dp.conf"
 rc=$(config_run c5 --config-file "$DIR/dp.conf")
 check "the same from --config-file (with a stats line each second)" \
 	sh -c "[ $rc -eq 0 ] && grep -q 'relaying on port 0 with 1 lcore(s)' '$DIR/cfg.out' && grep -q 'snode-dp stats' '$DIR/cfg.out'"
-printf 'portmask = 0x2\n' >"$DIR/dp.conf"
+printf 'portmask = 0x3\nport-ip = (1,10.0.1.1/24)\n' >"$DIR/dp.conf"
 rc=$(config_run c6 --config-file "$DIR/dp.conf")
-check "a config file naming port 1 exits 2 naming what is not built" \
-	sh -c "[ $rc -eq 2 ] && grep -q 'portmask 0x2: relaying on ports other than port 0 is not built' '$DIR/cfg.out'"
+check "a config file naming port 1, which EAL does not have, exits 1 naming it" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'port 1 (port mask 0x3) does not exist' '$DIR/cfg.out'"
+rc=$(VDEV2=net_null1 config_run c7 --config-file "$DIR/dp.conf" --config "(0,0,1),(1,0,1)")
+check "two ports (net_null0, net_null1) polled by worker 1 until SIGTERM (exit 0)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'relaying on port 0,1 with 1 lcore(s)' '$DIR/cfg.out'"
 tap_done
