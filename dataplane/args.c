@@ -108,7 +108,8 @@ take(struct dp_args *a, int c, const char *v)
 		return 0;
 	case 'i':
 		if (parse_ip(v, &a->ip, &a->ip_prefix) != 0)
-			return bad("ip", v, "expected a non-zero IPv4 address, /LEN 1..32 optional");
+			return bad("ip", v,
+				   "expected a non-zero IPv4 address, /LEN 1..32 optional");
 		return 0;
 	case 'A':
 		if (dp_parse_port_ip(v, a->pip, &a->npip, &why) != 0)
@@ -219,7 +220,7 @@ static int
 check_ports(struct dp_args *a)
 {
 	char msg[256];
-	struct dp_port_opts o = {a->portmask, a->lconf, a->nlconf, a->pip,
+	struct dp_port_opts o = {a->portmask, a->lconf, a->nlconf,   a->pip,
 				 a->npip,     a->ip,	a->ip_prefix};
 
 	if (dp_port_opts_check(&o, &a->ports, msg, sizeof(msg)) != 0) {
@@ -283,7 +284,8 @@ dp_args_usage(const char *prog)
 	       "                 [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]\n"
 	       "                 [--channel PATH] [--portmask HEX]\n"
 	       "                 [--config \"(port,queue,lcore),...\"] [--config-file FILE]\n"
-	       "                 [--big-mbufs N] [--mtu N] [--port-ip \"(P,A.B.C.D/LEN[,MAC]),...\"]\n"
+	       "                 [--big-mbufs N] [--mtu N] [--port-ip "
+	       "\"(P,A.B.C.D/LEN[,MAC]),...\"]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D[/LEN]   this node's IPv4 address (and subnet) on the default\n"
 	       "                       port: the lowest of the mask, port 0 by default\n"

@@ -193,8 +193,7 @@ port_ip_entry(const char **p, struct dp_port_ip *e, const char **why)
 }
 
 int
-dp_parse_port_ip(const char *s, struct dp_port_ip out[DP_PORTS_MAX], unsigned *n,
-		 const char **why)
+dp_parse_port_ip(const char *s, struct dp_port_ip out[DP_PORTS_MAX], unsigned *n, const char **why)
 {
 	const char *p = s;
 
@@ -237,31 +236,41 @@ check_config(const struct dp_port_opts *o, uint32_t mask, char *msg, unsigned ms
 		const struct dp_lcore_conf *c = &o->lconf[i];
 
 		if (!(mask >> c->port & 1))
-			return snprintf(msg, msglen, "--config (%u,%u,%u): port %u is not in the port "
-				 "mask 0x%x", c->port, c->queue, c->lcore, c->port, mask), -1;
+			return snprintf(msg, msglen,
+					"--config (%u,%u,%u): port %u is not in the port "
+					"mask 0x%x",
+					c->port, c->queue, c->lcore, c->port, mask),
+			       -1;
 		for (unsigned j = 0; j < i; j++)
 			if (o->lconf[j].lcore == c->lcore && o->lconf[j].port == c->port)
-				return snprintf(msg, msglen, "--config: lcore %u polls two queues of "
-					 "port %u; one rx queue per lcore per port", c->lcore,
-					 c->port), -1;
+				return snprintf(msg, msglen,
+						"--config: lcore %u polls two queues of "
+						"port %u; one rx queue per lcore per port",
+						c->lcore, c->port),
+				       -1;
 		nq[c->port]++;
 	}
 	for (unsigned i = 0; i < o->nlconf; i++)
 		if (o->lconf[i].queue >= nq[o->lconf[i].port])
-			return snprintf(msg, msglen, "--config: port %u's queues must be 0..%u, one "
-				 "each (queue %u)", o->lconf[i].port, nq[o->lconf[i].port] - 1,
-				 o->lconf[i].queue), -1;
+			return snprintf(msg, msglen,
+					"--config: port %u's queues must be 0..%u, one "
+					"each (queue %u)",
+					o->lconf[i].port, nq[o->lconf[i].port] - 1,
+					o->lconf[i].queue),
+			       -1;
 	for (unsigned p = 0; p < DP_PORTS_MAX; p++)
 		if ((mask >> p & 1) && o->nlconf > 0 && nq[p] == 0)
-			return snprintf(msg, msglen, "--config: port %u is in the port mask 0x%x but "
-				 "no entry polls it", p, mask), -1;
+			return snprintf(msg, msglen,
+					"--config: port %u is in the port mask 0x%x but "
+					"no entry polls it",
+					p, mask),
+			       -1;
 	return 0; /* distinct queues per port (dp_parse_config), all below n: 0..n-1 */
 }
 
 /* --port-ip against the mask, and the subnets apart. */
 static int
-check_port_ip(const struct dp_port_opts *o, uint32_t mask, unsigned def, char *msg,
-	      unsigned msglen)
+check_port_ip(const struct dp_port_opts *o, uint32_t mask, unsigned def, char *msg, unsigned msglen)
 {
 	uint32_t named = 0;
 
@@ -270,25 +279,39 @@ check_port_ip(const struct dp_port_opts *o, uint32_t mask, unsigned def, char *m
 		uint32_t m = netmask(e->prefix);
 
 		if (e->port == def)
-			return snprintf(msg, msglen, "--port-ip: port %u is the default port (the "
-				 "lowest of the mask): its address is --ip", def), -1;
+			return snprintf(msg, msglen,
+					"--port-ip: port %u is the default port (the "
+					"lowest of the mask): its address is --ip",
+					def),
+			       -1;
 		if (!(mask >> e->port & 1))
-			return snprintf(msg, msglen, "--port-ip: port %u is not in the port mask 0x%x",
-				 e->port, mask), -1;
+			return snprintf(msg, msglen,
+					"--port-ip: port %u is not in the port mask 0x%x", e->port,
+					mask),
+			       -1;
 		if (e->ip == o->ip || (e->prefix == o->prefix && ((e->ip ^ o->ip) & m) == 0))
-			return snprintf(msg, msglen, "--port-ip: port %u has the address or subnet "
-				 "of --ip", e->port), -1;
+			return snprintf(msg, msglen,
+					"--port-ip: port %u has the address or subnet "
+					"of --ip",
+					e->port),
+			       -1;
 		for (unsigned j = 0; j < i; j++)
 			if (o->pip[j].ip == e->ip ||
 			    (o->pip[j].prefix == e->prefix && ((o->pip[j].ip ^ e->ip) & m) == 0))
-				return snprintf(msg, msglen, "--port-ip: ports %u and %u have the same "
-					 "address or subnet", o->pip[j].port, e->port), -1;
+				return snprintf(msg, msglen,
+						"--port-ip: ports %u and %u have the same "
+						"address or subnet",
+						o->pip[j].port, e->port),
+				       -1;
 		named |= 1u << e->port;
 	}
 	for (unsigned p = 0; p < DP_PORTS_MAX; p++)
 		if ((mask >> p & 1) && p != def && !(named >> p & 1))
-			return snprintf(msg, msglen, "port %u has no address: give it one with "
-				 "--port-ip \"(%u,A.B.C.D/LEN)\"", p, p), -1;
+			return snprintf(msg, msglen,
+					"port %u has no address: give it one with "
+					"--port-ip \"(%u,A.B.C.D/LEN)\"",
+					p, p),
+			       -1;
 	return 0;
 }
 

@@ -96,8 +96,7 @@ emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_rout
 				    (uint32_t)p->blob_len);
 	dp_worker_random(w, cell + used, size - used);
 	dp_pkt_write_headers(it->m, dp_worker_out(w, next->ip),
-			     (const struct rte_ether_addr *)next->mac, next->ip,
-			     next->port, size);
+			     (const struct rte_ether_addr *)next->mac, next->ip, next->port, size);
 	w->tx[w->ntx++] = it->m;
 	w->stats.create_relayed++;
 }

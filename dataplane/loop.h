@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The worker lcore loop: rx burst from each (port, queue) it polls -> ARP / framing / cell checks -> split by
- * kind -> CREATE stage as one batch -> tx burst. Idle lcores back off into
- * short sleeps (up to DP_IDLE_SLEEP_MAX_US) so a dozen test nodes can share
- * two cores; any packet returns the loop to full polling.
+ * The worker lcore loop: rx burst from each (port, queue) it polls -> ARP / framing / cell checks
+ * -> split by kind -> CREATE stage as one batch -> tx burst. Idle lcores back off into short sleeps
+ * (up to DP_IDLE_SLEEP_MAX_US) so a dozen test nodes can share two cores; any packet returns the
+ * loop to full polling.
  */
 #ifndef DP_LOOP_H
 #define DP_LOOP_H
@@ -35,8 +35,8 @@ struct dp_rxq {
 
 struct dp_lcore {
 	struct dp_worker worker;
-	uint16_t port;		    /* the default port (worker.ports: any port, worker.txq) */
-	uint16_t queue;		    /* this lcore's tx queue on port */
+	uint16_t port;			/* the default port (worker.ports: any port, worker.txq) */
+	uint16_t queue;			/* this lcore's tx queue on port */
 	struct dp_rxq rx[DP_PORTS_MAX]; /* the rx queues it polls: one per port at most */
 	unsigned nrx;
 	struct dp_channel *channel; /* replies to send; NULL without a channel */

@@ -99,7 +99,8 @@ _Static_assert(DP_PORTS_MAX == RTE_MAX_ETHPORTS && DP_LCORES_MAX == RTE_MAX_LCOR
 		       DP_QUEUES_MAX == RTE_MAX_QUEUES_PER_PORT,
 	       "args_config.h's limits are this DPDK build's");
 
-/* Worker i on its lcore: tx queue i on every port (l3fwd's layout), its rx queues set by the caller. */
+/* Worker i on its lcore: tx queue i on every port (l3fwd's layout), its rx queues set by the
+ * caller. */
 static int
 init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_conf *conf)
 {
@@ -203,7 +204,8 @@ plan_rx(const struct dp_args *a, struct relay *r, const unsigned *lcore_of)
 
 		for (unsigned k = 0; k < a->nlconf; k++)
 			if (a->lconf[k].lcore == lcore_of[i])
-				lc->rx[lc->nrx++] = (struct dp_rxq){a->lconf[k].port, a->lconf[k].queue};
+				lc->rx[lc->nrx++] =
+					(struct dp_rxq){a->lconf[k].port, a->lconf[k].queue};
 		for (uint16_t k = 0; a->nlconf == 0 && k < r->ports.n; k++)
 			lc->rx[lc->nrx++] = (struct dp_rxq){r->ports.ids[k], (uint16_t)i};
 	}
@@ -223,10 +225,10 @@ start_port(const struct dp_args *a, struct relay *r, uint16_t port)
 	if (a->nlconf == 0)
 		nrx = (uint16_t)r->nb_lcores;
 	snprintf(msg, sizeof(msg), "port %u did not start (see the log line above)", port);
-	if (dp_port_configure(port,
-			      &(struct dp_port_conf){nrx, (uint16_t)r->nb_lcores, RELAY_DESC,
-						     RELAY_DESC},
-			      r->pool) != 0)
+	if (dp_port_configure(
+		    port,
+		    &(struct dp_port_conf){nrx, (uint16_t)r->nb_lcores, RELAY_DESC, RELAY_DESC},
+		    r->pool) != 0)
 		return fail(msg);
 	r->ports_up |= 1u << port;
 	if (dp_port_start(port) != 0)

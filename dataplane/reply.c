@@ -207,7 +207,8 @@ build_cell(struct dp_worker *w, const struct dp_circuit *c, const struct dp_repl
 	cell += DP_PKT_HDR_LEN;
 	used = dp_reply_cell_write(cell, c, key, o->buf, o->len, o->chunk, o->seq, o->ncells);
 	dp_worker_random(w, cell + used, size - used);
-	dp_pkt_write_headers(m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip, c->prev.port, size);
+	dp_pkt_write_headers(m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip,
+			     c->prev.port, size);
 	return 0;
 }
 
@@ -361,7 +362,8 @@ forward(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit *c)
 		return DP_DROP_UNKNOWN_PEER;
 	used = dp_reply_cell_rewrite(it->pkt.cell, &it->cell, c, key);
 	dp_worker_random(w, it->pkt.cell + used, size - used);
-	dp_pkt_write_headers(it->m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip, c->prev.port, size);
+	dp_pkt_write_headers(it->m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip,
+			     c->prev.port, size);
 	w->tx[w->ntx++] = it->m;
 	w->stats.reply_relayed++;
 	if (it->cell.flags & DP_CELL_FLAG_LAST)

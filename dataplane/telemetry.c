@@ -244,7 +244,8 @@ port_dict(uint16_t port)
 	rte_ether_format_addr(mac, sizeof(mac), &a->iface.mac);
 	rte_tel_data_add_dict_string(d, "mac", mac);
 	if (a->have_gateway) {
-		rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)a->gateway_mac);
+		rte_ether_format_addr(mac, sizeof(mac),
+				      (const struct rte_ether_addr *)a->gateway_mac);
 		rte_tel_data_add_dict_string(d, "gateway_mac", mac);
 	}
 	rte_tel_data_add_dict_u64(d, "default", port == tel_ports->def);

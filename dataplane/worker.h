@@ -76,7 +76,7 @@ struct dp_port_counters {
 
 struct dp_worker {
 	unsigned lcore;
-	struct dp_iface iface; /* the default port's; the only one when ports is NULL */
+	struct dp_iface iface;	      /* the default port's; the only one when ports is NULL */
 	const struct dp_ports *ports; /* every port's address and the routes; NULL: iface alone */
 	uint16_t txq[DP_PORTS_MAX];   /* this worker's tx queue on each port */
 	struct dp_port_counters port_stats[DP_PORTS_MAX];
@@ -129,7 +129,7 @@ static inline const struct dp_iface *
 dp_worker_port(const struct dp_worker *w, uint16_t port)
 {
 	return w->ports != NULL && dp_ports_has(w->ports, port) ? &w->ports->p[port].iface
-								 : &w->iface;
+								: &w->iface;
 }
 
 /* Fills buf with keystream bytes (cell padding) and returns a fresh label for this lcore. */

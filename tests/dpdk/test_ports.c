@@ -281,10 +281,11 @@ create_leaves_on_the_next_hops_port_and_reply_on_the_clients(void **state)
 		assert_int_equal(n, 1);
 		assert_frame(pkts[0], &ps.p[0].iface.mac, A_IP0, client_if.mac.addr_bytes,
 			     CLIENT_IP, 40000);
-		assert_int_equal(client_open(&cl, rte_pktmbuf_mtod_offset(pkts[0], uint8_t *,
-									   DP_PKT_HDR_LEN),
-					     out, sizeof(out)),
-				 strlen(reply));
+		assert_int_equal(
+			client_open(&cl,
+				    rte_pktmbuf_mtod_offset(pkts[0], uint8_t *, DP_PKT_HDR_LEN),
+				    out, sizeof(out)),
+			strlen(reply));
 		assert_memory_equal(out, reply, strlen(reply));
 		free_all(pkts, n);
 		snc_onion_free(&cl.on);

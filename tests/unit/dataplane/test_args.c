@@ -51,15 +51,17 @@ ip_prefix_and_port_ip(void **state)
 	const char *plain[] = {"dp", "--ip", "10.0.0.1", "--nodes", "n", NULL};
 	const char *p1[] = {"dp", "--ip", "10.0.0.1/1", "--nodes", "n", NULL};
 	const char *p32[] = {"dp", "--ip", "10.0.0.1/32", "--nodes", "n", NULL};
-	static const char *const bad[] = {"10.0.0.1/0", "10.0.0.1/33", "10.0.0.1/",
+	static const char *const bad[] = {"10.0.0.1/0",	  "10.0.0.1/33",  "10.0.0.1/",
 					  "10.0.0.1/24x", "10.0.0.1//24", "0.0.0.0/8",
-					  "10.0.0.1/-1", "1000.0.0.1/8"};
-	const char *two[] = {"dp", "--ip", "10.0.0.1/24", "--nodes", "n", "--portmask", "0x3",
-			     "--port-ip", "(1,10.0.1.1/24,02:00:00:00:01:fe)", NULL};
-	const char *no_addr[] = {"dp", "--ip", "10.0.0.1/24", "--nodes", "n", "--portmask", "0x3",
-				 NULL};
-	const char *bad_pip[] = {"dp", "--ip", "10.0.0.1", "--nodes", "n", "--port-ip", "(1,x)",
-				 NULL};
+					  "10.0.0.1/-1",  "1000.0.0.1/8"};
+	const char *two[] = {"dp",	"--ip",	     "10.0.0.1/24",
+			     "--nodes", "n",	     "--portmask",
+			     "0x3",	"--port-ip", "(1,10.0.1.1/24,02:00:00:00:01:fe)",
+			     NULL};
+	const char *no_addr[] = {"dp", "--ip",	     "10.0.0.1/24", "--nodes",
+				 "n",  "--portmask", "0x3",	    NULL};
+	const char *bad_pip[] = {"dp", "--ip",	    "10.0.0.1", "--nodes",
+				 "n",  "--port-ip", "(1,x)",	NULL};
 	struct dp_args a;
 
 	(void)state;

@@ -145,7 +145,8 @@ ports_and_queues(void **state)
 	assert_int_equal(check(one, 1, 3, &p1, 1, &mask, msg), -1);
 	assert_string_equal(msg, "--config: port 1 is in the port mask 0x3 but no entry polls it");
 	assert_int_equal(check(port1, 2, 0, NULL, 0, &mask, msg), -1);
-	assert_string_equal(msg, "port 1 has no address: give it one with --port-ip \"(1,A.B.C.D/LEN)\"");
+	assert_string_equal(
+		msg, "port 1 has no address: give it one with --port-ip \"(1,A.B.C.D/LEN)\"");
 	assert_int_equal(check(one, 1, 0, &p1, 1, &mask, msg), -1);
 	assert_string_equal(msg, "--port-ip: port 1 is not in the port mask 0x1");
 	assert_int_equal(check(same_port, 2, 0, NULL, 0, &mask, msg), -1);
@@ -160,8 +161,10 @@ ports_and_queues(void **state)
 static void
 port_addresses_apart(void **state)
 {
-	struct dp_port_ip same_net = {1, 24, false, 0x0a000002, {0}}, p1 = {1, 24, false, 0x0a000101, {0}},
-			  p2_same = {2, 24, false, 0x0a000102, {0}}, p2_wider = {2, 16, false, 0x0a000102, {0}},
+	struct dp_port_ip same_net = {1, 24, false, 0x0a000002, {0}},
+			  p1 = {1, 24, false, 0x0a000101, {0}},
+			  p2_same = {2, 24, false, 0x0a000102, {0}},
+			  p2_wider = {2, 16, false, 0x0a000102, {0}},
 			  p1_self = {1, 30, false, 0x0a000001, {0}};
 	struct dp_port_ip two[2];
 	char msg[256];
@@ -211,9 +214,10 @@ port_ip_syntax_and_ranges(void **state)
 	size_t off = 0;
 
 	(void)state;
-	assert_int_equal(dp_parse_port_ip(" ( 1 , 10.0.1.1/24 , 02:AA:bb:cc:dd:0f ) ,(31,192.168.7.9/32)", e,
-					  &n, &why),
-			 0);
+	assert_int_equal(
+		dp_parse_port_ip(" ( 1 , 10.0.1.1/24 , 02:AA:bb:cc:dd:0f ) ,(31,192.168.7.9/32)", e,
+				 &n, &why),
+		0);
 	assert_int_equal(n, 2);
 	assert_int_equal(e[0].port, 1);
 	assert_int_equal(e[0].ip, 0x0a000101);

@@ -66,7 +66,8 @@ set_entry(uint32_t i, const uint8_t *e_ed, const uint8_t *e_x, uint32_t ip)
 static struct dp_node_update_ctx
 ctx_of(const struct dp_node_table *cur, const struct dp_node_table *file, const uint8_t *gwmac)
 {
-	return (struct dp_node_update_ctx){cur, file, gwmac, self_ed, self_sk, self_pk, 1000, NULL, NULL};
+	return (struct dp_node_update_ctx){cur,	    file, gwmac, self_ed, self_sk,
+					   self_pk, 1000, NULL,	 NULL};
 }
 
 static void

@@ -17,7 +17,8 @@ static const uint8_t gw0[6] = {2, 0, 0, 0, 0, 0xa0}, gw2[6] = {2, 0, 0, 0, 0, 0x
 static void
 build(struct dp_ports *ps, uint32_t mask)
 {
-	struct dp_port_ip pip[2] = {{1, 24, false, 0x0a000101, {0}}, {2, 16, true, 0x0a000202, {0}}};
+	struct dp_port_ip pip[2] = {{1, 24, false, 0x0a000101, {0}},
+				    {2, 16, true, 0x0a000202, {0}}};
 
 	memcpy(pip[1].gateway_mac, gw2, 6);
 	dp_ports_build(ps, mask, 0x0a000001, 24, gw0, pip, mask == 7 ? 2 : 0, 22030);
