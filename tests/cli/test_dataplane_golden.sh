@@ -11,6 +11,9 @@
 # recorded too): DATA cut-through (CREATEs with MORE, each followed by its DATA cells, relayed
 # hop by hop without reassembly) and large cells (a large CREATE and its DATA, 44 IPv4
 # fragments each way); their recorded outputs are checked by tests/tools/gen_pcap_check.py.
+# A REPLY set: 4 client CREATEs (reply modes 0, 1, 0, 1) relayed to B, then B's REPLY on each
+# circuit (its label the one A chose, known from a first seeded run); A must carry each back to
+# the client, unchanged in mode 0, under its own layer in mode 1 (cell_builder.py reply-check).
 set -u
 DP=$1
 TOOL=$2
@@ -119,6 +122,8 @@ DATA_BYTES=$((18 * (16 + 42 + 1232)))
 # Large cells: one large CREATE with MORE and its DATA cell (2 hops), 44 fragments each.
 LARGE_ARGS=(--count 2 --hops 2 --data-per-create 1 --class large)
 LARGE_BYTES=$((2 * 44 * 16 + 2 * (65000 + 42) + 43 * 2 * 34))
+REPLY_BYTES=$((8 * (16 + 42 + 1232)))
+CB=$HERE/../tools/cell_builder.py
 
 if [ "$REGEN" = --regen ]; then
 	# (pcap record timestamps differ from run to run: commit only files whose frames changed)
@@ -133,6 +138,16 @@ if [ "$REGEN" = --regen ]; then
 		cp "$DIR/regen-$s.pcap" "$GOLD/${s}_out.pcap"
 		echo "wrote $GOLD/${s}_out.pcap ($(frames "$GOLD/${s}_out.pcap" | wc -l) frames)"
 	done
+	# REPLY: the CREATEs alone first, to learn the labels A chooses (the same in the second
+	# run: the seed fixes them, and A draws them for the CREATEs before any REPLY)
+	$PY "$CB" reply-creates --spec "$GOLD/spec.json" --out "$DIR/reply_creates.pcap" || exit 1
+	IN=$DIR/reply_creates.pcap OUT_BYTES=$((REPLY_BYTES / 2))
+	run regen-rc SNODE_DP_TEST_RNG_SEED=$SEED || { cat "$DIR/regen-rc.out"; exit 1; }
+	$PY "$CB" reply-frames --spec "$GOLD/spec.json" --creates "$DIR/reply_creates.pcap" \
+		--pcap "$DIR/regen-rc.pcap" --out "$GOLD/reply_in.pcap" || exit 1
+	set_run reply "$REPLY_BYTES" regen-reply SNODE_DP_TEST_RNG_SEED=$SEED || { cat "$DIR/regen-reply.out"; exit 1; }
+	cp "$DIR/regen-reply.pcap" "$GOLD/reply_out.pcap"
+	echo "wrote $GOLD/reply_out.pcap ($(frames "$GOLD/reply_out.pcap" | wc -l) frames)"
 	exit 0
 fi
 
@@ -191,6 +206,19 @@ frames "$DIR/large.pcap" >"$DIR/got-large.hex"
 check "large cells: every frame equals large_out.pcap byte for byte (88 frames: 44 fragments a cell)" \
 	sh -c "cmp -s '$DIR/want-large.hex' '$DIR/got-large.hex' && [ \$(wc -l <'$DIR/got-large.hex') -eq 88 ]"
 cmp -s "$DIR/want-large.hex" "$DIR/got-large.hex" || diff "$DIR/want-large.hex" "$DIR/got-large.hex" | head -4 | cut -c1-160 | sed 's/^/# /'
+
+# ---- REPLY, both modes ----
+out=$($PY "$CB" reply-check --spec "$GOLD/spec.json" --creates "$GOLD/reply_in.pcap" --pcap "$GOLD/reply_out.pcap" 2>&1)
+check "reply_out.pcap by the independent builder: 4 CREATEs to B, 4 REPLYs to the client carrying B's payload (2 as is, 2 under A's layer)" \
+	test "$out" = '{"relayed": 4, "replies": 4, "mode0": 2, "mode1": 2}'
+[ "$out" = '{"relayed": 4, "replies": 4, "mode0": 2, "mode1": 2}' ] || echo "$out" | tail -3 | sed 's/^/# /'
+set_run reply "$REPLY_BYTES" reply SNODE_DP_TEST_RNG_SEED=$SEED
+check "REPLY: the relay exits 0 on SIGTERM" test $? -eq 0
+frames "$GOLD/reply_out.pcap" >"$DIR/want-reply.hex"
+frames "$DIR/reply.pcap" >"$DIR/got-reply.hex"
+check "REPLY: every frame equals reply_out.pcap byte for byte (8 frames: 4 CREATEs, 4 REPLYs)" \
+	sh -c "cmp -s '$DIR/want-reply.hex' '$DIR/got-reply.hex' && [ \$(wc -l <'$DIR/got-reply.hex') -eq 8 ]"
+cmp -s "$DIR/want-reply.hex" "$DIR/got-reply.hex" || diff "$DIR/want-reply.hex" "$DIR/got-reply.hex" | head -4 | cut -c1-160 | sed 's/^/# /'
 
 run badseed SNODE_DP_TEST_RNG_SEED=1234
 check "a malformed seed stops the dataplane with exit 1" test $? -eq 1
