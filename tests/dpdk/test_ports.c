@@ -8,7 +8,9 @@
  * port 0 and must leave on port 1 only, with port 1's MAC and address; B's
  * reply enters A on port 1 and must leave on port 0 only, toward the client,
  * which opens it (both reply modes). ARP is answered per port, the per-port
- * counters add up, and no mbuf leaks.
+ * counters add up, and no mbuf leaks. dp_tx_burst (tx.c) sends each port's
+ * datagrams in order and, when a queue refuses some, hands back the sent first
+ * with each slot's original index (the reply pump rewinds by it).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,13 +34,14 @@
 #include "ports.h"
 #include "reply.h"
 #include "snc.h"
+#include "tx.h"
 
 enum {
 	A_IP0 = 0x0a000001,	/* 10.0.0.1/24: A on port 0 */
 	A_IP1 = 0x0a000101,	/* 10.0.1.1/24: A on port 1 */
 	B_IP = 0x0a000102,	/* 10.0.1.2: B, on port 1's subnet */
 	CLIENT_IP = 0x0a000064, /* 10.0.0.100: on port 0's subnet */
-	POOL = 1024,
+	POOL = 4096,		/* room for a full net_ring (1,023 frames) */
 };
 
 static struct rte_mempool *pool;
@@ -338,12 +341,79 @@ arp_is_answered_per_port(void **state)
 	free_all(pkts, 1);
 }
 
+static struct rte_mbuf *
+tagged(uint16_t port, uint8_t tag)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+	assert_non_null(m);
+	assert_non_null(rte_pktmbuf_append(m, 64));
+	rte_pktmbuf_mtod(m, uint8_t *)[0] = tag;
+	m->port = port;
+	return m;
+}
+
+static void
+tx_burst_splits_by_port_and_reports_what_was_refused(void **state)
+{
+	struct rte_mbuf *pkts[DP_BURST], *fill;
+	uint16_t idx[6], n, room = 0, ours = 0;
+	uint64_t refused = a.port_stats[1].tx_refused;
+	unsigned before = rte_mempool_avail_count(pool);
+
+	(void)state;
+	/* port 1's ring full but for one frame */
+	do {
+		fill = tagged(1, 0xff);
+		n = rte_eth_tx_burst(port1, 0, &fill, 1);
+		room += n;
+	} while (n == 1);
+	rte_pktmbuf_free(fill);
+	assert_int_equal(sent_on(port1, pkts), DP_BURST); /* 32 slots free again ... */
+	free_all(pkts, DP_BURST);
+	for (int i = 0; i < DP_BURST - 1; i++) { /* ... and 31 taken back */
+		fill = tagged(1, 0xff);
+		assert_int_equal(rte_eth_tx_burst(port1, 0, &fill, 1), 1);
+	}
+	for (uint8_t i = 0; i < 6; i++)
+		pkts[i] = tagged(i % 2 == 0 ? 1 : 0, i);
+	n = dp_tx_burst(&a, 0, 0, pkts, 6, idx);
+	assert_int_equal(n, 4); /* port 0's three, then port 1's first */
+	assert_int_equal(idx[0], 1);
+	assert_int_equal(idx[1], 3);
+	assert_int_equal(idx[2], 5);
+	assert_int_equal(idx[3], 0);
+	assert_int_equal(idx[4], 2); /* refused, in their order */
+	assert_int_equal(idx[5], 4);
+	for (int k = 0; k < 6; k++)
+		assert_int_equal(rte_pktmbuf_mtod(pkts[k], uint8_t *)[0], idx[k]);
+	assert_int_equal(a.port_stats[1].tx_refused, refused + 2);
+	free_all(pkts + 4, 2);
+	/* what reached the wires: 1, 3, 5 on port 0; the fillers then 0 on port 1 */
+	assert_int_equal(sent_on(port0, pkts), 3);
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(rte_pktmbuf_mtod(pkts[k], uint8_t *)[0], 2 * k + 1);
+	free_all(pkts, 3);
+	while ((n = sent_on(port1, pkts)) > 0) {
+		for (uint16_t k = 0; k < n; k++)
+			if (rte_pktmbuf_mtod(pkts[k], uint8_t *)[0] != 0xff) {
+				assert_int_equal(rte_pktmbuf_mtod(pkts[k], uint8_t *)[0], 0);
+				ours++;
+			}
+		free_all(pkts, n);
+	}
+	assert_int_equal(ours, 1);
+	assert_true(room > DP_BURST);
+	assert_int_equal(rte_mempool_avail_count(pool), before);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_leaves_on_the_next_hops_port_and_reply_on_the_clients),
 		cmocka_unit_test(arp_is_answered_per_port),
+		cmocka_unit_test(tx_burst_splits_by_port_and_reports_what_was_refused),
 	};
 	static const char *const vdevs[] = {"net_ring0", "net_ring1", "net_ring2", NULL};
 	int rc;
