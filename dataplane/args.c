@@ -26,6 +26,7 @@ static const struct option dp_long_opts[] = {
 	{"config-file", required_argument, NULL, 'F'},
 	{"big-mbufs", required_argument, NULL, 'B'},
 	{"mtu", required_argument, NULL, 'M'},
+	{"port-ip", required_argument, NULL, 'A'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -46,23 +47,24 @@ parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *o
 	return 0;
 }
 
-/* aa:bb:cc:dd:ee:ff, hex digits in either case, nothing after. */
+/* A.B.C.D or A.B.C.D/LEN (LEN 1..32; 32 without one), non-zero. */
 static int
-parse_mac(const char *s, uint8_t mac[6])
+parse_ip(const char *v, uint32_t *ip, uint8_t *prefix)
 {
-	unsigned m[6];
-	int used = 0;
+	char buf[16];
+	const char *slash = strchr(v, '/');
+	size_t len = slash != NULL ? (size_t)(slash - v) : strlen(v);
+	unsigned long n = 32;
+	struct in_addr in;
 
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
-		   &used) != 6 ||
-	    used != 17)
+	if (len >= sizeof(buf) || (slash != NULL && parse_uint(slash + 1, 1, 32, &n) != 0))
 		return -1;
-	for (int i = 0; i < 17; i++)
-		if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
-			return -1;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)m[i];
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET, buf, &in) != 1 || in.s_addr == 0)
+		return -1;
+	*ip = ntohl(in.s_addr);
+	*prefix = (uint8_t)n;
 	return 0;
 }
 
@@ -77,7 +79,6 @@ static int
 take(struct dp_args *a, int c, const char *v)
 {
 	unsigned long n;
-	struct in_addr in;
 	const char *why = NULL;
 
 	switch (c) {
@@ -94,8 +95,7 @@ take(struct dp_args *a, int c, const char *v)
 		a->nodes = v;
 		return 0;
 	case 'g':
-		if (parse_mac(v, a->gateway_mac) != 0 || (a->gateway_mac[0] & 1) ||
-		    memcmp(a->gateway_mac, "\0\0\0\0\0\0", 6) == 0)
+		if (dp_parse_unicast_mac(v, a->gateway_mac) != 0)
 			return bad("gateway-mac", v,
 				   "expected a non-zero unicast MAC aa:bb:cc:dd:ee:ff");
 		a->have_gateway = true;
@@ -107,9 +107,13 @@ take(struct dp_args *a, int c, const char *v)
 		a->channel = v;
 		return 0;
 	case 'i':
-		if (inet_pton(AF_INET, v, &in) != 1 || in.s_addr == 0)
-			return bad("ip", v, "expected a non-zero IPv4 address");
-		a->ip = ntohl(in.s_addr);
+		if (parse_ip(v, &a->ip, &a->ip_prefix) != 0)
+			return bad("ip", v,
+				   "expected a non-zero IPv4 address, /LEN 1..32 optional");
+		return 0;
+	case 'A':
+		if (dp_parse_port_ip(v, a->pip, &a->npip, &why) != 0)
+			return bad("port-ip", v, why);
 		return 0;
 	case 'c':
 		if (parse_uint(v, 1, 65535, &n) != 0)
@@ -211,13 +215,15 @@ config_file(const char *path, struct dp_args *a)
 	return 0;
 }
 
-/* What this build can run of --portmask and --config (args_config.h). */
+/* --portmask, --config and --port-ip together (args_config.h). */
 static int
-check_ports(const struct dp_args *a)
+check_ports(struct dp_args *a)
 {
 	char msg[256];
+	struct dp_port_opts o = {a->portmask, a->lconf, a->nlconf,   a->pip,
+				 a->npip,     a->ip,	a->ip_prefix};
 
-	if (dp_lcore_conf_check(a->lconf, a->nlconf, a->portmask, msg, sizeof(msg)) != 0) {
+	if (dp_port_opts_check(&o, &a->ports, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "snode-dataplane: %s\n", msg);
 		return -1;
 	}
@@ -240,6 +246,7 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 	memset(args, 0, sizeof(*args));
 	args->cell_port = DP_DEFAULT_CELL_PORT;
 	args->big_mbufs = DP_BIG_MBUFS_DEFAULT;
+	args->ip_prefix = 32;
 	if (find_config_file(argc, argv, &file) != 0)
 		return -1;
 	if (file != NULL && config_file(file, args) != 0)
@@ -277,9 +284,11 @@ dp_args_usage(const char *prog)
 	       "                 [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]\n"
 	       "                 [--channel PATH] [--portmask HEX]\n"
 	       "                 [--config \"(port,queue,lcore),...\"] [--config-file FILE]\n"
-	       "                 [--big-mbufs N] [--mtu N]\n"
+	       "                 [--big-mbufs N] [--mtu N] [--port-ip "
+	       "\"(P,A.B.C.D/LEN[,MAC]),...\"]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
-	       "  --ip A.B.C.D         this node's IPv4 address on port 0\n"
+	       "  --ip A.B.C.D[/LEN]   this node's IPv4 address (and subnet) on the default\n"
+	       "                       port: the lowest of the mask, port 0 by default\n"
 	       "  --nodes FILE         node table at start: ed25519 x25519 ip:port mac per line;\n"
 	       "                       its MACs stay in use for its nodes after snode-control\n"
 	       "                       sends the registry's table\n"
@@ -290,11 +299,15 @@ dp_args_usage(const char *prog)
 	       "  --stats-interval S   one stats line every S seconds (default 0: off)\n"
 	       "  --channel PATH       socket snode-control connects to (default DATA-DIR/%s;\n"
 	       "                       'none': no control plane, deliveries are dropped)\n"
-	       "  --portmask HEX       ports to use, as l3fwd -p (only 0x1: multi-port relaying\n"
-	       "                       is not built)\n"
-	       "  --config (P,Q,L),... which lcore polls which queue, as l3fwd (port 0, one\n"
-	       "                       queue per lcore, queues 0..n-1; default: every worker\n"
-	       "                       lcore, queue = its rank)\n"
+	       "  --portmask HEX       ports to use, as l3fwd -p (default: the ports --config\n"
+	       "                       names, else 0x1)\n"
+	       "  --config (P,Q,L),... which lcore polls which rx queue, as l3fwd (each port's\n"
+	       "                       queues 0..n-1, one per lcore; default: every worker\n"
+	       "                       lcore polls queue = its rank on every port)\n"
+	       "  --port-ip (P,A.B.C.D/LEN[,MAC]),...  address, subnet and gateway MAC of each\n"
+	       "                       port of the mask but the default one; a next hop\n"
+	       "                       leaves through the port whose subnet holds it, else\n"
+	       "                       the default port\n"
 	       "  --big-mbufs N        mbufs of 64 KB for medium and large cells (default %d,\n"
 	       "                       about 64 KB each; 0: medium and large are dropped)\n"
 	       "  --mtu N              IP bytes a packet may have on port 0 (576..2000; default:\n"

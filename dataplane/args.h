@@ -6,10 +6,13 @@
  *                   [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]
  *                   [--channel PATH] [--portmask HEX] [--config "(port,queue,lcore),..."]
  *                   [--config-file FILE] [--big-mbufs N] [--mtu N]
+ *                   [--port-ip "(port,A.B.C.D/LEN[,MAC]),..."]
  * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES; the
  * config file holds the same options as key = value lines, args_file.h).
- * Relay mode serves port 0 with one rx/tx queue per worker lcore (the main
- * lcore works too when EAL gives it no workers).
+ * Relay mode serves the ports of the mask (port 0 by default) with one rx/tx
+ * queue per worker lcore per port (the main lcore works too when EAL gives it
+ * no workers). The default port (the lowest of the mask) has --ip and
+ * --gateway-mac; the others have --port-ip's entries.
  */
 #ifndef DP_ARGS_H
 #define DP_ARGS_H
@@ -34,11 +37,15 @@ struct dp_args {
 	const char *nodes;	/* node table file; NULL: start with an empty table */
 	bool have_gateway;	/* gateway_mac given */
 	uint8_t gateway_mac[6]; /* next hop of nodes snode-control names that the file does not */
-	uint32_t ip;		/* this node's IPv4 address, host order; 0 = not given */
+	uint32_t ip;		/* the default port's IPv4 address, host order; 0 = not given */
+	uint8_t ip_prefix;	/* --ip's /LEN: its subnet (default 32) */
 	uint16_t cell_port;
 	unsigned stats_interval; /* seconds; 0 = off */
 	const char *channel;	 /* socket path, "none", or NULL for DATA-DIR/dp.sock */
 	uint32_t portmask;	 /* --portmask; 0 = not given (port 0) */
+	uint32_t ports;		 /* the mask in use (dp_port_opts_check), set by dp_args_parse */
+	struct dp_port_ip pip[DP_PORTS_MAX]; /* --port-ip */
+	unsigned npip;
 	struct dp_lcore_conf lconf[DP_CONFIG_MAX]; /* --config */
 	unsigned nlconf;			   /* 0 = not given: every worker lcore */
 	uint32_t big_mbufs; /* mbufs of the medium/large pool (mempool.h); 0: none */

@@ -663,8 +663,8 @@ send_direct(struct dp_worker *w, const uint8_t *body, uint32_t len)
 		return DP_DROP_BAD_LENGTH;
 	}
 	dp_worker_random(w, p + DP_PKT_HDR_LEN + used, DP_CELL_SMALL - used);
-	dp_pkt_write_headers(m, &w->iface, (const struct rte_ether_addr *)to->mac, to->ip, to->port,
-			     DP_CELL_SMALL);
+	dp_pkt_write_headers(m, dp_worker_out(w, to->ip), (const struct rte_ether_addr *)to->mac,
+			     to->ip, to->port, DP_CELL_SMALL);
 	w->tx[w->ntx++] = m;
 	w->stats.direct_out++;
 	return DP_DROP_NONE;

@@ -45,6 +45,7 @@ struct dp_circuit {
 	uint8_t client_link; /* the previous hop is a client (mask with hop keys) */
 	uint8_t hop_no;	     /* from the CREATE: how many layers a reply gets (mode 1) */
 	uint8_t prev_mac[6]; /* Ethernet source of the CREATE: where cells back go */
+	uint8_t prev_port;   /* DPDK port the CREATE came in on: cells back leave there */
 	uint8_t proxy;	     /* destination is a proxy: its reply is already end-to-end */
 	uint8_t replying;    /* destination: a reply is queued (reply.c) */
 	uint8_t reply_done;  /* relay: LAST seen, later REPLY cells are refused */

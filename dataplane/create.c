@@ -95,8 +95,8 @@ emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_rout
 				    (uint8_t)(it->cell.hop_no + 1), mask, p->blob,
 				    (uint32_t)p->blob_len);
 	dp_worker_random(w, cell + used, size - used);
-	dp_pkt_write_headers(it->m, &w->iface, (const struct rte_ether_addr *)next->mac, next->ip,
-			     next->port, size);
+	dp_pkt_write_headers(it->m, dp_worker_out(w, next->ip),
+			     (const struct rte_ether_addr *)next->mac, next->ip, next->port, size);
 	w->tx[w->ntx++] = it->m;
 	w->stats.create_relayed++;
 }
@@ -118,6 +118,7 @@ open_circuit(struct dp_worker *w, const struct dp_create_item *it, const uint8_t
 	c->client_link = (it->cell.flags & DP_CELL_FLAG_CLIENT) != 0;
 	c->hop_no = it->cell.hop_no;
 	memcpy(c->prev_mac, it->pkt.src_mac.addr_bytes, sizeof(c->prev_mac));
+	c->prev_port = (uint8_t)it->m->port; /* below DP_PORTS_MAX: set by the rx loop */
 	return c;
 }
 

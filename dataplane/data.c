@@ -100,7 +100,7 @@ forward(struct dp_worker *w, const struct dp_circuit *c, struct dp_data_item *it
 	memcpy(mac.addr_bytes, next->mac, sizeof(mac.addr_bytes)); /* 2-byte aligned copy */
 	used = dp_data_cell_rewrite(it->pkt.cell, &it->cell, len, c, next->link_key);
 	dp_worker_random(w, it->pkt.cell + used, size - used);
-	dp_pkt_write_headers(it->m, &w->iface, &mac, next->ip, next->port, size);
+	dp_pkt_write_headers(it->m, dp_worker_out(w, next->ip), &mac, next->ip, next->port, size);
 	w->tx[w->ntx++] = it->m;
 	w->stats.data_relayed++;
 	return DP_DROP_NONE;

@@ -80,8 +80,8 @@ dp_entry_send(struct dp_worker *w, uint64_t id, const uint8_t *body, uint32_t le
 				    DP_CELL_REPLY_COMPAT, body + 32, body[65], mask,
 				    body + CHAN_ENTRY_META_BYTES, len - CHAN_ENTRY_META_BYTES);
 	dp_worker_random(w, cell + used, size - used);
-	dp_pkt_write_headers(m, &w->iface, (const struct rte_ether_addr *)next->mac, next->ip,
-			     next->port, size);
+	dp_pkt_write_headers(m, dp_worker_out(w, next->ip),
+			     (const struct rte_ether_addr *)next->mac, next->ip, next->port, size);
 	w->tx[w->ntx++] = m;
 	w->stats.create_relayed++;
 	w->stats.entry_out++;

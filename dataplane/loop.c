@@ -15,6 +15,7 @@
 #include "frag.h"
 #include "reasm.h"
 #include "reply.h"
+#include "tx.h"
 
 volatile bool dp_force_quit;
 
@@ -85,21 +86,24 @@ direct_in(struct dp_worker *w, struct rte_mbuf *m, const struct dp_pkt *pkt,
 static void
 classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b, uint64_t now_ns)
 {
+	const struct dp_iface *in = dp_worker_port(w, m->port); /* the port it came in on */
+	uint16_t port = m->port;
 	struct dp_pkt pkt;
 	struct dp_cell cell;
 	enum dp_drop_reason r;
 
-	if (dp_pkt_arp_reply(m, &w->iface)) {
-		w->tx[w->ntx++] = m;
+	if (dp_pkt_arp_reply(m, in)) {
+		w->tx[w->ntx++] = m; /* back out on m->port */
 		w->stats.arp_replies++;
 		return;
 	}
-	r = dp_pkt_parse(m, &w->iface, &pkt);
+	r = dp_pkt_parse(m, in, &pkt);
 	if (r == DP_DROP_FRAGMENT) {
 		m = dp_reasm_add(w, m, now_ns); /* consumed; the datagram when it is whole */
 		if (m == NULL)
 			return;
-		r = dp_pkt_parse(m, &w->iface, &pkt);
+		m->port = port; /* a fresh mbuf: circuits note the port cells back leave on */
+		r = dp_pkt_parse(m, in, &pkt);
 	}
 	if (r == DP_DROP_NONE)
 		r = dp_cell_parse(pkt.cell, pkt.cell_len, &cell);
@@ -122,6 +126,10 @@ dp_loop_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf 
 	      uint64_t now_ns)
 {
 	w->stats.rx += n;
+	if (port < DP_PORTS_MAX)
+		w->port_stats[port].rx += n;
+	for (uint16_t i = 0; i < n; i++)
+		pkts[i]->port = port; /* not every PMD sets it (net_ring passes the sender's) */
 	dp_loop_process(w, port, txq, pkts, n, now_ns);
 }
 
@@ -148,7 +156,7 @@ dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbu
 void
 dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq)
 {
-	uint16_t sent = w->ntx > 0 ? dp_frag_tx_burst(w, port, txq, w->tx, w->ntx) : 0;
+	uint16_t sent = w->ntx > 0 ? dp_tx_burst(w, port, txq, w->tx, w->ntx, NULL) : 0;
 
 	w->stats.tx += sent;
 	for (uint16_t i = sent; i < w->ntx; i++)
@@ -185,24 +193,38 @@ handoff_work(struct dp_lcore *lc, uint64_t now)
 	return n > 0;
 }
 
+/* One burst from each (port, queue) this lcore polls; returns the packets. */
+static unsigned
+rx_work(struct dp_lcore *lc, uint64_t now)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned total = 0;
+
+	for (unsigned i = 0; i < lc->nrx; i++) {
+		uint16_t n = rte_eth_rx_burst(lc->rx[i].port, lc->rx[i].queue, pkts, DP_BURST);
+
+		if (n > 0)
+			dp_loop_burst(&lc->worker, lc->rx[i].port, lc->queue, pkts, n, now);
+		total += n;
+	}
+	return total;
+}
+
 int
 dp_loop_run(void *arg)
 {
 	struct dp_lcore *lc = arg;
-	struct rte_mbuf *pkts[DP_BURST];
 	unsigned idle = 0, sleep_us = 1;
 	uint64_t serviced = 0;
 
 	if (lc->swap != NULL)
 		dp_node_swap_online(lc->swap, lc->tid);
 	while (!dp_force_quit) {
-		uint16_t n;
 		uint64_t now;
 
 		/* quiescent here: no node pointer survives an iteration (node_swap.h) */
 		if (lc->swap != NULL)
 			lc->worker.nodes = dp_node_swap_enter(lc->swap, lc->tid);
-		n = rte_eth_rx_burst(lc->port, lc->queue, pkts, DP_BURST);
 		now = dp_loop_now_ns();
 
 		if (lc->channel != NULL && channel_work(lc, now, &serviced))
@@ -211,8 +233,7 @@ dp_loop_run(void *arg)
 			idle = 0;
 		if (lc->worker.handoff != NULL && handoff_work(lc, now))
 			idle = 0;
-		if (n > 0) {
-			dp_loop_burst(&lc->worker, lc->port, lc->queue, pkts, n, now);
+		if (rx_work(lc, now) > 0) {
 			idle = 0;
 			sleep_us = 1;
 		} else if (++idle > DP_IDLE_POLLS) {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The worker lcore loop: rx burst -> ARP / framing / cell checks -> split by
- * kind -> CREATE stage as one batch -> tx burst. Idle lcores back off into
- * short sleeps (up to DP_IDLE_SLEEP_MAX_US) so a dozen test nodes can share
- * two cores; any packet returns the loop to full polling.
+ * The worker lcore loop: rx burst from each (port, queue) it polls -> ARP / framing / cell checks
+ * -> split by kind -> CREATE stage as one batch -> tx burst. Idle lcores back off into short sleeps
+ * (up to DP_IDLE_SLEEP_MAX_US) so a dozen test nodes can share two cores; any packet returns the
+ * loop to full polling.
  */
 #ifndef DP_LOOP_H
 #define DP_LOOP_H
@@ -28,10 +28,17 @@ struct dp_node_swap;
 /* Set by SIGINT/SIGTERM; every loop returns soon after. */
 extern volatile bool dp_force_quit;
 
+/* One rx queue an lcore polls. */
+struct dp_rxq {
+	uint16_t port, queue;
+};
+
 struct dp_lcore {
 	struct dp_worker worker;
-	uint16_t port;
-	uint16_t queue;		    /* rx and tx queue of this lcore on port */
+	uint16_t port;			/* the default port (worker.ports: any port, worker.txq) */
+	uint16_t queue;			/* this lcore's tx queue on port */
+	struct dp_rxq rx[DP_PORTS_MAX]; /* the rx queues it polls: one per port at most */
+	unsigned nrx;
 	struct dp_channel *channel; /* replies to send; NULL without a channel */
 	bool serve_channel;	    /* this lcore also runs dp_channel_service */
 	struct dp_node_swap *swap;  /* node table updates (node_swap.h); NULL: fixed table */
@@ -41,7 +48,8 @@ struct dp_lcore {
 /* Runs until dp_force_quit; arg is a struct dp_lcore. Returns 0. */
 int dp_loop_run(void *arg);
 
-/* One burst (exposed for tests): consumes every mbuf, transmits on (port, txq). */
+/* One burst received on port (exposed for tests): consumes every mbuf; transmits
+ * on (port, txq), or where each datagram's headers say with a port table (tx.h). */
 void dp_loop_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts,
 		   uint16_t n, uint64_t now_ns);
 

@@ -51,6 +51,10 @@ struct dp_node_swap {
 	uint64_t tokens[DP_NODE_SWAP_RETIRED];
 	unsigned nretired;
 	struct dp_node_swap_stats st;
+	/* Set by the relay with several ports: each node's gateway MAC is its port's
+	 * (dp_node_update_ctx.gateway_for); NULL: the gateway_mac of dp_node_swap_apply. */
+	const uint8_t *(*gateway_for)(const void *arg, uint32_t ip);
+	const void *gateway_arg;
 };
 
 /*

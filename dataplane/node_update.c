@@ -33,11 +33,13 @@ dp_node_table_destroy(struct dp_node_table *t)
 }
 
 static const uint8_t *
-mac_for(const struct dp_node_update_ctx *ctx, const uint8_t ed25519[32])
+mac_for(const struct dp_node_update_ctx *ctx, const uint8_t ed25519[32], uint32_t ip)
 {
 	const struct dp_node *f = ctx->file != NULL ? dp_node_by_ed25519(ctx->file, ed25519) : NULL;
 
-	return f != NULL ? f->mac : ctx->gateway_mac;
+	if (f != NULL)
+		return f->mac;
+	return ctx->gateway_for != NULL ? ctx->gateway_for(ctx->gateway_arg, ip) : ctx->gateway_mac;
 }
 
 /* One entry into t; counts what is left out. */
@@ -47,7 +49,7 @@ add_entry(struct dp_node_table *t, const struct dp_node_update_ctx *ctx,
 {
 	const struct dp_node *old =
 		ctx->current != NULL ? dp_node_by_ed25519(ctx->current, e->ed25519) : NULL;
-	const uint8_t *mac = mac_for(ctx, e->ed25519);
+	const uint8_t *mac = mac_for(ctx, e->ed25519, e->ip);
 	uint8_t link[32];
 	int rc;
 

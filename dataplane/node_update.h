@@ -40,6 +40,10 @@ struct dp_node_update_ctx {
 	const uint8_t *self_ed25519;	     /* [32]: left out */
 	const uint8_t *self_x25519_sk, *self_x25519_pk;
 	uint32_t cap; /* most nodes a table may hold */
+	/* when set, the gateway MAC for a node's address instead (ports.h: its port's); NULL: none
+	 */
+	const uint8_t *(*gateway_for)(const void *arg, uint32_t ip);
+	const void *gateway_arg;
 };
 
 /* What one build did (telemetry /snode/dp/nodes shows the last). */

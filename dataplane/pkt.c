@@ -79,6 +79,7 @@ dp_pkt_write_headers(struct rte_mbuf *m, const struct dp_iface *iface,
 	udp->dgram_cksum = 0;
 	m->data_len = (uint16_t)(DP_PKT_HDR_LEN + cell_len);
 	m->pkt_len = m->data_len;
+	m->port = iface->port_id;
 }
 
 int

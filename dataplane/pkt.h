@@ -26,11 +26,12 @@ struct dp_pkt {
 	uint32_t cell_len;
 };
 
-/* This node's own addresses. */
+/* This node's own addresses on one port. */
 struct dp_iface {
 	struct rte_ether_addr mac;
-	uint32_t ip;   /* host order */
-	uint16_t port; /* the cell port */
+	uint32_t ip;	  /* host order */
+	uint16_t port;	  /* the cell port */
+	uint16_t port_id; /* the DPDK port: what leaves from this iface goes out there */
 };
 
 /* DP_DROP_NONE for a UDP/IPv4 datagram to iface's address and cell port;
@@ -42,6 +43,7 @@ enum dp_drop_reason dp_pkt_parse(struct rte_mbuf *m, const struct dp_iface *ifac
  * Makes m an Ethernet/IPv4/UDP datagram carrying cell_len bytes that already
  * sit at the cell offset (DP_PKT_HDR_LEN), from iface to (dst_mac, dst_ip,
  * dst_port). UDP checksum 0 (allowed for IPv4); IPv4 checksum computed.
+ * m->port becomes iface->port_id: the port it is transmitted on (tx.h).
  */
 void dp_pkt_write_headers(struct rte_mbuf *m, const struct dp_iface *iface,
 			  const struct rte_ether_addr *dst_mac, uint32_t dst_ip, uint16_t dst_port,

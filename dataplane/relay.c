@@ -44,10 +44,11 @@ struct relay {
 	const uint8_t *gateway_mac; /* --gateway-mac or NULL */
 	struct rte_mempool *pool;
 	struct rte_mempool *big_pool; /* medium and large cells; NULL with --big-mbufs 0 */
-	uint16_t mtu;		      /* IP bytes per packet on port 0: bigger cells fragment */
+	uint16_t mtu;		      /* IP bytes per packet on every port: bigger cells fragment */
+	struct dp_ports ports;	      /* addresses and routes of the ports in use (ports.h) */
+	uint32_t ports_up;	      /* ports configured: stopped and closed at exit */
 	struct dp_lcore *lcores;
 	unsigned nb_lcores;
-	bool port_up;
 };
 
 static void
@@ -98,21 +99,30 @@ _Static_assert(DP_PORTS_MAX == RTE_MAX_ETHPORTS && DP_LCORES_MAX == RTE_MAX_LCOR
 		       DP_QUEUES_MAX == RTE_MAX_QUEUES_PER_PORT,
 	       "args_config.h's limits are this DPDK build's");
 
+/* Worker i on its lcore: tx queue i on every port (l3fwd's layout), its rx queues set by the
+ * caller. */
 static int
-init_lcore(struct relay *r, unsigned i, unsigned lcore, uint16_t queue,
-	   const struct dp_worker_conf *conf, const struct dp_iface *iface)
+init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_conf *conf)
 {
-	r->lcores[i].port = 0;
-	r->lcores[i].queue = queue;
-	r->lcores[i].swap = &r->swap;
-	r->lcores[i].tid = i;
-	if (dp_worker_init(&r->lcores[i].worker, lcore, conf, iface, &r->keys, &r->nodes,
-			   dp_loop_now_ns()) != 0 ||
-	    dp_reply_init(&r->lcores[i].worker, r->pool) != 0)
+	struct dp_lcore *lc = &r->lcores[i];
+
+	lc->port = r->ports.def;
+	lc->queue = (uint16_t)i;
+	lc->swap = &r->swap;
+	lc->tid = i;
+	if (dp_worker_init(&lc->worker, lcore, conf, &r->ports.p[r->ports.def].iface, &r->keys,
+			   &r->nodes, dp_loop_now_ns()) != 0 ||
+	    dp_reply_init(&lc->worker, r->pool) != 0)
 		return fail("cannot allocate worker tables");
-	r->lcores[i].worker.big_pool = r->big_pool;
-	r->lcores[i].worker.mtu = r->mtu;
-	return dp_test_rng_apply(&r->lcores[i].worker, r->lcores[i].port) == 0 ? 0 : 1;
+	lc->worker.ports = &r->ports;
+	for (uint16_t k = 0; k < r->ports.n; k++)
+		lc->worker.txq[r->ports.ids[k]] = (uint16_t)i;
+	lc->worker.big_pool = r->big_pool;
+	lc->worker.mtu = r->mtu;
+	for (uint16_t k = 0; k < r->ports.n; k++)
+		if (dp_test_rng_apply(&lc->worker, r->ports.ids[k]) != 0)
+			return 1;
+	return 0;
 }
 
 /* --config's lcores against EAL's: enabled, and the main lcore only when it is alone. */
@@ -140,53 +150,106 @@ check_config_lcores(const struct dp_args *a)
 	return 0;
 }
 
-/* The lcores and their queues: --config's, else one queue per worker lcore, or the
- * main lcore alone when EAL gave no workers. */
+/* The mask's ports exist (EAL probed them: --vdev, -a). */
 static int
-init_lcores(const struct dp_args *a, struct relay *r, const struct dp_worker_conf *conf,
-	    const struct dp_iface *iface)
+check_ports_exist(const struct dp_args *a)
 {
-	unsigned lcore, i = 0;
-
-	for (i = 0; i < a->nlconf; i++)
-		if (init_lcore(r, i, a->lconf[i].lcore, a->lconf[i].queue, conf, iface) != 0)
-			return 1;
-	if (a->nlconf > 0)
-		return 0;
-	if (rte_lcore_count() == 1)
-		return init_lcore(r, 0, rte_get_main_lcore(), 0, conf, iface);
-	RTE_LCORE_FOREACH_WORKER (lcore) {
-		if (init_lcore(r, i, lcore, (uint16_t)i, conf, iface) != 0)
-			return 1;
-		i++;
-	}
-	return 0;
-}
-
-/* One queue per worker lcore (or as --config says) on port 0. */
-static int
-setup_port_and_workers(const struct dp_args *a, struct relay *r)
-{
-	struct dp_worker_conf conf;
-	struct dp_iface iface = {.ip = a->ip, .port = a->cell_port};
-	uint32_t nb_mbufs;
+	char msg[160];
 
 	if (rte_eth_dev_count_avail() == 0)
 		return fail("no ports (add --vdev ... in software mode, or -a PCI)");
-	if (check_config_lcores(a) != 0)
+	for (unsigned p = 0; p < DP_PORTS_MAX; p++)
+		if ((a->ports >> p & 1) && !rte_eth_dev_is_valid_port((uint16_t)p)) {
+			snprintf(msg, sizeof(msg),
+				 "port %u (port mask 0x%x) does not exist: EAL has %u port(s) "
+				 "(--vdev / -a)",
+				 p, a->ports, rte_eth_dev_count_avail());
+			return fail(msg);
+		}
+	return 0;
+}
+
+/* The lcores: --config's in order of first mention, else every EAL worker (or the
+ * main lcore alone); lcore_of[i] is worker i's lcore. Returns how many. */
+static unsigned
+plan_lcores(const struct dp_args *a, unsigned lcore_of[RTE_MAX_LCORE])
+{
+	unsigned n = 0, lcore;
+
+	for (unsigned i = 0; i < a->nlconf; i++) {
+		unsigned j = 0;
+
+		while (j < n && lcore_of[j] != a->lconf[i].lcore)
+			j++;
+		if (j == n)
+			lcore_of[n++] = a->lconf[i].lcore;
+	}
+	if (a->nlconf > 0)
+		return n;
+	if (rte_lcore_count() == 1) {
+		lcore_of[0] = rte_get_main_lcore();
 		return 1;
-	r->nb_lcores = a->nlconf > 0	       ? a->nlconf
-		       : rte_lcore_count() > 1 ? rte_lcore_count() - 1
-					       : 1;
-	r->lcores = calloc(r->nb_lcores, sizeof(*r->lcores));
-	if (dp_node_swap_init(&r->swap, &r->nodes, r->nb_lcores) != 0)
-		return fail("cannot allocate the node table's RCU state");
-	r->swap_up = true;
-	nb_mbufs = dp_mempool_size(1, (uint16_t)r->nb_lcores, RELAY_DESC, RELAY_DESC,
-				   (uint16_t)rte_lcore_count(), DP_BURST);
+	}
+	RTE_LCORE_FOREACH_WORKER (lcore)
+		lcore_of[n++] = lcore;
+	return n;
+}
+
+/* Each lcore's rx queues: --config's entries, else queue = its rank on every port. */
+static void
+plan_rx(const struct dp_args *a, struct relay *r, const unsigned *lcore_of)
+{
+	for (unsigned i = 0; i < r->nb_lcores; i++) {
+		struct dp_lcore *lc = &r->lcores[i];
+
+		for (unsigned k = 0; k < a->nlconf; k++)
+			if (a->lconf[k].lcore == lcore_of[i])
+				lc->rx[lc->nrx++] =
+					(struct dp_rxq){a->lconf[k].port, a->lconf[k].queue};
+		for (uint16_t k = 0; a->nlconf == 0 && k < r->ports.n; k++)
+			lc->rx[lc->nrx++] = (struct dp_rxq){r->ports.ids[k], (uint16_t)i};
+	}
+}
+
+/* Configures and starts one port: its rx queues (--config's count, else one per
+ * lcore) and one tx queue per lcore; its MAC into the port table. */
+static int
+start_port(const struct dp_args *a, struct relay *r, uint16_t port)
+{
+	uint16_t nrx = 0;
+	char msg[96];
+	uint16_t mtu;
+
+	for (unsigned k = 0; k < a->nlconf; k++)
+		nrx += a->lconf[k].port == port;
+	if (a->nlconf == 0)
+		nrx = (uint16_t)r->nb_lcores;
+	snprintf(msg, sizeof(msg), "port %u did not start (see the log line above)", port);
+	if (dp_port_configure(
+		    port,
+		    &(struct dp_port_conf){nrx, (uint16_t)r->nb_lcores, RELAY_DESC, RELAY_DESC},
+		    r->pool) != 0)
+		return fail(msg);
+	r->ports_up |= 1u << port;
+	if (dp_port_start(port) != 0)
+		return fail(msg);
+	rte_eth_promiscuous_enable(port);
+	rte_eth_macaddr_get(port, &r->ports.p[port].iface.mac);
+	if (a->mtu == 0 && rte_eth_dev_get_mtu(port, &mtu) == 0 && (r->mtu == 0 || mtu < r->mtu))
+		r->mtu = mtu; /* the smallest of the ports' */
+	return 0;
+}
+
+/* The pools: small cells sized from the queues, big cells from --big-mbufs. */
+static int
+create_pools(const struct dp_args *a, struct relay *r)
+{
+	uint32_t nb_mbufs = dp_mempool_size(r->ports.n, (uint16_t)r->nb_lcores, RELAY_DESC,
+					    RELAY_DESC, (uint16_t)rte_lcore_count(), DP_BURST);
+
 	r->pool = dp_mempool_create("dp_relay", nb_mbufs, (int)rte_socket_id());
-	if (r->lcores == NULL || r->pool == NULL)
-		return fail("cannot allocate the mbuf pool or lcore state");
+	if (r->pool == NULL)
+		return fail("cannot allocate the mbuf pool");
 	if (a->big_mbufs > 0) {
 		r->big_pool = dp_mempool_big_create("dp_big", a->big_mbufs, (int)rte_socket_id());
 		if (r->big_pool == NULL)
@@ -195,23 +258,49 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	} else {
 		DP_LOG(WARNING, "--big-mbufs 0: medium and large cells are dropped");
 	}
-	if (dp_port_configure(0,
-			      &(struct dp_port_conf){(uint16_t)r->nb_lcores, (uint16_t)r->nb_lcores,
-						     RELAY_DESC, RELAY_DESC},
-			      r->pool) != 0 ||
-	    dp_port_start(0) != 0)
-		return fail("port 0 did not start (see the log line above)");
-	r->port_up = true;
-	rte_eth_promiscuous_enable(0);
-	rte_eth_macaddr_get(0, &iface.mac);
+	return 0;
+}
+
+/* The ports of the mask, one tx queue per worker lcore on each and the rx queues
+ * --config gives (or one per worker on each port). */
+static int
+setup_port_and_workers(const struct dp_args *a, struct relay *r)
+{
+	struct dp_worker_conf conf;
+	unsigned lcore_of[RTE_MAX_LCORE];
+
+	if (check_ports_exist(a) != 0 || check_config_lcores(a) != 0)
+		return 1;
+	dp_ports_build(&r->ports, a->ports, a->ip, a->ip_prefix,
+		       a->have_gateway ? a->gateway_mac : NULL, a->pip, a->npip, a->cell_port);
+	r->nb_lcores = plan_lcores(a, lcore_of);
+	r->lcores = calloc(r->nb_lcores, sizeof(*r->lcores));
+	if (r->lcores == NULL)
+		return fail("cannot allocate the lcore state");
+	if (dp_node_swap_init(&r->swap, &r->nodes, r->nb_lcores) != 0)
+		return fail("cannot allocate the node table's RCU state");
+	r->swap_up = true;
+	if (r->ports.n > 1) { /* each node's gateway is its port's */
+		r->swap.gateway_for = dp_ports_gateway;
+		r->swap.gateway_arg = &r->ports;
+	}
+	if (create_pools(a, r) != 0)
+		return 1;
 	r->mtu = a->mtu;
-	if (r->mtu == 0 && rte_eth_dev_get_mtu(0, &r->mtu) != 0)
+	for (uint16_t k = 0; k < r->ports.n; k++)
+		if (start_port(a, r, r->ports.ids[k]) != 0)
+			return 1;
+	if (r->mtu == 0)
 		r->mtu = RTE_ETHER_MTU;
 	if (r->mtu < DP_FRAG_MTU_MIN || r->mtu > DP_FRAG_MTU_MAX)
 		r->mtu = r->mtu < DP_FRAG_MTU_MIN ? DP_FRAG_MTU_MIN : DP_FRAG_MTU_MAX;
-	DP_LOG(INFO, "port 0 MTU %u: larger cells leave as IPv4 fragments", r->mtu);
+	DP_LOG(INFO, "MTU %u on every port: larger cells leave as IPv4 fragments", r->mtu);
 	dp_worker_conf_defaults(&conf);
-	return init_lcores(a, r, &conf, &iface);
+	plan_rx(a, r, lcore_of);
+	for (unsigned i = 0; i < r->nb_lcores; i++)
+		if (init_lcore(r, i, lcore_of[i], &conf) != 0)
+			return 1;
+	return 0;
 }
 
 /* A node table from snode-control (docs/channel.md, NODES): built and published here. */
@@ -325,8 +414,9 @@ static void
 teardown(struct relay *r)
 {
 	dp_channel_free(r->channel);
-	if (r->port_up)
-		dp_port_shutdown(0);
+	for (unsigned p = 0; p < DP_PORTS_MAX; p++)
+		if (r->ports_up >> p & 1)
+			dp_port_shutdown((uint16_t)p);
 	for (unsigned i = 0; r->lcores != NULL && i < r->nb_lcores; i++)
 		dp_worker_free(&r->lcores[i].worker);
 	dp_handoff_free(&r->handoff);
@@ -345,10 +435,23 @@ teardown(struct relay *r)
 	sodium_memzero(&r->keys, sizeof(r->keys));
 }
 
+/* "0" or "0,1,...": the ports in use (the first is the default). */
+static const char *
+port_list(const struct dp_ports *ps, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (uint16_t k = 0; k < ps->n && off < len; k++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%u", k ? "," : "", ps->ids[k]);
+	return buf;
+}
+
 int
 dp_relay_run(const struct dp_args *a)
 {
 	struct relay r;
+	char list[DP_PORTS_MAX * 3 + 1];
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -364,8 +467,11 @@ dp_relay_run(const struct dp_args *a)
 	if (rc == 0) {
 		if (dp_telemetry_register(r.lcores, r.nb_lcores, &r.swap) != 0)
 			DP_LOG(WARNING, "telemetry commands /snode/dp/* not registered");
-		DP_LOG(INFO, "relaying on port 0 with %u lcore(s), %u known nodes, cell port %u",
-		       r.nb_lcores, r.swap.st.size, a->cell_port);
+		if (dp_telemetry_register_ports(&r.ports, r.lcores, r.nb_lcores) != 0)
+			DP_LOG(WARNING, "telemetry command /snode/dp/ports not registered");
+		DP_LOG(INFO, "relaying on port %s with %u lcore(s), %u known nodes, cell port %u",
+		       port_list(&r.ports, list, sizeof(list)), r.nb_lcores, r.swap.st.size,
+		       a->cell_port);
 		run_workers(a, &r);
 		print_stats(&r, "final");
 	}

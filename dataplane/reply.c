@@ -12,6 +12,7 @@
 #include "cell_mask.h"
 #include "frag.h"
 #include "pkt.h"
+#include "tx.h"
 
 _Static_assert(DP_REPLY_PENDING <= 256, "slot numbers are kept in a byte");
 
@@ -206,7 +207,8 @@ build_cell(struct dp_worker *w, const struct dp_circuit *c, const struct dp_repl
 	cell += DP_PKT_HDR_LEN;
 	used = dp_reply_cell_write(cell, c, key, o->buf, o->len, o->chunk, o->seq, o->ncells);
 	dp_worker_random(w, cell + used, size - used);
-	dp_pkt_write_headers(m, &w->iface, prev_mac(c, &mac), c->prev.ip, c->prev.port, size);
+	dp_pkt_write_headers(m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip,
+			     c->prev.port, size);
 	return 0;
 }
 
@@ -263,6 +265,7 @@ dp_reply_pump(struct dp_worker *w, uint16_t port, uint16_t txq, uint64_t now_ns)
 	struct dp_reply_queue *q = w->replies;
 	struct rte_mbuf *tx[DP_REPLY_PUMP_CELLS];
 	struct built rec[DP_REPLY_PUMP_CELLS];
+	uint16_t idx[DP_REPLY_PUMP_CELLS]; /* tx[k] was built as rec[idx[k]] (tx.h) */
 	unsigned n = 0, frames = 0, sent;
 
 	if (q == NULL || q->active == 0)
@@ -283,15 +286,16 @@ dp_reply_pump(struct dp_worker *w, uint16_t port, uint16_t txq, uint64_t now_ns)
 		frames += got * per;
 	}
 	q->cursor = (q->cursor + 1) % DP_REPLY_PENDING;
-	sent = n > 0 ? dp_frag_tx_burst(w, port, txq, tx, (uint16_t)n) : 0;
-	/* Backwards, so each reply rewinds to its first refused cell. */
+	sent = dp_tx_burst(w, port, txq, tx, (uint16_t)n, idx);
+	/* Backwards, so each reply rewinds to its first refused cell (a reply's cells
+	 * share a port: they keep their order). */
 	for (unsigned k = n; k-- > sent;) {
 		rte_pktmbuf_free(tx[k]);
-		q->out[rec[k].slot].seq = rec[k].seq;
+		q->out[rec[idx[k]].slot].seq = rec[idx[k]].seq;
 		w->stats.reply_tx_busy++;
 	}
 	for (unsigned k = 0; k < sent; k++)
-		q->out[rec[k].slot].deadline_ns = now_ns + stall_ns();
+		q->out[rec[idx[k]].slot].deadline_ns = now_ns + stall_ns();
 	w->stats.tx += sent;
 	w->stats.reply_cells += sent;
 	settle(w, now_ns);
@@ -358,7 +362,8 @@ forward(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit *c)
 		return DP_DROP_UNKNOWN_PEER;
 	used = dp_reply_cell_rewrite(it->pkt.cell, &it->cell, c, key);
 	dp_worker_random(w, it->pkt.cell + used, size - used);
-	dp_pkt_write_headers(it->m, &w->iface, prev_mac(c, &mac), c->prev.ip, c->prev.port, size);
+	dp_pkt_write_headers(it->m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip,
+			     c->prev.port, size);
 	w->tx[w->ntx++] = it->m;
 	w->stats.reply_relayed++;
 	if (it->cell.flags & DP_CELL_FLAG_LAST)

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
+#include <rte_ether.h>
 #include <rte_telemetry.h>
 
 #include "channel.h"
@@ -14,6 +17,7 @@
 static struct dp_lcore *tel_lcores;
 static unsigned tel_n;
 static const struct dp_node_swap *tel_swap;
+static const struct dp_ports *tel_ports;
 
 static void
 sum_stats(struct dp_stats *out)
@@ -214,4 +218,67 @@ dp_telemetry_register(struct dp_lcore *lcores, unsigned n, const struct dp_node_
 		rc = rte_telemetry_register_cmd("/snode/dp/nodes", cmd_nodes,
 						"The node table and its updates. No parameters");
 	return rc;
+}
+
+/* One port's figures, its counters summed over the lcores. */
+static struct rte_tel_data *
+port_dict(uint16_t port)
+{
+	const struct dp_port_addr *a = &tel_ports->p[port];
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	struct in_addr in = {htonl(a->iface.ip)};
+	char ip[INET_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	uint64_t rx = 0, tx = 0, refused = 0;
+
+	if (d == NULL)
+		return NULL;
+	for (unsigned i = 0; i < tel_n; i++) {
+		rx += tel_lcores[i].worker.port_stats[port].rx;
+		tx += tel_lcores[i].worker.port_stats[port].tx;
+		refused += tel_lcores[i].worker.port_stats[port].tx_refused;
+	}
+	rte_tel_data_start_dict(d);
+	inet_ntop(AF_INET, &in, ip, sizeof(ip));
+	rte_tel_data_add_dict_string(d, "ip", ip);
+	rte_tel_data_add_dict_u64(d, "prefix", a->prefix);
+	rte_ether_format_addr(mac, sizeof(mac), &a->iface.mac);
+	rte_tel_data_add_dict_string(d, "mac", mac);
+	if (a->have_gateway) {
+		rte_ether_format_addr(mac, sizeof(mac),
+				      (const struct rte_ether_addr *)a->gateway_mac);
+		rte_tel_data_add_dict_string(d, "gateway_mac", mac);
+	}
+	rte_tel_data_add_dict_u64(d, "default", port == tel_ports->def);
+	rte_tel_data_add_dict_u64(d, "rx", rx);
+	rte_tel_data_add_dict_u64(d, "tx", tx);
+	rte_tel_data_add_dict_u64(d, "tx_refused", refused);
+	return d;
+}
+
+static int
+cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char name[16];
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (uint16_t k = 0; k < tel_ports->n; k++) {
+		struct rte_tel_data *p = port_dict(tel_ports->ids[k]);
+
+		snprintf(name, sizeof(name), "port%u", tel_ports->ids[k]);
+		if (p != NULL && rte_tel_data_add_dict_container(d, name, p, 0) != 0)
+			rte_tel_data_free(p);
+	}
+	return 0;
+}
+
+int
+dp_telemetry_register_ports(const struct dp_ports *ports, struct dp_lcore *lcores, unsigned n)
+{
+	tel_ports = ports;
+	tel_lcores = lcores;
+	tel_n = n;
+	return rte_telemetry_register_cmd("/snode/dp/ports", cmd_ports,
+					  "Each port's address and rx/tx counts. No parameters");
 }

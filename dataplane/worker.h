@@ -17,6 +17,7 @@
 #include "onion_route.h"
 #include "payload.h"
 #include "pkt.h"
+#include "ports.h"
 #include "ratelimit.h"
 #include "reasm.h"
 #include "replay.h"
@@ -66,9 +67,19 @@ struct dp_worker_conf {
 	uint32_t ratelimit_rate;
 };
 
+/* One worker's traffic on one port (telemetry /snode/dp/ports sums the lcores). */
+struct dp_port_counters {
+	uint64_t rx;	     /* packets received on the port */
+	uint64_t tx;	     /* datagrams the port took */
+	uint64_t tx_refused; /* datagrams its tx queue refused (dropped, or retried by replies) */
+};
+
 struct dp_worker {
 	unsigned lcore;
-	struct dp_iface iface;
+	struct dp_iface iface;	      /* the default port's; the only one when ports is NULL */
+	const struct dp_ports *ports; /* every port's address and the routes; NULL: iface alone */
+	uint16_t txq[DP_PORTS_MAX];   /* this worker's tx queue on each port */
+	struct dp_port_counters port_stats[DP_PORTS_MAX];
 	const struct snc_node_keys *keys;
 	const struct dp_node_table *nodes;
 	struct dp_circuit_table circuits;
@@ -104,6 +115,22 @@ int dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_c
 		   const struct dp_iface *iface, const struct snc_node_keys *keys,
 		   const struct dp_node_table *nodes, uint64_t now_ns);
 void dp_worker_free(struct dp_worker *w);
+
+/* The iface a datagram to ip (host order) leaves from: its port's (ports.h). */
+static inline const struct dp_iface *
+dp_worker_out(const struct dp_worker *w, uint32_t ip)
+{
+	return w->ports != NULL ? &w->ports->p[dp_ports_route(w->ports, ip)].iface : &w->iface;
+}
+
+/* The iface of a port (one a packet came in on, or a circuit's previous hop is
+ * behind); the default one for a port that is not this node's. */
+static inline const struct dp_iface *
+dp_worker_port(const struct dp_worker *w, uint16_t port)
+{
+	return w->ports != NULL && dp_ports_has(w->ports, port) ? &w->ports->p[port].iface
+								: &w->iface;
+}
 
 /* Fills buf with keystream bytes (cell padding) and returns a fresh label for this lcore. */
 void dp_worker_random(struct dp_worker *w, uint8_t *buf, size_t len);

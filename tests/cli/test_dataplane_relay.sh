@@ -74,6 +74,9 @@ check "telemetry /snode/dp/drops counts the replay" grep -q '"replay": 1' <<<"$d
 check "telemetry /snode/dp/drops lists reasons with zero counts too" grep -q '"tx_full": 0' <<<"$drops"
 lcore=$(tel /snode/dp/lcore,0 2>&1)
 check "telemetry /snode/dp/lcore,0 shows the worker's 7 circuits" grep -q '"circuits": 7' <<<"$lcore"
+ports=$(tel /snode/dp/ports 2>&1)
+check "telemetry /snode/dp/ports: port 0 is the default, 10.0.0.1/32, 16 frames in, 8 out" \
+	grep -q '"port0": {"default": 1, "ip": "10.0.0.1", "mac": "[0-9A-F:]*", "prefix": 32, "rx": 16, "tx": 8, "tx_refused": 0}' <<<"$ports"
 term_wait "$DP_PID" 100
 rc=$?
 DP_PID=
@@ -92,10 +95,38 @@ check "every relayed cell unmasks with the A-B link key and peels at B toward C"
 [ "$out" = '{"relayed": 7, "arp_replies": 1}' ] || echo "$out" | sed 's/^/# /'
 sed 's/^/# /' "$DIR/dp.out"
 
+# Two ports: the same input on port 0 (10.0.0.1/24), B and C on port 1's subnet (10.0.1.0/24,
+# a net_null that swallows what it is given): the 7 relayed CREATEs leave on port 1, the ARP
+# reply on port 0 (telemetry /snode/dp/ports).
+{
+	node_line "$SB" 10.0.1.2 02:00:00:00:00:02
+	node_line "$SC" 10.0.1.3 02:00:00:00:00:03
+} >"$DIR/nodes-p1.txt"
+"$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error --file-prefix "$PREFIX" \
+	--vdev "net_pcap0,rx_pcap=$DIR/in.pcap,tx_pcap=$DIR/out2.pcap" --vdev net_null1,no-rx=1 \
+	-- --portmask 0x3 --ip 10.0.0.1/24 --port-ip "(1,10.0.1.1/24)" --nodes "$DIR/nodes-p1.txt" --data-dir "$DIR/a" \
+	--channel none >"$DIR/dp2.out" 2>&1 &
+DP_PID=$!
+for _ in $(seq 50); do
+	sleep 0.1
+	kill -0 "$DP_PID" 2>/dev/null || break
+	grep -q '"create_relayed": 7' <<<"$(tel /snode/dp/stats 2>/dev/null)" && break
+done
+ports=$(tel /snode/dp/ports 2>&1)
+check "two ports: the relayed CREATEs leave on port 1 (its subnet holds B), the ARP reply on port 0" \
+	grep -q '"port0": {"default": 1, "ip": "10.0.0.1", "mac": "[0-9A-F:]*", "prefix": 24, "rx": 16, "tx": 1, "tx_refused": 0}, "port1": {"default": 0, "ip": "10.0.1.1", "mac": "[0-9A-F:]*", "prefix": 24, "rx": 0, "tx": 7, "tx_refused": 0}' <<<"$ports"
+grep -q '"tx": 7' <<<"$ports" || echo "# $ports"
+term_wait "$DP_PID" 100
+rc=$?
+DP_PID=
+cat "$DIR/dp2.out" | sed "s/^/# /"
+check "two ports: SIGTERM stops it with exit 0; only the ARP reply was written to port 0's pcap" \
+	sh -c "[ $rc -eq 0 ] && [ \$(stat -c %s '$DIR/out2.pcap') -eq \$((24 + 16 + 42)) ]"
+
 # --config against EAL's lcores (two here: main 0, worker 1), and the same from a config file.
 config_run() { # config_run NAME ARGS...: relay on net_null with --channel none, for 1 s
 	timeout --preserve-status -s TERM 2 "$DP" -l 0-1 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
-		--no-telemetry --file-prefix "$PREFIX-$1" --vdev net_null0 \
+		--no-telemetry --file-prefix "$PREFIX-$1" --vdev net_null0 ${VDEV2:+--vdev "$VDEV2"} \
 		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
 		"${@:2}" >"$DIR/cfg.out" 2>&1
 	echo $?
@@ -110,15 +141,18 @@ check "--config naming an lcore EAL does not have fails and names it" \
 rc=$(config_run c3 --config "(0,0,0)")
 check "--config giving the main lcore a queue fails and says why" \
 	sh -c "[ $rc -eq 1 ] && grep -q 'lcore 0 is the main lcore' '$DIR/cfg.out'"
-rc=$(config_run c4 --config "(1,0,1)")
-check "--config naming port 1 exits 2 naming what is not built" \
-	sh -c "[ $rc -eq 2 ] && grep -q 'ports other than port 0 is not built (multi-port relaying)' '$DIR/cfg.out'"
+rc=$(config_run c4 --config "(0,0,1),(1,0,1)")
+check "--config naming port 1 without --port-ip exits 2 saying port 1 has no address" \
+	sh -c "[ $rc -eq 2 ] && grep -q 'port 1 has no address' '$DIR/cfg.out'"
 printf 'portmask = 0x1\nconfig = (0,0,1)  # worker 1\nstats-interval = 1\n' >"$DIR/dp.conf"
 rc=$(config_run c5 --config-file "$DIR/dp.conf")
 check "the same from --config-file (with a stats line each second)" \
 	sh -c "[ $rc -eq 0 ] && grep -q 'relaying on port 0 with 1 lcore(s)' '$DIR/cfg.out' && grep -q 'snode-dp stats' '$DIR/cfg.out'"
-printf 'portmask = 0x2\n' >"$DIR/dp.conf"
+printf 'portmask = 0x3\nport-ip = (1,10.0.1.1/24)\n' >"$DIR/dp.conf"
 rc=$(config_run c6 --config-file "$DIR/dp.conf")
-check "a config file naming port 1 exits 2 naming what is not built" \
-	sh -c "[ $rc -eq 2 ] && grep -q 'portmask 0x2: relaying on ports other than port 0 is not built' '$DIR/cfg.out'"
+check "a config file naming port 1, which EAL does not have, exits 1 naming it" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'port 1 (port mask 0x3) does not exist' '$DIR/cfg.out'"
+rc=$(VDEV2=net_null1 config_run c7 --config-file "$DIR/dp.conf" --config "(0,0,1),(1,0,1)")
+check "two ports (net_null0, net_null1) polled by worker 1 until SIGTERM (exit 0)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'relaying on port 0,1 with 1 lcore(s)' '$DIR/cfg.out'"
 tap_done

@@ -30,8 +30,8 @@ static struct dp_handoff handoff;
 static struct dp_worker wa, wb;
 static const struct snc_node_keys no_keys;
 static struct dp_node_table no_nodes;
-static const struct dp_iface us = {{{2, 0, 0, 0, 0, 1}}, 0x0a000001, 22030};
-static const struct dp_iface next_hop = {{{2, 0, 0, 0, 0, 2}}, 0x0a000002, 22030};
+static const struct dp_iface us = {{{2, 0, 0, 0, 0, 1}}, 0x0a000001, 22030, 0};
+static const struct dp_iface next_hop = {{{2, 0, 0, 0, 0, 2}}, 0x0a000002, 22030, 0};
 
 /* A REPLY cell from the next hop on the circuit label. */
 static struct rte_mbuf *

@@ -3,7 +3,7 @@
  * libFuzzer: the dataplane's option parsers (dataplane/args*.c, no DPDK) on
  * any bytes: the input split at NUL bytes as an argv for dp_args_parse
  * (without --config-file, which would open files), the whole input as a
- * --config value, and as a config file's text. Whatever they accept must
+ * --config and a --port-ip value, and as a config file's text. Whatever they accept must
  * hold their limits.
  */
 #include <stddef.h>
@@ -47,12 +47,24 @@ as_argv(char *text, size_t size)
 			argv[argc++] = tok;
 	}
 	argv[argc] = NULL;
-	if (dp_args_parse(argc, argv, &a) == 0) {
-		if (a.nlconf > DP_CONFIG_MAX || (a.portmask != 0 && a.portmask != 1))
+	if (dp_args_parse(argc, argv, &a) == 0 && !a.self_check && !a.help) {
+		unsigned def = 0;
+
+		if (a.nlconf > DP_CONFIG_MAX || a.npip > DP_PORTS_MAX || a.ports == 0 ||
+		    (a.portmask != 0 && a.portmask != a.ports))
 			abort();
+		while (!(a.ports >> def & 1))
+			def++;
 		for (unsigned i = 0; i < a.nlconf; i++)
-			if (a.lconf[i].port != 0 || a.lconf[i].queue >= a.nlconf)
+			if (!(a.ports >> a.lconf[i].port & 1) || a.lconf[i].queue >= a.nlconf)
 				abort();
+		for (unsigned i = 0; i < a.npip; i++)
+			if (!(a.ports >> a.pip[i].port & 1) || a.pip[i].port == def ||
+			    a.pip[i].prefix < 1 || a.pip[i].prefix > 32 || a.pip[i].ip == 0)
+				abort();
+		if (a.ip_prefix < 1 || a.ip_prefix > 32 ||
+		    (unsigned)__builtin_popcount(a.ports) != a.npip + 1)
+			abort(); /* every port but the default has its address */
 	}
 	dp_args_free(&a);
 }
@@ -62,6 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), err[256];
 	struct dp_lcore_conf c[DP_CONFIG_MAX];
+	struct dp_port_ip pip[DP_PORTS_MAX];
 	const char *why;
 	unsigned n;
 	uint32_t mask;
@@ -77,6 +90,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	if (dp_parse_portmask(text, &mask, &why) == 0 && mask == 0)
 		abort();
+	if (dp_parse_port_ip(text, pip, &n, &why) == 0)
+		for (unsigned i = 0; i < n; i++)
+			if (n > DP_PORTS_MAX || pip[i].port >= DP_PORTS_MAX || pip[i].ip == 0 ||
+			    pip[i].prefix == 0 || pip[i].prefix > 32 ||
+			    (pip[i].have_gateway && (pip[i].gateway_mac[0] & 1)))
+				abort();
 	if (memchr(data, '\0', size) == NULL)
 		(void)dp_args_file_parse(text, "fuzz", set_any, NULL, err, sizeof(err));
 	memcpy(text, data, size);

@@ -6,6 +6,12 @@ onion_builder.py beside it for the Session layers).
   make  --spec spec.json --out in.pcap     client CREATE frames (+ bad ones) for node A
   check --spec spec.json --pcap out.pcap   what A sent: relayed CREATEs peel at B
   open-reply --spec replies.json           the client opening REPLY cells (both reply modes)
+  reply-creates --spec spec.json --out c.pcap      4 client CREATEs, reply modes 0, 1, 0, 1
+  reply-frames --spec spec.json --creates c.pcap --pcap relayed.pcap --out in.pcap
+      c.pcap's frames, then B's one-cell REPLY on each circuit A relayed (A's out label read
+      at B's end: the relayed CREATE carrying the ephemeral key A's layer names)
+  reply-check --spec spec.json --creates in.pcap --pcap out.pcap
+      what A sent back: each REPLY to the client carries B's payload (under A's layer in mode 1)
 spec.json: {"nodes": [{"seed": hex, "ip": "10.0.0.1", "mac": "02:..", "port": 22030}, ...],
             "client": {"ip": .., "mac": .., "port": ..}, "count": N}
 Node 0 is A (the dataplane under test), node 1 is B, node 2 is C (the destination).
@@ -124,7 +130,7 @@ def read_pcap(path):
     return frames
 
 
-def client_create(spec, keys, enc, cls=0, body=BODY):
+def client_create(spec, keys, enc, cls=0, body=BODY, mode=1):
     a, b, c = keys
     entry, _ = ob.build(enc, [(a["x_pk"], a["ed"]), (b["x_pk"], b["ed"])], (c["x_pk"], c["ed"]), body)
     blob, outer = ob.split(entry)
@@ -133,7 +139,7 @@ def client_create(spec, keys, enc, cls=0, body=BODY):
     # since onion_builder keeps its ephemeral secrets to itself.
     dh = nb.crypto_scalarmult(a["x_sk"], eph)
     label = int.from_bytes(os.urandom(8), "big") | 1
-    return create_cell(0x80, label, enc, 1, eph, 0, mask(dh, 1, label), blob, cls)
+    return create_cell(0x80, label, enc, mode, eph, 0, mask(dh, 1, label), blob, cls)
 
 
 def medium_frames(spec, keys):
@@ -261,16 +267,102 @@ def open_reply(r):
     return {"cells": len(cells), "body_b64": base64.b64encode(body).decode()}
 
 
+def reply_creates(spec, out):
+    keys = [node_keys(n["seed"]) for n in spec["nodes"]]
+    cl, a = spec["client"], spec["nodes"][0]
+    write_pcap(out, [frame(cl, a, client_create(spec, keys, ("xchacha20", "aes-gcm")[i // 2],
+                                                mode=i % 2)) for i in range(4)])
+
+
+def b_payload(i):
+    """B's reply payload on circuit i (what A must carry back: as is in mode 0)."""
+    return hashlib.sha256(b"golden reply %d" % i).digest() * 3 + b"end %d" % i
+
+
+def client_circuits(spec, frames):
+    """The client's CREATEs: label -> (mode, A's hop key, the ephemeral key A gives B)."""
+    a = node_keys(spec["nodes"][0]["seed"])
+    out = {}
+    for fr in frames:
+        cell = fr[42:]
+        if fr[30:34] != socket.inet_aton(spec["nodes"][0]["ip"]) or cell[1] != 1 or not cell[3] & 0x80:
+            continue
+        (label,) = struct.unpack(">Q", cell[4:12])
+        enc, eph = {0: "aes-gcm", 1: "xchacha20"}[cell[12]], cell[16:48]
+        m = mask(nb.crypto_scalarmult(a["x_sk"], eph), 1, label)
+        blob_len, _ = struct.unpack(">IB", bytes(x ^ y for x, y in zip(cell[48:53], m)))
+        peeled = ob.peel(a["x_sk"], enc, eph, cell[CREATE_HDR:CREATE_HDR + blob_len])
+        out[label] = (cell[13], bytes.fromhex(peeled["hop_key"]),
+                      bytes.fromhex(peeled["json"]["ephemeral_key"]))
+    return out
+
+
+def out_labels(spec, frames):
+    """What A relayed to B: the ephemeral key of each CREATE -> A's out label on that link."""
+    b_ip = socket.inet_aton(spec["nodes"][1]["ip"])
+    return {fr[42 + 16:42 + 48]: struct.unpack(">Q", fr[46:54])[0] for fr in frames
+            if fr[30:34] == b_ip and fr[43] == 1}
+
+
+def reply_frames(spec, creates, relayed, out):
+    a, b = (node_keys(n["seed"]) for n in spec["nodes"][:2])
+    lk = link_key(b["x_sk"], b["x_pk"], a["x_pk"])             # computed at B's end
+    frames = read_pcap(creates)
+    labels = out_labels(spec, read_pcap(relayed))
+    for i, (_, _, eph_b) in enumerate(client_circuits(spec, frames).values()):
+        label, p = labels[eph_b], b_payload(i)
+        m = mask(lk, REPLY, label, 0)
+        cell = (bytes([1, REPLY, 0, 0x01]) + struct.pack(">QI", label, 0)
+                + bytes(x ^ y for x, y in zip(struct.pack(">I", len(p)), m)) + p)
+        frames.append(frame(spec["nodes"][1], spec["nodes"][0], cell + bytes(SMALL - len(cell))))
+    write_pcap(out, frames)
+
+
+def reply_check(spec, creates, path):
+    circuits = client_circuits(spec, read_pcap(creates))
+    order = list(circuits)
+    got = {"relayed": 0, "replies": 0, "mode0": 0, "mode1": 0}
+    for fr in read_pcap(path):
+        cell = fr[42:]
+        if fr[30:34] == socket.inet_aton(spec["nodes"][1]["ip"]):
+            got["relayed"] += 1
+            continue
+        assert fr[0:6] == mac(spec["client"]["mac"]), "a REPLY not to the client's MAC"
+        assert fr[30:34] == socket.inet_aton(spec["client"]["ip"]), "a REPLY not to the client"
+        assert fr[26:30] == socket.inet_aton(spec["nodes"][0]["ip"]), "not from A's address"
+        assert len(cell) == SMALL and cell[0:4] == bytes([1, REPLY, 0, 0x81]), cell[:4].hex()
+        label, seq = struct.unpack(">QI", cell[4:16])
+        mode, hop, _ = circuits[label]
+        kr = data_keys(hop)[1]
+        m = mask(kr, REPLY, label, seq)
+        (n,) = struct.unpack(">I", bytes(x ^ y for x, y in zip(cell[16:20], m)))
+        payload = cell[DATA_HDR:DATA_HDR + n]
+        if mode == 1:
+            payload = data_open(kr, seq, payload)               # A's layer on B's payload
+        assert seq == 0 and payload == b_payload(order.index(label)), "not B's payload"
+        got["replies"] += 1
+        got["mode%d" % mode] += 1
+    print(json.dumps(got))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["make", "check", "open-reply"])
+    ap.add_argument("command", choices=["make", "check", "open-reply", "reply-creates",
+                                        "reply-frames", "reply-check"])
     ap.add_argument("--spec", required=True)
     ap.add_argument("--out")
     ap.add_argument("--pcap")
+    ap.add_argument("--creates")
     a = ap.parse_args()
     with open(a.spec) as f:
         spec = json.load(f)
-    if a.command == "make":
+    if a.command == "reply-creates":
+        reply_creates(spec, a.out)
+    elif a.command == "reply-frames":
+        reply_frames(spec, a.creates, a.pcap, a.out)
+    elif a.command == "reply-check":
+        reply_check(spec, a.creates, a.pcap)
+    elif a.command == "make":
         make(spec, a.out)
     elif a.command == "open-reply":
         print(json.dumps({"replies": [open_reply(r) for r in spec["replies"]]}))

@@ -44,6 +44,50 @@ relay_mode_needs_ip_and_nodes(void **state)
 	assert_null(a.data_dir);
 }
 
+/* --ip's /LEN at its edges; --port-ip and --portmask together (args_config.c has the rest). */
+static void
+ip_prefix_and_port_ip(void **state)
+{
+	const char *plain[] = {"dp", "--ip", "10.0.0.1", "--nodes", "n", NULL};
+	const char *p1[] = {"dp", "--ip", "10.0.0.1/1", "--nodes", "n", NULL};
+	const char *p32[] = {"dp", "--ip", "10.0.0.1/32", "--nodes", "n", NULL};
+	static const char *const bad[] = {"10.0.0.1/0",	  "10.0.0.1/33",  "10.0.0.1/",
+					  "10.0.0.1/24x", "10.0.0.1//24", "0.0.0.0/8",
+					  "10.0.0.1/-1",  "1000.0.0.1/8"};
+	const char *two[] = {"dp",	"--ip",	     "10.0.0.1/24",
+			     "--nodes", "n",	     "--portmask",
+			     "0x3",	"--port-ip", "(1,10.0.1.1/24,02:00:00:00:01:fe)",
+			     NULL};
+	const char *no_addr[] = {"dp", "--ip",	     "10.0.0.1/24", "--nodes",
+				 "n",  "--portmask", "0x3",	    NULL};
+	const char *bad_pip[] = {"dp", "--ip",	    "10.0.0.1", "--nodes",
+				 "n",  "--port-ip", "(1,x)",	NULL};
+	struct dp_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 5, plain), 0);
+	assert_int_equal(a.ip_prefix, 32);
+	assert_int_equal(a.ports, 1);
+	assert_int_equal(parse(&a, 5, p1), 0);
+	assert_int_equal(a.ip_prefix, 1);
+	assert_int_equal(a.ip, 0x0a000001);
+	assert_int_equal(parse(&a, 5, p32), 0);
+	assert_int_equal(a.ip_prefix, 32);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *argv[] = {"dp", "--ip", bad[i], "--nodes", "n", NULL};
+
+		if (parse(&a, 5, argv) != -1)
+			fail_msg("accepted --ip %s", bad[i]);
+	}
+	assert_int_equal(parse(&a, 9, two), 0);
+	assert_int_equal(a.ports, 3);
+	assert_int_equal(a.npip, 1);
+	assert_int_equal(a.pip[0].ip, 0x0a000101);
+	assert_true(a.pip[0].have_gateway);
+	assert_int_equal(parse(&a, 7, no_addr), -1);
+	assert_int_equal(parse(&a, 7, bad_pip), -1);
+}
+
 static void
 self_check_and_help_need_nothing_else(void **state)
 {
@@ -256,7 +300,7 @@ config_file_keys_and_limits(void **state)
 			 -1);
 	assert_int_equal(with_file(&a, "self-check = 1\n", NULL, NULL), -1);
 	assert_int_equal(with_file(&a, "config-file = other\n", NULL, NULL), -1);
-	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\nportmask = 0x2\n", NULL, NULL),
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\nportmask = 0x3\n", NULL, NULL),
 			 -1);
 	assert_int_equal(with_file(&a, "ip = 10.0.0.x\nnodes = n\n", NULL, NULL), -1);
 	write_text("ip = 10.0.0.7\n");
@@ -330,6 +374,7 @@ main(void)
 		cmocka_unit_test(channel_path_edges),
 		cmocka_unit_test(gateway_mac_edges),
 		cmocka_unit_test(config_file_keys_and_limits),
+		cmocka_unit_test(ip_prefix_and_port_ip),
 		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);

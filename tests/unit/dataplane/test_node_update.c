@@ -66,7 +66,8 @@ set_entry(uint32_t i, const uint8_t *e_ed, const uint8_t *e_x, uint32_t ip)
 static struct dp_node_update_ctx
 ctx_of(const struct dp_node_table *cur, const struct dp_node_table *file, const uint8_t *gwmac)
 {
-	return (struct dp_node_update_ctx){cur, file, gwmac, self_ed, self_sk, self_pk, 1000};
+	return (struct dp_node_update_ctx){cur,	    file, gwmac, self_ed, self_sk,
+					   self_pk, 1000, NULL,	 NULL};
 }
 
 static void
@@ -96,6 +97,44 @@ macs_from_the_file_then_the_gateway(void **state)
 	assert_int_equal(t->n, 1);
 	assert_int_equal(st.no_mac, N - 1);
 	assert_null(dp_node_by_ed25519(t, ed[1]));
+	dp_node_table_destroy(t);
+	dp_node_table_free(&file);
+}
+
+static const uint8_t gw2[6] = {2, 0, 0, 0, 0, 0x22};
+
+/* A gateway per subnet, as ports.c gives one per port: 10.77.1.0/24 and 10.77.2.0/24. */
+static const uint8_t *
+gateway_by_subnet(const void *arg, uint32_t ip)
+{
+	assert_ptr_equal(arg, gw2);
+	return (ip & 0xffffff00u) == 0x0a4d0100	  ? gw
+	       : (ip & 0xffffff00u) == 0x0a4d0200 ? gw2
+						  : NULL;
+}
+
+/* With several ports each node's gateway is its port's: the callback, not gateway_mac. */
+static void
+gateway_per_port(void **state)
+{
+	struct dp_node_table file, *t;
+	struct dp_node_update_ctx c;
+	struct dp_node_update_stats st;
+	size_t len = make(N, 8);
+
+	(void)state;
+	assert_int_equal(dp_node_table_init(&file, 4, self_sk, self_pk), 0);
+	assert_int_equal(dp_node_table_add(&file, ed[0], xpk[0], 0x01020304, 1, file_mac), 0);
+	c = ctx_of(NULL, &file, gw);
+	c.gateway_for = gateway_by_subnet;
+	c.gateway_arg = gw2;
+	assert_int_equal(dp_node_update_build(body, len, &c, &t, &st), DP_NODES_OK);
+	assert_memory_equal(dp_node_by_ed25519(t, ed[0])->mac, file_mac, 6); /* the file first */
+	assert_memory_equal(dp_node_by_ed25519(t, ed[1])->mac, gw, 6);
+	assert_memory_equal(dp_node_by_ed25519(t, ed[2])->mac, gw2, 6);
+	assert_null(dp_node_by_ed25519(t, ed[3])); /* its port has no gateway: gateway_mac unused */
+	assert_int_equal(st.no_mac, N - 3);
+	assert_int_equal(t->n, 3);
 	dp_node_table_destroy(t);
 	dp_node_table_free(&file);
 }
@@ -215,6 +254,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(macs_from_the_file_then_the_gateway),
+		cmocka_unit_test(gateway_per_port),
 		cmocka_unit_test(self_is_left_out),
 		cmocka_unit_test(link_keys_are_reused_when_the_key_is_unchanged),
 		cmocka_unit_test(bad_keys_and_duplicate_addresses_are_left_out),
