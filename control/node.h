@@ -20,6 +20,7 @@
 
 struct event;
 struct event_base;
+struct ctl_stest_service;
 
 enum {
 	/* "hf" in every result: the network version whose rules this node applies
@@ -46,6 +47,7 @@ struct ctl_node {
 	struct ctl_replicate *repl;	/* recursive calls sent to the swarm peers */
 	struct ctl_catchup *catchup;	/* swarm catch-up and bulk copy (with peer pings) */
 	struct ctl_vote_service *votes; /* obligations-quorum votes (registry + peer pings) */
+	struct ctl_stest_service *stest; /* storage-proof tests (registry + dataplane) */
 	struct ctl_onion_entry *onion;	/* POST /onion_req/v2 (http_onion.h) */
 	struct ctl_http *http;		/* the HTTP(S) entry (http_server.h) */
 	struct ctl_proxy *proxy;	/* exits: POSTs to HTTP(S) servers (onion_proxy.h) */

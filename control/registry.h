@@ -40,6 +40,7 @@ enum {
 	CTL_REGISTRY_RECORD_LINE_MAX = 2048,
 	CTL_REGISTRY_COMMIT_MSG = 87,		 /* "snode-commit-v1" + key + LE64 epoch + hash */
 	CTL_REGISTRY_EPOCH_BLOCKS_MAX = 1 << 30, /* about 4,000 years of 2-min blocks */
+	CTL_REGISTRY_RECENT_BLOCKS = 30, /* block hashes kept (the reference's storage-test cache) */
 };
 
 /* What a line says; NONE for a blank or comment-only line. */
@@ -115,6 +116,13 @@ struct ctl_registry {
 	bool have_block;  /* a block line was applied */
 	uint64_t height;  /* the last block applied */
 	uint8_t hash[32]; /* and its hash */
+	/* the hashes of the last CTL_REGISTRY_RECENT_BLOCKS heights, at [height % N] (storage
+	 * tests pick their pairs from an older block's hash: storage_test.h) */
+	struct ctl_registry_recent {
+		bool have;
+		uint64_t height;
+		uint8_t hash[32];
+	} recent[CTL_REGISTRY_RECENT_BLOCKS];
 	bool open;	  /* node events read whose block line has not come yet */
 	uint64_t open_height;
 	bool open_update;	 /* the open block registers or changes a node */
@@ -167,6 +175,10 @@ int ctl_registry_apply_line(struct ctl_registry *r, const char *line, char *why,
 /* The node with this Ed25519 key, or NULL. O(log n). */
 const struct ctl_registry_node *ctl_registry_find(const struct ctl_registry *r,
 						  const uint8_t ed25519[32]);
+
+/* The hash of block height when it is one of the last CTL_REGISTRY_RECENT_BLOCKS heights
+ * (height > last - N) and its line was applied: true and out; false otherwise. */
+bool ctl_registry_block_hash(const struct ctl_registry *r, uint64_t height, uint8_t out[32]);
 
 /* The epoch length in blocks, and the epoch of a height. */
 uint64_t ctl_registry_epoch_blocks(const struct ctl_registry *r);
