@@ -90,8 +90,7 @@ ctl_config_stest_set(struct ctl_stest_conf *c, const char *key, const char *valu
 		return -ENOENT;
 	if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 || strcmp(value, "1") == 0)
 		c->enabled = true;
-	else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
-		 strcmp(value, "0") == 0)
+	else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 || strcmp(value, "0") == 0)
 		c->enabled = false;
 	else {
 		snprintf(err, errlen, "storage-tests must be true or false, not '%.100s'", value);
@@ -106,7 +105,8 @@ ctl_config_stest_validate(const struct ctl_stest_conf *c, char *err, size_t errl
 	/* the tester must still be waiting when the testee gives up on unknown records */
 	if (c->retry_ms >= c->timeout_ms) {
 		snprintf(err, errlen,
-			 "storage-test-retry-ms (%llu) must be below storage-test-timeout-ms (%llu): "
+			 "storage-test-retry-ms (%llu) must be below storage-test-timeout-ms "
+			 "(%llu): "
 			 "otherwise the tester gives up before the testee answers",
 			 (unsigned long long)c->retry_ms, (unsigned long long)c->timeout_ms);
 		return -EINVAL;

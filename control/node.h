@@ -47,7 +47,6 @@ struct ctl_node {
 	struct ctl_replicate *repl;	/* recursive calls sent to the swarm peers */
 	struct ctl_catchup *catchup;	/* swarm catch-up and bulk copy (with peer pings) */
 	struct ctl_vote_service *votes; /* obligations-quorum votes (registry + peer pings) */
-	struct ctl_stest_service *stest; /* storage-proof tests (registry + dataplane) */
 	struct ctl_onion_entry *onion;	/* POST /onion_req/v2 (http_onion.h) */
 	struct ctl_http *http;		/* the HTTP(S) entry (http_server.h) */
 	struct ctl_proxy *proxy;	/* exits: POSTs to HTTP(S) servers (onion_proxy.h) */
@@ -56,6 +55,8 @@ struct ctl_node {
 	struct ctl_uptime *uptime;	/* uptime proofs (node_reach.h; with peer pings) */
 	struct event *stats_timer;	/* the periodic stats log line */
 	unsigned stats_interval_s;
+
+	struct ctl_stest_service *stest; /* storage-proof tests (registry + dataplane) */
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

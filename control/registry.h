@@ -40,7 +40,8 @@ enum {
 	CTL_REGISTRY_RECORD_LINE_MAX = 2048,
 	CTL_REGISTRY_COMMIT_MSG = 87,		 /* "snode-commit-v1" + key + LE64 epoch + hash */
 	CTL_REGISTRY_EPOCH_BLOCKS_MAX = 1 << 30, /* about 4,000 years of 2-min blocks */
-	CTL_REGISTRY_RECENT_BLOCKS = 30, /* block hashes kept (the reference's storage-test cache) */
+	/* block hashes kept (the reference's storage-test cache) */
+	CTL_REGISTRY_RECENT_BLOCKS = 30,
 };
 
 /* What a line says; NONE for a blank or comment-only line. */
@@ -116,13 +117,6 @@ struct ctl_registry {
 	bool have_block;  /* a block line was applied */
 	uint64_t height;  /* the last block applied */
 	uint8_t hash[32]; /* and its hash */
-	/* the hashes of the last CTL_REGISTRY_RECENT_BLOCKS heights, at [height % N] (storage
-	 * tests pick their pairs from an older block's hash: storage_test.h) */
-	struct ctl_registry_recent {
-		bool have;
-		uint64_t height;
-		uint8_t hash[32];
-	} recent[CTL_REGISTRY_RECENT_BLOCKS];
 	bool open;	  /* node events read whose block line has not come yet */
 	uint64_t open_height;
 	bool open_update;	 /* the open block registers or changes a node */
@@ -137,6 +131,14 @@ struct ctl_registry {
 	uint64_t commits, reveals; /* applied */
 	uint64_t randao_seeds;	   /* epochs seeded by reveals (the others: the block hash) */
 	uint64_t records;	   /* state changes whose record verified */
+
+	/* the hashes of the last CTL_REGISTRY_RECENT_BLOCKS heights, at [height % N] (storage
+	 * tests pick their pairs from an older block's hash: storage_test.h) */
+	struct ctl_registry_recent {
+		bool have;
+		uint64_t height;
+		uint8_t hash[32];
+	} recent[CTL_REGISTRY_RECENT_BLOCKS];
 };
 
 void ctl_registry_init(struct ctl_registry *r);

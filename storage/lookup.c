@@ -39,7 +39,6 @@ decode(const redisReply *reply, struct store_lookup_item *items, size_t n)
 	return true;
 }
 
-
 static void
 lookup_done(void *arg, const struct store_status *status, const redisReply *reply)
 {

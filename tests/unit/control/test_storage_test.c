@@ -45,7 +45,10 @@ test_pairs_match_reference(void **state)
 		unsigned k;
 		uint32_t want[12][2];
 	} v[] = {
-		{"0000000000000000000000000000000000000000000000000000000000000000", 5, 1, {{3, 0}}},
+		{"0000000000000000000000000000000000000000000000000000000000000000",
+		 5,
+		 1,
+		 {{3, 0}}},
 		{"a1b2c3d4eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
 		 7,
 		 3,
@@ -337,15 +340,13 @@ test_config_keys(void **state)
 	assert_int_equal(ctl_config_set(&c, "storage-test-records", "0", err, sizeof(err)),
 			 -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "storage-test-pairs", "64", err, sizeof(err)), 0);
-	assert_int_equal(ctl_config_set(&c, "storage-test-pairs", "65", err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(ctl_config_set(&c, "storage-test-pairs", "65", err, sizeof(err)), -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "storage-test-interval-ms", "100", err, sizeof(err)),
 			 0);
 	assert_true(c.stest.interval_ms == 100);
 	assert_int_equal(ctl_config_set(&c, "storage-test-interval-ms", "99", err, sizeof(err)),
 			 -EINVAL);
-	assert_int_equal(ctl_config_set(&c, "storage-test-failures", "1000", err, sizeof(err)),
-			 0);
+	assert_int_equal(ctl_config_set(&c, "storage-test-failures", "1000", err, sizeof(err)), 0);
 	assert_int_equal(ctl_config_set(&c, "storage-test-failures", "1001", err, sizeof(err)),
 			 -EINVAL);
 	assert_int_equal(ctl_config_set(&c, "storage-test-failures", "-1", err, sizeof(err)),

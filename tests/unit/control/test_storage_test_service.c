@@ -273,9 +273,9 @@ put(int i, int k, const char *data, const char *hash_of)
 	m.pubkey[0] = 0x05;
 	memset(m.pubkey + 1, k, 32);
 	m.ns = k - 1;
-	assert_int_equal(snc_msg_hash_compute(m.pubkey, m.ns, (const uint8_t *)data, strlen(data),
-					      m.hash),
-			 0);
+	assert_int_equal(
+		snc_msg_hash_compute(m.pubkey, m.ns, (const uint8_t *)data, strlen(data), m.hash),
+		0);
 	if (hash_of != NULL)
 		assert_int_equal(snc_msg_hash_compute(m.pubkey, m.ns, (const uint8_t *)hash_of,
 						      strlen(hash_of), m.hash),

@@ -39,8 +39,7 @@ struct wait {
 static struct wait w;
 
 static void
-lookup_cb(void *arg, const struct store_status *st, const struct store_lookup_item *items,
-	  size_t n)
+lookup_cb(void *arg, const struct store_status *st, const struct store_lookup_item *items, size_t n)
 {
 	struct wait *x = arg;
 
