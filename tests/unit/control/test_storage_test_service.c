@@ -32,8 +32,8 @@ enum {
 	N = 3,
 	TEST_HEIGHT = 6,
 	FAILURES = 3,
-	RETRY_MS = 300,
-	TIMEOUT_MS = 1500
+	RETRY_MS = 800,
+	TIMEOUT_MS = 2500
 };
 
 struct node {
