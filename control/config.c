@@ -63,6 +63,7 @@ ctl_config_defaults(struct ctl_config *c)
 	c->proxy_timeout_s = 25; /* SS ONION_URL_TIMEOUT */
 	c->proxy_tls_verify = true;
 	ctl_config_reach_defaults(&c->reach);
+	ctl_config_stest_defaults(&c->stest);
 }
 
 static int
@@ -282,6 +283,9 @@ ctl_config_set(struct ctl_config *c, const char *key, const char *value, char *e
 	rc = ctl_config_reach_set(&c->reach, key, value, err, errlen);
 	if (rc != -ENOENT)
 		return rc;
+	rc = ctl_config_stest_set(&c->stest, key, value, err, errlen);
+	if (rc != -ENOENT)
+		return rc;
 	snprintf(err, errlen, "unknown key '%.100s'", key);
 	return -ENOENT;
 }
@@ -297,6 +301,9 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	struct ini_state *s = user;
 	const char *reach = ctl_config_reach_section(name);
 	size_t i;
+
+	if (reach == NULL)
+		reach = ctl_config_stest_section(name); /* [storage_test]: the same rule */
 
 	if (s->why[0] != '\0')
 		return 0;
@@ -457,5 +464,7 @@ ctl_config_validate(const struct ctl_config *c, char *err, size_t errlen)
 		snprintf(err, errlen, "invalid configuration");
 		return -EINVAL;
 	}
-	return ctl_config_reach_validate(&c->reach, err, errlen);
+	if (ctl_config_reach_validate(&c->reach, err, errlen) != 0)
+		return -EINVAL;
+	return ctl_config_stest_validate(&c->stest, err, errlen);
 }

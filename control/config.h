@@ -13,6 +13,7 @@
  *                proxy-timeout, proxy-private, proxy-tls-verify
  *   [dataplane]  dp-socket
  *   [reach], [uptime]  reachability tests and uptime proofs (config_reach.h; file only)
+ *   [storage_test]     storage-proof tests (config_stest.h; file only)
  */
 #ifndef CTL_CONFIG_H
 #define CTL_CONFIG_H
@@ -22,6 +23,7 @@
 #include <stddef.h>
 
 #include "config_reach.h"
+#include "config_stest.h"
 #include "log.h"
 
 #define CTL_CONFIG_DATA_DIR "/var/lib/snode"
@@ -54,6 +56,7 @@ struct ctl_config {
 	bool proxy_private;		       /* the proxy may reach loopback/private addresses */
 	bool proxy_tls_verify;		       /* check the server's certificate (default) */
 	struct ctl_config_reach reach;	       /* [reach] and [uptime] (config_reach.h) */
+	struct ctl_stest_conf stest;	       /* [storage_test] (config_stest.h) */
 	enum ctl_log_level log_level;
 	bool testnet;
 	bool help, version; /* --help / --version given */

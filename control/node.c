@@ -23,6 +23,7 @@
 #include "swarm_view.h"
 #include "swarm_view_registry.h"
 #include "vote_service.h"
+#include "storage_test_service.h"
 
 static void
 store_log(void *arg, enum store_log_level level, const char *line)
@@ -405,6 +406,27 @@ open_stats(struct ctl_node *n, const struct ctl_config *cfg, char *err, size_t e
 	return 0;
 }
 
+/* Storage-proof tests need the registry (pairs, block hashes) and the node-to-node requests. */
+static int
+start_storage_tests(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id,
+		    char *err, size_t errlen)
+{
+	struct ctl_stest_service_conf sc = {
+		.base = n->base,
+		.d = n->drpc,
+		.repl = n->repl,
+		.swarm = n->swarm,
+		.store = n->store,
+		.self = id->ed25519_pk,
+		.c = cfg->stest,
+	};
+
+	if (cfg->registry[0] == '\0' || n->repl == NULL || !cfg->stest.enabled)
+		return 0;
+	n->stest = ctl_stest_service_start(&sc, err, errlen);
+	return n->stest != NULL ? 0 : -1;
+}
+
 /* Quorum votes need the registry (quorums) and the peer pings (reachability). */
 static int
 start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_identity *id,
@@ -422,6 +444,7 @@ start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_i
 		.registry = cfg->registry,
 		.interval_ms = (uint64_t)cfg->vote_interval_s * 1000,
 		.fail_after_ms = (uint64_t)cfg->vote_fail_after_s * 1000,
+		.stest = ctl_stest_service_results(n->stest),
 	};
 
 	if (cfg->registry[0] == '\0' || !n->pinging || !cfg->quorum_votes)
@@ -472,7 +495,8 @@ ctl_node_start(struct ctl_node *n, struct event_base *base, const struct ctl_con
 		return -1;
 	if (start_replication(n, id, err, errlen) != 0)
 		return -1;
-	if (ctl_node_reach_start(n, cfg, id, err, errlen) != 0)
+	if (ctl_node_reach_start(n, cfg, id, err, errlen) != 0 ||
+	    start_storage_tests(n, cfg, id, err, errlen) != 0)
 		return -1;
 	return start_votes(n, cfg, id, err, errlen);
 }
@@ -486,6 +510,7 @@ ctl_node_stop(struct ctl_node *n)
 	/* the RPC first: its 503 answers go out on the channel while it still exists */
 	ctl_rpc_server_free(n->rpc);
 	ctl_vote_service_stop(n->votes);
+	ctl_stest_service_stop(n->stest);
 	if (n->repl != NULL)
 		ctl_replicate_set_bulk(n->repl, NULL, NULL);
 	ctl_catchup_free(n->catchup);
@@ -504,5 +529,6 @@ ctl_node_stop(struct ctl_node *n)
 	ctl_swarm_view_free(n->swarm);
 	ctl_vote_service_free(n->votes); /* after the view: it is one of its reload listeners */
 	store_free(n->store);
+	ctl_stest_service_free(n->stest); /* after the store and direct_rpc: their last callbacks */
 	memset(n, 0, sizeof(*n));
 }

@@ -20,6 +20,7 @@
 
 struct event;
 struct event_base;
+struct ctl_stest_service;
 
 enum {
 	/* "hf" in every result: the network version whose rules this node applies
@@ -54,6 +55,8 @@ struct ctl_node {
 	struct ctl_uptime *uptime;	/* uptime proofs (node_reach.h; with peer pings) */
 	struct event *stats_timer;	/* the periodic stats log line */
 	unsigned stats_interval_s;
+
+	struct ctl_stest_service *stest; /* storage-proof tests (registry + dataplane) */
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

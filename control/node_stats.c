@@ -14,6 +14,7 @@
 #include "catchup.h"
 #include "replicate.h"
 #include "vote_service.h"
+#include "storage_test_service.h"
 #include "rpc_server.h"
 #include "swarm_view_registry.h"
 
@@ -325,6 +326,47 @@ quorum_part(const struct ctl_vote_service *vs)
 }
 
 static json_t *
+stest_part(const struct ctl_stest_service *sv)
+{
+	struct ctl_stest_stats s;
+	json_t *o = json_object();
+
+	ctl_stest_service_stats(sv, &s);
+	PUT(o, s, rounds);
+	PUT(o, s, no_block);
+	PUT(o, s, no_swarm);
+	PUT(o, s, started);
+	PUT(o, s, passed);
+	PUT(o, s, failed);
+	PUT(o, s, fail_timeout);
+	PUT(o, s, fail_mismatch);
+	PUT(o, s, fail_wrong_request);
+	PUT(o, s, fail_invalid_height);
+	PUT(o, s, fail_other);
+	PUT(o, s, fail_invalid_params);
+	PUT(o, s, fail_busy);
+	PUT(o, s, fail_bad_answer);
+	PUT(o, s, no_records);
+	PUT(o, s, scan_errors);
+	PUT(o, s, send_failed);
+	PUT(o, s, in_flight_full);
+	PUT(o, s, in_flight);
+	PUT(o, s, failing);
+	PUT(o, s, requests_in);
+	PUT(o, s, answered_ok);
+	PUT(o, s, answered_other);
+	PUT(o, s, refused_invalid_params);
+	PUT(o, s, refused_invalid_height);
+	PUT(o, s, refused_wrong_request);
+	PUT(o, s, refused_busy);
+	PUT(o, s, retries);
+	PUT(o, s, store_errors);
+	PUT(o, s, respond_failed);
+	PUT(o, s, serving);
+	return o;
+}
+
+static json_t *
 reach_part(const struct ctl_reach *r)
 {
 	struct ctl_reach_stats s;
@@ -412,6 +454,8 @@ ctl_node_stats(const struct ctl_node *n)
 		json_object_set_new(o, "catchup", catchup_part(n->catchup));
 	if (n->votes != NULL)
 		json_object_set_new(o, "quorum", quorum_part(n->votes));
+	if (n->stest != NULL)
+		json_object_set_new(o, "storage_test", stest_part(n->stest));
 	if (n->reach != NULL)
 		json_object_set_new(o, "reach", reach_part(n->reach));
 	if (n->uptime != NULL)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "storage_test.h"
 
 int
 ctl_vote_init(struct ctl_vote *v, const struct ctl_vote_conf *conf, uint64_t now_ms)
@@ -137,6 +138,10 @@ ctl_vote_should_fail(const struct ctl_vote *v, const uint8_t key[32], uint64_t n
 {
 	uint64_t unreachable_for = 0;
 
+	/* storage-proof tests (docs/storage-tests.md): failed N in a row, as this node tested it;
+	 * the streak is itself the evidence, so no start-up grace */
+	if (ctl_stest_failing(v->conf.stest, key))
+		return true;
 	/* like oxend's first 2 h: no judgement before this node could have seen a pong */
 	if (now_ms < v->started_ms || now_ms - v->started_ms < v->conf.fail_after_ms)
 		return false; /* (a wall clock set back counts as just started) */

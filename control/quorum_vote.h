@@ -40,6 +40,7 @@
 #include "registry.h"
 
 struct event_base;
+struct ctl_stest_results;
 
 enum {
 	CTL_VOTE_MAGIC = 0x56, /* 'V': the first byte of a vote request */
@@ -73,6 +74,9 @@ struct ctl_vote_conf {
 	void *reach_arg;
 	ctl_vote_send_fn *send; /* required */
 	void *send_arg;
+	/* storage-proof tests (storage_test.h): a worker this node saw fail
+	 * storage-test-failures tests in a row fails too. NULL: not running */
+	const struct ctl_stest_results *stest;
 };
 
 struct ctl_vote_stats {

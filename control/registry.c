@@ -564,6 +564,29 @@ assign_swarms(struct ctl_registry *r, const struct ctl_registry_event *blk, char
 	return 0;
 }
 
+/* Keeps the last CTL_REGISTRY_RECENT_BLOCKS hashes (a fixed ring: heights may skip). */
+static void
+remember_block(struct ctl_registry *r, uint64_t height, const uint8_t hash[32])
+{
+	struct ctl_registry_recent *e = &r->recent[height % CTL_REGISTRY_RECENT_BLOCKS];
+
+	e->have = true;
+	e->height = height;
+	memcpy(e->hash, hash, 32);
+}
+
+bool
+ctl_registry_block_hash(const struct ctl_registry *r, uint64_t height, uint8_t out[32])
+{
+	const struct ctl_registry_recent *e = &r->recent[height % CTL_REGISTRY_RECENT_BLOCKS];
+
+	if (!r->have_block || height > r->height ||
+	    r->height - height >= CTL_REGISTRY_RECENT_BLOCKS || !e->have || e->height != height)
+		return false;
+	memcpy(out, e->hash, 32);
+	return true;
+}
+
 static int
 apply_block(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
 {
@@ -584,6 +607,7 @@ apply_block(struct ctl_registry *r, const struct ctl_registry_event *ev, char *w
 	r->have_block = true;
 	r->height = ev->height;
 	memcpy(r->hash, ev->hash, 32);
+	remember_block(r, ev->height, ev->hash);
 	r->open = false;
 	r->open_update = false;
 	r->blocks++;

@@ -40,6 +40,8 @@ enum {
 	CTL_REGISTRY_RECORD_LINE_MAX = 2048,
 	CTL_REGISTRY_COMMIT_MSG = 87,		 /* "snode-commit-v1" + key + LE64 epoch + hash */
 	CTL_REGISTRY_EPOCH_BLOCKS_MAX = 1 << 30, /* about 4,000 years of 2-min blocks */
+	/* block hashes kept (the reference's storage-test cache) */
+	CTL_REGISTRY_RECENT_BLOCKS = 30,
 };
 
 /* What a line says; NONE for a blank or comment-only line. */
@@ -129,6 +131,14 @@ struct ctl_registry {
 	uint64_t commits, reveals; /* applied */
 	uint64_t randao_seeds;	   /* epochs seeded by reveals (the others: the block hash) */
 	uint64_t records;	   /* state changes whose record verified */
+
+	/* the hashes of the last CTL_REGISTRY_RECENT_BLOCKS heights, at [height % N] (storage
+	 * tests pick their pairs from an older block's hash: storage_test.h) */
+	struct ctl_registry_recent {
+		bool have;
+		uint64_t height;
+		uint8_t hash[32];
+	} recent[CTL_REGISTRY_RECENT_BLOCKS];
 };
 
 void ctl_registry_init(struct ctl_registry *r);
@@ -167,6 +177,10 @@ int ctl_registry_apply_line(struct ctl_registry *r, const char *line, char *why,
 /* The node with this Ed25519 key, or NULL. O(log n). */
 const struct ctl_registry_node *ctl_registry_find(const struct ctl_registry *r,
 						  const uint8_t ed25519[32]);
+
+/* The hash of block height when it is one of the last CTL_REGISTRY_RECENT_BLOCKS heights
+ * (height > last - N) and its line was applied: true and out; false otherwise. */
+bool ctl_registry_block_hash(const struct ctl_registry *r, uint64_t height, uint8_t out[32]);
 
 /* The epoch length in blocks, and the epoch of a height. */
 uint64_t ctl_registry_epoch_blocks(const struct ctl_registry *r);

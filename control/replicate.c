@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "quorum_vote.h"
+#include "storage_test.h"
 #include "sync_page.h"
 
 struct fan;
@@ -47,6 +48,8 @@ struct ctl_replicate {
 	void *bulk_arg;
 	ctl_drpc_request_fn *votes; /* quorum votes (first byte CTL_VOTE_MAGIC) */
 	void *votes_arg;
+	ctl_drpc_request_fn *stest; /* storage-proof tests (first byte CTL_STEST_MAGIC) */
+	void *stest_arg;
 };
 
 /* A forwarded call being served: where its answer goes. */
@@ -279,6 +282,11 @@ on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body, 
 			rep->votes(rep->votes_arg, peer, id, body, len);
 		return;
 	}
+	if (len > 0 && body[0] == CTL_STEST_MAGIC) {
+		if (rep->stest != NULL)
+			rep->stest(rep->stest_arg, peer, id, body, len);
+		return;
+	}
 	s = malloc(sizeof(*s));
 	if (s == NULL)
 		return; /* the peer times out */
@@ -331,6 +339,13 @@ ctl_replicate_set_votes(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *
 {
 	r->votes = fn;
 	r->votes_arg = arg;
+}
+
+void
+ctl_replicate_set_stest(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg)
+{
+	r->stest = fn;
+	r->stest_arg = arg;
 }
 
 void

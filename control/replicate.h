@@ -63,6 +63,8 @@ void ctl_replicate_free(struct ctl_replicate *r);
 void ctl_replicate_set_bulk(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
 /* Requests whose first byte is CTL_VOTE_MAGIC (quorum votes, quorum_vote.h) go to fn. */
 void ctl_replicate_set_votes(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
+/* Requests whose first byte is CTL_STEST_MAGIC (storage-proof tests, storage_test.h) go to fn. */
+void ctl_replicate_set_stest(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
 
 void ctl_replicate_stats(const struct ctl_replicate *r, struct ctl_replicate_stats *out);
 

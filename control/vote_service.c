@@ -178,6 +178,7 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 	vc.send_arg = s;
 	vc.submit = submit_line;
 	vc.submit_arg = s;
+	vc.stest = conf->stest;
 	s->d = conf->d;
 	s->repl = conf->repl;
 	if (ctl_vote_init(&s->v, &vc, wall_ms()) != 0 ||

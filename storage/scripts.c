@@ -517,6 +517,20 @@ static const char bulk_drop_lua[] =
 		 "end\n"
 		 "return n\n";
 
+/* Storage-proof lookups (lookup.h): per (acct, hash) its ns and data, or "" and "" when it is
+ * absent or expired (expiry <= now). */
+static const char lookup_lua[] =
+	PREAMBLE "local now, out = tonumber(ARGV[2]), {}\n"
+		 "for i = 3, #ARGV - 1, 2 do\n"
+		 "  local f = redis.call('HMGET', k_msg(ARGV[i], ARGV[i + 1]), 'ns', 'e', 'd')\n"
+		 "  if f[1] and f[2] and f[3] and tonumber(f[2]) > now then\n"
+		 "    out[#out + 1] = f[1]; out[#out + 1] = f[3]\n"
+		 "  else\n"
+		 "    out[#out + 1] = ''; out[#out + 1] = ''\n"
+		 "  end\n"
+		 "end\n"
+		 "return out\n";
+
 static const struct {
 	const char *name;
 	const char *source;
@@ -539,6 +553,7 @@ static const struct {
 	[STORE_SCRIPT_BULK_SCAN] = {"bulk_scan", bulk_scan_lua},
 	[STORE_SCRIPT_BULK_PUT] = {"bulk_put", bulk_put_lua},
 	[STORE_SCRIPT_BULK_DROP] = {"bulk_drop", bulk_drop_lua},
+	[STORE_SCRIPT_LOOKUP] = {"lookup", lookup_lua},
 };
 
 const char *

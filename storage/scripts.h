@@ -30,6 +30,7 @@ enum store_script {
 	STORE_SCRIPT_BULK_SCAN,	    /* P, cursor, max_records, max_bytes, now */
 	STORE_SCRIPT_BULK_PUT, /* P, acct_max, total_max, now, (acct, ns, hash, ts, exp, data)... */
 	STORE_SCRIPT_BULK_DROP, /* P, (acct, hash)... */
+	STORE_SCRIPT_LOOKUP,	/* P, now, (acct, hash)... -> (ns|"", data|"")... (lookup.h) */
 	STORE_SCRIPT_COUNT,
 };
 

@@ -6,7 +6,10 @@
 # stored, then a worker of the current epoch has its processes stopped: its validators vote, 7
 # votes make a record, the producer puts it in a block, every snode-control's registry
 # verifies and applies it, the swarm is recomputed without the node, and every acknowledged
-# message is still retrieved. Needs root (netns, tap): otherwise every case is skipped.
+# message is still retrieved. Storage-proof tests (docs/storage-tests.md) run all along, every
+# 0.5 s with 12 pairs a height: they pass between the healthy members (none fails), and fail
+# against a member whose Redis is flushed at the end (the testee answers "other").
+# Needs root (netns, tap): otherwise every case is skipped.
 set -u
 BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +20,17 @@ PY=/usr/bin/python3
 tn_require_root
 EPOCH=10
 export SNODE_TESTNET_EPOCH_BLOCKS=$EPOCH SNODE_TESTNET_VOTE_FAIL_AFTER=4
+CONF=$(mktemp /tmp/snode-test-quorum-conf.XXXXXX)
+cat >"$CONF" <<'CONFEOF'
+[storage_test]
+storage-test-interval-ms = 500
+storage-test-records = 3
+storage-test-pairs = 12
+storage-test-timeout-ms = 4000
+storage-test-retry-ms = 1500
+storage-test-failures = 3
+CONFEOF
+export SNODE_TESTNET_CONTROL_CONF=$CONF
 tn_up quorum 12
 client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 20 "$@"; }
 REG=$DIR/registry
@@ -26,7 +40,7 @@ REG=$DIR/registry
 "$BUILD/tools/snode-tool" chain run --registry "$(cat "$DIR/registry.src")" --block-interval 1 \
 	>"$DIR/chain.out" 2>"$DIR/chain.log" &
 PRODUCER=$!
-tn_cleanup_extra() { kill "$PRODUCER" 2>/dev/null; wait "$PRODUCER" 2>/dev/null; }
+tn_cleanup_extra() { kill "$PRODUCER" 2>/dev/null; wait "$PRODUCER" 2>/dev/null; rm -f "$CONF"; }
 
 key_of() { $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"])' "$DIR/node$1/id.json"; }
 height() { awk '$1 == "block" { h = $2 } END { print h }' "$REG"; }
@@ -65,6 +79,14 @@ PYEOF
 )
 check "epoch $(($(height) / EPOCH)), seeded by reveals, has a worker to stop (node '$victim')" test -n "$victim"
 VKEY=$(key_of "$victim")
+stats() { "$BUILD/tools/snode-tool" control-stats --data-dir "$DIR/node$1"; }
+# storage tests so far (the ~30 blocks above, all 12 nodes healthy): passed, none failed
+stest=$(for i in $(seq 0 11); do stats "$i"; done | $PY -c '
+import json, sys
+s = [json.loads(l)["storage_test"] for l in sys.stdin]
+print(sum(x["passed"] for x in s) > 0, sum(x["failed"] for x in s), sum(x["answered_ok"] for x in s) > 0)')
+check "storage tests pass between healthy members, none fails (passed>0, failed, answered>0: $stest)" \
+	test "$stest" = "True 0 True"
 for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
 
 for _ in $(seq 120); do grep -q "^decommission $VKEY " "$REG" && break; sleep 0.5; done
@@ -83,7 +105,6 @@ for _ in $(seq 60); do [ "$(applied)" = 11 ] && break; sleep 0.5; done
 ok=$(applied)
 check "all 11 live nodes verified the record and applied it (got $ok)" test "$ok" = 11
 check "no node refused the log" sh -c "! grep -h 'registry not reloaded' '$DIR'/node*/control.log | grep -q ."
-stats() { "$BUILD/tools/snode-tool" control-stats --data-dir "$DIR/node$1"; }
 counts=$(for i in $(seq 0 11); do [ "$i" = "$victim" ] || stats "$i"; done | $PY -c '
 import json, sys
 q = [json.loads(l)["quorum"] for l in sys.stdin]
@@ -112,4 +133,16 @@ check "every acknowledged message is still retrieved after the rebalance (got $f
 tn_store "$DIR/s4" --path 0 store --seed "$(cat "$DIR/seed1")" --data "after the vote"
 swarm=$($PY -c 'import json,sys; b=json.loads(json.load(open(sys.argv[1]))["body"]); print(len(b["swarm"]), sys.argv[2] in b["swarm"])' "$DIR/s4" "$VKEY" 2>&1)
 check "a new store is acknowledged by the 11 remaining members only (got $swarm)" test "$swarm" = "11 False"
+
+# a member that drops its data (not node 0, not the victim) fails its storage tests: it answers
+# "other" once the retry window has passed, and its testers log the failure
+flushed=$(( victim == 1 ? 2 : 1 ))
+FKEY=$(key_of "$flushed")
+redis-cli -s "$DIR/node$flushed/redis.sock" FLUSHALL >/dev/null
+failed_against() { grep -h "storage test of ${FKEY:0:16} at height [0-9]*: failed (other)" "$DIR"/node*/control.log | wc -l; }
+for _ in $(seq 40); do [ "$(failed_against)" -ge 1 ] && break; sleep 0.5; done
+check "testers fail node $flushed after its Redis was flushed ($(failed_against) failures logged)" \
+	test "$(failed_against)" -ge 1
+other=$(stats "$flushed" | $PY -c 'import json,sys; print(json.load(sys.stdin)["storage_test"]["answered_other"])')
+check "node $flushed counts its 'other' answers (got $other)" test "$other" -ge 1
 tap_done
