@@ -3,6 +3,7 @@
  * snode-tool: operator and test CLI over libsnc. `snode-tool help` lists the
  * subcommands; docs/snode-tool.md describes each one with examples.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,6 +61,8 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
+	/* Redis and the stats socket may close first: an error, not the end of the process. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return TOOL_EXIT_USAGE;

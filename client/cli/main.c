@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -441,6 +442,9 @@ main(int argc, char **argv)
 	struct scl_error err = {0};
 	int opt;
 
+	/* libcurl runs with CURLOPT_NOSIGNAL: a TLS write to a node that closed
+	 * first must be an error of that request, not the end of the process. */
+	signal(SIGPIPE, SIG_IGN);
 	scl_client_opts_default(&a.copts);
 	a.ttl_s = 0;
 	a.refresh_after_s = CLI_REFRESH_AFTER_S;
