@@ -105,11 +105,12 @@ restart() {
 	fi
 	bash -c "exec $(cat "$WORK/snode.cmd")" >>"$WORK/snode.log" 2>&1 </dev/null &
 	echo $! >"$WORK/snode.pid"
-	for _ in $(seq 100); do
+	# 30 s: EAL start-up on a loaded 2-core machine has taken over 10 s.
+	for _ in $(seq 300); do
 		[ -S "$(rundir)/$SNODE_PREFIX/dpdk_telemetry.v2" ] && telemetry /snode/dp/stats >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
-	die "snode-dataplane did not come back within 10 s ($WORK/snode.log)"
+	die "snode-dataplane did not come back within 30 s ($WORK/snode.log)"
 }
 
 telemetry() {
