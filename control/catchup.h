@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "direct_rpc.h"
+#include "rpc_auth.h"
 #include "store.h"
 #include "swarm_view.h"
 
@@ -57,6 +58,16 @@ enum {
  * took it within 10 s of its own clock, so only clock differences between nodes add to that;
  * a far-future timestamp would win an outbox's "newest by timestamp" rule for its duration. */
 #define CTL_CATCHUP_TIMESTAMP_AHEAD_MS (3600LL * 1000)
+
+/* Pushes (hand-offs from a node leaving a swarm) are bounded tighter than pulls, whose
+ * senders are members of this node's swarm now: every time a pushed entry carries (a message's
+ * timestamp and expiry set time, a tombstone's deletion, a revocation's or unrevocation's time)
+ * at most now + the store tolerance (10 s, rpc_auth.h CTL_RPC_STORE_TOLERANCE_MS: what a
+ * client store is allowed), and a message's expiry at most timestamp + its namespace's
+ * maximum TTL (14 days public inbox, else 30) or, for an expiry set again later (an `expire`
+ * clamps at now + 30 days in any namespace, a duplicate store raises it), expiry set time +
+ * 30 days; both + the store tolerance. */
+#define CTL_CATCHUP_PUSH_AHEAD_MS CTL_RPC_STORE_TOLERANCE_MS
 
 /* True when peer answers this node's pings (peer_ping). */
 typedef bool ctl_catchup_reachable_fn(void *arg, const uint8_t peer[32]);
@@ -96,8 +107,14 @@ struct ctl_catchup_stats {
 	/* leaving a swarm: records handed to their swarm and erased, or kept */
 	uint64_t drop_passes, handed_off, dropped, kept;
 	uint64_t pushes_sent, pushes_failed; /* hand-off requests, and those without an answer */
-	/* receiving hand-offs (counted in inserted... too) */
+	/* receiving hand-offs (counted in inserted... too); pushes_refused: whole pushes (the
+	 * sender neither in this node's swarm nor in a recent past layout: not_holder too,
+	 * unreadable: bad request, storage); per entry refused: push_not_holder (the sender
+	 * was not in the account's swarm, now or recently), push_too_new (a time beyond now +
+	 * 10 s), push_ttl (an expiry beyond the namespace's TTL), and rejected (bad hash,
+	 * account not ours) */
 	uint64_t pushes_received, pushes_refused;
+	uint64_t push_not_holder, push_too_new, push_ttl;
 };
 
 struct ctl_catchup;

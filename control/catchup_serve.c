@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bulk.h"
+#include "rpc_params.h"
 #include "sync_page.h"
 
 static void
@@ -165,6 +166,49 @@ on_push_stored(void *arg, const struct store_status *st, const uint8_t *codes, s
 	cu_op_free(op);
 }
 
+/* A pushed message within the push bounds (catchup.h CTL_CATCHUP_PUSH_AHEAD_MS); the refusal
+ * counted. Times are checked first, so the sums below cannot overflow. */
+static bool
+push_times_ok(struct ctl_catchup *c, const struct store_msg *m, int64_t now)
+{
+	const int64_t tol = CTL_CATCHUP_PUSH_AHEAD_MS;
+	int64_t cap;
+
+	if (m->timestamp_ms > now + tol || m->expiry_set_ms > now + tol) {
+		c->st.push_too_new++;
+		return false;
+	}
+	cap = m->timestamp_ms + (ctl_rpc_params_ns_public_inbox(m->ns)
+					 ? CTL_RPC_TTL_MAX_PUBLIC_MS
+					 : CTL_RPC_TTL_MAX_PRIVATE_MS);
+	/* set again after its store (expire, a duplicate store): 30 days from then */
+	if (m->expiry_set_ms > m->timestamp_ms + tol &&
+	    m->expiry_set_ms + CTL_RPC_TTL_MAX_PRIVATE_MS > cap)
+		cap = m->expiry_set_ms + CTL_RPC_TTL_MAX_PRIVATE_MS;
+	if (m->expiry_ms > cap + tol) {
+		c->st.push_ttl++;
+		return false;
+	}
+	return true;
+}
+
+/* A pushed message this node takes from peer (each refusal counted once). */
+static bool
+push_msg_ok(struct ctl_catchup *c, const uint8_t peer[32], const struct store_msg *m, uint64_t now)
+{
+	if (!ctl_swarm_view_held_recently(c->conf.swarm, peer, c->self, m->pubkey)) {
+		c->st.push_not_holder++;
+		return false;
+	}
+	if (!push_times_ok(c, m, (int64_t)now))
+		return false;
+	if (!cu_acceptable(c, m, now)) {
+		c->st.rejected++;
+		return false;
+	}
+	return true;
+}
+
 /* Stores the acceptable records of a; the others are answered REFUSED. */
 static void
 store_push(struct ctl_catchup *c, struct cu_op *op, struct ctl_sync_answer *a)
@@ -174,11 +218,9 @@ store_push(struct ctl_catchup *c, struct cu_op *op, struct ctl_sync_answer *a)
 
 	for (size_t i = 0; i < a->n; i++) {
 		op->codes[i] = CTL_SYNC_CODE_REFUSED;
-		if (cu_acceptable(c, &a->recs[i], now)) {
+		if (push_msg_ok(c, op->peer, &a->recs[i], now)) {
 			op->map[k] = i;
 			a->recs[k++] = a->recs[i];
-		} else {
-			c->st.rejected++;
 		}
 	}
 	if (k == 0 ||
@@ -202,9 +244,12 @@ cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const 
 	int rc;
 
 	c->st.pushes_received++;
-	/* a node leaving may be decommissioned: known is enough, the records are checked */
-	if (!ctl_swarm_view_knows_node(c->conf.swarm, peer)) {
+	/* a node of this node's swarm now, or one that was in a swarm of a recent past layout
+	 * (a leaving node may be decommissioned, or its swarm dissolved); each record is checked
+	 * against its own account's swarm below */
+	if (!ctl_swarm_view_held_recently(c->conf.swarm, peer, c->self, NULL)) {
 		c->st.pushes_refused++;
+		c->st.push_not_holder++;
 		refuse(c, peer, id, CTL_SYNC_NOT_MEMBER);
 		return;
 	}

@@ -298,6 +298,9 @@ catchup_part(const struct ctl_catchup *c)
 	PUT(o, s, pushes_failed);
 	PUT(o, s, pushes_received);
 	PUT(o, s, pushes_refused);
+	PUT(o, s, push_not_holder);
+	PUT(o, s, push_too_new);
+	PUT(o, s, push_ttl);
 	return o;
 }
 

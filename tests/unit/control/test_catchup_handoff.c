@@ -100,6 +100,15 @@ send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
 	return 0;
 }
 
+static uint64_t pinned; /* node 0's clock when not 0 */
+
+static uint64_t
+clock0(void *arg)
+{
+	(void)arg;
+	return pinned != 0 ? pinned : wall();
+}
+
 static bool
 reachable(void *arg, const uint8_t peer[32])
 {
@@ -178,6 +187,15 @@ v_knows_node(const void *impl, const uint8_t ed25519[32])
 	return false;
 }
 
+/* From layout 2 on, node 2 held B's (even) accounts before: it may hand them off. */
+static bool
+v_held_before(const void *impl, const uint8_t ed25519[32], const uint8_t *pubkey)
+{
+	(void)impl;
+	return layout != 1 && memcmp(members[2].ed25519, ed25519, 32) == 0 &&
+	       (pubkey == NULL || pubkey[1] % 2 == 0);
+}
+
 static void
 v_free(void *impl)
 {
@@ -189,6 +207,7 @@ static const struct ctl_swarm_view_ops layout_ops = {
 	.serves = v_serves,
 	.swarm_of_node = v_swarm_of_node,
 	.knows_node = v_knows_node,
+	.held_before = v_held_before,
 	.free = v_free,
 };
 
@@ -232,6 +251,8 @@ node_up(int i)
 	cc.store = n->st;
 	cc.swarm = n->view;
 	cc.self = n->id.ed25519_pk;
+	if (i == 0)
+		cc.now_ms = clock0;
 	n->cu = ctl_catchup_new(NULL, &cc);
 	assert_non_null(n->cu);
 	ctl_drpc_set_handler(n->d, ctl_catchup_on_request, n->cu);
@@ -530,6 +551,115 @@ test_push_from_outsider(void **state)
 	assert_int_equal(after.inserted, before.inserted);
 }
 
+struct codes_wait {
+	bool done;
+	uint8_t status, codes[16];
+	size_t n;
+};
+
+static void
+on_codes(void *arg, int rc, const uint8_t *body, size_t len)
+{
+	struct codes_wait *w = arg;
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(ctl_sync_codes_decode(body, len, &w->status, w->codes, 16, &w->n), 0);
+	w->done = true;
+}
+
+static void
+push_from(int from, const struct store_msg *recs, size_t n, struct codes_wait *w)
+{
+	uint8_t *body;
+	size_t len;
+	uint64_t id;
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(ctl_sync_push_encode(recs, n, &body, &len), 0);
+	assert_int_equal(ctl_drpc_call(nodes[from].d, nodes[0].id.ed25519_pk, body, len, 1500,
+				       on_codes, w, &id),
+			 0);
+	free(body);
+	assert_true(redis_test_loop_until(fx.base, &w->done, FX_WAIT_MS));
+}
+
+/* A record for the bounds test: account byte 1 = acct (even: B's), its own data. */
+static void
+bound_rec(struct store_msg *r, int k, uint8_t acct, int32_t ns, int64_t ts, int64_t es,
+	  int64_t expiry)
+{
+	static char text[16][24];
+
+	memset(r, 0, sizeof(*r));
+	r->pubkey[0] = 0x05;
+	memset(r->pubkey + 1, 0x40 + k, 32);
+	r->pubkey[1] = acct;
+	snprintf(text[k], sizeof(text[k]), "bounds %d", k);
+	r->data = (const uint8_t *)text[k];
+	r->len = strlen(text[k]);
+	r->ns = ns;
+	r->timestamp_ms = ts;
+	r->expiry_set_ms = es;
+	r->expiry_ms = expiry;
+	snc_msg_hash_compute(r->pubkey, ns, r->data, r->len, r->hash);
+}
+
+/*
+ * Layout 2: node 2 held B's accounts before, so its push of them is taken, each record within
+ * the push bounds at their edges (times <= now + 10 s; expiry <= timestamp + the namespace's
+ * TTL + 10 s, or expiry set again later + 30 days + 10 s); a record of A's accounts (never
+ * node 2's) is refused; a node that was in no swarm (3) is refused as a whole.
+ */
+static void
+test_push_bounds(void **state)
+{
+	const int64_t tol = 10000, d14 = 14LL * DAY_MS, d30 = 30LL * DAY_MS;
+	struct ctl_catchup_stats before, after;
+	struct store_msg r[11];
+	struct codes_wait w;
+	int64_t now;
+
+	(void)state;
+	layout = 2;
+	pinned = wall();
+	now = (int64_t)pinned;
+	bound_rec(&r[0], 0, 2, 1, now + tol, now, now + DAY_MS);	  /* ts at the edge */
+	bound_rec(&r[1], 1, 2, 1, now + tol + 1, now, now + DAY_MS);	  /* too new */
+	bound_rec(&r[2], 2, 2, 1, now, now + tol + 1, now + DAY_MS);	  /* es too new */
+	bound_rec(&r[3], 3, 4, 0, now - 5, now - 5, now - 5 + d14 + tol); /* public, edge */
+	bound_rec(&r[4], 4, 4, 0, now - 5, now - 5, now - 5 + d14 + tol + 1);
+	bound_rec(&r[5], 5, 4, 1, now - 5, now - 5, now - 5 + d30 + tol); /* private, edge */
+	bound_rec(&r[6], 6, 4, 1, now - 5, now - 5, now - 5 + d30 + tol + 1);
+	bound_rec(&r[7], 7, 6, 0, now - DAY_MS, now, now + d30 + tol); /* set again, edge */
+	bound_rec(&r[8], 8, 6, 0, now - DAY_MS, now, now + d30 + tol + 1);
+	bound_rec(&r[9], 9, 3, 1, now, now, now + DAY_MS); /* A's: not node 2's */
+	/* set within 10 s of its store: the namespace's 14 days hold */
+	bound_rec(&r[10], 10, 6, 0, now - DAY_MS, now - DAY_MS + tol, now - DAY_MS + d14 + tol + 1);
+	ctl_catchup_stats(nodes[0].cu, &before);
+	push_from(2, r, 11, &w);
+	assert_int_equal(w.status, CTL_SYNC_OK);
+	assert_int_equal(w.n, 11);
+	{
+		const uint8_t want[11] = {0, 9, 9, 0, 9, 0, 9, 0, 9, 9, 9};
+
+		for (int i = 0; i < 11; i++)
+			if (w.codes[i] != want[i])
+				fail_msg("record %d: code %u, want %u", i, w.codes[i], want[i]);
+	}
+	ctl_catchup_stats(nodes[0].cu, &after);
+	assert_int_equal(after.push_too_new - before.push_too_new, 2);
+	assert_int_equal(after.push_ttl - before.push_ttl, 4);
+	assert_int_equal(after.push_not_holder - before.push_not_holder, 1);
+	assert_int_equal(after.inserted - before.inserted, 4);
+	/* node 3 was in no swarm: the whole push refused */
+	push_from(3, r, 1, &w);
+	assert_int_equal(w.status, CTL_SYNC_NOT_MEMBER);
+	ctl_catchup_stats(nodes[0].cu, &before);
+	assert_int_equal(before.pushes_refused - after.pushes_refused, 1);
+	assert_int_equal(before.push_not_holder - after.push_not_holder, 1);
+	pinned = 0;
+}
+
 int
 main(void)
 {
@@ -539,6 +669,7 @@ main(void)
 		cmocka_unit_test(test_dissolve_hands_off),
 		cmocka_unit_test(test_join_pulls),
 		cmocka_unit_test(test_push_from_outsider),
+		cmocka_unit_test(test_push_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
