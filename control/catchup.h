@@ -100,7 +100,8 @@ struct ctl_catchup_stats {
 	/* tombstones received: the message deleted here, recorded (not here), not applied
 	 * (the message here was set after the deletion), ended; revocation tokens added */
 	uint64_t tombs_deleted, tombs_recorded, tombs_newer, tombs_ended, revocations_added;
-	uint64_t old_version; /* version-1 requests, pushes and pages refused */
+	uint64_t unrevokes_applied; /* tokens unlisted by a page's unrevocations */
+	uint64_t old_version;	    /* version-1 requests, pushes and pages refused */
 	/* serving */
 	uint64_t pages_served, pages_refused, records_sent, records_filtered;
 	uint64_t tombs_sent, revs_sent; /* tombstones and revocation lists in pages served */

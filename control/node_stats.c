@@ -283,6 +283,7 @@ catchup_part(const struct ctl_catchup *c)
 	PUT(o, s, tombs_newer);
 	PUT(o, s, tombs_ended);
 	PUT(o, s, revocations_added);
+	PUT(o, s, unrevokes_applied);
 	PUT(o, s, old_version);
 	PUT(o, s, pages_served);
 	PUT(o, s, pages_refused);

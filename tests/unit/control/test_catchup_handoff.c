@@ -339,10 +339,49 @@ msg(struct store_msg *m, int i, int32_t ns, int64_t expiry)
 	snc_msg_hash_compute(m->pubkey, ns, m->data, m->len, m->hash);
 }
 
+struct codes_wait {
+	bool done;
+	uint8_t status, codes[16];
+	size_t n;
+};
+
+static void
+on_codes(void *arg, int rc, const uint8_t *body, size_t len)
+{
+	struct codes_wait *w = arg;
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(ctl_sync_codes_decode(body, len, &w->status, w->codes, 16, &w->n), 0);
+	w->done = true;
+}
+
+static void
+push_from(int from, const struct store_msg *recs, size_t n, struct codes_wait *w)
+{
+	uint8_t *body;
+	size_t len;
+	uint64_t id;
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(ctl_sync_push_encode(recs, n, &body, &len), 0);
+	assert_int_equal(ctl_drpc_call(nodes[from].d, nodes[0].id.ed25519_pk, body, len, 1500,
+				       on_codes, w, &id),
+			 0);
+	free(body);
+	assert_true(redis_test_loop_until(fx.base, &w->done, FX_WAIT_MS));
+}
+
+/* B's tombstone and revocation list (accounts even: B's until it dissolves). */
+static struct store_msg gone_msg; /* deleted at node 2 (B) */
+static uint8_t rev_acct[33];	  /* its list: token X revoked, Y unrevoked */
+static uint8_t tok_x[36], tok_y[36];
+
 struct scan_wait {
 	bool done;
 	uint64_t next;
 	size_t n;
+	bool tomb, x_listed, y_unrevoked; /* B's tombstone and list seen */
+	size_t tombs, lists;
 };
 
 static void
@@ -353,12 +392,24 @@ on_scan(void *arg, const struct store_status *st, uint64_t next, const struct st
 	assert_int_equal(st->rc, 0);
 	w->next = next;
 	w->n += page->n; /* messages only */
+	w->tombs += page->n_tombs;
+	w->lists += page->n_revs;
+	for (size_t i = 0; i < page->n_tombs; i++)
+		w->tomb |= strcmp(page->tombs[i].hash, gone_msg.hash) == 0;
+	for (size_t i = 0; i < page->n_revs; i++) {
+		const struct store_revs *r = &page->revs[i];
+
+		if (memcmp(r->pubkey, rev_acct, 33) != 0)
+			continue;
+		w->x_listed = r->n == 1 && memcmp(r->tokens[0], tok_x, 36) == 0;
+		w->y_unrevoked = r->n_un == 1 && memcmp(r->un_tokens[0], tok_y, 36) == 0;
+	}
 	w->done = true;
 }
 
-/* Live records in node's store. */
+/* Live records in node's store (w: what else the scan saw). */
 static size_t
-count(int node)
+scan_node(int node, struct scan_wait *out)
 {
 	struct scan_wait w = {0};
 
@@ -369,7 +420,58 @@ count(int node)
 				 0);
 		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 	} while (w.next != 0);
+	if (out != NULL)
+		*out = w;
 	return w.n;
+}
+
+static size_t
+count(int node)
+{
+	return scan_node(node, NULL);
+}
+
+static void
+on_revoked(void *arg, const struct store_status *st, uint64_t count)
+{
+	(void)count;
+	assert_int_equal(st->rc, 0);
+	*(bool *)arg = true;
+}
+
+/* Node 2 (B) deleted gone_msg (a tombstone), revoked X, revoked and unrevoked Y. */
+static void
+b_tombstone_and_list(void)
+{
+	struct store_tomb t = {0};
+	struct store_bulk_page p = {.tombs = &t, .n_tombs = 1};
+	struct put_wait w = {0};
+	bool done = false;
+
+	msg(&gone_msg, 0, 3, (int64_t)wall() + DAY_MS);
+	gone_msg.pubkey[1] = 100; /* even: B's */
+	snc_msg_hash_compute(gone_msg.pubkey, 3, gone_msg.data, gone_msg.len, gone_msg.hash);
+	memcpy(t.pubkey, gone_msg.pubkey, 33);
+	strcpy(t.hash, gone_msg.hash);
+	t.ns = 3;
+	t.deleted_ms = (int64_t)wall();
+	t.until_ms = gone_msg.expiry_ms;
+	assert_int_equal(store_bulk_put_page(nodes[2].st, &p, (int64_t)wall(), on_put, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	memset(rev_acct, 0x22, 33);
+	rev_acct[0] = 0x03;
+	rev_acct[1] = 102; /* even: B's */
+	memset(tok_x, 'x', 36);
+	memset(tok_y, 'y', 36);
+	assert_int_equal(store_revoke_add(nodes[2].st, rev_acct, tok_x, 1, on_revoked, &done), 0);
+	assert_true(redis_test_loop_until(fx.base, &done, FX_WAIT_MS));
+	done = false;
+	assert_int_equal(store_revoke_add(nodes[2].st, rev_acct, tok_y, 1, on_revoked, &done), 0);
+	assert_true(redis_test_loop_until(fx.base, &done, FX_WAIT_MS));
+	done = false;
+	assert_int_equal(store_revoke_remove(nodes[2].st, rev_acct, tok_y, 1, on_revoked, &done),
+			 0);
+	assert_true(redis_test_loop_until(fx.base, &done, FX_WAIT_MS));
 }
 
 /* Ticks node i once and runs the loop until its catch-up is idle. */
@@ -424,6 +526,7 @@ test_start(void **state)
 	put(0, odd, no);
 	put(1, odd, no);
 	put(2, even, ne);
+	b_tombstone_and_list();
 	reach_all(true);
 	for (int i = 0; i < N; i++)
 		tick_until_idle(i); /* pulls (nothing new) and erase passes (nothing to erase) */
@@ -477,11 +580,15 @@ tombstone_first(void)
 }
 
 /* The pass runs again (drop_retry_ms) and hands them to A, which stores them; node 2 erases
- * all, the one A refuses as deleted (tombstoned) too. */
+ * all, the one A refuses as deleted (tombstoned) too. B's tombstone and revocation list (with
+ * its unrevocation) go with them in the same push, are merged at node 0 and erased at node 2:
+ * a stale copy of the message B deleted is refused by A afterwards. */
 static void
 test_dissolve_hands_off(void **state)
 {
 	struct ctl_catchup_stats s, a0, a1, before;
+	struct scan_wait sw0, sw2;
+	struct codes_wait cw;
 
 	(void)state;
 	ctl_catchup_stats(nodes[2].cu, &before);
@@ -490,8 +597,8 @@ test_dissolve_hands_off(void **state)
 	redis_test_loop_for(fx.base, 5); /* past drop_retry_ms */
 	tick_until_idle(2);
 	ctl_catchup_stats(nodes[2].cu, &s);
-	assert_int_equal(s.handed_off, N_MSGS / 2);
-	assert_int_equal(s.dropped, N_MSGS / 2);
+	assert_int_equal(s.handed_off, N_MSGS / 2 + 2); /* and B's tombstone and list */
+	assert_int_equal(s.dropped, N_MSGS / 2 + 2);
 	assert_int_equal(s.pushes_failed, 0);
 	assert_int_equal(count(2), 0);
 	ctl_catchup_stats(nodes[0].cu, &a0);
@@ -502,6 +609,17 @@ test_dissolve_hands_off(void **state)
 	assert_int_equal(a0.tombstoned + a1.tombstoned, 1);
 	/* the member that took them holds A's and B's records now, but the deleted one */
 	assert_int_equal(count(0) + count(1), N_MSGS / 2 * 3 - 1);
+	assert_int_equal(a0.tombs_recorded, 1);
+	assert_int_equal(a0.revocations_added, 1);
+	scan_node(0, &sw0);
+	assert_true(sw0.tomb && sw0.x_listed && sw0.y_unrevoked);
+	scan_node(2, &sw2);
+	assert_int_equal(sw2.tombs + sw2.lists, 0);
+	/* a stale copy of what B deleted does not come back */
+	gone_msg.expiry_set_ms = gone_msg.timestamp_ms;
+	push_from(2, &gone_msg, 1, &cw);
+	assert_int_equal(cw.status, CTL_SYNC_OK);
+	assert_int_equal(cw.codes[0], STORE_BULK_TOMBSTONED);
 }
 
 /* Layout 3: node 3 joins A and pulls everything A holds. */
@@ -549,38 +667,6 @@ test_push_from_outsider(void **state)
 	ctl_catchup_stats(nodes[0].cu, &after);
 	assert_int_equal(after.pushes_refused, before.pushes_refused + 1);
 	assert_int_equal(after.inserted, before.inserted);
-}
-
-struct codes_wait {
-	bool done;
-	uint8_t status, codes[16];
-	size_t n;
-};
-
-static void
-on_codes(void *arg, int rc, const uint8_t *body, size_t len)
-{
-	struct codes_wait *w = arg;
-
-	assert_int_equal(rc, 0);
-	assert_int_equal(ctl_sync_codes_decode(body, len, &w->status, w->codes, 16, &w->n), 0);
-	w->done = true;
-}
-
-static void
-push_from(int from, const struct store_msg *recs, size_t n, struct codes_wait *w)
-{
-	uint8_t *body;
-	size_t len;
-	uint64_t id;
-
-	memset(w, 0, sizeof(*w));
-	assert_int_equal(ctl_sync_push_encode(recs, n, &body, &len), 0);
-	assert_int_equal(ctl_drpc_call(nodes[from].d, nodes[0].id.ed25519_pk, body, len, 1500,
-				       on_codes, w, &id),
-			 0);
-	free(body);
-	assert_true(redis_test_loop_until(fx.base, &w->done, FX_WAIT_MS));
 }
 
 /* A record for the bounds test: account byte 1 = acct (even: B's), its own data. */
