@@ -21,9 +21,11 @@
  * Records pulled are kept only when their hash matches (pubkey, namespace,
  * data), this node serves their account, and their expiry is not beyond
  * now + 30 days (+ 1 day of clock slack). Pages also carry tombstones and
- * revocation lists (sync_page.h version 2), kept for accounts this node
- * serves; an old (version 1) peer's requests and pages are refused, counted
- * old_version.
+ * revocation lists with unrevocations (sync_page.h version 3), kept for
+ * accounts this node serves; an old (version 1 or 2) peer's requests, pushes
+ * and pages are refused, counted old_version. Hand-off pushes are taken only
+ * from a node that held the account's swarm now or in a recent past layout,
+ * and bounded tighter (CTL_CATCHUP_PUSH_AHEAD_MS).
  */
 #ifndef CTL_CATCHUP_H
 #define CTL_CATCHUP_H
