@@ -298,12 +298,17 @@ static const char get_expiries_lua[] =
 		 "return sorted_pairs(out)\n";
 
 /* Later tokens in one request count as newer: stamp = time ms x 1000 + place (at most
- * STORE_REVOKE_BATCH_MAX, 1,000, per request). A revocation ends an unrevocation of the token.
+ * STORE_REVOKE_BATCH_MAX, 1,000, per request); a request in the same ms as the newest stamp
+ * goes after it (a later request is newer). A revocation ends an unrevocation of the token.
  * Returns the list's length. */
 static const char revoke_lua[] =
-	PREAMBLE "local rk, uk, t = k_rev(ARGV[2]), k_unrev(ARGV[2]), time_ms()\n"
+	PREAMBLE "local rk, uk, base = k_rev(ARGV[2]), k_unrev(ARGV[2]), time_ms() * 1000\n"
+		 "local top = redis.call('ZREVRANGE', rk, 0, 0, 'WITHSCORES')\n"
+		 "if top[2] and tonumber(top[2]) >= base and tonumber(top[2]) < base + 1000 then\n"
+		 "  base = tonumber(top[2]) + 1\n"
+		 "end\n"
 		 "for i = 3, #ARGV do\n"
-		 "  redis.call('ZADD', rk, int(t * 1000 + i - 3), ARGV[i])\n"
+		 "  redis.call('ZADD', rk, int(base + i - 3), ARGV[i])\n"
 		 "  redis.call('ZREM', uk, ARGV[i])\n"
 		 "end\n"
 		 "redis.call('ZREMRANGEBYRANK', rk, 0, -(" STORE_STR(
