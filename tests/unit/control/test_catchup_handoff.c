@@ -737,6 +737,58 @@ test_push_bounds(void **state)
 	assert_int_equal(after.push_ttl - before.push_ttl, 4);
 	assert_int_equal(after.push_not_holder - before.push_not_holder, 1);
 	assert_int_equal(after.inserted - before.inserted, 4);
+	/* tombstones and lists: deleted / stamped at now + 10 s taken, 1 ms later refused; a
+	 * tombstone ending 30 days + 10 s after its deletion taken, 1 ms later refused; a list of
+	 * an account node 2 never held refused */
+	{
+		static struct store_tomb t[4];
+		static struct store_revs l[3];
+		struct store_bulk_page pg = {.tombs = t, .n_tombs = 4, .revs = l, .n_revs = 3};
+		const uint8_t want[7] = {1, 9, 1, 9, 0, 9, 9};
+		const int64_t dt[4] = {now + tol, now + tol + 1, now, now};
+		const int64_t until[4] = {now + DAY_MS, now + DAY_MS, now + d30 + tol,
+					  now + d30 + tol + 1};
+		uint8_t *body;
+		size_t len;
+		uint64_t id;
+
+		for (int i = 0; i < 4; i++) {
+			bound_rec(&r[0], 11 + i, 8, 1, now, now, now + DAY_MS);
+			memcpy(t[i].pubkey, r[0].pubkey, 33);
+			strcpy(t[i].hash, r[0].hash);
+			t[i].ns = 1;
+			t[i].deleted_ms = dt[i];
+			t[i].until_ms = until[i];
+		}
+		for (int i = 0; i < 3; i++) {
+			memset(&l[i], 0, sizeof(l[i]));
+			l[i].pubkey[0] = 0x03;
+			memset(l[i].pubkey + 1, 0x60 + i, 32);
+			l[i].pubkey[1] = i == 2 ? 9 : 10; /* 9: A's */
+			l[i].n = 1;
+			memset(l[i].tokens[0], 0x70 + i, 36);
+			l[i].stamps[0] = (now + tol + (i == 1)) * 1000 + 999;
+		}
+		ctl_catchup_stats(nodes[0].cu, &before);
+		memset(&w, 0, sizeof(w));
+		assert_int_equal(ctl_sync_push_encode_page(&pg, &body, &len), 0);
+		assert_int_equal(ctl_drpc_call(nodes[2].d, nodes[0].id.ed25519_pk, body, len, 1500,
+					       on_codes, &w, &id),
+				 0);
+		free(body);
+		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+		assert_int_equal(w.status, CTL_SYNC_OK);
+		assert_int_equal(w.n, 7);
+		for (int i = 0; i < 7; i++)
+			if (w.codes[i] != want[i])
+				fail_msg("entry %d: code %u, want %u", i, w.codes[i], want[i]);
+		ctl_catchup_stats(nodes[0].cu, &after);
+		assert_int_equal(after.push_too_new - before.push_too_new, 2);
+		assert_int_equal(after.push_ttl - before.push_ttl, 1);
+		assert_int_equal(after.push_not_holder - before.push_not_holder, 1);
+		assert_int_equal(after.tombs_recorded - before.tombs_recorded, 2);
+		assert_int_equal(after.revocations_added - before.revocations_added, 1);
+	}
 	/* node 3 was in no swarm: the whole push refused */
 	push_from(3, r, 1, &w);
 	assert_int_equal(w.status, CTL_SYNC_NOT_MEMBER);
