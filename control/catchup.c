@@ -277,7 +277,7 @@ status_text(uint8_t status)
 	case CTL_SYNC_UNAVAILABLE:
 		return "the peer's storage is unavailable";
 	case CTL_SYNC_BAD_REQUEST:
-		return "the peer refused the request (a node older than page version 2 does)";
+		return "the peer refused the request (a node older than page version 3 does)";
 	default:
 		return "the peer refused the request";
 	}
@@ -299,7 +299,7 @@ on_page(void *arg, int rc, const uint8_t *body, size_t len)
 		c->st.pages_rejected++;
 		c->st.old_version += rc == -EPROTONOSUPPORT;
 		pull_end(c, rc == -EPROTONOSUPPORT
-				    ? "the peer sends version 1 pages (an older node)"
+				    ? "the peer sends version 1 or 2 pages (an older node)"
 			    : rc != 0 ? "unreadable page"
 				      : status_text(a.status));
 		ctl_sync_answer_free(&a);
