@@ -92,12 +92,13 @@ pull_end(struct ctl_catchup *c, const char *failure)
 		"catch-up from %s... done: %" PRIu64 " pages, %" PRIu64 " inserted, %" PRIu64
 		" present, %" PRIu64 " expiry raised, %" PRIu64 " refused, %" PRIu64 " ms; %" PRIu64
 		" expiry lowered, %" PRIu64 " deleted by tombstones, %" PRIu64
-		" tombstoned, %" PRIu64 " tokens revoked",
+		" tombstoned, %" PRIu64 " tokens revoked, %" PRIu64 " unrevoked",
 		cu_short_hex(c->peer, hex), c->pages, s->inserted - b->inserted,
 		s->present - b->present, s->raised - b->raised,
 		s->rejected - b->rejected + s->full - b->full, cu_now(c) - c->started_ms,
 		s->lowered - b->lowered, s->tombs_deleted - b->tombs_deleted,
-		s->tombstoned - b->tombstoned, s->revocations_added - b->revocations_added);
+		s->tombstoned - b->tombstoned, s->revocations_added - b->revocations_added,
+		s->unrevokes_applied - b->unrevokes_applied);
 }
 
 static void
@@ -128,9 +129,8 @@ cu_count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n)
 		(*to[codes[i]])++;
 }
 
-/* The codes of a page's tombstones and revocation lists. */
-static void
-count_tombs_revs(struct ctl_catchup *c, const uint8_t *codes, size_t nt, size_t nr)
+void
+cu_count_tombs_revs(struct ctl_catchup *c, const uint8_t *codes, size_t nt, size_t nr)
 {
 	uint64_t *to[STORE_BULK_TOMB_CODES] = {
 		[STORE_BULK_TOMB_DELETED] = &c->st.tombs_deleted,
@@ -141,8 +141,10 @@ count_tombs_revs(struct ctl_catchup *c, const uint8_t *codes, size_t nt, size_t 
 
 	for (size_t i = 0; i < nt; i++)
 		(*to[codes[i]])++;
-	for (size_t i = 0; i < nr; i++)
-		c->st.revocations_added += codes[nt + i];
+	for (size_t i = 0; i < nr; i++) {
+		c->st.revocations_added += codes[nt + 2 * i];
+		c->st.unrevokes_applied += codes[nt + 2 * i + 1];
+	}
 }
 
 static void
@@ -155,12 +157,12 @@ on_put(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
 	cu_op_free(op);
 	if (c == NULL)
 		return;
-	if (st->rc != 0 || n != nm + nt + nr) {
+	if (st->rc != 0 || n != nm + nt + 2 * nr) {
 		pull_end(c, st->rc != 0 ? st->text : "storage answered a wrong number of codes");
 		return;
 	}
 	cu_count_codes(c, codes, nm);
-	count_tombs_revs(c, codes + nm, nt, nr);
+	cu_count_tombs_revs(c, codes + nm, nt, nr);
 	next_page(c);
 }
 
@@ -185,9 +187,22 @@ cu_tomb_acceptable(const struct ctl_catchup *c, const struct store_tomb *t, uint
 }
 
 bool
-cu_revs_acceptable(const struct ctl_catchup *c, const struct store_revs *r)
+cu_revs_times_ok(const struct store_revs *r, int64_t latest)
 {
-	return ctl_swarm_view_serves(c->conf.swarm, r->pubkey);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->stamps[i] < 0 || store_revoke_stamp_ms(r->stamps[i]) > latest)
+			return false;
+	for (size_t i = 0; i < r->n_un; i++)
+		if (r->un_ms[i] < 0 || r->un_ms[i] > latest)
+			return false;
+	return true;
+}
+
+bool
+cu_revs_acceptable(const struct ctl_catchup *c, const struct store_revs *r, uint64_t now)
+{
+	return ctl_swarm_view_serves(c->conf.swarm, r->pubkey) &&
+	       cu_revs_times_ok(r, (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS);
 }
 
 /* Keeps the acceptable entries of a (at the front of each part). */
@@ -211,7 +226,7 @@ keep_acceptable(struct ctl_catchup *c, struct ctl_sync_answer *a, uint64_t now)
 	a->n_tombs = k;
 	k = 0;
 	for (size_t i = 0; i < a->n_revs; i++)
-		if (cu_revs_acceptable(c, &a->revs[i]))
+		if (cu_revs_acceptable(c, &a->revs[i], now))
 			a->revs[k++] = a->revs[i];
 		else
 			c->st.rejected++;
@@ -262,7 +277,7 @@ status_text(uint8_t status)
 	case CTL_SYNC_UNAVAILABLE:
 		return "the peer's storage is unavailable";
 	case CTL_SYNC_BAD_REQUEST:
-		return "the peer refused the request (a node older than page version 2 does)";
+		return "the peer refused the request (a node older than page version 3 does)";
 	default:
 		return "the peer refused the request";
 	}
@@ -284,7 +299,7 @@ on_page(void *arg, int rc, const uint8_t *body, size_t len)
 		c->st.pages_rejected++;
 		c->st.old_version += rc == -EPROTONOSUPPORT;
 		pull_end(c, rc == -EPROTONOSUPPORT
-				    ? "the peer sends version 1 pages (an older node)"
+				    ? "the peer sends version 1 or 2 pages (an older node)"
 			    : rc != 0 ? "unreadable page"
 				      : status_text(a.status));
 		ctl_sync_answer_free(&a);

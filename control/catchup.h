@@ -21,9 +21,11 @@
  * Records pulled are kept only when their hash matches (pubkey, namespace,
  * data), this node serves their account, and their expiry is not beyond
  * now + 30 days (+ 1 day of clock slack). Pages also carry tombstones and
- * revocation lists (sync_page.h version 2), kept for accounts this node
- * serves; an old (version 1) peer's requests and pages are refused, counted
- * old_version.
+ * revocation lists with unrevocations (sync_page.h version 3), kept for
+ * accounts this node serves; an old (version 1 or 2) peer's requests, pushes
+ * and pages are refused, counted old_version. Hand-off pushes are taken only
+ * from a node that held the account's swarm now or in a recent past layout,
+ * and bounded tighter (CTL_CATCHUP_PUSH_AHEAD_MS).
  */
 #ifndef CTL_CATCHUP_H
 #define CTL_CATCHUP_H
@@ -33,6 +35,7 @@
 #include <stdint.h>
 
 #include "direct_rpc.h"
+#include "rpc_auth.h"
 #include "store.h"
 #include "swarm_view.h"
 
@@ -57,6 +60,16 @@ enum {
  * took it within 10 s of its own clock, so only clock differences between nodes add to that;
  * a far-future timestamp would win an outbox's "newest by timestamp" rule for its duration. */
 #define CTL_CATCHUP_TIMESTAMP_AHEAD_MS (3600LL * 1000)
+
+/* Pushes (hand-offs from a node leaving a swarm) are bounded tighter than pulls, whose
+ * senders are members of this node's swarm now: every time a pushed entry carries (a message's
+ * timestamp and expiry set time, a tombstone's deletion, a revocation's or unrevocation's time)
+ * at most now + the store tolerance (10 s, rpc_auth.h CTL_RPC_STORE_TOLERANCE_MS: what a
+ * client store is allowed), and a message's expiry at most timestamp + its namespace's
+ * maximum TTL (14 days public inbox, else 30) or, for an expiry set again later (an `expire`
+ * clamps at now + 30 days in any namespace, a duplicate store raises it), expiry set time +
+ * 30 days; both + the store tolerance. */
+#define CTL_CATCHUP_PUSH_AHEAD_MS CTL_RPC_STORE_TOLERANCE_MS
 
 /* True when peer answers this node's pings (peer_ping). */
 typedef bool ctl_catchup_reachable_fn(void *arg, const uint8_t peer[32]);
@@ -89,15 +102,22 @@ struct ctl_catchup_stats {
 	/* tombstones received: the message deleted here, recorded (not here), not applied
 	 * (the message here was set after the deletion), ended; revocation tokens added */
 	uint64_t tombs_deleted, tombs_recorded, tombs_newer, tombs_ended, revocations_added;
-	uint64_t old_version; /* version-1 requests, pushes and pages refused */
+	uint64_t unrevokes_applied; /* tokens unlisted by a page's unrevocations */
+	uint64_t old_version;	    /* version-1 requests, pushes and pages refused */
 	/* serving */
 	uint64_t pages_served, pages_refused, records_sent, records_filtered;
 	uint64_t tombs_sent, revs_sent; /* tombstones and revocation lists in pages served */
 	/* leaving a swarm: records handed to their swarm and erased, or kept */
 	uint64_t drop_passes, handed_off, dropped, kept;
 	uint64_t pushes_sent, pushes_failed; /* hand-off requests, and those without an answer */
-	/* receiving hand-offs (counted in inserted... too) */
+	/* receiving hand-offs (counted in inserted... too); pushes_refused: whole pushes (the
+	 * sender neither in this node's swarm nor in a recent past layout: not_holder too,
+	 * unreadable: bad request, storage); per entry refused: push_not_holder (the sender
+	 * was not in the account's swarm, now or recently), push_too_new (a time beyond now +
+	 * 10 s), push_ttl (an expiry beyond the namespace's TTL), and rejected (bad hash,
+	 * account not ours) */
 	uint64_t pushes_received, pushes_refused;
+	uint64_t push_not_holder, push_too_new, push_ttl;
 };
 
 struct ctl_catchup;

@@ -15,17 +15,25 @@ struct cu_op {
 	struct ctl_catchup *c;
 	struct cu_op *prev, *next;
 	uint8_t peer[32];
-	uint64_t id;	   /* the request being answered (serving) */
-	uint64_t swarm_id; /* the asking node's swarm (serving) */
-	uint8_t *codes;	   /* a push being stored: one code per record received */
-	size_t *map;	   /* the stored records' places in codes */
-	size_t n;	   /* records received (a push), or messages of the page being merged */
+	uint64_t id;		/* the request being answered (serving) */
+	uint64_t swarm_id;	/* the asking node's swarm (serving) */
+	uint8_t *codes;		/* a push being stored: one code per record received */
+	size_t *map;		/* the stored records' places in codes */
+	size_t n;		/* messages of the page being merged (a push: those accepted) */
 	size_t n_tombs, n_revs; /* tombstones and lists of the page being merged */
+	size_t total;		/* a push: its entries (one answer code each) */
 };
 
-/* A record this node no longer serves, and the swarm that holds it now. */
+/* An entry this node no longer serves (a message, a tombstone, a revocation list: idx in the
+ * pass's array of its kind), and the swarm that holds it now. */
+enum cu_kind {
+	CU_MSG,
+	CU_TOMB,
+	CU_REVS
+};
 struct cu_gone {
-	struct store_msg m;
+	enum cu_kind kind;
+	size_t idx;
 	uint64_t swarm;
 };
 
@@ -51,10 +59,13 @@ struct ctl_catchup {
 	uint64_t drop_cursor, call2_id;
 	uint64_t drop_retry_at; /* when a pass that kept records runs again (0: none) */
 	bool call2_waiting;	/* a push in flight */
-	struct cu_gone *gone;	/* records of the page this node no longer serves, by swarm */
-	uint8_t *gone_data;	/* their data */
-	size_t n_gone, at;	/* how many, and the first not handled yet */
-	size_t batch;		/* records of the push in flight: gone[at, at + batch) */
+	struct cu_gone *gone;	/* entries of the page this node no longer serves, by swarm */
+	struct store_msg *gone_msgs;
+	struct store_tomb *gone_tombs;
+	struct store_revs *gone_revs;
+	uint8_t *gone_data; /* the messages' data */
+	size_t n_gone, at;  /* how many, and the first not handled yet */
+	size_t batch;	    /* records of the push in flight: gone[at, at + batch) */
 	struct ctl_catchup_stats pass_start;
 };
 
@@ -70,9 +81,13 @@ bool cu_acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint6
 /* A pulled tombstone or revocation list this node keeps: its account ours, its
  * times not too far ahead. */
 bool cu_tomb_acceptable(const struct ctl_catchup *c, const struct store_tomb *t, uint64_t now);
-bool cu_revs_acceptable(const struct ctl_catchup *c, const struct store_revs *r);
+bool cu_revs_acceptable(const struct ctl_catchup *c, const struct store_revs *r, uint64_t now);
+/* Every stamp's time and unrevocation time of r in [0, latest]. */
+bool cu_revs_times_ok(const struct store_revs *r, int64_t latest);
 /* Adds store codes (messages) to the counters. */
 void cu_count_codes(struct ctl_catchup *c, const uint8_t *codes, size_t n);
+/* Adds the codes of nt tombstones and nr lists (two each) to the counters. */
+void cu_count_tombs_revs(struct ctl_catchup *c, const uint8_t *codes, size_t nt, size_t nr);
 
 /* catchup_drop.c: one erase pass over the store, when drop_needed and idle. */
 void cu_drop_start(struct ctl_catchup *c);

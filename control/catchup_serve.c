@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bulk.h"
+#include "rpc_params.h"
 #include "sync_page.h"
 
 static void
@@ -146,50 +147,171 @@ answer_codes(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const u
 }
 
 static void
-on_push_stored(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
+free_push(struct cu_op *op)
 {
-	struct cu_op *op = arg;
-	struct ctl_catchup *c = op->c;
-
-	if (c != NULL && st->rc == 0) {
-		for (size_t i = 0; i < n; i++)
-			op->codes[op->map[i]] = codes[i];
-		cu_count_codes(c, codes, n);
-		answer_codes(c, op->peer, op->id, op->codes, op->n);
-	} else if (c != NULL) {
-		c->st.pushes_refused++;
-		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
-	}
 	free(op->codes);
 	free(op->map);
 	cu_op_free(op);
 }
 
-/* Stores the acceptable records of a; the others are answered REFUSED. */
+/* The store's codes (messages, tombstones, two per list) into the answer's places. */
+static void
+on_push_stored(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
+{
+	struct cu_op *op = arg;
+	struct ctl_catchup *c = op->c;
+	size_t nm = op->n, nt = op->n_tombs, nr = op->n_revs;
+
+	if (c != NULL && st->rc == 0 && n == nm + nt + 2 * nr) {
+		for (size_t i = 0; i < nm + nt; i++)
+			op->codes[op->map[i]] = codes[i];
+		for (size_t i = 0; i < nr; i++)
+			op->codes[op->map[nm + nt + i]] = 0; /* the list is taken */
+		cu_count_codes(c, codes, nm);
+		cu_count_tombs_revs(c, codes + nm, nt, nr);
+		answer_codes(c, op->peer, op->id, op->codes, op->total);
+	} else if (c != NULL) {
+		c->st.pushes_refused++;
+		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+	}
+	free_push(op);
+}
+
+/* A pushed message within the push bounds (catchup.h CTL_CATCHUP_PUSH_AHEAD_MS); the refusal
+ * counted. Times are checked first, so the sums below cannot overflow. */
+static bool
+push_times_ok(struct ctl_catchup *c, const struct store_msg *m, int64_t now)
+{
+	const int64_t tol = CTL_CATCHUP_PUSH_AHEAD_MS;
+	int64_t cap;
+
+	if (m->timestamp_ms > now + tol || m->expiry_set_ms > now + tol) {
+		c->st.push_too_new++;
+		return false;
+	}
+	cap = m->timestamp_ms + (ctl_rpc_params_ns_public_inbox(m->ns)
+					 ? CTL_RPC_TTL_MAX_PUBLIC_MS
+					 : CTL_RPC_TTL_MAX_PRIVATE_MS);
+	/* set again after its store (expire, a duplicate store): 30 days from then */
+	if (m->expiry_set_ms > m->timestamp_ms + tol &&
+	    m->expiry_set_ms + CTL_RPC_TTL_MAX_PRIVATE_MS > cap)
+		cap = m->expiry_set_ms + CTL_RPC_TTL_MAX_PRIVATE_MS;
+	if (m->expiry_ms > cap + tol) {
+		c->st.push_ttl++;
+		return false;
+	}
+	return true;
+}
+
+/* The sender held the account's swarm (now or recently); else counted. */
+static bool
+push_holder(struct ctl_catchup *c, const uint8_t peer[32], const uint8_t *pubkey)
+{
+	if (ctl_swarm_view_held_recently(c->conf.swarm, peer, c->self, pubkey))
+		return true;
+	c->st.push_not_holder++;
+	return false;
+}
+
+/* A pushed message this node takes from peer (each refusal counted once). */
+static bool
+push_msg_ok(struct ctl_catchup *c, const uint8_t peer[32], const struct store_msg *m, uint64_t now)
+{
+	if (!push_holder(c, peer, m->pubkey) || !push_times_ok(c, m, (int64_t)now))
+		return false;
+	if (!cu_acceptable(c, m, now)) {
+		c->st.rejected++;
+		return false;
+	}
+	return true;
+}
+
+/* A pushed tombstone: deleted by now + 10 s, ending at most 30 days (+ 10 s) after (a message's
+ * expiry is at most that after it was last set, which was before its deletion). */
+static bool
+push_tomb_ok(struct ctl_catchup *c, const uint8_t peer[32], const struct store_tomb *t,
+	     uint64_t now)
+{
+	const int64_t tol = CTL_CATCHUP_PUSH_AHEAD_MS;
+
+	if (!push_holder(c, peer, t->pubkey))
+		return false;
+	if (t->deleted_ms > (int64_t)now + tol) {
+		c->st.push_too_new++;
+		return false;
+	}
+	if (t->until_ms > t->deleted_ms + CTL_RPC_TTL_MAX_PRIVATE_MS + tol) {
+		c->st.push_ttl++;
+		return false;
+	}
+	if (!cu_tomb_acceptable(c, t, now)) {
+		c->st.rejected++;
+		return false;
+	}
+	return true;
+}
+
+/* A pushed revocation list: every time by now + 10 s. */
+static bool
+push_revs_ok(struct ctl_catchup *c, const uint8_t peer[32], const struct store_revs *r,
+	     uint64_t now)
+{
+	if (!push_holder(c, peer, r->pubkey))
+		return false;
+	if (!cu_revs_times_ok(r, (int64_t)now + CTL_CATCHUP_PUSH_AHEAD_MS)) {
+		c->st.push_too_new++;
+		return false;
+	}
+	if (!cu_revs_acceptable(c, r, now)) {
+		c->st.rejected++;
+		return false;
+	}
+	return true;
+}
+
+/* Keeps the acceptable entries of a at the front of each part; op->map[k]: the answer's place
+ * of the k-th kept entry (messages, then tombstones, then lists). */
+static void
+push_filter(struct ctl_catchup *c, struct cu_op *op, struct ctl_sync_answer *a, uint64_t now)
+{
+	size_t k = 0, km = 0, kt = 0, kr = 0, at = 0;
+
+	for (size_t i = 0; i < a->n; i++, at++)
+		if (push_msg_ok(c, op->peer, &a->recs[i], now)) {
+			op->map[k++] = at;
+			a->recs[km++] = a->recs[i];
+		}
+	for (size_t i = 0; i < a->n_tombs; i++, at++)
+		if (push_tomb_ok(c, op->peer, &a->tombs[i], now)) {
+			op->map[k++] = at;
+			a->tombs[kt++] = a->tombs[i];
+		}
+	for (size_t i = 0; i < a->n_revs; i++, at++)
+		if (push_revs_ok(c, op->peer, &a->revs[i], now)) {
+			op->map[k++] = at;
+			a->revs[kr++] = a->revs[i];
+		}
+	op->n = a->n = km;
+	op->n_tombs = a->n_tombs = kt;
+	op->n_revs = a->n_revs = kr;
+}
+
+/* Stores the acceptable entries of a; the others are answered REFUSED. */
 static void
 store_push(struct ctl_catchup *c, struct cu_op *op, struct ctl_sync_answer *a)
 {
 	uint64_t now = cu_now(c);
-	size_t k = 0;
+	struct store_bulk_page p;
 
-	for (size_t i = 0; i < a->n; i++) {
-		op->codes[i] = CTL_SYNC_CODE_REFUSED;
-		if (cu_acceptable(c, &a->recs[i], now)) {
-			op->map[k] = i;
-			a->recs[k++] = a->recs[i];
-		} else {
-			c->st.rejected++;
-		}
-	}
-	if (k == 0 ||
-	    store_bulk_put(c->conf.store, a->recs, k, (int64_t)now, on_push_stored, op) != 0) {
-		if (k == 0)
-			answer_codes(c, op->peer, op->id, op->codes, op->n);
-		else
-			refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
-		free(op->codes);
-		free(op->map);
-		cu_op_free(op);
+	memset(op->codes, CTL_SYNC_CODE_REFUSED, op->total);
+	push_filter(c, op, a, now);
+	p = (struct store_bulk_page){a->recs, a->n, a->tombs, a->n_tombs, a->revs, a->n_revs};
+	if (a->n + a->n_tombs + a->n_revs == 0) {
+		answer_codes(c, op->peer, op->id, op->codes, op->total);
+		free_push(op);
+	} else if (store_bulk_put_page(c->conf.store, &p, (int64_t)now, on_push_stored, op) != 0) {
+		refuse(c, op->peer, op->id, CTL_SYNC_UNAVAILABLE);
+		free_push(op);
 	}
 }
 
@@ -202,9 +324,12 @@ cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const 
 	int rc;
 
 	c->st.pushes_received++;
-	/* a node leaving may be decommissioned: known is enough, the records are checked */
-	if (!ctl_swarm_view_knows_node(c->conf.swarm, peer)) {
+	/* a node of this node's swarm now, or one that was in a swarm of a recent past layout
+	 * (a leaving node may be decommissioned, or its swarm dissolved); each record is checked
+	 * against its own account's swarm below */
+	if (!ctl_swarm_view_held_recently(c->conf.swarm, peer, c->self, NULL)) {
 		c->st.pushes_refused++;
+		c->st.push_not_holder++;
 		refuse(c, peer, id, CTL_SYNC_NOT_MEMBER);
 		return;
 	}
@@ -217,18 +342,15 @@ cu_serve_push(struct ctl_catchup *c, const uint8_t peer[32], uint64_t id, const 
 	}
 	op = cu_op_new(c);
 	if (op != NULL) {
-		op->codes = malloc(a.n);
-		op->map = calloc(a.n, sizeof(*op->map));
-		op->n = a.n;
+		op->total = a.n + a.n_tombs + a.n_revs;
+		op->codes = malloc(op->total);
+		op->map = calloc(op->total, sizeof(*op->map));
 		memcpy(op->peer, peer, 32);
 		op->id = id;
 	}
 	if (op == NULL || op->codes == NULL || op->map == NULL) {
-		if (op != NULL) {
-			free(op->codes);
-			free(op->map);
-			cu_op_free(op);
-		}
+		if (op != NULL)
+			free_push(op);
 		refuse(c, peer, id, CTL_SYNC_UNAVAILABLE);
 	} else {
 		store_push(c, op, &a); /* the store copies the records */

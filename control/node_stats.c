@@ -284,6 +284,7 @@ catchup_part(const struct ctl_catchup *c)
 	PUT(o, s, tombs_newer);
 	PUT(o, s, tombs_ended);
 	PUT(o, s, revocations_added);
+	PUT(o, s, unrevokes_applied);
 	PUT(o, s, old_version);
 	PUT(o, s, pages_served);
 	PUT(o, s, pages_refused);
@@ -299,6 +300,9 @@ catchup_part(const struct ctl_catchup *c)
 	PUT(o, s, pushes_failed);
 	PUT(o, s, pushes_received);
 	PUT(o, s, pushes_refused);
+	PUT(o, s, push_not_holder);
+	PUT(o, s, push_too_new);
+	PUT(o, s, push_ttl);
 	return o;
 }
 

@@ -60,6 +60,28 @@ ctl_swarm_view_knows_node(const struct ctl_swarm_view *v, const uint8_t ed25519[
 	return v->ops->knows_node(v->impl, ed25519);
 }
 
+static bool
+in_swarm(const struct ctl_swarm *sw, const uint8_t ed25519[32])
+{
+	for (size_t i = 0; i < sw->n; i++)
+		if (memcmp(sw->nodes[i].ed25519, ed25519, 32) == 0)
+			return true;
+	return false;
+}
+
+bool
+ctl_swarm_view_held_recently(const struct ctl_swarm_view *v, const uint8_t ed25519[32],
+			     const uint8_t *self_ed25519, const uint8_t *pubkey)
+{
+	struct ctl_swarm sw;
+	int rc = pubkey != NULL ? ctl_swarm_view_swarm_of(v, pubkey, &sw)
+				: ctl_swarm_view_swarm_of_node(v, self_ed25519, &sw);
+
+	if (rc == 0 && in_swarm(&sw, ed25519))
+		return true;
+	return v->ops->held_before != NULL && v->ops->held_before(v->impl, ed25519, pubkey);
+}
+
 void
 ctl_swarm_view_free(struct ctl_swarm_view *v)
 {

@@ -65,6 +65,10 @@ struct ctl_swarm_view_ops {
 	int (*swarm_of_node)(const void *impl, const uint8_t ed25519[32], struct ctl_swarm *out);
 	/* True when the node ed25519 is known at all (active or decommissioned). */
 	bool (*knows_node)(const void *impl, const uint8_t ed25519[32]);
+	/* True when the node ed25519 was a member of the swarm holding pubkey (33 bytes) in a
+	 * recent past layout (the registry view keeps a bounded few, swarm_view_registry.h);
+	 * pubkey NULL: of any swarm of such a layout. NULL: the view keeps no past. */
+	bool (*held_before)(const void *impl, const uint8_t ed25519[32], const uint8_t *pubkey);
 	void (*free)(void *impl);
 };
 
@@ -78,6 +82,14 @@ int ctl_swarm_view_swarm_of(const struct ctl_swarm_view *v, const uint8_t *pubke
 			    struct ctl_swarm *out);
 bool ctl_swarm_view_serves(const struct ctl_swarm_view *v, const uint8_t *pubkey);
 bool ctl_swarm_view_knows_node(const struct ctl_swarm_view *v, const uint8_t ed25519[32]);
+/*
+ * A hand-off push (docs/replication.md) is taken only from a node that holds pubkey's swarm
+ * now or held it recently: true when ed25519 is a member of the swarm holding pubkey, or was in
+ * a recent past layout (ops->held_before). pubkey NULL: of this node's own swarm now, or of any
+ * swarm of a recent past layout (the check of the whole push before its records).
+ */
+bool ctl_swarm_view_held_recently(const struct ctl_swarm_view *v, const uint8_t ed25519[32],
+				  const uint8_t *self_ed25519, const uint8_t *pubkey);
 /* The swarm node ed25519 is a member of; {NO_SWARM, NULL, 0} and -ENOENT when none. */
 int ctl_swarm_view_swarm_of_node(const struct ctl_swarm_view *v, const uint8_t ed25519[32],
 				 struct ctl_swarm *out);

@@ -33,10 +33,18 @@ struct layout {
 	uint64_t self_swarm; /* CTL_SWARM_VIEW_NO_SWARM when this node is in none */
 };
 
+/* A layout a reload replaced, and the height of the block that replaced it. */
+struct past {
+	struct layout lay;
+	uint64_t replaced_at;
+};
+
 struct regview {
 	struct ctl_registry_source src;
 	bool was_down; /* the source's Redis did not answer at the last look */
 	struct layout lay;
+	struct past past[CTL_SWARM_VIEW_PAST_LAYOUTS]; /* newest first */
+	size_t n_past;
 	uint8_t self[32];
 	uint16_t https_port;
 	struct event *timer;
@@ -193,6 +201,44 @@ reg_swarm_of_node(const void *impl, const uint8_t ed25519[32], struct ctl_swarm 
 	return -ENOENT;
 }
 
+/* Node ed25519's place in l: true with its swarm's index in *sw. */
+static bool
+member_in(const struct layout *l, const uint8_t ed25519[32], size_t *sw)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = l->first[i]; k < l->first[i + 1]; k++)
+			if (memcmp(l->members[k].ed25519, ed25519, 32) == 0) {
+				*sw = i;
+				return true;
+			}
+	return false;
+}
+
+static bool
+past_live(const struct regview *rv, const struct past *p)
+{
+	uint64_t h = ctl_registry_source_state(&rv->src)->height;
+
+	return h <= p->replaced_at + CTL_SWARM_VIEW_PAST_HEIGHTS;
+}
+
+static bool
+reg_held_before(const void *impl, const uint8_t ed25519[32], const uint8_t *pubkey)
+{
+	const struct regview *rv = impl;
+
+	for (size_t i = 0; i < rv->n_past; i++) {
+		const struct past *p = &rv->past[i];
+		size_t was, acct;
+
+		if (!past_live(rv, p) || !member_in(&p->lay, ed25519, &was))
+			continue;
+		if (pubkey == NULL || (closest(&p->lay, pubkey, &acct) == 0 && acct == was))
+			return true;
+	}
+	return false;
+}
+
 static bool
 reg_knows_node(const void *impl, const uint8_t ed25519[32])
 {
@@ -208,6 +254,8 @@ reg_free(void *impl)
 	if (rv->timer != NULL)
 		event_free(rv->timer);
 	layout_free(&rv->lay);
+	for (size_t i = 0; i < rv->n_past; i++)
+		layout_free(&rv->past[i].lay);
 	ctl_registry_source_free(&rv->src);
 	free(rv);
 }
@@ -217,6 +265,7 @@ static const struct ctl_swarm_view_ops registry_ops = {
 	.serves = reg_serves,
 	.swarm_of_node = reg_swarm_of_node,
 	.knows_node = reg_knows_node,
+	.held_before = reg_held_before,
 	.free = reg_free,
 };
 
@@ -285,6 +334,48 @@ fail:
 	return NULL;
 }
 
+/* Same swarm ids and the same members in each (addresses may differ). */
+static bool
+same_swarms(const struct layout *a, const struct layout *b)
+{
+	if (a->n != b->n || a->self_swarm != b->self_swarm)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->ids[i] != b->ids[i] || a->first[i + 1] != b->first[i + 1])
+			return false;
+	for (size_t k = 0; k < a->first[a->n]; k++)
+		if (memcmp(a->members[k].ed25519, b->members[k].ed25519, 32) != 0)
+			return false;
+	return true;
+}
+
+/* Before next replaces rv->lay: keeps rv->lay as a past layout when the swarms changed (the
+ * oldest past one beyond CTL_SWARM_VIEW_PAST_LAYOUTS, and those older than
+ * CTL_SWARM_VIEW_PAST_HEIGHTS, are dropped), else frees it. */
+static void
+keep_past(struct regview *rv, const struct layout *next)
+{
+	size_t k = 0;
+
+	if (same_swarms(&rv->lay, next)) {
+		layout_free(&rv->lay);
+	} else {
+		if (rv->n_past == CTL_SWARM_VIEW_PAST_LAYOUTS)
+			layout_free(&rv->past[--rv->n_past].lay);
+		memmove(rv->past + 1, rv->past, rv->n_past * sizeof(rv->past[0]));
+		rv->past[0].lay = rv->lay;
+		rv->past[0].replaced_at = ctl_registry_source_state(&rv->src)->height;
+		rv->n_past++;
+	}
+	memset(&rv->lay, 0, sizeof(rv->lay));
+	for (size_t i = 0; i < rv->n_past; i++)
+		if (past_live(rv, &rv->past[i]))
+			rv->past[k++] = rv->past[i];
+		else
+			layout_free(&rv->past[i].lay);
+	rv->n_past = k;
+}
+
 /* A Redis source's outage is logged by the reload (once); its end here. */
 static void
 log_redis_state(struct regview *rv)
@@ -328,7 +419,7 @@ ctl_swarm_view_registry_check(struct ctl_swarm_view *v, bool *reloaded)
 			ctl_registry_source_name(&rv->src));
 		return -ENOMEM;
 	}
-	layout_free(&rv->lay);
+	keep_past(rv, &next);
 	rv->lay = next;
 	rv->reloads++;
 	*reloaded = true;
@@ -409,6 +500,7 @@ ctl_swarm_view_registry_info(const struct ctl_swarm_view *v,
 	out->self_swarm = rv->lay.self_swarm;
 	out->reloads = rv->reloads;
 	out->errors = rv->errors;
+	out->past = rv->n_past;
 	if (rv->src.kind == CTL_REGISTRY_SOURCE_REDIS) {
 		out->incremental = rv->src.u.redis.incremental;
 		out->full = rv->src.u.redis.full;

@@ -29,6 +29,12 @@ struct event_base;
 
 enum {
 	CTL_SWARM_VIEW_REGISTRY_CHECK_MS = 1000, /* how often the file is stat()ed */
+	/* Past layouts kept for hand-offs (swarm_view.h held_before): a reload that changes
+	 * the swarms (ids or members) keeps the layout it replaces, with the height that
+	 * replaced it, for CTL_SWARM_VIEW_PAST_HEIGHTS blocks; at most
+	 * CTL_SWARM_VIEW_PAST_LAYOUTS of them (the oldest goes first). */
+	CTL_SWARM_VIEW_PAST_LAYOUTS = 4,
+	CTL_SWARM_VIEW_PAST_HEIGHTS = 60, /* ~2 h of 2-minute blocks */
 };
 
 /* What the view holds now (for logs, status and tests). */
@@ -44,6 +50,7 @@ struct ctl_swarm_view_registry_info {
 	uint64_t incremental, full; /* reloads by appended lines, by full replay */
 	uint64_t redis_errors;	    /* a Redis source: calls that failed (registry_redis.h) */
 	uint64_t outages;	    /* and times it stopped answering */
+	size_t past;		    /* past layouts kept (CTL_SWARM_VIEW_PAST_LAYOUTS at most) */
 };
 
 /*

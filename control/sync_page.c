@@ -68,10 +68,12 @@ ctl_sync_page_len(const struct store_bulk_page *p)
 	size_t len = ctl_sync_page_raw_len(p->recs, p->n) + CTL_SYNC_TOMB_LEN * p->n_tombs;
 
 	for (size_t i = 0; i < p->n_revs; i++)
-		len += CTL_SYNC_REVS_FIXED + STORE_REVOKE_TOKEN * p->revs[i].n;
+		len += CTL_SYNC_REVS_FIXED + CTL_SYNC_REV_ENTRY * (p->revs[i].n + p->revs[i].n_un);
 	return len;
 }
 
+/* flags: bit 1 on every answer (a version-2 node reads our refusals and codes); bit 2 on pages
+ * (version 3), which a version-2 node cannot read. */
 static void
 header(uint8_t *out, uint8_t status, uint64_t next, uint32_t raw_len)
 {
@@ -123,8 +125,16 @@ page_write(const struct store_bulk_page *pg, uint8_t *p)
 
 		memcpy(p, r->pubkey, 33);
 		p[33] = (uint8_t)r->n;
-		memcpy(p + CTL_SYNC_REVS_FIXED, r->tokens, STORE_REVOKE_TOKEN * r->n);
-		p += CTL_SYNC_REVS_FIXED + STORE_REVOKE_TOKEN * r->n;
+		p += 34;
+		for (size_t k = 0; k < r->n; k++, p += CTL_SYNC_REV_ENTRY) {
+			memcpy(p, r->tokens[k], STORE_REVOKE_TOKEN);
+			put_be(p + STORE_REVOKE_TOKEN, (uint64_t)r->stamps[k], 8);
+		}
+		*p++ = (uint8_t)r->n_un;
+		for (size_t k = 0; k < r->n_un; k++, p += CTL_SYNC_REV_ENTRY) {
+			memcpy(p, r->un_tokens[k], STORE_REVOKE_TOKEN);
+			put_be(p + STORE_REVOKE_TOKEN, (uint64_t)r->un_ms[k], 8);
+		}
 	}
 }
 
@@ -167,7 +177,8 @@ ctl_sync_page_encode(const struct store_bulk_page *p, uint64_t next, uint8_t **o
 	if (p->n + p->n_tombs + p->n_revs > CTL_SYNC_RECORDS_MAX || raw_len > CTL_SYNC_RAW_MAX)
 		return -E2BIG;
 	for (size_t i = 0; i < p->n_revs; i++)
-		if (p->revs[i].n == 0 || p->revs[i].n > STORE_REVOKE_KEEP)
+		if (p->revs[i].n > STORE_REVOKE_KEEP || p->revs[i].n_un > STORE_REVOKE_KEEP ||
+		    p->revs[i].n + p->revs[i].n_un == 0)
 			return -EINVAL;
 	raw = malloc(raw_len);
 	buf = malloc(CTL_DRPC_BODY_MAX);
@@ -189,6 +200,7 @@ ctl_sync_page_encode(const struct store_bulk_page *p, uint64_t next, uint8_t **o
 		return -EIO;
 	}
 	header(buf, CTL_SYNC_OK, next, (uint32_t)raw_len);
+	buf[2] |= CTL_SYNC_FLAG_V3;
 	*out = buf;
 	*len = CTL_SYNC_ANS_HDR + zlen;
 	return 0;
@@ -261,6 +273,20 @@ read_tombs(const uint8_t *p, size_t len, size_t *off, struct ctl_sync_answer *a)
 	return 0;
 }
 
+/* count (token, i64) entries at *off. */
+static int
+read_pairs(const uint8_t *p, size_t len, size_t *off, size_t count,
+	   uint8_t (*tokens)[STORE_REVOKE_TOKEN], int64_t *v)
+{
+	if (len - *off < CTL_SYNC_REV_ENTRY * count)
+		return -EBADMSG;
+	for (size_t k = 0; k < count; k++, *off += CTL_SYNC_REV_ENTRY) {
+		memcpy(tokens[k], p + *off, STORE_REVOKE_TOKEN);
+		v[k] = (int64_t)get_be(p + *off + STORE_REVOKE_TOKEN, 8);
+	}
+	return 0;
+}
+
 static int
 read_revs(const uint8_t *p, size_t len, size_t *off, struct ctl_sync_answer *a)
 {
@@ -271,11 +297,14 @@ read_revs(const uint8_t *p, size_t len, size_t *off, struct ctl_sync_answer *a)
 			return -EBADMSG;
 		memcpy(r->pubkey, p + *off, 33);
 		r->n = p[*off + 33];
-		*off += CTL_SYNC_REVS_FIXED;
-		if (r->n == 0 || r->n > STORE_REVOKE_KEEP || len - *off < STORE_REVOKE_TOKEN * r->n)
+		*off += 34;
+		if (r->n > STORE_REVOKE_KEEP ||
+		    read_pairs(p, len, off, r->n, r->tokens, r->stamps) != 0 || len - *off < 1)
 			return -EBADMSG;
-		memcpy(r->tokens, p + *off, STORE_REVOKE_TOKEN * r->n);
-		*off += STORE_REVOKE_TOKEN * r->n;
+		r->n_un = p[(*off)++];
+		if (r->n_un > STORE_REVOKE_KEEP || r->n + r->n_un == 0 ||
+		    read_pairs(p, len, off, r->n_un, r->un_tokens, r->un_ms) != 0)
+			return -EBADMSG;
 	}
 	return 0;
 }
@@ -319,7 +348,8 @@ ctl_sync_answer_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a)
 
 	memset(a, 0, sizeof(*a));
 	if (b == NULL || len < CTL_SYNC_ANS_HDR || b[0] != CTL_SYNC_MAGIC ||
-	    b[1] > CTL_SYNC_STATUS_MAX || (b[2] & ~(CTL_SYNC_FLAG_LAST | CTL_SYNC_FLAG_V2)) != 0)
+	    b[1] > CTL_SYNC_STATUS_MAX ||
+	    (b[2] & ~(CTL_SYNC_FLAG_LAST | CTL_SYNC_FLAG_V2 | CTL_SYNC_FLAG_V3)) != 0)
 		return -EBADMSG;
 	a->status = b[1];
 	a->next = get_be(b + 3, 8);
@@ -329,7 +359,7 @@ ctl_sync_answer_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a)
 		return -EBADMSG;
 	if (a->status != CTL_SYNC_OK) /* an old node's refusal is read too (without bit 1) */
 		return len == CTL_SYNC_ANS_HDR && raw_len == 0 ? 0 : -EBADMSG;
-	if ((b[2] & CTL_SYNC_FLAG_V2) == 0)
+	if ((b[2] & CTL_SYNC_FLAG_V3) == 0) /* a version-1 or version-2 page */
 		return -EPROTONOSUPPORT;
 	if (raw_len < CTL_SYNC_PAGE_HDR || raw_len > CTL_SYNC_RAW_MAX)
 		return -EBADMSG;
@@ -361,13 +391,21 @@ ctl_sync_answer_free(struct ctl_sync_answer *a)
 int
 ctl_sync_push_encode(const struct store_msg *recs, size_t n, uint8_t **out, size_t *len)
 {
+	struct store_bulk_page p = {.recs = recs, .n = n};
+
+	return ctl_sync_push_encode_page(&p, out, len);
+}
+
+int
+ctl_sync_push_encode_page(const struct store_bulk_page *p, uint8_t **out, size_t *len)
+{
 	uint8_t *ans, *buf;
 	size_t alen;
 	int rc;
 
-	if (n == 0)
+	if (p->n + p->n_tombs + p->n_revs == 0)
 		return -EINVAL;
-	rc = ctl_sync_answer_encode(recs, n, 0, &ans, &alen);
+	rc = ctl_sync_page_encode(p, 0, &ans, &alen);
 	if (rc != 0)
 		return rc;
 	buf = malloc(CTL_SYNC_PUSH_HDR + alen);
@@ -397,8 +435,8 @@ ctl_sync_push_decode(const uint8_t *b, size_t len, struct ctl_sync_answer *a)
 	if (b[1] != CTL_SYNC_VERSION)
 		return -EPROTONOSUPPORT;
 	rc = ctl_sync_answer_decode(b + CTL_SYNC_PUSH_HDR, len - CTL_SYNC_PUSH_HDR, a);
-	if (rc == 0 && (a->status != CTL_SYNC_OK || !a->last || a->n == 0 || a->n_tombs != 0 ||
-			a->n_revs != 0)) {
+	if (rc == 0 &&
+	    (a->status != CTL_SYNC_OK || !a->last || a->n + a->n_tombs + a->n_revs == 0)) {
 		ctl_sync_answer_free(a);
 		return -EBADMSG;
 	}
@@ -420,7 +458,8 @@ ctl_sync_codes_decode(const uint8_t *b, size_t len, uint8_t *status, uint8_t *co
 	size_t k;
 
 	if (b == NULL || len < CTL_SYNC_ANS_HDR || b[0] != CTL_SYNC_MAGIC ||
-	    b[1] > CTL_SYNC_STATUS_MAX || (b[2] & ~CTL_SYNC_FLAG_V2) != CTL_SYNC_FLAG_LAST ||
+	    b[1] > CTL_SYNC_STATUS_MAX ||
+	    (b[2] & ~(CTL_SYNC_FLAG_V2 | CTL_SYNC_FLAG_V3)) != CTL_SYNC_FLAG_LAST ||
 	    get_be(b + 3, 8) != 0)
 		return -EBADMSG;
 	k = get_be(b + 11, 4);

@@ -19,7 +19,7 @@ enum {
 	PUT_HEAD = 6,	     /* amax, tmax, now, and the three counts */
 	SCAN_MSG = 8,	     /* 'm', acct, hash, ns, ts, expiry, expiry_set, data */
 	SCAN_TOMB = 6,	     /* 'd', acct, hash, ns, deleted, until */
-	SCAN_REVS = 3,	     /* 'r', acct, count, then the tokens */
+	SCAN_REVS = 4,	     /* 'r', acct, count, (token, stamp)..., count, (token, time)... */
 };
 
 static bool
@@ -72,22 +72,36 @@ scan_tomb(redisReply **e, struct store_tomb *t)
 	       store_reply_int(e[3], &t->deleted_ms) && store_reply_int(e[4], &t->until_ms);
 }
 
-/* A revocation list (e: after its tag; left: elements from e on); its width, 0 if bad. */
+/* count (token, int) pairs from e[0] on: 0, or -1 when malformed. */
+static int
+scan_pairs(redisReply **e, size_t count, uint8_t (*tokens)[STORE_REVOKE_TOKEN], int64_t *v)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (e[2 * i]->type != REDIS_REPLY_STRING || e[2 * i]->len != STORE_REVOKE_TOKEN ||
+		    !store_reply_int(e[2 * i + 1], &v[i]))
+			return -1;
+		memcpy(tokens[i], e[2 * i]->str, STORE_REVOKE_TOKEN);
+	}
+	return 0;
+}
+
+/* A revocation list (e: after its tag; left: elements from e on); its width, 0 if bad:
+ * acct, count, (token, stamp)..., unrevoked count, (token, time)... */
 static size_t
 scan_revs(redisReply **e, size_t left, struct store_revs *r)
 {
-	int64_t k;
+	int64_t k, ku;
 
-	if (left < 2 || !pubkey_from_hex(e[0], r->pubkey) || !store_reply_int(e[1], &k) || k < 1 ||
-	    k > STORE_REVOKE_KEEP || left - 2 < (size_t)k)
+	if (left < 3 || !pubkey_from_hex(e[0], r->pubkey) || !store_reply_int(e[1], &k) || k < 0 ||
+	    k > STORE_REVOKE_KEEP || left - 3 < 2 * (size_t)k ||
+	    scan_pairs(e + 2, (size_t)k, r->tokens, r->stamps) != 0 ||
+	    !store_reply_int(e[2 + 2 * k], &ku) || ku < 0 || ku > STORE_REVOKE_KEEP ||
+	    k + ku == 0 || left - 3 - 2 * (size_t)k < 2 * (size_t)ku ||
+	    scan_pairs(e + 3 + 2 * k, (size_t)ku, r->un_tokens, r->un_ms) != 0)
 		return 0;
 	r->n = (size_t)k;
-	for (size_t i = 0; i < r->n; i++) {
-		if (e[2 + i]->type != REDIS_REPLY_STRING || e[2 + i]->len != STORE_REVOKE_TOKEN)
-			return 0;
-		memcpy(r->tokens[i], e[2 + i]->str, STORE_REVOKE_TOKEN);
-	}
-	return 2 + r->n;
+	r->n_un = (size_t)ku;
+	return 3 + 2 * r->n + 2 * r->n_un;
 }
 
 /* The page's parts, sized for the answer's elements. */
@@ -183,24 +197,26 @@ store_bulk_scan(struct store *st, uint64_t cursor, uint32_t max_records, uint64_
 			      scan_done);
 }
 
-/* The answer's codes: counts (nm, nt, nr), then each part's codes in its range. */
+/* The answer's codes: counts (nm, nt, nr), then each part's codes in its range (two per list). */
 static bool
 put_codes(const redisReply *reply, uint8_t *codes, size_t *n)
 {
 	int64_t cnt[3], c;
 	const int64_t top[3] = {STORE_BULK_CODES - 1, STORE_BULK_TOMB_CODES - 1, STORE_REVOKE_KEEP};
+	const int64_t per[3] = {1, 1, 2};
 	size_t k = 3;
 
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 4 ||
-	    reply->elements - 3 > STORE_BULK_RECORDS_MAX)
+	    reply->elements - 3 > 2 * STORE_BULK_RECORDS_MAX)
 		return false;
 	for (int s = 0; s < 3; s++)
-		if (!store_reply_int(reply->element[s], &cnt[s]) || cnt[s] < 0)
+		if (!store_reply_int(reply->element[s], &cnt[s]) || cnt[s] < 0 ||
+		    cnt[s] > STORE_BULK_RECORDS_MAX)
 			return false;
-	if ((uint64_t)(cnt[0] + cnt[1] + cnt[2]) != reply->elements - 3)
+	if ((uint64_t)(cnt[0] + cnt[1] + 2 * cnt[2]) != reply->elements - 3)
 		return false;
 	for (int s = 0; s < 3; s++)
-		for (int64_t j = 0; j < cnt[s]; j++, k++) {
+		for (int64_t j = 0; j < per[s] * cnt[s]; j++, k++) {
 			if (!store_reply_int(reply->element[k], &c) || c < 0 || c > top[s])
 				return false;
 			codes[k - 3] = (uint8_t)c;
@@ -215,7 +231,7 @@ put_done(void *arg, const struct store_status *status, const redisReply *reply)
 	struct store_op *o = arg;
 	store_bulk_put_cb *cb = (store_bulk_put_cb *)o->cb;
 	struct store_status st = *status;
-	uint8_t codes[STORE_BULK_RECORDS_MAX];
+	uint8_t codes[2 * STORE_BULK_RECORDS_MAX];
 	size_t n = 0;
 
 	if (st.rc == 0 && !put_codes(reply, codes, &n))
@@ -249,7 +265,8 @@ page_check(const struct store_bulk_page *p)
 			return -ERANGE;
 	}
 	for (size_t i = 0; i < p->n_revs; i++)
-		if (p->revs[i].n == 0 || p->revs[i].n > STORE_REVOKE_KEEP)
+		if (p->revs[i].n > STORE_REVOKE_KEEP || p->revs[i].n_un > STORE_REVOKE_KEEP ||
+		    p->revs[i].n + p->revs[i].n_un == 0)
 			return -EINVAL;
 	return 0;
 }
@@ -265,7 +282,7 @@ put_argc(const struct store_bulk_page *p)
 	size_t argc = PUT_HEAD + PUT_MSG_FIELDS * p->n + PUT_TOMB_FIELDS * p->n_tombs;
 
 	for (size_t i = 0; i < p->n_revs; i++)
-		argc += 2 + p->revs[i].n;
+		argc += 3 + 2 * (p->revs[i].n + p->revs[i].n_un);
 	return argc;
 }
 
@@ -306,20 +323,44 @@ put_tomb_args(const struct store_tomb *d, struct put_text *t, const char **a, si
 	return a + PUT_TOMB_FIELDS;
 }
 
+/* Numbers of one list as text: its two counts, then a stamp or time per token. */
+struct revs_text {
+	char n[8], n_un[8];
+	char v[2 * STORE_REVOKE_KEEP][24];
+};
+
 static const char **
-put_revs_args(const struct store_revs *r, struct put_text *t, const char **a, size_t *l)
+put_revs_args(const struct store_revs *r, struct put_text *t, struct revs_text *rt, const char **a,
+	      size_t *l)
 {
+	size_t k = 0;
+
 	store_account_hex(r->pubkey, t->acct);
-	snprintf(t->a, sizeof(t->a), "%zu", r->n);
-	a[0] = t->acct;
-	a[1] = t->a;
-	l[0] = STORE_ACCOUNT_HEX;
-	l[1] = strlen(t->a);
+	snprintf(rt->n, sizeof(rt->n), "%zu", r->n);
+	snprintf(rt->n_un, sizeof(rt->n_un), "%zu", r->n_un);
+	a[k] = t->acct;
+	l[k++] = STORE_ACCOUNT_HEX;
+	a[k] = rt->n;
+	l[k++] = strlen(rt->n);
 	for (size_t i = 0; i < r->n; i++) {
-		a[2 + i] = (const char *)r->tokens[i];
-		l[2 + i] = STORE_REVOKE_TOKEN;
+		snprintf(rt->v[i], sizeof(rt->v[i]), "%" PRId64, r->stamps[i]);
+		a[k] = (const char *)r->tokens[i];
+		l[k++] = STORE_REVOKE_TOKEN;
+		a[k] = rt->v[i];
+		l[k++] = strlen(rt->v[i]);
 	}
-	return a + 2 + r->n;
+	a[k] = rt->n_un;
+	l[k++] = strlen(rt->n_un);
+	for (size_t i = 0; i < r->n_un; i++) {
+		char *v = rt->v[STORE_REVOKE_KEEP + i];
+
+		snprintf(v, 24, "%" PRId64, r->un_ms[i]);
+		a[k] = (const char *)r->un_tokens[i];
+		l[k++] = STORE_REVOKE_TOKEN;
+		a[k] = v;
+		l[k++] = strlen(v);
+	}
+	return a + k;
 }
 
 /* The six leading arguments (text in h, 6 x 24 bytes). */
@@ -346,6 +387,7 @@ store_bulk_put_page(struct store *st, const struct store_bulk_page *p, int64_t n
 	char head[PUT_HEAD][24];
 	const char **argv, **a;
 	struct put_text *t;
+	struct revs_text *rt;
 	size_t argc, k = 0;
 	size_t *lens;
 	int rc;
@@ -357,10 +399,11 @@ store_bulk_put_page(struct store *st, const struct store_bulk_page *p, int64_t n
 		return rc;
 	argc = put_argc(p);
 	t = calloc(p->n + p->n_tombs + p->n_revs, sizeof(*t));
+	rt = calloc(p->n_revs + 1, sizeof(*rt));
 	argv = calloc(argc, sizeof(*argv));
 	lens = calloc(argc, sizeof(*lens));
 	rc = -ENOMEM;
-	if (t != NULL && argv != NULL && lens != NULL) {
+	if (t != NULL && rt != NULL && argv != NULL && lens != NULL) {
 		put_head_args(st, p, now_ms, head, argv, lens);
 		a = argv + PUT_HEAD;
 		for (size_t i = 0; i < p->n; i++, k++)
@@ -368,11 +411,12 @@ store_bulk_put_page(struct store *st, const struct store_bulk_page *p, int64_t n
 		for (size_t i = 0; i < p->n_tombs; i++, k++)
 			a = put_tomb_args(&p->tombs[i], &t[k], a, lens + (a - argv));
 		for (size_t i = 0; i < p->n_revs; i++, k++)
-			a = put_revs_args(&p->revs[i], &t[k], a, lens + (a - argv));
+			a = put_revs_args(&p->revs[i], &t[k], &rt[i], a, lens + (a - argv));
 		rc = store_op_start(st, (store_any_fn *)cb, arg, STORE_SCRIPT_BULK_PUT, (int)argc,
 				    argv, lens, put_done);
 	}
 	free(t);
+	free(rt);
 	free(argv);
 	free(lens);
 	return rc;
@@ -407,31 +451,68 @@ int
 store_bulk_drop(struct store *st, const struct store_msg *recs, size_t n, store_bulk_drop_cb *cb,
 		void *arg)
 {
+	struct store_bulk_page p = {.recs = recs, .n = n};
+
+	if (recs == NULL || n == 0)
+		return -EINVAL;
+	return store_bulk_drop_page(st, &p, cb, arg);
+}
+
+/* One (acct, hash) pair, or an account alone (hash NULL). */
+static size_t
+drop_arg(const uint8_t *pubkey, const char *hash, char *acct, const char **argv, size_t *lens)
+{
+	store_account_hex(pubkey, acct);
+	argv[0] = acct;
+	lens[0] = STORE_ACCOUNT_HEX;
+	if (hash == NULL)
+		return 1;
+	argv[1] = hash;
+	lens[1] = STORE_HASH_LEN;
+	return 2;
+}
+
+int
+store_bulk_drop_page(struct store *st, const struct store_bulk_page *p, store_bulk_drop_cb *cb,
+		     void *arg)
+{
+	size_t total, argc = 3, e = 0;
 	char(*acct)[STORE_ACCOUNT_HEX + 1];
+	char counts[3][24];
 	const char **argv;
 	size_t *lens;
-	int rc = -ENOMEM;
+	int rc;
 
-	if (st == NULL || recs == NULL || cb == NULL || n == 0 || n > STORE_BULK_RECORDS_MAX)
+	if (st == NULL || p == NULL || cb == NULL)
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		if (!snc_msg_hash_is_valid(recs[i].hash, strnlen(recs[i].hash, STORE_HASH_BUF)))
-			return -EINVAL;
-	acct = calloc(n, sizeof(*acct));
-	argv = calloc(2 * n, sizeof(*argv));
-	lens = calloc(2 * n, sizeof(*lens));
-	if (acct == NULL || argv == NULL || lens == NULL)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		store_account_hex(recs[i].pubkey, acct[i]);
-		argv[2 * i] = acct[i];
-		argv[2 * i + 1] = recs[i].hash;
-		lens[2 * i] = STORE_ACCOUNT_HEX;
-		lens[2 * i + 1] = STORE_HASH_LEN;
+	rc = page_check(p);
+	if (rc != 0)
+		return rc;
+	total = p->n + p->n_tombs + p->n_revs;
+	acct = calloc(total, sizeof(*acct));
+	argv = calloc(3 + 2 * total, sizeof(*argv));
+	lens = calloc(3 + 2 * total, sizeof(*lens));
+	rc = -ENOMEM;
+	if (acct != NULL && argv != NULL && lens != NULL) {
+		snprintf(counts[0], sizeof(counts[0]), "%zu", p->n);
+		snprintf(counts[1], sizeof(counts[1]), "%zu", p->n_tombs);
+		snprintf(counts[2], sizeof(counts[2]), "%zu", p->n_revs);
+		for (int i = 0; i < 3; i++) {
+			argv[i] = counts[i];
+			lens[i] = strlen(counts[i]);
+		}
+		for (size_t i = 0; i < p->n; i++, e++)
+			argc += drop_arg(p->recs[i].pubkey, p->recs[i].hash, acct[e], argv + argc,
+					 lens + argc);
+		for (size_t i = 0; i < p->n_tombs; i++, e++)
+			argc += drop_arg(p->tombs[i].pubkey, p->tombs[i].hash, acct[e], argv + argc,
+					 lens + argc);
+		for (size_t i = 0; i < p->n_revs; i++, e++)
+			argc += drop_arg(p->revs[i].pubkey, NULL, acct[e], argv + argc,
+					 lens + argc);
+		rc = store_op_start(st, (store_any_fn *)cb, arg, STORE_SCRIPT_BULK_DROP, (int)argc,
+				    argv, lens, drop_done);
 	}
-	rc = store_op_start(st, (store_any_fn *)cb, arg, STORE_SCRIPT_BULK_DROP, (int)(2 * n), argv,
-			    lens, drop_done);
-out:
 	free(acct);
 	free(argv);
 	free(lens);

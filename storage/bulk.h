@@ -24,8 +24,10 @@
  * tombstone. Inserted messages keep their timestamp, expiry, expiry_set and
  * namespace and are indexed at the end of their namespace (arrival order on
  * this node). Per tombstone one of enum store_bulk_tomb_code; per revocation
- * list the number of tokens added (missing ones, as the newest; the newest
- * STORE_REVOKE_KEEP kept).
+ * list the number of tokens added (missing ones, at their stamp's place, unless unrevoked here
+ * as late or later; the newest STORE_REVOKE_KEEP kept) and the number removed (revoked here no
+ * later than an unrevocation of the list); unrevocations are kept (the newest
+ * STORE_REVOKE_KEEP by time) so a stale revocation does not come back.
  */
 #ifndef STORE_BULK_H
 #define STORE_BULK_H
@@ -77,12 +79,29 @@ struct store_tomb {
 	int64_t until_ms;
 };
 
-/* An account's revocation list, newest first. */
+/*
+ * An account's revocation list, newest first, with the tokens unrevoked there: each revocation
+ * has its stamp (revocation time ms x 1000 + its place in its request: the list's order; a
+ * revocation made before stamps has a small sequence number, read as time 0), each unrevocation
+ * its time (ms). A revocation and an unrevocation of one token: the later wins (the
+ * unrevocation on a tie), so a missed unrevoke is caught up like a missed revoke.
+ */
 struct store_revs {
 	uint8_t pubkey[STORE_PUBKEY_BYTES];
-	size_t n; /* 1..STORE_REVOKE_KEEP */
+	size_t n; /* 0..STORE_REVOKE_KEEP revoked (n + n_un >= 1) */
 	uint8_t tokens[STORE_REVOKE_KEEP][STORE_REVOKE_TOKEN];
+	int64_t stamps[STORE_REVOKE_KEEP];
+	size_t n_un; /* 0..STORE_REVOKE_KEEP unrevoked, newest first */
+	uint8_t un_tokens[STORE_REVOKE_KEEP][STORE_REVOKE_TOKEN];
+	int64_t un_ms[STORE_REVOKE_KEEP];
 };
+
+/* The revocation time (ms) of a stamp. */
+static inline int64_t
+store_revoke_stamp_ms(int64_t stamp)
+{
+	return stamp / 1000;
+}
 
 /* One page: its three parts (any may be empty). */
 struct store_bulk_page {
@@ -111,8 +130,9 @@ typedef void store_bulk_put_cb(void *arg, const struct store_status *st, const u
 int store_bulk_put(struct store *st, const struct store_msg *recs, size_t n, int64_t now_ms,
 		   store_bulk_put_cb *cb, void *arg);
 
-/* Merges a whole page in one atomic step: codes for its messages, then its tombstones, then
- * its lists (n in all). -EINVAL (bad entry, nothing, or over STORE_BULK_RECORDS_MAX), -ERANGE. */
+/* Merges a whole page in one atomic step: codes for its messages, then its tombstones, then two
+ * per list: tokens added, tokens removed by its unrevocations (n = messages + tombstones + 2 x
+ * lists). -EINVAL (bad entry, nothing, or over STORE_BULK_RECORDS_MAX), -ERANGE. */
 int store_bulk_put_page(struct store *st, const struct store_bulk_page *page, int64_t now_ms,
 			store_bulk_put_cb *cb, void *arg);
 
@@ -120,5 +140,10 @@ int store_bulk_put_page(struct store *st, const struct store_bulk_page *page, in
 typedef void store_bulk_drop_cb(void *arg, const struct store_status *st, uint64_t removed);
 int store_bulk_drop(struct store *st, const struct store_msg *recs, size_t n,
 		    store_bulk_drop_cb *cb, void *arg);
+/* Deletes a page's messages (pubkey, hash), tombstones (pubkey, hash) and revocation lists with
+ * their unrevocations (pubkey) without leaving tombstones (a node handing them off); removed:
+ * how many entries were there. -EINVAL as store_bulk_put_page. */
+int store_bulk_drop_page(struct store *st, const struct store_bulk_page *page,
+			 store_bulk_drop_cb *cb, void *arg);
 
 #endif

@@ -29,7 +29,12 @@
  * ac                      HASH    field <acct>: its message count (HLEN = accounts)
  * ab                      HASH    field <acct>: its data bytes (the quota)
  * r:<acct>                ZSET    member: 36-byte subaccount token (raw), score
- *                                 revocation seq; newest STORE_KEYS_REVOKED_KEEP
+ *                                 its stamp: revocation time ms x 1000 + place in
+ *                                 its request (older stores: a seq, read as time
+ *                                 0); newest STORE_KEYS_REVOKED_KEEP
+ * u:<acct>                ZSET    member: a token unrevoked here, score the
+ *                                 unrevocation time ms (a later revocation wins);
+ *                                 newest STORE_KEYS_REVOKED_KEEP
  * d:<acct>:<hash>         HASH    tombstone of a deleted message: ns, dt (deleted
  *                                 at, ms), u (until, ms: the message's expiry)
  * dx                      ZSET    member "<acct>:<hash>", score u: tombstones'
@@ -46,8 +51,8 @@
  * and are removed (with their counters) by the sweep.
  *
  * Changing any of this means a new STORE_KEYS_SCHEMA_VERSION, except additions
- * a version-1 store without them reads right: es, d:, dx and tombs_evicted
- * were added so (a store written before them has no tombstones and es 0).
+ * a version-1 store without them reads right: es, d:, dx, tombs_evicted, u: and
+ * revocation stamps were added so (a store written before them has no tombstones and es 0).
  */
 #ifndef STORE_KEYS_H
 #define STORE_KEYS_H
@@ -64,6 +69,7 @@
 #define STORE_KEYS_ACCT_COUNT "ac"
 #define STORE_KEYS_ACCT_BYTES "ab"
 #define STORE_KEYS_REVOKED    "r:"
+#define STORE_KEYS_UNREVOKED  "u:"
 #define STORE_KEYS_TOMB	      "d:"
 #define STORE_KEYS_TOMB_ENDS  "dx"
 

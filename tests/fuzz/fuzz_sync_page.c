@@ -4,7 +4,8 @@
  * page answer, a pull request, a hand-off push and a push's answer (codes). Invariants: a decoded
  * page has at most CTL_SYNC_RECORDS_MAX records, each within STORE_DATA_MAX and inside the inflated
  * buffer; encoding it again and decoding that gives the same records,
- * tombstones and revocation lists (1..50 tokens each).
+ * tombstones and revocation lists (0..50 revoked and 0..50 unrevoked tokens, not both 0,
+ * with their stamps and times); a push has at least one entry.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,12 +31,17 @@ check_again(const struct ctl_sync_answer *a)
 	    b.n_tombs != a->n_tombs || b.n_revs != a->n_revs ||
 	    memcmp(a->tombs, b.tombs, a->n_tombs * sizeof(*a->tombs)) != 0)
 		abort();
-	for (size_t i = 0; i < a->n_revs; i++)
-		if (b.revs[i].n != a->revs[i].n ||
-		    memcmp(b.revs[i].tokens, a->revs[i].tokens,
-			   STORE_REVOKE_TOKEN * a->revs[i].n) != 0 ||
-		    memcmp(b.revs[i].pubkey, a->revs[i].pubkey, 33) != 0)
+	for (size_t i = 0; i < a->n_revs; i++) {
+		const struct store_revs *x = &a->revs[i], *y = &b.revs[i];
+
+		if (y->n != x->n || y->n_un != x->n_un ||
+		    memcmp(y->tokens, x->tokens, STORE_REVOKE_TOKEN * x->n) != 0 ||
+		    memcmp(y->stamps, x->stamps, sizeof(x->stamps[0]) * x->n) != 0 ||
+		    memcmp(y->un_tokens, x->un_tokens, STORE_REVOKE_TOKEN * x->n_un) != 0 ||
+		    memcmp(y->un_ms, x->un_ms, sizeof(x->un_ms[0]) * x->n_un) != 0 ||
+		    memcmp(y->pubkey, x->pubkey, 33) != 0)
 			abort();
+	}
 	for (size_t i = 0; i < a->n; i++)
 		if (memcmp(&a->recs[i], &b.recs[i], offsetof(struct store_msg, data)) != 0 ||
 		    a->recs[i].len != b.recs[i].len ||
@@ -61,7 +67,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (codes[i] > CTL_SYNC_CODE_REFUSED)
 				abort();
 	if (ctl_sync_push_decode(data, size, &a) == 0) {
-		if (a.n == 0 || a.n > CTL_SYNC_RECORDS_MAX)
+		if (a.n + a.n_tombs + a.n_revs == 0 ||
+		    a.n + a.n_tombs + a.n_revs > CTL_SYNC_RECORDS_MAX)
 			abort();
 		ctl_sync_answer_free(&a);
 	}
@@ -70,7 +77,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (a.n + a.n_tombs + a.n_revs > CTL_SYNC_RECORDS_MAX)
 		abort();
 	for (size_t i = 0; i < a.n_revs; i++)
-		if (a.revs[i].n == 0 || a.revs[i].n > STORE_REVOKE_KEEP)
+		if (a.revs[i].n + a.revs[i].n_un == 0 || a.revs[i].n > STORE_REVOKE_KEEP ||
+		    a.revs[i].n_un > STORE_REVOKE_KEEP)
 			abort();
 	for (size_t i = 0; i < a.n; i++)
 		if (a.recs[i].len > STORE_DATA_MAX)

@@ -203,15 +203,16 @@ def rpc_body(args):
         if args.shorten:
             p["shorten"] = True
         return {"method": "expire", "params": p}
-    if args.cmd in ("revoke", "revoked"):  # method || timestamp (|| the 36-byte tokens)
-        method = "revoke_subaccount" if args.cmd == "revoke" else "revoked_subaccounts"
-        toks = [bytes.fromhex(t) for t in args.tokens] if args.cmd == "revoke" else []
+    if args.cmd in ("revoke", "unrevoke", "revoked"):  # method || timestamp (|| the tokens)
+        method = {"revoke": "revoke_subaccount", "unrevoke": "unrevoke_subaccount",
+                  "revoked": "revoked_subaccounts"}[args.cmd]
+        toks = [bytes.fromhex(t) for t in args.tokens] if args.cmd != "revoked" else []
         sig = sk.sign(method.encode() + str(now).encode() + b"".join(toks)).signature
         # subaccounts are a group (03) feature: the group's key signs, no pubkey_ed25519
         p = {"pubkey": "03" + ed.hex(), "timestamp": now,
              "signature": base64.b64encode(sig).decode()}
-        if args.cmd == "revoke":
-            p["revoke"] = args.tokens
+        if args.cmd != "revoked":
+            p[args.cmd] = args.tokens
         return {"method": method, "params": p}
     sig = sk.sign(f"retrieve{ns_part(args.namespace)}{now}".encode()).signature
     p = {"pubkey": sid, "timestamp": now, "namespace": args.namespace, "pubkey_ed25519": ed.hex(),
@@ -252,9 +253,10 @@ def main():
     p.add_argument("--expiry", type=int, required=True)
     p.add_argument("--shorten", action="store_true")
     p.add_argument("hashes", nargs="+")
-    p = sub.add_parser("revoke")  # tokens: 72 hex digits each
-    p.add_argument("--seed", required=True)
-    p.add_argument("tokens", nargs="+")
+    for name in ("revoke", "unrevoke"):  # tokens: 72 hex digits each
+        p = sub.add_parser(name)
+        p.add_argument("--seed", required=True)
+        p.add_argument("tokens", nargs="+")
     p = sub.add_parser("revoked")
     p.add_argument("--seed", required=True)
     args = ap.parse_args()

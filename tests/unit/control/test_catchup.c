@@ -402,8 +402,19 @@ on_revoked(void *arg, const struct store_status *st, uint64_t count)
 	w->done = true;
 }
 
+static void
+on_checked(void *arg, const struct store_status *st, bool revoked)
+{
+	struct put_wait *w = arg;
+
+	w->rc = st->rc;
+	w->n = revoked;
+	w->done = true;
+}
+
 /* Node 0 deletes a record node 1 also holds and revokes a token: node 0's pull from node 1
- * refuses the copy (tombstoned); node 1's pull from node 0 deletes it and adds the token. */
+ * refuses the copy (tombstoned); node 1's pull from node 0 deletes it and adds the token. Then
+ * the token's unrevocation is caught up the same way. */
 static void
 test_tombstones_and_revocations(void **state)
 {
@@ -448,6 +459,26 @@ test_tombstones_and_revocations(void **state)
 	assert_int_equal(store_bulk_put(nodes[1].st, &m, 1, (int64_t)wall(), on_put, &w), 0);
 	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 	assert_int_equal(w.codes[0], STORE_BULK_TOMBSTONED);
+	/* node 0 unrevokes the token while node 1 is away: node 1's pull unlists it
+	 * (unrevokes_applied), and node 0's pull from node 1 does not bring it back */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(store_revoke_remove(nodes[0].st, m.pubkey, token, 1, on_revoked, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	assert_int_equal(w.n, 1);
+	reach_only(1);
+	ctl_catchup_need(nodes[0].cu);
+	tick_until_idle(0);
+	ctl_catchup_stats(nodes[0].cu, &a0);
+	assert_int_equal(a0.revocations_added, b0.revocations_added);
+	reach_only(0);
+	ctl_catchup_need(nodes[1].cu);
+	tick_until_idle(1);
+	ctl_catchup_stats(nodes[1].cu, &a1);
+	assert_int_equal(a1.unrevokes_applied - b1.unrevokes_applied, 1);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(store_revoke_check(nodes[1].st, m.pubkey, token, on_checked, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	assert_int_equal(w.n, 0); /* not revoked any more */
 }
 
 /* An outsider gets NOT_MEMBER, a malformed request BAD_REQUEST; both counted. */

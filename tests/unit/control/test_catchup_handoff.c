@@ -100,6 +100,15 @@ send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
 	return 0;
 }
 
+static uint64_t pinned; /* node 0's clock when not 0 */
+
+static uint64_t
+clock0(void *arg)
+{
+	(void)arg;
+	return pinned != 0 ? pinned : wall();
+}
+
 static bool
 reachable(void *arg, const uint8_t peer[32])
 {
@@ -178,6 +187,15 @@ v_knows_node(const void *impl, const uint8_t ed25519[32])
 	return false;
 }
 
+/* From layout 2 on, node 2 held B's (even) accounts before: it may hand them off. */
+static bool
+v_held_before(const void *impl, const uint8_t ed25519[32], const uint8_t *pubkey)
+{
+	(void)impl;
+	return layout != 1 && memcmp(members[2].ed25519, ed25519, 32) == 0 &&
+	       (pubkey == NULL || pubkey[1] % 2 == 0);
+}
+
 static void
 v_free(void *impl)
 {
@@ -189,6 +207,7 @@ static const struct ctl_swarm_view_ops layout_ops = {
 	.serves = v_serves,
 	.swarm_of_node = v_swarm_of_node,
 	.knows_node = v_knows_node,
+	.held_before = v_held_before,
 	.free = v_free,
 };
 
@@ -232,6 +251,8 @@ node_up(int i)
 	cc.store = n->st;
 	cc.swarm = n->view;
 	cc.self = n->id.ed25519_pk;
+	if (i == 0)
+		cc.now_ms = clock0;
 	n->cu = ctl_catchup_new(NULL, &cc);
 	assert_non_null(n->cu);
 	ctl_drpc_set_handler(n->d, ctl_catchup_on_request, n->cu);
@@ -318,10 +339,49 @@ msg(struct store_msg *m, int i, int32_t ns, int64_t expiry)
 	snc_msg_hash_compute(m->pubkey, ns, m->data, m->len, m->hash);
 }
 
+struct codes_wait {
+	bool done;
+	uint8_t status, codes[16];
+	size_t n;
+};
+
+static void
+on_codes(void *arg, int rc, const uint8_t *body, size_t len)
+{
+	struct codes_wait *w = arg;
+
+	assert_int_equal(rc, 0);
+	assert_int_equal(ctl_sync_codes_decode(body, len, &w->status, w->codes, 16, &w->n), 0);
+	w->done = true;
+}
+
+static void
+push_from(int from, const struct store_msg *recs, size_t n, struct codes_wait *w)
+{
+	uint8_t *body;
+	size_t len;
+	uint64_t id;
+
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(ctl_sync_push_encode(recs, n, &body, &len), 0);
+	assert_int_equal(ctl_drpc_call(nodes[from].d, nodes[0].id.ed25519_pk, body, len, 1500,
+				       on_codes, w, &id),
+			 0);
+	free(body);
+	assert_true(redis_test_loop_until(fx.base, &w->done, FX_WAIT_MS));
+}
+
+/* B's tombstone and revocation list (accounts even: B's until it dissolves). */
+static struct store_msg gone_msg; /* deleted at node 2 (B) */
+static uint8_t rev_acct[33];	  /* its list: token X revoked, Y unrevoked */
+static uint8_t tok_x[36], tok_y[36];
+
 struct scan_wait {
 	bool done;
 	uint64_t next;
 	size_t n;
+	bool tomb, x_listed, y_unrevoked; /* B's tombstone and list seen */
+	size_t tombs, lists;
 };
 
 static void
@@ -332,12 +392,24 @@ on_scan(void *arg, const struct store_status *st, uint64_t next, const struct st
 	assert_int_equal(st->rc, 0);
 	w->next = next;
 	w->n += page->n; /* messages only */
+	w->tombs += page->n_tombs;
+	w->lists += page->n_revs;
+	for (size_t i = 0; i < page->n_tombs; i++)
+		w->tomb |= strcmp(page->tombs[i].hash, gone_msg.hash) == 0;
+	for (size_t i = 0; i < page->n_revs; i++) {
+		const struct store_revs *r = &page->revs[i];
+
+		if (memcmp(r->pubkey, rev_acct, 33) != 0)
+			continue;
+		w->x_listed = r->n == 1 && memcmp(r->tokens[0], tok_x, 36) == 0;
+		w->y_unrevoked = r->n_un == 1 && memcmp(r->un_tokens[0], tok_y, 36) == 0;
+	}
 	w->done = true;
 }
 
-/* Live records in node's store. */
+/* Live records in node's store (w: what else the scan saw). */
 static size_t
-count(int node)
+scan_node(int node, struct scan_wait *out)
 {
 	struct scan_wait w = {0};
 
@@ -348,7 +420,58 @@ count(int node)
 				 0);
 		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 	} while (w.next != 0);
+	if (out != NULL)
+		*out = w;
 	return w.n;
+}
+
+static size_t
+count(int node)
+{
+	return scan_node(node, NULL);
+}
+
+static void
+on_revoked(void *arg, const struct store_status *st, uint64_t count)
+{
+	(void)count;
+	assert_int_equal(st->rc, 0);
+	*(bool *)arg = true;
+}
+
+/* Node 2 (B) deleted gone_msg (a tombstone), revoked X, revoked and unrevoked Y. */
+static void
+b_tombstone_and_list(void)
+{
+	struct store_tomb t = {0};
+	struct store_bulk_page p = {.tombs = &t, .n_tombs = 1};
+	struct put_wait w = {0};
+	bool done = false;
+
+	msg(&gone_msg, 0, 3, (int64_t)wall() + DAY_MS);
+	gone_msg.pubkey[1] = 100; /* even: B's */
+	snc_msg_hash_compute(gone_msg.pubkey, 3, gone_msg.data, gone_msg.len, gone_msg.hash);
+	memcpy(t.pubkey, gone_msg.pubkey, 33);
+	strcpy(t.hash, gone_msg.hash);
+	t.ns = 3;
+	t.deleted_ms = (int64_t)wall();
+	t.until_ms = gone_msg.expiry_ms;
+	assert_int_equal(store_bulk_put_page(nodes[2].st, &p, (int64_t)wall(), on_put, &w), 0);
+	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+	memset(rev_acct, 0x22, 33);
+	rev_acct[0] = 0x03;
+	rev_acct[1] = 102; /* even: B's */
+	memset(tok_x, 'x', 36);
+	memset(tok_y, 'y', 36);
+	assert_int_equal(store_revoke_add(nodes[2].st, rev_acct, tok_x, 1, on_revoked, &done), 0);
+	assert_true(redis_test_loop_until(fx.base, &done, FX_WAIT_MS));
+	done = false;
+	assert_int_equal(store_revoke_add(nodes[2].st, rev_acct, tok_y, 1, on_revoked, &done), 0);
+	assert_true(redis_test_loop_until(fx.base, &done, FX_WAIT_MS));
+	done = false;
+	assert_int_equal(store_revoke_remove(nodes[2].st, rev_acct, tok_y, 1, on_revoked, &done),
+			 0);
+	assert_true(redis_test_loop_until(fx.base, &done, FX_WAIT_MS));
 }
 
 /* Ticks node i once and runs the loop until its catch-up is idle. */
@@ -403,6 +526,7 @@ test_start(void **state)
 	put(0, odd, no);
 	put(1, odd, no);
 	put(2, even, ne);
+	b_tombstone_and_list();
 	reach_all(true);
 	for (int i = 0; i < N; i++)
 		tick_until_idle(i); /* pulls (nothing new) and erase passes (nothing to erase) */
@@ -456,11 +580,15 @@ tombstone_first(void)
 }
 
 /* The pass runs again (drop_retry_ms) and hands them to A, which stores them; node 2 erases
- * all, the one A refuses as deleted (tombstoned) too. */
+ * all, the one A refuses as deleted (tombstoned) too. B's tombstone and revocation list (with
+ * its unrevocation) go with them in the same push, are merged at node 0 and erased at node 2:
+ * a stale copy of the message B deleted is refused by A afterwards. */
 static void
 test_dissolve_hands_off(void **state)
 {
 	struct ctl_catchup_stats s, a0, a1, before;
+	struct scan_wait sw0, sw2;
+	struct codes_wait cw;
 
 	(void)state;
 	ctl_catchup_stats(nodes[2].cu, &before);
@@ -469,8 +597,8 @@ test_dissolve_hands_off(void **state)
 	redis_test_loop_for(fx.base, 5); /* past drop_retry_ms */
 	tick_until_idle(2);
 	ctl_catchup_stats(nodes[2].cu, &s);
-	assert_int_equal(s.handed_off, N_MSGS / 2);
-	assert_int_equal(s.dropped, N_MSGS / 2);
+	assert_int_equal(s.handed_off, N_MSGS / 2 + 2); /* and B's tombstone and list */
+	assert_int_equal(s.dropped, N_MSGS / 2 + 2);
 	assert_int_equal(s.pushes_failed, 0);
 	assert_int_equal(count(2), 0);
 	ctl_catchup_stats(nodes[0].cu, &a0);
@@ -481,6 +609,17 @@ test_dissolve_hands_off(void **state)
 	assert_int_equal(a0.tombstoned + a1.tombstoned, 1);
 	/* the member that took them holds A's and B's records now, but the deleted one */
 	assert_int_equal(count(0) + count(1), N_MSGS / 2 * 3 - 1);
+	assert_int_equal(a0.tombs_recorded, 1);
+	assert_int_equal(a0.revocations_added, 1);
+	scan_node(0, &sw0);
+	assert_true(sw0.tomb && sw0.x_listed && sw0.y_unrevoked);
+	scan_node(2, &sw2);
+	assert_int_equal(sw2.tombs + sw2.lists, 0);
+	/* a stale copy of what B deleted does not come back */
+	gone_msg.expiry_set_ms = gone_msg.timestamp_ms;
+	push_from(2, &gone_msg, 1, &cw);
+	assert_int_equal(cw.status, CTL_SYNC_OK);
+	assert_int_equal(cw.codes[0], STORE_BULK_TOMBSTONED);
 }
 
 /* Layout 3: node 3 joins A and pulls everything A holds. */
@@ -530,6 +669,135 @@ test_push_from_outsider(void **state)
 	assert_int_equal(after.inserted, before.inserted);
 }
 
+/* A record for the bounds test: account byte 1 = acct (even: B's), its own data. */
+static void
+bound_rec(struct store_msg *r, int k, uint8_t acct, int32_t ns, int64_t ts, int64_t es,
+	  int64_t expiry)
+{
+	static char text[16][24];
+
+	memset(r, 0, sizeof(*r));
+	r->pubkey[0] = 0x05;
+	memset(r->pubkey + 1, 0x40 + k, 32);
+	r->pubkey[1] = acct;
+	snprintf(text[k], sizeof(text[k]), "bounds %d", k);
+	r->data = (const uint8_t *)text[k];
+	r->len = strlen(text[k]);
+	r->ns = ns;
+	r->timestamp_ms = ts;
+	r->expiry_set_ms = es;
+	r->expiry_ms = expiry;
+	snc_msg_hash_compute(r->pubkey, ns, r->data, r->len, r->hash);
+}
+
+/*
+ * Layout 2: node 2 held B's accounts before, so its push of them is taken, each record within
+ * the push bounds at their edges (times <= now + 10 s; expiry <= timestamp + the namespace's
+ * TTL + 10 s, or expiry set again later + 30 days + 10 s); a record of A's accounts (never
+ * node 2's) is refused; a node that was in no swarm (3) is refused as a whole.
+ */
+static void
+test_push_bounds(void **state)
+{
+	const int64_t tol = 10000, d14 = 14LL * DAY_MS, d30 = 30LL * DAY_MS;
+	struct ctl_catchup_stats before, after;
+	struct store_msg r[11];
+	struct codes_wait w;
+	int64_t now;
+
+	(void)state;
+	layout = 2;
+	pinned = wall();
+	now = (int64_t)pinned;
+	bound_rec(&r[0], 0, 2, 1, now + tol, now, now + DAY_MS);	  /* ts at the edge */
+	bound_rec(&r[1], 1, 2, 1, now + tol + 1, now, now + DAY_MS);	  /* too new */
+	bound_rec(&r[2], 2, 2, 1, now, now + tol + 1, now + DAY_MS);	  /* es too new */
+	bound_rec(&r[3], 3, 4, 0, now - 5, now - 5, now - 5 + d14 + tol); /* public, edge */
+	bound_rec(&r[4], 4, 4, 0, now - 5, now - 5, now - 5 + d14 + tol + 1);
+	bound_rec(&r[5], 5, 4, 1, now - 5, now - 5, now - 5 + d30 + tol); /* private, edge */
+	bound_rec(&r[6], 6, 4, 1, now - 5, now - 5, now - 5 + d30 + tol + 1);
+	bound_rec(&r[7], 7, 6, 0, now - DAY_MS, now, now + d30 + tol); /* set again, edge */
+	bound_rec(&r[8], 8, 6, 0, now - DAY_MS, now, now + d30 + tol + 1);
+	bound_rec(&r[9], 9, 3, 1, now, now, now + DAY_MS); /* A's: not node 2's */
+	/* set within 10 s of its store: the namespace's 14 days hold */
+	bound_rec(&r[10], 10, 6, 0, now - DAY_MS, now - DAY_MS + tol, now - DAY_MS + d14 + tol + 1);
+	ctl_catchup_stats(nodes[0].cu, &before);
+	push_from(2, r, 11, &w);
+	assert_int_equal(w.status, CTL_SYNC_OK);
+	assert_int_equal(w.n, 11);
+	{
+		const uint8_t want[11] = {0, 9, 9, 0, 9, 0, 9, 0, 9, 9, 9};
+
+		for (int i = 0; i < 11; i++)
+			if (w.codes[i] != want[i])
+				fail_msg("record %d: code %u, want %u", i, w.codes[i], want[i]);
+	}
+	ctl_catchup_stats(nodes[0].cu, &after);
+	assert_int_equal(after.push_too_new - before.push_too_new, 2);
+	assert_int_equal(after.push_ttl - before.push_ttl, 4);
+	assert_int_equal(after.push_not_holder - before.push_not_holder, 1);
+	assert_int_equal(after.inserted - before.inserted, 4);
+	/* tombstones and lists: deleted / stamped at now + 10 s taken, 1 ms later refused; a
+	 * tombstone ending 30 days + 10 s after its deletion taken, 1 ms later refused; a list of
+	 * an account node 2 never held refused */
+	{
+		static struct store_tomb t[4];
+		static struct store_revs l[3];
+		struct store_bulk_page pg = {.tombs = t, .n_tombs = 4, .revs = l, .n_revs = 3};
+		const uint8_t want[7] = {1, 9, 1, 9, 0, 9, 9};
+		const int64_t dt[4] = {now + tol, now + tol + 1, now, now};
+		const int64_t until[4] = {now + DAY_MS, now + DAY_MS, now + d30 + tol,
+					  now + d30 + tol + 1};
+		uint8_t *body;
+		size_t len;
+		uint64_t id;
+
+		for (int i = 0; i < 4; i++) {
+			bound_rec(&r[0], 11 + i, 8, 1, now, now, now + DAY_MS);
+			memcpy(t[i].pubkey, r[0].pubkey, 33);
+			strcpy(t[i].hash, r[0].hash);
+			t[i].ns = 1;
+			t[i].deleted_ms = dt[i];
+			t[i].until_ms = until[i];
+		}
+		for (int i = 0; i < 3; i++) {
+			memset(&l[i], 0, sizeof(l[i]));
+			l[i].pubkey[0] = 0x03;
+			memset(l[i].pubkey + 1, 0x60 + i, 32);
+			l[i].pubkey[1] = i == 2 ? 9 : 10; /* 9: A's */
+			l[i].n = 1;
+			memset(l[i].tokens[0], 0x70 + i, 36);
+			l[i].stamps[0] = (now + tol + (i == 1)) * 1000 + 999;
+		}
+		ctl_catchup_stats(nodes[0].cu, &before);
+		memset(&w, 0, sizeof(w));
+		assert_int_equal(ctl_sync_push_encode_page(&pg, &body, &len), 0);
+		assert_int_equal(ctl_drpc_call(nodes[2].d, nodes[0].id.ed25519_pk, body, len, 1500,
+					       on_codes, &w, &id),
+				 0);
+		free(body);
+		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
+		assert_int_equal(w.status, CTL_SYNC_OK);
+		assert_int_equal(w.n, 7);
+		for (int i = 0; i < 7; i++)
+			if (w.codes[i] != want[i])
+				fail_msg("entry %d: code %u, want %u", i, w.codes[i], want[i]);
+		ctl_catchup_stats(nodes[0].cu, &after);
+		assert_int_equal(after.push_too_new - before.push_too_new, 2);
+		assert_int_equal(after.push_ttl - before.push_ttl, 1);
+		assert_int_equal(after.push_not_holder - before.push_not_holder, 1);
+		assert_int_equal(after.tombs_recorded - before.tombs_recorded, 2);
+		assert_int_equal(after.revocations_added - before.revocations_added, 1);
+	}
+	/* node 3 was in no swarm: the whole push refused */
+	push_from(3, r, 1, &w);
+	assert_int_equal(w.status, CTL_SYNC_NOT_MEMBER);
+	ctl_catchup_stats(nodes[0].cu, &before);
+	assert_int_equal(before.pushes_refused - after.pushes_refused, 1);
+	assert_int_equal(before.push_not_holder - after.push_not_holder, 1);
+	pinned = 0;
+}
+
 int
 main(void)
 {
@@ -539,6 +807,7 @@ main(void)
 		cmocka_unit_test(test_dissolve_hands_off),
 		cmocka_unit_test(test_join_pulls),
 		cmocka_unit_test(test_push_from_outsider),
+		cmocka_unit_test(test_push_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

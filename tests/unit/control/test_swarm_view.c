@@ -167,6 +167,11 @@ test_load_member(void **state)
 	assert_int_equal(sw.id, CTL_SWARM_VIEW_NO_SWARM);
 	assert_int_equal(sw.n, 0);
 	assert_false(ctl_swarm_view_knows_node(v, e1));
+	/* hand-offs: members hold every account (of this swarm); no past layouts here */
+	assert_true(ctl_swarm_view_held_recently(v, e2, e3, pk));
+	assert_true(ctl_swarm_view_held_recently(v, e2, e3, NULL));
+	assert_false(ctl_swarm_view_held_recently(v, e1, e3, pk));
+	assert_false(ctl_swarm_view_held_recently(v, e1, e3, NULL));
 	ctl_swarm_view_free(v);
 }
 

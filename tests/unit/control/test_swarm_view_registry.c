@@ -517,6 +517,80 @@ test_refused_logged(void **state)
 	ctl_swarm_view_free(v);
 }
 
+static bool
+reload_now(struct ctl_swarm_view *v)
+{
+	bool reloaded = false;
+
+	assert_int_equal(ctl_swarm_view_registry_check(v, &reloaded), 0);
+	return reloaded;
+}
+
+/*
+ * Past layouts (hand-offs, docs/replication.md): a decommissioned node held its old swarm's
+ * accounts (and only those) for CTL_SWARM_VIEW_PAST_HEIGHTS blocks after the block that
+ * changed the swarms, not one more; reloads that change no swarm keep nothing; at most
+ * CTL_SWARM_VIEW_PAST_LAYOUTS are kept.
+ */
+static void
+test_past_layouts(void **state)
+{
+	struct ctl_swarm_view_registry_info info;
+	struct ctl_swarm_view *v;
+	struct ctl_swarm sw;
+	uint8_t ed13[32], ed0[32], mine[33], other[33];
+	uint64_t h = 3;
+
+	(void)state;
+	append("option unverified-records\n");
+	for (int i = 0; i < 14; i++)
+		append_register(i, 1);
+	append_block(1);
+	v = load(0);
+	key_of("ed", 13, ed13);
+	key_of("ed", 0, ed0);
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, ed13, &sw), 0);
+	account_at(sw.id, mine); /* the swarm's own point: held by it */
+	account_at(sw.id == 0 ? 0x7fffffffffffffffULL : 0, other);
+	assert_false(ctl_swarm_view_held_recently(v, ed13, ed0, other));
+	append_block(2); /* no swarm changes: nothing kept */
+	assert_true(reload_now(v));
+	assert_int_equal(ctl_swarm_view_registry_info(v, &info), 0);
+	assert_int_equal(info.past, 0);
+	append_change("decommission", 13, 3);
+	append_block(3);
+	assert_true(reload_now(v));
+	assert_int_equal(ctl_swarm_view_registry_info(v, &info), 0);
+	assert_int_equal(info.past, 1);
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, ed13, &sw), -ENOENT);
+	for (; h <= 3 + CTL_SWARM_VIEW_PAST_HEIGHTS; h++) {
+		if (h > 3) {
+			append_block(h);
+			assert_true(reload_now(v));
+		}
+		assert_true(ctl_swarm_view_held_recently(v, ed13, ed0, mine));
+		assert_true(ctl_swarm_view_held_recently(v, ed13, ed0, NULL));
+		assert_false(ctl_swarm_view_held_recently(v, ed13, ed0, other));
+	}
+	append_block(h); /* one block more: forgotten */
+	assert_true(reload_now(v));
+	assert_false(ctl_swarm_view_held_recently(v, ed13, ed0, mine));
+	assert_false(ctl_swarm_view_held_recently(v, ed13, ed0, NULL));
+	assert_int_equal(ctl_swarm_view_registry_info(v, &info), 0);
+	assert_int_equal(info.past, 0);
+	/* five changes in a row: four kept, the first forgotten */
+	for (int k = 0; k < 5; k++) {
+		append_change(k % 2 == 0 ? "recommission" : "decommission", 13, ++h);
+		append_block(h);
+		assert_true(reload_now(v));
+	}
+	assert_int_equal(ctl_swarm_view_registry_info(v, &info), 0);
+	assert_int_equal(info.past, CTL_SWARM_VIEW_PAST_LAYOUTS);
+	/* node 13 is active now (recommissioned last): a member, in the current layout */
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, ed13, &sw), 0);
+	ctl_swarm_view_free(v);
+}
+
 /* The timer notices a change within about a second, without any call. */
 static void
 test_timer(void **state)
@@ -763,6 +837,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reload_listeners, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_logged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_past_layouts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rpc_misdirected_421, setup, teardown),
 	};

@@ -72,6 +72,8 @@ test_request(void **state)
 		b[i] ^= 0x40;
 	}
 	assert_int_equal(ctl_sync_req_decode(NULL, 0, &c), -EBADMSG);
+	b[1] = 2; /* a version-2 node's request */
+	assert_int_equal(ctl_sync_req_decode(b, sizeof(b), &c), -EPROTONOSUPPORT);
 	b[1] = 1; /* an older node's request */
 	assert_int_equal(ctl_sync_req_decode(b, sizeof(b), &c), -EPROTONOSUPPORT);
 	b[1] = 0;
@@ -194,7 +196,7 @@ forge(const uint8_t *raw, size_t raw_len, uint32_t claim, uint8_t *out, size_t c
 	assert_int_equal(isal_deflate(&z), COMP_OK);
 	out[0] = CTL_SYNC_MAGIC;
 	out[1] = CTL_SYNC_OK;
-	out[2] = CTL_SYNC_FLAG_V2;
+	out[2] = CTL_SYNC_FLAG_V2 | CTL_SYNC_FLAG_V3;
 	memset(out + 3, 0, 8);
 	out[10] = 9; /* next cursor 9 */
 	out[11] = (uint8_t)(claim >> 24);
@@ -222,11 +224,15 @@ test_malformed(void **state)
 		assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EBADMSG);
 		good[i] ^= 0x80;
 	}
-	good[2] = CTL_SYNC_FLAG_LAST | CTL_SYNC_FLAG_V2; /* "last" with a cursor */
+	good[2] = CTL_SYNC_FLAG_LAST | CTL_SYNC_FLAG_V2 | CTL_SYNC_FLAG_V3; /* "last", a cursor */
 	assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EBADMSG);
 	good[2] = 0; /* a version-1 page */
 	assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EPROTONOSUPPORT);
-	good[2] = CTL_SYNC_FLAG_V2;
+	good[2] = CTL_SYNC_FLAG_V2; /* a version-2 page */
+	assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EPROTONOSUPPORT);
+	good[2] = 8; /* an unknown flag */
+	assert_int_equal(ctl_sync_answer_decode(good, glen, &a), -EBADMSG);
+	good[2] = CTL_SYNC_FLAG_V2 | CTL_SYNC_FLAG_V3;
 	/* truncated, extended, short header */
 	assert_int_equal(ctl_sync_answer_decode(good, glen - 1, &a), -EBADMSG);
 	memcpy(b, good, glen);
@@ -300,8 +306,8 @@ tomb(struct store_tomb *t, uint8_t seed, int32_t ns)
 	t->until_ms = INT64_C(1790000000000) + seed;
 }
 
-/* Tombstones and revocation lists: round trip, the 1..50 token bounds, the
- * shared entry limit, a malformed tombstone hash. */
+/* Tombstones and revocation lists: round trip (stamps, unrevocations), the 0..50 token bounds
+ * of each part (not both 0), the shared entry limit, a malformed tombstone hash. */
 static void
 test_tombs_and_revs(void **state)
 {
@@ -322,10 +328,16 @@ test_tombs_and_revs(void **state)
 	revs[0].pubkey[0] = 0x03;
 	revs[0].n = 1;
 	memset(revs[0].tokens[0], 0xab, STORE_REVOKE_TOKEN);
+	revs[0].stamps[0] = INT64_C(1790000000000123);
 	revs[1].pubkey[0] = 0x05;
 	revs[1].n = STORE_REVOKE_KEEP;
-	for (size_t i = 0; i < STORE_REVOKE_KEEP; i++)
+	revs[1].n_un = STORE_REVOKE_KEEP;
+	for (size_t i = 0; i < STORE_REVOKE_KEEP; i++) {
 		memset(revs[1].tokens[i], (int)i, STORE_REVOKE_TOKEN);
+		revs[1].stamps[i] = (int64_t)i * 1000 + 7;
+		memset(revs[1].un_tokens[i], 0x80 + (int)i, STORE_REVOKE_TOKEN);
+		revs[1].un_ms[i] = -(int64_t)i;
+	}
 	p = (struct store_bulk_page){&m, 1, tombs, 2, revs, 2};
 	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), 0);
 	assert_int_equal(ctl_sync_answer_decode(b, len, &a), 0);
@@ -342,7 +354,13 @@ test_tombs_and_revs(void **state)
 	assert_int_equal(a.n_revs, 2);
 	assert_int_equal(a.revs[1].n, STORE_REVOKE_KEEP);
 	assert_memory_equal(a.revs[1].tokens, revs[1].tokens, sizeof(revs[1].tokens));
+	assert_memory_equal(a.revs[1].stamps, revs[1].stamps, sizeof(revs[1].stamps));
+	assert_int_equal(a.revs[1].n_un, STORE_REVOKE_KEEP);
+	assert_memory_equal(a.revs[1].un_tokens, revs[1].un_tokens, sizeof(revs[1].un_tokens));
+	assert_memory_equal(a.revs[1].un_ms, revs[1].un_ms, sizeof(revs[1].un_ms));
 	assert_memory_equal(a.revs[0].pubkey, revs[0].pubkey, 33);
+	assert_int_equal(a.revs[0].n_un, 0);
+	assert_int_equal(a.revs[0].stamps[0], revs[0].stamps[0]);
 	ctl_sync_answer_free(&a);
 	/* a malformed tombstone hash: the first byte of the first tombstone's hash */
 	{
@@ -358,19 +376,42 @@ test_tombs_and_revs(void **state)
 		assert_int_equal(ctl_sync_answer_decode(f, len, &a), -EBADMSG);
 	}
 	free(b);
-	/* token counts 0 and 51 are refused on both sides */
+	/* no token at all, or 51 in a part, is refused on both sides; unrevocations alone pass */
 	revs[0].n = 0;
 	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), -EINVAL);
 	revs[0].n = STORE_REVOKE_KEEP + 1;
 	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), -EINVAL);
+	revs[0].n = 0;
+	revs[0].n_un = STORE_REVOKE_KEEP + 1;
+	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), -EINVAL);
+	revs[0].n_un = 1;
+	assert_int_equal(ctl_sync_page_encode(&p, 0, &b, &len), 0);
+	assert_int_equal(ctl_sync_answer_decode(b, len, &a), 0);
+	assert_int_equal(a.revs[0].n, 0);
+	assert_int_equal(a.revs[0].n_un, 1);
+	ctl_sync_answer_free(&a);
+	free(b);
 	{
-		uint8_t raw[6 + CTL_SYNC_REVS_FIXED] = {0, 0, 0, 0, 0, 1}, f[1024];
+		uint8_t raw[6 + CTL_SYNC_REVS_FIXED + CTL_SYNC_REV_ENTRY] = {0, 0, 0, 0, 0, 1};
+		uint8_t f[1024];
+		size_t rl = 6 + CTL_SYNC_REVS_FIXED;
 
-		raw[6 + 33] = 0;
+		raw[6 + 33] = 0; /* both counts 0 */
+		len = forge(raw, rl, (uint32_t)rl, f, sizeof(f));
+		assert_int_equal(ctl_sync_answer_decode(f, len, &a), -EBADMSG);
+		raw[6 + 34] = 1; /* one unrevocation: well formed */
+		len = forge(raw, sizeof(raw), sizeof(raw), f, sizeof(f));
+		assert_int_equal(ctl_sync_answer_decode(f, len, &a), 0);
+		ctl_sync_answer_free(&a);
+		raw[6 + 34] = STORE_REVOKE_KEEP + 1;
+		len = forge(raw, sizeof(raw), sizeof(raw), f, sizeof(f));
+		assert_int_equal(ctl_sync_answer_decode(f, len, &a), -EBADMSG);
+		raw[6 + 34] = 2; /* claims one more than there is */
 		len = forge(raw, sizeof(raw), sizeof(raw), f, sizeof(f));
 		assert_int_equal(ctl_sync_answer_decode(f, len, &a), -EBADMSG);
 	}
 	revs[0].n = 1;
+	revs[0].n_un = 0;
 	/* the entry limit counts all three parts */
 	for (size_t i = 0; i < CTL_SYNC_RECORDS_MAX; i++)
 		tomb(&tombs[i], (uint8_t)i, 1);
@@ -410,10 +451,28 @@ test_push_and_codes(void **state)
 			 -EBADMSG);
 	b[1] = 1; /* an older node's push */
 	assert_int_equal(ctl_sync_push_decode(b, len, &a), -EPROTONOSUPPORT);
+	b[1] = 2;
+	assert_int_equal(ctl_sync_push_decode(b, len, &a), -EPROTONOSUPPORT);
 	b[1] = CTL_SYNC_VERSION;
 	b[2] = CTL_SYNC_OP_PULL;
 	assert_int_equal(ctl_sync_push_decode(b, len, &a), -EBADMSG);
 	free(b);
+	/* a push of tombstones and lists alone (version 3) */
+	{
+		static struct store_tomb t;
+		static struct store_revs r;
+		struct store_bulk_page pg = {.tombs = &t, .n_tombs = 1, .revs = &r, .n_revs = 1};
+
+		memset(t.hash, 'A', 43);
+		r.n_un = 1;
+		assert_int_equal(ctl_sync_push_encode_page(&pg, &b, &len), 0);
+		assert_int_equal(ctl_sync_push_decode(b, len, &a), 0);
+		assert_int_equal(a.n + a.n_tombs + a.n_revs, 2);
+		ctl_sync_answer_free(&a);
+		free(b);
+		pg.n_tombs = pg.n_revs = 0;
+		assert_int_equal(ctl_sync_push_encode_page(&pg, &b, &len), -EINVAL);
+	}
 	/* an empty page cannot be pushed */
 	assert_int_equal(ctl_sync_answer_encode(m, 0, 0, &b, &len), 0);
 	uint8_t *p = malloc(len + CTL_SYNC_PUSH_HDR);

@@ -49,7 +49,7 @@ struct wait {
 	uint64_t next;
 	struct page_copy p;
 	size_t n;
-	uint8_t codes[STORE_BULK_RECORDS_MAX];
+	uint8_t codes[2 * STORE_BULK_RECORDS_MAX];
 };
 
 static struct wait w;
@@ -156,7 +156,7 @@ pull(struct store *to, struct store *from)
 	if (pulled.n + pulled.n_tombs + pulled.n_revs == 0)
 		return;
 	assert_int_equal(put_page(to, &p), 0);
-	assert_int_equal(w.n, pulled.n + pulled.n_tombs + pulled.n_revs);
+	assert_int_equal(w.n, pulled.n + pulled.n_tombs + 2 * pulled.n_revs);
 }
 
 static struct store *
@@ -567,7 +567,8 @@ test_revocations_merge(void **state)
 	assert_int_equal(sync_revoke(&fx, pk, tok[0], 2, &count), 0); /* a: tok0, then tok1 */
 	pull(b_st, fx.st);
 	assert_int_equal(pulled.n_revs, 1);
-	assert_int_equal(w.codes[w.n - 1], 2);
+	assert_int_equal(w.codes[w.n - 2], 2); /* added */
+	assert_int_equal(w.codes[w.n - 1], 0); /* removed */
 	keep = on(b_st);
 	assert_int_equal(sync_revoked(&fx, pk, got[0], 60, &n), 0);
 	assert_int_equal(n, 2);
@@ -575,13 +576,14 @@ test_revocations_merge(void **state)
 	assert_memory_equal(got[1], tok[0], STORE_REVOKE_TOKEN);
 	fx.st = keep;
 	pull(b_st, fx.st); /* again: nothing added */
-	assert_int_equal(w.codes[w.n - 1], 0);
+	assert_int_equal(w.codes[w.n - 2], 0);
 	/* b holds 50 of its own: a's newest comes in, the oldest goes */
 	for (int i = 0; i < STORE_REVOKE_KEEP; i++)
 		memset(own[i], 0x80 + i, STORE_REVOKE_TOKEN);
 	keep = on(b_st);
 	assert_int_equal(sync_revoke(&fx, pk, own[0], STORE_REVOKE_KEEP, &count), 0);
 	fx.st = keep;
+	pause_ms(2); /* a later stamp than b's own */
 	assert_int_equal(sync_revoke(&fx, pk, tok[2], 1, &count), 0);
 	pull(b_st, fx.st);
 	keep = on(b_st);
@@ -589,6 +591,104 @@ test_revocations_merge(void **state)
 	fx.st = keep;
 	assert_int_equal(n, STORE_REVOKE_KEEP);
 	assert_memory_equal(got[0], tok[2], STORE_REVOKE_TOKEN);
+}
+
+/* The last pull's list of pk, with its two codes (added, removed). */
+static const struct store_revs *
+pulled_list(const uint8_t *pk, uint8_t *added, uint8_t *removed)
+{
+	for (size_t i = 0; i < pulled.n_revs; i++)
+		if (memcmp(pulled.revs[i].pubkey, pk, 33) == 0) {
+			size_t at = pulled.n + pulled.n_tombs + 2 * i;
+
+			*added = w.codes[at];
+			*removed = w.codes[at + 1];
+			return &pulled.revs[i];
+		}
+	fail_msg("no list for the account in the pull");
+	return NULL;
+}
+
+/* Whether st lists token for pk. */
+static bool
+listed(struct store *st, const uint8_t *pk, const uint8_t *token)
+{
+	uint8_t got[60][STORE_REVOKE_TOKEN];
+	struct store *keep = on(st);
+	size_t n;
+
+	assert_int_equal(sync_revoked(&fx, pk, got[0], 60, &n), 0);
+	fx.st = keep;
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(got[i], token, STORE_REVOKE_TOKEN) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Unrevocations are caught up (gap of page version 2): a member that missed an unrevoke drops
+ * the token when it pulls from one that has it (removed 1), a member that still lists it does
+ * not give it back to one that unrevoked it (added 0), a revocation made after the unrevocation
+ * wins again, and at most STORE_REVOKE_KEEP unrevocations are kept per account.
+ */
+static void
+test_unrevoke_catch_up(void **state)
+{
+	uint8_t pk[33], tok[2][STORE_REVOKE_TOKEN], many[60][STORE_REVOKE_TOKEN];
+	struct store *c_st = second("c:"), *keep;
+	const struct store_revs *r;
+	uint8_t added, removed;
+	uint64_t count;
+
+	(void)state;
+	test_pubkey(pk, 0x03, 21);
+	memset(tok[0], 0x41, STORE_REVOKE_TOKEN);
+	memset(tok[1], 0x42, STORE_REVOKE_TOKEN);
+	assert_int_equal(sync_revoke(&fx, pk, tok[0], 2, &count), 0);
+	pull(b_st, fx.st);
+	pull(c_st, fx.st);
+	assert_true(listed(b_st, pk, tok[0]) && listed(c_st, pk, tok[0]));
+	/* a unrevokes tok0 while b and c are away */
+	pause_ms(2);
+	assert_int_equal(sync_unrevoke(&fx, pk, tok[0], 1, &count), 0);
+	assert_int_equal(count, 1);
+	pull(b_st, fx.st);
+	r = pulled_list(pk, &added, &removed);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(r->n_un, 1);
+	assert_int_equal(added, 0);
+	assert_int_equal(removed, 1); /* tok0 removed at b */
+	assert_false(listed(b_st, pk, tok[0]));
+	assert_true(listed(b_st, pk, tok[1]));
+	/* c still lists it: a pulling from c does not take it back, nor does b */
+	pull(fx.st, c_st);
+	pulled_list(pk, &added, &removed);
+	assert_int_equal(added, 0);
+	assert_false(listed(fx.st, pk, tok[0]));
+	pull(b_st, c_st);
+	assert_false(listed(b_st, pk, tok[0]));
+	/* and c learns the unrevocation from b */
+	pull(c_st, b_st);
+	assert_false(listed(c_st, pk, tok[0]));
+	/* revoked again at a, later: b takes the revocation back */
+	pause_ms(2);
+	assert_int_equal(sync_revoke(&fx, pk, tok[0], 1, &count), 0);
+	pull(b_st, fx.st);
+	r = pulled_list(pk, &added, &removed);
+	assert_int_equal(r->n_un, 0); /* the revocation ended a's unrevocation */
+	assert_int_equal(added, 1);
+	assert_true(listed(b_st, pk, tok[0]));
+	/* 60 unrevocations: the newest 50 kept */
+	for (int i = 0; i < 60; i++)
+		memset(many[i], 0x90 + i, STORE_REVOKE_TOKEN);
+	keep = on(c_st);
+	assert_int_equal(sync_unrevoke(&fx, pk, many[0], 60, &count), 0);
+	fx.st = keep;
+	scan_all(c_st);
+	pulled = w.p;
+	r = pulled_list(pk, &added, &removed);
+	assert_int_equal(r->n_un, STORE_REVOKE_KEEP);
+	store_free(c_st);
 }
 
 static void
@@ -605,6 +705,9 @@ test_bad_pages(void **state)
 	p.n_revs = 1;
 	assert_int_equal(store_bulk_put_page(fx.st, &p, wall(), put_cb, &w), -EINVAL); /* 0 */
 	r.n = STORE_REVOKE_KEEP + 1;
+	assert_int_equal(store_bulk_put_page(fx.st, &p, wall(), put_cb, &w), -EINVAL);
+	r.n = 0;
+	r.n_un = STORE_REVOKE_KEEP + 1;
 	assert_int_equal(store_bulk_put_page(fx.st, &p, wall(), put_cb, &w), -EINVAL);
 	p = (struct store_bulk_page){.tombs = &d, .n_tombs = 1};
 	strcpy(d.hash, "not a hash");
@@ -630,6 +733,7 @@ main(void)
 		cmocka_unit_test(test_tombstone_end_and_sweep),
 		cmocka_unit_test(test_tombstone_bound),
 		cmocka_unit_test(test_revocations_merge),
+		cmocka_unit_test(test_unrevoke_catch_up),
 		cmocka_unit_test(test_bad_pages),
 	};
 
