@@ -197,7 +197,7 @@ dp_cell_write_data(uint8_t *buf, uint8_t kind, uint8_t size_class, uint8_t flags
 	put_be32(buf + 16, payload_len);
 	for (int i = 0; i < 4; i++)
 		buf[16 + i] ^= mask[i];
-	if (payload_len > 0)
+	if (payload_len > 0 && payload != buf + DP_CELL_DATA_HDR) /* in place: nothing to move */
 		memmove(buf + DP_CELL_DATA_HDR, payload, payload_len);
 	return DP_CELL_DATA_HDR + payload_len;
 }
