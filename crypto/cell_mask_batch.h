@@ -2,8 +2,8 @@
 /*
  * The cell layer's short keyed hashes (cell_mask.h) for a whole burst at once: header
  * masks and the per-circuit data keys. Same results as snc_cell_mask and
- * snc_cell_data_keys; on a CPU with AVX-512F eight at a time (blake2b_x8.c, about 5x
- * fewer cycles per hash than libsodium's one at a time), else one by one.
+ * snc_cell_data_keys; on a CPU with AVX-512F eight at a time (blake2b_x8.c: 3.7-4.2x
+ * libsodium's one at a time, snode-bench-crypto), else one by one.
  */
 #ifndef SNC_CELL_MASK_BATCH_H
 #define SNC_CELL_MASK_BATCH_H
