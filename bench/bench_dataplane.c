@@ -9,11 +9,14 @@
  *   - DATA relay vs the AEAD ceiling: snc_cell_data_open alone on the same
  *     payloads (one XChaCha20-Poly1305 per cell);
  *   - with --workers 2, CREATE on two worker lcores at once vs one.
- * Rows are medians of rounds in which ceiling and path alternate. Not a
- * test. Run pinned:
+ * Rows are medians of rounds in which ceiling and path alternate; rates are
+ * per CPU second of the bench thread (--clock wall: elapsed time), so that a
+ * shared core's other tenants do not count as cost. Not a test. Run pinned:
  *   taskset -c 1 build/bench/snode-bench-dataplane [--cells N]
  *   build/bench/snode-bench-dataplane --workers 2   (EAL lcores 0 and 1)
  */
+#include <dirent.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +40,8 @@ struct bench {
 	struct rte_mempool *pool;
 	size_t ncells;
 	unsigned workers;
-	unsigned profile; /* --profile passes; 0: the normal rows */
+	unsigned profile;      /* --profile passes (CREATE); 0: the normal rows */
+	unsigned profile_data; /* --profile-data passes (DATA); 0: the normal rows */
 };
 
 static const char *
@@ -216,6 +220,7 @@ scaling_rows(struct bench *b)
 
 	if (dpb_cells_create(&c, &b->path, SNC_ENC_AES_GCM, b->ncells) != 0)
 		abort();
+	dpb_cpu_clock = false; /* two lanes at once: elapsed time is the figure */
 	for (unsigned i = 0; i < 2; i++) {
 		dpb_worker_init(&lanes[i].w, i, &b->path);
 		lanes[i].c = &c;
@@ -267,6 +272,32 @@ profile_relay(struct bench *b, unsigned passes)
 	dpb_cells_free(&c);
 }
 
+/* --profile-data: the DATA relay alone, pass after pass on the circuits of one CREATE
+ * pass (a new seq per pass), for `perf record`: look under dpb_feed. */
+static void
+profile_data(struct bench *b, unsigned passes)
+{
+	static struct dp_worker w;
+	struct dpb_cells c, d;
+	double t = 0;
+
+	if (dpb_cells_create(&c, &b->path, SNC_ENC_XCHACHA20, b->ncells) != 0)
+		abort();
+	dpb_worker_init(&w, 0, &b->path);
+	dpb_feed(&w, 0, b->pool, &c);
+	check(w.stats.create_relayed, c.n, "relayed (CREATE, profile)");
+	for (uint32_t seq = 0; seq < passes; seq++) {
+		check(dpb_cells_data(&d, &w, &c, seq), c.n, "with a circuit (DATA, profile)");
+		t += dpb_feed(&w, 0, b->pool, &d);
+		dpb_cells_free(&d);
+	}
+	check(w.stats.data_relayed, c.n * passes, "relayed (DATA, profile)");
+	printf("%-46s %12.0f\n", "dataplane DATA relay (profile passes)",
+	       (double)(c.n * passes) / t);
+	dp_worker_free(&w);
+	dpb_cells_free(&c);
+}
+
 static int
 start_eal(unsigned workers)
 {
@@ -291,6 +322,31 @@ start_eal(unsigned workers)
 	return rte_eal_init(argc, argv) < 0 ? -1 : 0;
 }
 
+/* EAL leaves its runtime directory (…/dpdk/snode-bench-PID: config, sockets) behind after
+ * rte_eal_cleanup: this run's own is removed, nothing else. */
+static void
+remove_runtime_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL || strstr(dir, "/snode-bench-") == NULL) {
+		if (d != NULL)
+			closedir(d);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+	if (rmdir(dir) != 0)
+		fprintf(stderr, "bench: could not remove %s\n", dir);
+}
+
 static int
 parse_args(struct bench *b, int argc, char **argv)
 {
@@ -301,14 +357,20 @@ parse_args(struct bench *b, int argc, char **argv)
 			return -1;
 		if (strcmp(argv[i], "--cells") == 0)
 			b->ncells = (size_t)strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--clock") == 0 && strcmp(argv[i + 1], "wall") == 0)
+			dpb_cpu_clock = false;
+		else if (strcmp(argv[i], "--clock") == 0 && strcmp(argv[i + 1], "cpu") == 0)
+			dpb_cpu_clock = true;
 		else if (strcmp(argv[i], "--workers") == 0)
 			b->workers = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--profile") == 0)
 			b->profile = (unsigned)strtoul(argv[i + 1], NULL, 10);
+		else if (strcmp(argv[i], "--profile-data") == 0)
+			b->profile_data = (unsigned)strtoul(argv[i + 1], NULL, 10);
 		else
 			return -1;
 	}
-	if (b->profile > 1000)
+	if (b->profile > 1000 || b->profile_data > 1000)
 		return -1;
 	return b->ncells == 0 || b->ncells > 4096 || b->workers < 1 || b->workers > 2 ? -1 : 0;
 }
@@ -317,10 +379,11 @@ int
 main(int argc, char **argv)
 {
 	static struct bench b;
+	static char rundir[PATH_MAX];
 
 	if (parse_args(&b, argc, argv) != 0 || start_eal(b.workers) != 0 || snc_init() != 0) {
 		fprintf(stderr, "usage: snode-bench-dataplane [--cells 1..4096] [--workers 1|2] "
-				"[--profile PASSES]\n"
+				"[--clock cpu|wall] [--profile PASSES | --profile-data PASSES]\n"
 				"(EAL in software mode; --workers 2 needs lcores 0 and 1)\n");
 		return 2;
 	}
@@ -331,11 +394,15 @@ main(int argc, char **argv)
 	    dp_port_start(0) != 0)
 		return 1;
 	dpb_path_init(&b.path);
-	printf("snode-bench-dataplane: %zu distinct cells (small class, %d bytes) per row\n",
-	       b.ncells, DP_CELL_SMALL);
+	printf("snode-bench-dataplane: %zu distinct cells (small class, %d bytes) per row; "
+	       "rates per %s second\n",
+	       b.ncells, DP_CELL_SMALL,
+	       dpb_cpu_clock && b.workers == 1 ? "CPU (thread)" : "wall-clock");
 	printf("%-46s %12s %10s\n", "path", "cells/s", "vs ceiling");
 	if (b.profile > 0)
 		profile_relay(&b, b.profile);
+	else if (b.profile_data > 0)
+		profile_data(&b, b.profile_data);
 	else if (b.workers == 2)
 		scaling_rows(&b);
 	else
@@ -344,6 +411,8 @@ main(int argc, char **argv)
 	dpb_path_free(&b.path);
 	dp_port_shutdown(0);
 	rte_mempool_free(b.pool);
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
+	remove_runtime_dir(rundir);
 	return 0;
 }

@@ -17,12 +17,14 @@
 
 static const struct dp_iface client = {.ip = 0x0a000064, .port = 40000};
 
+bool dpb_cpu_clock = true;
+
 double
 dpb_now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(dpb_cpu_clock ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -182,6 +184,8 @@ dpb_feed(struct dp_worker *w, uint16_t txq, struct rte_mempool *pool, const stru
 		for (uint16_t i = 0; i < n; i++) {
 			uint8_t *p = (uint8_t *)rte_pktmbuf_append(pkts[i],
 								   DP_PKT_HDR_LEN + DP_CELL_SMALL);
+			if (p == NULL) /* the pool's mbufs hold a small cell: cannot happen */
+				abort();
 			memcpy(p + DP_PKT_HDR_LEN, c->cell[done + i], DP_CELL_SMALL);
 			dp_pkt_write_headers(pkts[i], &client, &w->iface.mac, w->iface.ip, 22030,
 					     DP_CELL_SMALL);

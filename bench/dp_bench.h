@@ -8,6 +8,7 @@
 #ifndef DP_BENCH_H
 #define DP_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,13 @@ size_t dpb_cells_data(struct dpb_cells *out, struct dp_worker *w, const struct d
 double dpb_feed(struct dp_worker *w, uint16_t txq, struct rte_mempool *pool,
 		const struct dpb_cells *c);
 
+/*
+ * Seconds: the calling thread's CPU time when dpb_cpu_clock (the default: on a machine
+ * shared with other jobs, time spent descheduled is not the path's cost, and ceiling and
+ * path are measured alike), else the monotonic wall clock (--clock wall; the 2-worker rows
+ * always use it, since running in parallel is what they measure).
+ */
+extern bool dpb_cpu_clock;
 double dpb_now_s(void);
 
 #endif

@@ -2,7 +2,10 @@
 """Every snode benchmark in one run, one table (docs/performance.md, "One table"): each row a
 figure and its ratio to a ceiling measured in the same run on the same machine.
 
-  bench/run_all.py [--build DIR] [--no-testnet] [--seconds S]
+  bench/run_all.py [--build DIR] [--no-testnet] [--seconds S] [--only STEP,...]
+
+STEP: crypto, dataplane, packet-io, storage, testnet (default: all of them). The DPDK runtime
+directories this run's processes create (…/dpdk/snode-bench-*) are removed after each step.
 
 Needs a build (deploy/setup.sh). The testnet rows need root (network namespace and taps); they
 are skipped, and say so, without it. Not a test: figures depend on the machine and its load."""
@@ -25,12 +28,36 @@ def add(group, row, figure, ceiling="", ratio=""):
     print(f"  {row}: {figure}" + (f"  vs {ceiling}: {ratio}" if ratio else ""), flush=True)
 
 
+def dpdk_rundir():
+    """Where EAL keeps its per-prefix runtime directories (as EAL chooses it)."""
+    if os.geteuid() == 0:
+        return "/var/run/dpdk"
+    return os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk")
+
+
+def remove_rundir(prefix):
+    """Removes the runtime directory of one --file-prefix this run used (and only that)."""
+    assert prefix.startswith("snode-bench-")
+    shutil.rmtree(os.path.join(dpdk_rundir(), prefix), ignore_errors=True)
+
+
 def run(cmd, timeout, **kw):
+    """Runs cmd; a benchmark binary's own EAL directory (snode-bench-PID) goes afterwards,
+    also when it failed before removing it itself."""
     print("$ " + " ".join(cmd), flush=True)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          **kw) as p:
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            raise
+        finally:
+            remove_rundir(f"snode-bench-{p.pid}")
     if p.returncode != 0:
-        raise RuntimeError(f"{cmd[0]} exited {p.returncode}: {p.stderr[-800:]}")
-    return p.stdout
+        raise RuntimeError(f"{cmd[0]} exited {p.returncode}: {err[-800:]}")
+    return out
 
 
 def crypto(build, seconds):
@@ -93,21 +120,26 @@ def packet_io(build, seconds):
         return
     eal = ["-l", "0-1", "--no-huge", "-m", "512", "--no-pci", "--vdev", "net_null0",
            "--log-level=lib.eal:error"]
-    with tempfile.TemporaryDirectory(prefix="snode-bench-io.") as d:
-        run([f"{build}/tools/snode-tool", "keygen", "--data-dir", d], 60)
-        open(f"{d}/nodes", "w").close()
-        sn = subprocess.run(["timeout", "-s", "INT", str(seconds + 2),
-                             f"{build}/dataplane/snode-dataplane", *eal,
-                             f"--file-prefix=snode-bench-io-{os.getpid()}", "--", "--ip",
-                             "10.0.0.1", "--nodes", f"{d}/nodes", "--data-dir", d,
-                             "--stats-interval", "1", "--channel", "none"],
-                            capture_output=True, text=True, timeout=seconds + 30)
-    snode = rates(sn.stdout + sn.stderr, r"snode-dp stats: rx=(\d+)")
-    t = subprocess.run(["timeout", "-s", "INT", str(seconds + 2), tp, *eal,
-                        f"--file-prefix=snode-bench-tp-{os.getpid()}", "--",
-                        "--forward-mode=rxonly", "--port-topology=loop", "--stats-period", "1",
-                        "--total-num-mbufs=4096"], capture_output=True, text=True,
-                       timeout=seconds + 30, stdin=subprocess.DEVNULL)
+    io_prefix, tp_prefix = f"snode-bench-io-{os.getpid()}", f"snode-bench-tp-{os.getpid()}"
+    try:
+        with tempfile.TemporaryDirectory(prefix="snode-bench-io.") as d:
+            run([f"{build}/tools/snode-tool", "keygen", "--data-dir", d], 60)
+            open(f"{d}/nodes", "w").close()
+            sn = subprocess.run(["timeout", "-s", "INT", str(seconds + 2),
+                                 f"{build}/dataplane/snode-dataplane", *eal,
+                                 f"--file-prefix={io_prefix}", "--", "--ip",
+                                 "10.0.0.1", "--nodes", f"{d}/nodes", "--data-dir", d,
+                                 "--stats-interval", "1", "--channel", "none"],
+                                capture_output=True, text=True, timeout=seconds + 30)
+        snode = rates(sn.stdout + sn.stderr, r"snode-dp stats: rx=(\d+)")
+        t = subprocess.run(["timeout", "-s", "INT", str(seconds + 2), tp, *eal,
+                            f"--file-prefix={tp_prefix}", "--",
+                            "--forward-mode=rxonly", "--port-topology=loop", "--stats-period", "1",
+                            "--total-num-mbufs=4096"], capture_output=True, text=True,
+                           timeout=seconds + 30, stdin=subprocess.DEVNULL)
+    finally:
+        remove_rundir(io_prefix)
+        remove_rundir(tp_prefix)
     testpmd = rates(t.stdout, r"RX-packets:\s+(\d+)")
     if not snode or not testpmd:
         add("packet I/O", "rx Mpps", "failed: no per-second figures (see the commands above)")
@@ -177,6 +209,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--no-testnet", action="store_true")
     ap.add_argument("--seconds", type=float, default=0.3, help="per crypto row")
+    ap.add_argument("--only", default="", help="comma-separated steps to run (default: all)")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
     if not os.path.exists(f"{build}/bench/snode-bench-dataplane"):
@@ -184,10 +217,18 @@ def main():
         return 2
     steps = [("crypto", lambda: crypto(build, a.seconds)),
              ("dataplane", lambda: dataplane(build, 2048)),
-             ("packet I/O", lambda: packet_io(build, 5)),
+             ("packet-io", lambda: packet_io(build, 5)),
              ("storage", lambda: control(build, 5000))]
     if not a.no_testnet:
         steps.append(("testnet", lambda: testnet(build, 300)))
+    if a.only:
+        only = a.only.split(",")
+        unknown = [o for o in only if o not in ("crypto", "dataplane", "packet-io", "storage",
+                                                "testnet")]
+        if unknown:
+            print(f"run_all: unknown step(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        steps = [st for st in steps if st[0] in only]
     failed = 0
     for name, step in steps:
         print(f"== {name}", flush=True)

@@ -145,6 +145,13 @@ dp_cell_unmask(struct dp_cell *c, const uint8_t mask[DP_CELL_MASK_BYTES])
 	return DP_DROP_NONE;
 }
 
+void
+dp_cell_create_apply_mask(uint8_t *buf, const uint8_t mask[DP_CELL_MASK_BYTES])
+{
+	for (int i = 0; i < DP_CELL_MASK_BYTES; i++)
+		buf[48 + i] ^= mask[i]; /* blob length and hop number, as dp_cell_write_create */
+}
+
 static void
 write_common(uint8_t *buf, uint8_t kind, uint8_t size_class, uint8_t flags, uint64_t label)
 {
@@ -197,7 +204,7 @@ dp_cell_write_data(uint8_t *buf, uint8_t kind, uint8_t size_class, uint8_t flags
 	put_be32(buf + 16, payload_len);
 	for (int i = 0; i < 4; i++)
 		buf[16 + i] ^= mask[i];
-	if (payload_len > 0)
+	if (payload_len > 0 && payload != buf + DP_CELL_DATA_HDR) /* in place: nothing to move */
 		memmove(buf + DP_CELL_DATA_HDR, payload, payload_len);
 	return DP_CELL_DATA_HDR + payload_len;
 }

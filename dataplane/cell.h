@@ -68,6 +68,10 @@ enum dp_drop_reason dp_cell_parse(const uint8_t *buf, size_t len, struct dp_cell
 /* Applies the link mask (crypto/cell_mask.h) and checks the revealed fields. */
 enum dp_drop_reason dp_cell_unmask(struct dp_cell *c, const uint8_t mask[DP_CELL_MASK_BYTES]);
 
+/* XORs mask into a CREATE written with an all-zero mask (dp_cell_write_create): the same
+ * bytes as writing it with mask, for a burst whose masks are derived together. */
+void dp_cell_create_apply_mask(uint8_t *buf, const uint8_t mask[DP_CELL_MASK_BYTES]);
+
 /*
  * Writers: fill the header and body at buf (class-size bytes available) and
  * return the bytes written; the caller pads the rest (dp_pad). They return 0

@@ -8,6 +8,7 @@
 #include "aead.h"
 #include "batch.h"
 #include "cell_mask.h"
+#include "cell_mask_batch.h"
 #include "data.h"
 #include "kdf.h"
 #include "x25519.h"
@@ -20,6 +21,14 @@ struct create_batch {
 	uint8_t *dh_out[DP_BURST], *key_out[DP_BURST];
 	uint8_t dh[DP_BURST][32];
 	uint8_t key[DP_BURST][32];
+	uint8_t kf[DP_BURST][32], kr[DP_BURST][32]; /* the data keys of each hop key */
+	uint8_t mask[DP_BURST][DP_CELL_MASK_BYTES];
+	struct snc_mask_job jobs[DP_BURST];
+	/* relayed cells written with a zero mask: their masks are derived after the routing */
+	uint8_t *out_cell[DP_BURST];
+	uint8_t out_mask[DP_BURST][DP_CELL_MASK_BYTES];
+	struct snc_mask_job out_jobs[DP_BURST];
+	uint16_t nout;
 	enum snc_enc_type type[DP_BURST];
 	struct snc_aead_buf buf[DP_BURST];
 	uint8_t client[DP_BURST];
@@ -56,18 +65,6 @@ mask_key(const struct dp_worker *w, const struct dp_create_item *it, const uint8
 }
 
 static enum dp_drop_reason
-unmask(const struct dp_worker *w, struct dp_create_item *it, const uint8_t dh[32])
-{
-	uint8_t mask[DP_CELL_MASK_BYTES];
-	const uint8_t *key = mask_key(w, it, dh);
-
-	if (key == NULL)
-		return DP_DROP_UNKNOWN_PEER;
-	snc_cell_mask(key, DP_CELL_CREATE, it->cell.label, 0, mask);
-	return dp_cell_unmask(&it->cell, mask);
-}
-
-static enum dp_drop_reason
 status_reason(int status)
 {
 	switch (status) {
@@ -80,16 +77,22 @@ status_reason(int status)
 	}
 }
 
-/* Rewrites the mbuf as the next hop's CREATE: same class, re-padded, fresh label. */
+/* Rewrites the mbuf as the next hop's CREATE: same class, re-padded, fresh label. Its
+ * header mask is left to the stage's batch (b->out_jobs). */
 static void
 emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
-	   const struct snc_payload *p, const struct dp_node *next, uint64_t out_label)
+	   const struct snc_payload *p, const struct dp_node *next, uint64_t out_label,
+	   struct create_batch *b)
 {
+	static const uint8_t zero[DP_CELL_MASK_BYTES];
 	uint8_t *cell = rte_pktmbuf_mtod_offset(it->m, uint8_t *, DP_PKT_HDR_LEN);
-	uint8_t mask[DP_CELL_MASK_BYTES];
+	const uint8_t *mask = zero;
 	uint32_t used, size = dp_cell_class_size(it->cell.size_class);
 
-	snc_cell_mask(next->link_key, DP_CELL_CREATE, out_label, 0, mask);
+	b->out_cell[b->nout] = cell;
+	b->out_jobs[b->nout] = (struct snc_mask_job){next->link_key, out_label, 0, DP_CELL_CREATE,
+						     b->out_mask[b->nout]};
+	b->nout++;
 	used = dp_cell_write_create(cell, it->cell.size_class, it->cell.flags & DP_CELL_FLAG_MORE,
 				    out_label, (uint8_t)r->enc_type, it->cell.reply_mode, r->eph_pk,
 				    (uint8_t)(it->cell.hop_no + 1), mask, p->blob,
@@ -102,16 +105,17 @@ emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_rout
 }
 
 static struct dp_circuit *
-open_circuit(struct dp_worker *w, const struct dp_create_item *it, const uint8_t key[32],
-	     uint64_t now_ns)
+open_circuit(struct dp_worker *w, const struct dp_create_item *it, const struct create_batch *b,
+	     uint16_t i, uint64_t now_ns)
 {
 	const struct dp_addr prev = {it->pkt.src_ip, it->pkt.src_port};
 	struct dp_circuit *c = dp_circuit_add(&w->circuits, it->cell.label, &prev, now_ns);
 
 	if (c == NULL)
 		return NULL;
-	memcpy(c->hop_key, key, 32);
-	snc_cell_data_keys(key, c->kf, c->kr);
+	memcpy(c->hop_key, b->key[i], 32);
+	memcpy(c->kf, b->kf[i], 32); /* derived for the whole burst (crypto_stages) */
+	memcpy(c->kr, b->kr[i], 32);
 	c->size_class = it->cell.size_class;
 	c->reply_mode = it->cell.reply_mode;
 	c->enc_type = it->cell.enc_type;
@@ -124,7 +128,7 @@ open_circuit(struct dp_worker *w, const struct dp_create_item *it, const uint8_t
 
 static enum dp_drop_reason
 relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
-      const struct snc_payload *p, const uint8_t key[32], uint64_t now_ns)
+      const struct snc_payload *p, struct create_batch *b, uint16_t i, uint64_t now_ns)
 {
 	const struct dp_node *next = dp_node_by_ed25519(w->nodes, r->next_ed25519);
 	struct dp_circuit *c;
@@ -136,7 +140,7 @@ relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
 		return DP_DROP_TOO_MANY_HOPS;
 	if (p->blob_len > dp_cell_class_size(it->cell.size_class) - DP_CELL_CREATE_HDR)
 		return DP_DROP_BAD_LENGTH;
-	c = open_circuit(w, it, key, now_ns);
+	c = open_circuit(w, it, b, i, now_ns);
 	if (c == NULL)
 		return DP_DROP_CIRCUIT_FULL;
 	out_label = dp_worker_new_label(w);
@@ -145,16 +149,16 @@ relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
 		dp_circuit_remove(&w->circuits, c);
 		return DP_DROP_CIRCUIT_FULL;
 	}
-	emit_relay(w, it, r, p, next, out_label);
+	emit_relay(w, it, r, p, next, out_label, b);
 	return DP_DROP_NONE;
 }
 
 static enum dp_drop_reason
 deliver(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
-	const uint8_t *pt, size_t pt_len, const struct snc_payload *p, const uint8_t key[32],
-	uint64_t now_ns)
+	const uint8_t *pt, size_t pt_len, const struct snc_payload *p, const struct create_batch *b,
+	uint16_t i, uint64_t now_ns)
 {
-	struct dp_circuit *c = open_circuit(w, it, key, now_ns);
+	struct dp_circuit *c = open_circuit(w, it, b, i, now_ns);
 	struct dp_delivery d = {.circuit = c,
 				.kind = r->kind,
 				.route = r,
@@ -186,7 +190,7 @@ deliver(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *
 /* Routes one peeled layer; the mbuf is consumed unless a drop reason is returned. */
 static enum dp_drop_reason
 route_one(struct dp_worker *w, struct dp_create_item *it, const uint8_t *pt, size_t pt_len,
-	  const uint8_t key[32], uint64_t now_ns)
+	  struct create_batch *b, uint16_t i, uint64_t now_ns)
 {
 	struct snc_payload p;
 	struct snc_route r;
@@ -194,8 +198,49 @@ route_one(struct dp_worker *w, struct dp_create_item *it, const uint8_t *pt, siz
 	if (snc_payload_parse(pt, pt_len, &p) != 0 || snc_route_parse(p.json, p.json_len, &r) != 0)
 		return DP_DROP_BAD_JSON;
 	if (r.kind == SNC_ROUTE_RELAY)
-		return relay(w, it, &r, &p, key, now_ns);
-	return deliver(w, it, &r, pt, pt_len, &p, key, now_ns);
+		return relay(w, it, &r, &p, b, i, now_ns);
+	return deliver(w, it, &r, pt, pt_len, &p, b, i, now_ns);
+}
+
+/* Every header's mask key (a client's: the DH output; a node's: our link key), then the
+ * masks in one batch. A node cell from a stranger fails here (unknown_peer). */
+static void
+header_masks(struct dp_worker *w, struct dp_create_item *items, uint16_t n, struct create_batch *b)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *key;
+		if (b->status[i] != 0)
+			continue;
+		key = mask_key(w, &items[i], b->dh[i]);
+		if (key == NULL)
+			b->status[i] = -(int)DP_DROP_UNKNOWN_PEER - 1000;
+		else
+			b->jobs[k++] = (struct snc_mask_job){key, items[i].cell.label, 0,
+							     DP_CELL_CREATE, b->mask[i]};
+	}
+	if (k > 0)
+		snc_cell_mask_batch(k, b->jobs);
+}
+
+/* kf and kr of every opened layer's hop key, in one batch. */
+static void
+data_keys(uint16_t n, struct create_batch *b)
+{
+	const uint8_t *hk[DP_BURST];
+	uint8_t *kf[DP_BURST], *kr[DP_BURST];
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (b->status[i] != 0)
+			continue;
+		hk[k] = b->key[i];
+		kf[k] = b->kf[i];
+		kr[k++] = b->kr[i];
+	}
+	if (k > 0)
+		snc_cell_data_keys_batch(k, hk, kf, kr);
 }
 
 static void
@@ -212,11 +257,12 @@ crypto_stages(struct dp_worker *w, struct dp_create_item *items, uint16_t n, str
 		b->type[i] = (enum snc_enc_type)items[i].cell.enc_type;
 	}
 	snc_x25519_batch(n, b->sk, b->eph, b->dh_out, b->status);
+	header_masks(w, items, n, b);
 	for (uint16_t i = 0; i < n; i++) {
 		enum dp_drop_reason r;
 		if (b->status[i] != 0)
 			continue;
-		r = unmask(w, &items[i], b->dh[i]);
+		r = dp_cell_unmask(&items[i].cell, b->mask[i]);
 		if (r != DP_DROP_NONE)
 			b->status[i] = -(int)r - 1000; /* our own code: not a crypto failure */
 		b->buf[i] = (struct snc_aead_buf){.in = items[i].cell.data,
@@ -227,6 +273,7 @@ crypto_stages(struct dp_worker *w, struct dp_create_item *items, uint16_t n, str
 	snc_kdf_batch(n, b->type, b->dh_in, b->eph, b->node_pk, b->key_out, b->status);
 	sodium_memzero(b->dh, sizeof(b->dh));
 	snc_aead_open_batch(n, b->type, b->key_in, b->buf, b->status);
+	data_keys(n, b);
 }
 
 void
@@ -252,9 +299,16 @@ dp_create_stage(struct dp_worker *w, struct dp_create_item *items, uint16_t n, u
 		else if (b.status[i] != 0)
 			r = status_reason(b.status[i]);
 		else
-			r = route_one(w, &ok[i], w->scratch[i], b.buf[i].out_len, b.key[i], now_ns);
+			r = route_one(w, &ok[i], w->scratch[i], b.buf[i].out_len, &b, i, now_ns);
 		if (r != DP_DROP_NONE)
 			drop(w, ok[i].m, r);
 	}
+	/* the relayed cells' masks, then into their headers (they are in w->tx, not sent yet) */
+	if (b.nout > 0)
+		snc_cell_mask_batch(b.nout, b.out_jobs);
+	for (uint16_t j = 0; j < b.nout; j++)
+		dp_cell_create_apply_mask(b.out_cell[j], b.out_mask[j]);
 	sodium_memzero(b.key, sizeof(b.key));
+	sodium_memzero(b.kf, sizeof(b.kf));
+	sodium_memzero(b.kr, sizeof(b.kr));
 }

@@ -7,6 +7,7 @@
 #include <rte_mbuf.h>
 
 #include "cell_mask.h"
+#include "cell_mask_batch.h"
 
 static void
 drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
@@ -87,44 +88,82 @@ reassemble(struct dp_worker *w, struct dp_circuit *c, struct dp_data_item *it, u
 	return DP_DROP_NONE;
 }
 
-/* A relay's part: the rest, cut-through, to the next node. */
+/* A cell a relay forwards: everything pass 3 needs, copied (no circuit pointer kept). */
+struct fwd {
+	uint16_t item;
+	uint8_t size_class;
+	uint8_t flags;
+	uint32_t seq, len;
+	uint64_t out_label;
+	const struct dp_node *next;
+	uint8_t mask[DP_CELL_MASK_BYTES];
+};
+
+/* A relay's part, before the mask: the next node, and what the rewrite needs. */
 static enum dp_drop_reason
-forward(struct dp_worker *w, const struct dp_circuit *c, struct dp_data_item *it, uint32_t len)
+forward(struct dp_worker *w, const struct dp_circuit *c, struct dp_data_item *it, uint16_t i,
+	uint32_t len, struct fwd *f)
 {
 	const struct dp_node *next = dp_node_by_addr(w->nodes, c->next.ip, c->next.port);
-	uint32_t size = dp_cell_class_size(c->size_class), used;
-	struct rte_ether_addr mac;
 
 	if (next == NULL)
 		return DP_DROP_UNKNOWN_NEXT_HOP;
-	memcpy(mac.addr_bytes, next->mac, sizeof(mac.addr_bytes)); /* 2-byte aligned copy */
-	used = dp_data_cell_rewrite(it->pkt.cell, &it->cell, len, c, next->link_key);
-	dp_worker_random(w, it->pkt.cell + used, size - used);
-	dp_pkt_write_headers(it->m, dp_worker_out(w, next->ip), &mac, next->ip, next->port, size);
-	w->tx[w->ntx++] = it->m;
-	w->stats.data_relayed++;
+	*f = (struct fwd){.item = i,
+			  .size_class = c->size_class,
+			  .flags = it->cell.flags,
+			  .seq = it->cell.seq,
+			  .len = len,
+			  .out_label = c->out_label,
+			  .next = next};
 	return DP_DROP_NONE;
 }
 
-/* One cell; the mbuf is consumed unless a drop reason is returned. Cells are
- * taken one at a time: the seq window moves only after the MAC, so a second
- * cell of the same circuit in the burst must see the first one's result. */
+/* Pass 3 for one forwarded cell: rewritten for the next link, padded, addressed, queued. */
+static void
+emit(struct dp_worker *w, struct dp_data_item *it, const struct fwd *f)
+{
+	uint32_t size = dp_cell_class_size(f->size_class), used;
+	struct rte_ether_addr mac;
+
+	memcpy(mac.addr_bytes, f->next->mac, sizeof(mac.addr_bytes)); /* 2-byte aligned copy */
+	used = dp_data_cell_rewrite_masked(it->pkt.cell, f->flags, f->seq, f->len, f->size_class,
+					   f->out_label, f->mask);
+	dp_worker_random(w, it->pkt.cell + used, size - used);
+	dp_pkt_write_headers(it->m, dp_worker_out(w, f->next->ip), &mac, f->next->ip, f->next->port,
+			     size);
+	w->tx[w->ntx++] = it->m;
+	w->stats.data_relayed++;
+}
+
+/* Pass 1 for one cell: its circuit and the key its header is masked with. */
 static enum dp_drop_reason
-one(struct dp_worker *w, struct dp_data_item *it, uint64_t now_ns)
+mask_key(struct dp_worker *w, struct dp_data_item *it, const uint8_t **key, uint64_t now_ns)
 {
 	const struct dp_addr from = {it->pkt.src_ip, it->pkt.src_port};
 	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, it->cell.label, &from, now_ns);
-	uint8_t mask[DP_CELL_MASK_BYTES];
-	const uint8_t *key;
-	enum dp_drop_reason r;
-	uint32_t len;
 
 	if (c == NULL)
 		return DP_DROP_NO_CIRCUIT;
-	key = dp_data_cell_prev_key(c, w->nodes);
-	if (key == NULL)
-		return DP_DROP_UNKNOWN_PEER;
-	snc_cell_mask(key, DP_CELL_DATA, it->cell.label, it->cell.seq, mask);
+	*key = dp_data_cell_prev_key(c, w->nodes);
+	return *key != NULL ? DP_DROP_NONE : DP_DROP_UNKNOWN_PEER;
+}
+
+/* Pass 2 for one cell, in burst order: the seq window moves only after the MAC, so a
+ * second cell of the same circuit must see the first one's result. The circuit is looked
+ * up again: an earlier cell of the burst may have ended it. Delivered or dropped here;
+ * a forwarded cell is left in *f for pass 3 (returns DP_DROP_NONE, *fwd set). */
+static enum dp_drop_reason
+one(struct dp_worker *w, struct dp_data_item *it, uint16_t i, const uint8_t *mask, uint64_t now_ns,
+    struct fwd *f, bool *fwd)
+{
+	const struct dp_addr from = {it->pkt.src_ip, it->pkt.src_port};
+	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, it->cell.label, &from, now_ns);
+	enum dp_drop_reason r;
+	uint32_t len;
+
+	*fwd = false;
+	if (c == NULL)
+		return DP_DROP_NO_CIRCUIT;
 	r = dp_cell_unmask(&it->cell, mask);
 	if (r == DP_DROP_NONE && c->out_label == 0 && !c->more)
 		r = DP_DROP_DATA_UNEXPECTED;
@@ -136,17 +175,51 @@ one(struct dp_worker *w, struct dp_data_item *it, uint64_t now_ns)
 		return r;
 	if (c->out_label == 0)
 		return reassemble(w, c, it, len, now_ns);
-	return forward(w, c, it, len);
+	r = forward(w, c, it, i, len, f);
+	*fwd = r == DP_DROP_NONE;
+	return r;
 }
 
+/* Three passes, so the short keyed hashes of the burst (the masks on both links) go
+ * through the batch (cell_mask_batch.h) instead of one libsodium call each. */
 void
 dp_data_stage(struct dp_worker *w, struct dp_data_item *items, uint16_t n, uint64_t now_ns)
 {
+	uint8_t mask[DP_BURST][DP_CELL_MASK_BYTES];
+	struct snc_mask_job jobs[DP_BURST];
+	enum dp_drop_reason why[DP_BURST];
+	struct fwd f[DP_BURST];
+	uint16_t k = 0, nf = 0;
+
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_drop_reason r = one(w, &items[i], now_ns);
+		const uint8_t *key = NULL;
+		why[i] = mask_key(w, &items[i], &key, now_ns);
+		if (why[i] != DP_DROP_NONE)
+			drop(w, items[i].m, why[i]);
+		else
+			jobs[k++] = (struct snc_mask_job){key, items[i].cell.label,
+							  items[i].cell.seq, DP_CELL_DATA, mask[i]};
+	}
+	if (k == 0)
+		return; /* every cell dropped (and freed) above */
+	snc_cell_mask_batch(k, jobs);
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_drop_reason r;
+		bool fwd = false;
+		if (why[i] != DP_DROP_NONE)
+			continue; /* dropped in pass 1 */
+		r = one(w, &items[i], i, mask[i], now_ns, &f[nf], &fwd);
 		if (r != DP_DROP_NONE)
 			drop(w, items[i].m, r);
+		else if (fwd)
+			nf++;
 	}
+	for (uint16_t j = 0; j < nf; j++)
+		jobs[j] = (struct snc_mask_job){f[j].next->link_key, f[j].out_label, f[j].seq,
+						DP_CELL_DATA, f[j].mask};
+	snc_cell_mask_batch(nf, jobs);
+	for (uint16_t j = 0; j < nf; j++)
+		emit(w, &items[f[j].item], &f[j]);
 }
 
 unsigned

@@ -58,7 +58,15 @@ dp_data_cell_rewrite(uint8_t *cell, const struct dp_cell *parsed, uint32_t len,
 	uint8_t mask[DP_CELL_MASK_BYTES];
 
 	snc_cell_mask(mask_key, DP_CELL_DATA, c->out_label, parsed->seq, mask);
-	return dp_cell_write_data(cell, DP_CELL_DATA, c->size_class,
-				  parsed->flags & DP_CELL_FLAG_LAST, c->out_label, parsed->seq,
-				  mask, cell + DP_CELL_DATA_HDR, len);
+	return dp_data_cell_rewrite_masked(cell, parsed->flags, parsed->seq, len, c->size_class,
+					   c->out_label, mask);
+}
+
+uint32_t
+dp_data_cell_rewrite_masked(uint8_t *cell, uint8_t flags, uint32_t seq, uint32_t len,
+			    uint8_t size_class, uint64_t out_label,
+			    const uint8_t mask[DP_CELL_MASK_BYTES])
+{
+	return dp_cell_write_data(cell, DP_CELL_DATA, size_class, flags & DP_CELL_FLAG_LAST,
+				  out_label, seq, mask, cell + DP_CELL_DATA_HDR, len);
 }

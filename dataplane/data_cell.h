@@ -46,4 +46,10 @@ enum dp_drop_reason dp_data_cell_open(struct dp_circuit *c, uint8_t *cell,
 uint32_t dp_data_cell_rewrite(uint8_t *cell, const struct dp_cell *parsed, uint32_t len,
 			      const struct dp_circuit *c, const uint8_t mask_key[32]);
 
+/* The same with the mask already derived (snc_cell_mask of the next link key, DATA,
+ * out_label, seq: a burst's masks are derived together, cell_mask_batch.h). */
+uint32_t dp_data_cell_rewrite_masked(uint8_t *cell, uint8_t flags, uint32_t seq, uint32_t len,
+				     uint8_t size_class, uint64_t out_label,
+				     const uint8_t mask[DP_CELL_MASK_BYTES]);
+
 #endif

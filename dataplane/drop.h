@@ -46,7 +46,8 @@
 	X(TX_FULL, "tx_full", "transmit queue refused the packet")                                 \
 	X(REPLY_SEQ, "reply_seq", "REPLY seq already relayed, after LAST, or past the limit")      \
 	X(REPLY_TOO_BIG, "reply_too_big", "reply body over the reply limit (10 MiB + 64 KiB)")     \
-	X(REPLY_BUSY, "reply_busy", "worker's reply queue full (replies or bytes), or no memory")  \
+	X(REPLY_BUSY, "reply_busy",                                                                \
+	  "worker's reply queue full (64 replies, or no gap in its arena)")                        \
 	X(REPLY_TWICE, "reply_twice", "a second reply for a circuit whose reply is being sent")    \
 	X(REPLY_STALLED, "reply_stalled", "reply dropped: no mbuf or tx room for it for 1 s")      \
 	X(DATA_SEQ, "data_seq",                                                                    \

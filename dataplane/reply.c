@@ -12,14 +12,17 @@
 #include "cell_mask.h"
 #include "frag.h"
 #include "pkt.h"
+#include "reply_arena.h"
 #include "tx.h"
 
 _Static_assert(DP_REPLY_PENDING <= 256, "slot numbers are kept in a byte");
+_Static_assert((int)DP_REPLY_PENDING <= (int)DP_ARENA_BLOCKS, "every reply slot can hold a block");
 
 /* One reply being sent. Cell k carries buf[k * chunk ..], so a refused cell is
  * rebuilt from its seq alone (mode 1 seals are deterministic in the seq). */
 struct dp_reply_out {
-	uint8_t *buf; /* mode 0: what the client decrypts; mode 1 and proxies: the body */
+	uint8_t *
+		buf; /* in the arena. Mode 0: what the client decrypts; mode 1, proxies: the body */
 	size_t len;
 	uint64_t in_label;
 	struct dp_addr prev;
@@ -35,8 +38,8 @@ struct dp_reply_queue {
 	struct rte_mempool *pool;
 	unsigned active;
 	unsigned cursor; /* round robin: a long reply does not hold back short ones */
-	size_t bytes;
 	struct dp_reply_out out[DP_REPLY_PENDING];
+	struct dp_arena arena; /* DP_REPLY_PENDING_BYTES for the replies' bytes, from init */
 };
 
 /* A built cell of one pump: which reply, and its seq (to rewind on refusal). */
@@ -51,6 +54,11 @@ dp_reply_init(struct dp_worker *w, struct rte_mempool *pool)
 	w->replies = calloc(1, sizeof(*w->replies));
 	if (w->replies == NULL)
 		return -ENOMEM;
+	if (dp_arena_init(&w->replies->arena, DP_REPLY_PENDING_BYTES) != 0) {
+		free(w->replies);
+		w->replies = NULL;
+		return -ENOMEM;
+	}
 	w->replies->pool = pool;
 	return 0;
 }
@@ -71,8 +79,7 @@ end_reply(struct dp_worker *w, unsigned i, uint64_t now_ns)
 
 	if (c != NULL)
 		dp_circuit_remove(&w->circuits, c);
-	free(o->buf);
-	q->bytes -= o->len;
+	dp_arena_put(&q->arena, o->buf, o->len);
 	q->active--;
 	memset(o, 0, sizeof(*o));
 }
@@ -92,6 +99,7 @@ dp_reply_free(struct dp_worker *w)
 	for (unsigned i = 0; i < DP_REPLY_PENDING; i++)
 		if (w->replies->out[i].used)
 			end_reply(w, i, 0);
+	dp_arena_free(&w->replies->arena);
 	free(w->replies);
 	w->replies = NULL;
 }
@@ -106,6 +114,12 @@ unsigned
 dp_reply_pending(const struct dp_worker *w)
 {
 	return w->replies != NULL ? w->replies->active : 0;
+}
+
+size_t
+dp_reply_arena_used(const struct dp_worker *w)
+{
+	return w->replies != NULL ? w->replies->arena.used : 0;
 }
 
 /* Small cells come from the queue's pool, medium and large ones from the big mbufs. */
@@ -138,17 +152,15 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 	if (q == NULL || cell_pool(w, c) == NULL)
 		return DP_DROP_NOT_SUPPORTED; /* no reply queue, or no big mbufs (--big-mbufs 0) */
 	size = dp_reply_cell_prepared_len(c, flags, len);
-	o = free_slot(q);
-	if (o == NULL || size > DP_REPLY_PENDING_BYTES - q->bytes)
-		return DP_DROP_REPLY_BUSY;
 	if (size == 0 && len > 0)
 		return DP_DROP_BAD_ENC_TYPE;
-	o->buf = malloc(size + 1); /* + 1: base64 ends with a NUL; and never malloc(0) */
-	if (o->buf == NULL)
+	o = free_slot(q);
+	/* no slot, or no gap of size bytes left in the arena: the reply is dropped */
+	if (o == NULL || (o->buf = dp_arena_get(&q->arena, size)) == NULL)
 		return DP_DROP_REPLY_BUSY;
 	dp_worker_random(w, nonce, sizeof(nonce));
 	if (dp_reply_cell_prepare(c, flags, body, len, nonce, o->buf, size) != 0) {
-		free(o->buf);
+		dp_arena_put(&q->arena, o->buf, size);
 		o->buf = NULL;
 		return DP_DROP_BAD_ENC_TYPE;
 	}
@@ -161,7 +173,6 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 	o->seq = 0;
 	o->deadline_ns = now_ns + stall_ns();
 	o->used = true;
-	q->bytes += size;
 	q->active++;
 	c->replying = 1;
 	return DP_DROP_NONE;

@@ -67,6 +67,9 @@ struct rte_mempool *dp_reply_pool(const struct dp_worker *w);
 /* Replies still queued on w (0 without a queue). */
 unsigned dp_reply_pending(const struct dp_worker *w);
 
+/* Bytes of w's reply arena held by queued replies (0 without a queue). */
+size_t dp_reply_arena_used(const struct dp_worker *w);
+
 /*
  * Relays n <= DP_BURST REPLY cells from next hops: forwarded mbufs are
  * appended to w->tx (the caller flushes), every other one is dropped here

@@ -60,27 +60,51 @@ dp_reply_cell_prepared_len(const struct dp_circuit *c, uint32_t flags, size_t le
 	return sodium_base64_ENCODED_LEN(sealed, sodium_base64_VARIANT_ORIGINAL) - 1;
 }
 
+enum {
+	B64_IN = 768, /* bytes base64'd per step: 1,024 characters, no padding mid-reply */
+};
+
+/*
+ * Base64 (standard alphabet, padded) of the sealed bytes at the end of out, in place and
+ * forward: with G = ceil(n / 3) groups the input starts G or more bytes in, so the
+ * characters of step k (ending at 1,024 (k + 1)) never reach the input of step k + 1
+ * (from off + 768 (k + 1)) while 256 (k + 1) <= G <= off. Each step's input is copied
+ * out first, as its own output may overlap it.
+ */
+static void
+base64_in_place(uint8_t *out, size_t out_len, size_t n)
+{
+	size_t off = out_len - n;
+	uint8_t in[B64_IN];
+	char enc[B64_IN / 3 * 4 + 1];
+
+	for (size_t done = 0, k = 0; done < n; done += B64_IN, k++) {
+		size_t step = n - done < B64_IN ? n - done : B64_IN;
+		size_t chars = sodium_base64_ENCODED_LEN(step, sodium_base64_VARIANT_ORIGINAL) - 1;
+
+		memcpy(in, out + off + done, step);
+		sodium_bin2base64(enc, sizeof(enc), in, step, sodium_base64_VARIANT_ORIGINAL);
+		memcpy(out + k * (B64_IN / 3 * 4), enc, chars);
+	}
+}
+
 /* Facts 1.6: sealed once with the destination's hop key, base64'd (standard
- * alphabet, padded, as oxenc::to_base64) when asked. */
+ * alphabet, padded, as oxenc::to_base64) when asked. No allocation: the seal
+ * goes to the end of out and is base64'd forward over itself. */
 static int
 seal_session(const struct dp_circuit *c, uint32_t flags, const uint8_t *body, size_t len,
 	     const uint8_t *nonce, uint8_t *out, size_t out_len)
 {
 	enum snc_enc_type t = (enum snc_enc_type)c->enc_type;
 	size_t sealed_len = snc_enc_type_sealed_len(t, len), got = 0;
-	uint8_t *sealed = (flags & DP_REPLY_BASE64) ? malloc(sealed_len) : out;
+	uint8_t *sealed = out + (out_len - sealed_len);
 	int rc;
 
-	if (sealed == NULL)
-		return -ENOMEM;
 	rc = snc_aead_seal_with_nonce(t, c->hop_key, nonce, body, len, sealed, sealed_len, &got);
 	if (rc == 0 && got != sealed_len)
 		rc = -EINVAL; /* the caller sized the buffer for sealed_len */
 	if (rc == 0 && (flags & DP_REPLY_BASE64))
-		sodium_bin2base64((char *)out, out_len + 1, sealed, got,
-				  sodium_base64_VARIANT_ORIGINAL);
-	if (sealed != out)
-		free(sealed);
+		base64_in_place(out, out_len, sealed_len);
 	return rc;
 }
 

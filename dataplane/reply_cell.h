@@ -51,8 +51,8 @@ int dp_reply_cell_encrypted(const struct dp_circuit *c);
 size_t dp_reply_cell_prepared_len(const struct dp_circuit *c, uint32_t flags, size_t len);
 
 /*
- * Writes the prepared reply into out (out_len = dp_reply_cell_prepared_len bytes,
- * out_len + 1 available: base64 ends with a NUL). nonce: DP_REPLY_NONCE_BYTES of fresh
+ * Writes the prepared reply into out (out_len = dp_reply_cell_prepared_len bytes; base64
+ * gets no NUL), allocating nothing. nonce: DP_REPLY_NONCE_BYTES of fresh
  * randomness (the worker's ChaCha20 stream: no system call on the worker), used when the
  * reply is Session-encrypted. 0, -EINVAL or a crypto error.
  */

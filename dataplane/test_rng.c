@@ -31,7 +31,8 @@ int
 dp_test_rng_apply(struct dp_worker *w, uint16_t port)
 {
 	const char *hex = getenv(DP_TEST_RNG_ENV), *driver;
-	uint8_t seed[32];
+	uint8_t seed[32], key[DP_RNG_KEY_BYTES];
+	static const uint8_t iv[DP_RNG_IV_BYTES]; /* the key differs per lcore */
 	uint32_t lcore = w->lcore;
 	size_t got = 0;
 
@@ -50,10 +51,16 @@ dp_test_rng_apply(struct dp_worker *w, uint16_t port)
 		sodium_memzero(seed, sizeof(seed));
 		return -1;
 	}
-	crypto_generichash(w->rng_key, sizeof(w->rng_key), (const uint8_t *)&lcore, sizeof(lcore),
-			   seed, sizeof(seed));
-	w->rng_ctr = 0;
+	crypto_generichash(key, sizeof(key), (const uint8_t *)&lcore, sizeof(lcore), seed,
+			   sizeof(seed));
 	sodium_memzero(seed, sizeof(seed));
+	dp_rng_free(&w->rng);
+	if (dp_rng_init(&w->rng, key, iv) != 0) {
+		sodium_memzero(key, sizeof(key));
+		fprintf(stderr, "snode-dataplane: cannot key the test RNG\n");
+		return -1;
+	}
+	sodium_memzero(key, sizeof(key));
 	DP_LOG(WARNING, "lcore %u: deterministic padding and labels (%s): tests only", lcore,
 	       DP_TEST_RNG_ENV);
 	return 0;

@@ -33,12 +33,13 @@ dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf 
 	w->iface = *iface;
 	w->keys = keys;
 	w->nodes = nodes;
-	randombytes_buf(w->rng_key, sizeof(w->rng_key));
 	w->ip_id = (uint16_t)(lcore << 12); /* apart per lcore: ids of one source stay unique */
 	w->scratch = calloc(DP_BURST, sizeof(*w->scratch));
 	if (w->scratch == NULL)
 		return -ENOMEM;
-	rc = dp_circuit_table_init(&w->circuits, conf->circuits, conf->circuit_ttl_ns);
+	rc = dp_rng_init_random(&w->rng);
+	if (rc == 0)
+		rc = dp_circuit_table_init(&w->circuits, conf->circuits, conf->circuit_ttl_ns);
 	if (rc == 0)
 		rc = dp_replay_init(&w->replay, conf->replay_log2_bits, conf->replay_window_ns,
 				    now_ns);
@@ -59,7 +60,7 @@ dp_worker_free(struct dp_worker *w)
 	dp_circuit_table_free(&w->circuits);
 	dp_replay_free(&w->replay);
 	dp_ratelimit_free(&w->ratelimit);
-	sodium_memzero(w->rng_key, sizeof(w->rng_key));
+	dp_rng_free(&w->rng);
 	if (w->scratch != NULL) /* peeled plaintexts */
 		sodium_memzero(w->scratch, DP_BURST * sizeof(*w->scratch));
 	free(w->scratch);
@@ -69,11 +70,7 @@ dp_worker_free(struct dp_worker *w)
 void
 dp_worker_random(struct dp_worker *w, uint8_t *buf, size_t len)
 {
-	uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {0};
-
-	memcpy(nonce, &w->rng_ctr, sizeof(w->rng_ctr));
-	w->rng_ctr++;
-	crypto_stream_chacha20_ietf(buf, len, nonce, w->rng_key);
+	dp_rng_bytes(&w->rng, buf, len);
 }
 
 uint64_t

@@ -21,6 +21,7 @@
 #include "ratelimit.h"
 #include "reasm.h"
 #include "replay.h"
+#include "rng.h"
 #include "stats.h"
 
 struct rte_mbuf;
@@ -88,8 +89,7 @@ struct dp_worker {
 	struct dp_stats stats;
 	dp_deliver_fn deliver;
 	void *deliver_arg;
-	uint8_t rng_key[32]; /* padding and labels: ChaCha20 keystream, no syscalls */
-	uint64_t rng_ctr;
+	struct dp_rng rng; /* padding, labels, nonces: AES-CTR keystream, no syscalls (rng.h) */
 	struct rte_mbuf *tx[DP_BURST];
 	uint16_t ntx;
 	/* Peeled layers of one burst: DP_BURST slots of a large cell each (2 MB,

@@ -397,6 +397,7 @@ assert_no_circuits_and_no_leak(unsigned avail_before)
 	for (int i = 0; i < NODES; i++)
 		assert_int_equal(dp_circuit_count(&workers[i].circuits), 0);
 	assert_int_equal(dp_reply_pending(&workers[2]), 0);
+	assert_int_equal(dp_reply_arena_used(&workers[2]), 0); /* every reply's bytes back */
 	assert_int_equal(rte_mempool_avail_count(pool), avail_before);
 	assert_int_equal(rte_mempool_avail_count(big_pool), BIG_POOL);
 }
@@ -808,6 +809,79 @@ destination_refusals(void **state)
 	assert_no_circuits_and_no_leak(before);
 }
 
+/* Ends reply `label` as a vanished circuit does: dropped (no_circuit) at the next pump. */
+static void
+end_by_circuit(uint64_t label)
+{
+	struct dp_circuit *x = dp_circuit_find_in(&workers[2].circuits, label,
+						  &(struct dp_addr){client_if.ip, 40000}, second);
+
+	assert_non_null(x);
+	dp_circuit_remove(&workers[2].circuits, x);
+}
+
+/* Pumps (a pump visits a few replies) until `left` replies are queued on C. */
+static void
+pump_until_pending(unsigned left)
+{
+	for (int i = 0; i < 4 * DP_REPLY_PENDING && dp_reply_pending(&workers[2]) > left; i++) {
+		dp_reply_pump(&workers[2], ports[2], 0, second);
+		carry_all(second);
+	}
+	assert_int_equal(dp_reply_pending(&workers[2]), left);
+}
+
+/* The reply arena (reply_arena.c): full is a reply_busy drop, counted as snode-control's
+ * replies are (channel.c); freed blocks are reused first fit; free bytes split over two
+ * holes do not take a reply larger than either; nothing is left after the last reply. */
+static void
+reply_arena_full_and_its_holes(void **state)
+{
+	enum {
+		H = DP_REPLY_PENDING_BYTES / 16 /* 4 MiB: 16 fill the arena */
+	};
+	struct dp_worker *c = &workers[2];
+	const struct dp_stats *s = &c->stats;
+	static uint8_t body[2 * H];
+	unsigned before = rte_mempool_avail_count(pool);
+	uint64_t busy = s->drops[DP_DROP_REPLY_BUSY], nocirc = s->drops[DP_DROP_NO_CIRCUIT];
+	enum dp_drop_reason why;
+
+	(void)state;
+	_Static_assert(2 * H <= DP_REPLY_MAX, "a reply of two holes is under the size limit");
+	for (uint64_t l = 400; l < 420; l++)
+		direct_circuit(l, DP_CELL_REPLY_LAYERED, 1, client_if.ip);
+	for (uint64_t l = 400; l < 416; l++)
+		assert_int_equal(submit_direct(l, client_if.ip, H, body, second), DP_DROP_NONE);
+	assert_int_equal(dp_reply_arena_used(c), DP_REPLY_PENDING_BYTES);
+	why = submit_direct(416, client_if.ip, 1, body, second);
+	assert_int_equal(why, DP_DROP_REPLY_BUSY);
+	dp_stats_drop(&c->stats, why); /* as dp_channel_worker_poll counts it */
+	assert_int_equal(s->drops[DP_DROP_REPLY_BUSY] - busy, 1);
+	assert_null(dp_circuit_find_in(&c->circuits, 416, &(struct dp_addr){client_if.ip, 40000},
+				       second)); /* a refused reply's circuit is gone */
+	/* Two holes of H (replies 403 and 405 end): H + 1 fits neither, H fits the first. */
+	end_by_circuit(403);
+	end_by_circuit(405);
+	reset_capture();
+	pump_until_pending(14); /* the others send a few cells meanwhile */
+	assert_int_equal(s->drops[DP_DROP_NO_CIRCUIT] - nocirc, 2);
+	assert_int_equal(dp_reply_arena_used(c), DP_REPLY_PENDING_BYTES - 2 * H);
+	assert_int_equal(submit_direct(417, client_if.ip, H + 1, body, second), DP_DROP_REPLY_BUSY);
+	assert_int_equal(submit_direct(418, client_if.ip, H, body, second), DP_DROP_NONE);
+	/* 404 ends next to 405's hole: one gap of 2 H takes a reply of 2 H. */
+	end_by_circuit(404);
+	pump_until_pending(14);
+	assert_int_equal(submit_direct(419, client_if.ip, 2 * H, body, second), DP_DROP_NONE);
+	assert_int_equal(dp_reply_arena_used(c), DP_REPLY_PENDING_BYTES);
+	/* All of them end: the arena is empty again, no mbuf is left. */
+	for (uint64_t l = 400; l < 420; l++)
+		if (l != 403 && l != 404 && l != 405 && l != 416 && l != 417)
+			end_by_circuit(l);
+	pump_until_pending(0);
+	assert_no_circuits_and_no_leak(before);
+}
+
 static void
 tx_refusals_rewind_without_losing_a_cell(void **state)
 {
@@ -1061,6 +1135,7 @@ main(void)
 		cmocka_unit_test(size_limit_at_its_edge),
 		cmocka_unit_test(relay_drops_each_bad_reply),
 		cmocka_unit_test(destination_refusals),
+		cmocka_unit_test(reply_arena_full_and_its_holes),
 		cmocka_unit_test(tx_refusals_rewind_without_losing_a_cell),
 		cmocka_unit_test(stalled_replies_are_dropped),
 		cmocka_unit_test(short_reply_is_not_held_back_by_a_long_one),

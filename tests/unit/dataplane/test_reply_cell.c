@@ -316,6 +316,67 @@ prepare_refuses_wrong_sizes_and_types(void **state)
 	assert_memory_equal(out, body, 4);
 }
 
+/* Base64 is written in place over the seal, 768 sealed bytes per step: every length
+ * around a step's edge gives exactly libsodium's one-shot encoding, and the byte after
+ * the prepared length is never written. */
+static void
+base64_in_place_matches_one_shot(void **state)
+{
+	static uint8_t body[4000], sealed[4100], out[5600];
+	static char want[5600];
+	struct dp_circuit c;
+
+	(void)state;
+	randombytes_buf(body, sizeof(body));
+	for (int t = SNC_ENC_AES_GCM; t <= SNC_ENC_AES_CBC; t++) {
+		size_t lens[] = {0,
+				 1,
+				 2,
+				 3,
+				 700,
+				 727,
+				 728,
+				 729,
+				 730,
+				 767,
+				 768,
+				 769,
+				 1535,
+				 1536,
+				 1537,
+				 2303,
+				 2304,
+				 2305,
+				 sizeof(body) - 1,
+				 sizeof(body)};
+		memset(&c, 0, sizeof(c));
+		c.reply_mode = DP_CELL_REPLY_COMPAT;
+		c.enc_type = (uint8_t)t;
+		randombytes_buf(c.hop_key, 32);
+		for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+			size_t len = lens[k], got = 0;
+			size_t n = dp_reply_cell_prepared_len(&c, DP_REPLY_BASE64, len);
+			size_t sl = snc_enc_type_sealed_len((enum snc_enc_type)t, len);
+
+			assert_true(n > 0 && n < sizeof(out));
+			assert_int_equal(snc_aead_seal_with_nonce((enum snc_enc_type)t, c.hop_key,
+								  test_nonce, body, len, sealed,
+								  sizeof(sealed), &got),
+					 0);
+			assert_int_equal(got, sl);
+			sodium_bin2base64(want, sizeof(want), sealed, sl,
+					  sodium_base64_VARIANT_ORIGINAL);
+			assert_int_equal(strlen(want), n);
+			memset(out, 0xa5, sizeof(out));
+			assert_int_equal(dp_reply_cell_prepare(&c, DP_REPLY_BASE64, body, len,
+							       test_nonce, out, n),
+					 0);
+			assert_memory_equal(out, want, n);
+			assert_int_equal(out[n], 0xa5);
+		}
+	}
+}
+
 static void
 write_cell_refuses_bad_arguments(void **state)
 {
@@ -432,6 +493,7 @@ main(void)
 		cmocka_unit_test(chunk_sizes_at_every_edge),
 		cmocka_unit_test(prepared_lengths),
 		cmocka_unit_test(prepare_refuses_wrong_sizes_and_types),
+		cmocka_unit_test(base64_in_place_matches_one_shot),
 		cmocka_unit_test(write_cell_refuses_bad_arguments),
 		cmocka_unit_test(relay_check_every_edge),
 		cmocka_unit_test(back_key_by_link),

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Keyed BLAKE2b-256 (RFC 7693) of eight short messages at once on AVX-512F: one lane of a
+ * 512-bit vector per message, so a compression costs about what one scalar compression
+ * costs. Only for the cell layer's short hashes (cell_mask_batch.c): a 32-byte key and at
+ * most 128 bytes of message, i.e. exactly two compressions. Built with -mavx512f; the
+ * caller checks the CPU first. Results equal crypto_generichash(out, 32, msg, len, key, 32).
+ */
+#ifndef SNC_BLAKE2B_X8_H
+#define SNC_BLAKE2B_X8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	SNC_B2X8_LANES = 8,
+	SNC_B2X8_MSG_MAX = 128,
+};
+
+/* out[i] = BLAKE2b-256(key[i], msg[i][0 .. len[i]]) for the 8 lanes; 1 <= len[i] <= 128. */
+void snc_blake2b_k32_x8(const uint8_t *const key[SNC_B2X8_LANES],
+			const uint8_t *const msg[SNC_B2X8_LANES], const size_t len[SNC_B2X8_LANES],
+			uint8_t *const out[SNC_B2X8_LANES]);
+
+#endif

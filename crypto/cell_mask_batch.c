@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+#include "cell_mask_batch.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#if SNC_HAVE_BLAKE2B_X8
+#include "blake2b_x8.h"
+#endif
+
+enum {
+	MASK_MSG = 9 + 1 + 8 + 4, /* "snode-hdr" || kind || label_be64 || seq_be32 */
+};
+
+static bool force_scalar;
+
+void
+snc_cell_mask_batch_force_scalar(bool scalar)
+{
+	force_scalar = scalar;
+}
+
+static bool
+use_x8(void)
+{
+#if SNC_HAVE_BLAKE2B_X8
+	static int cpu = -1;
+
+	if (cpu < 0) {
+		__builtin_cpu_init();
+		cpu = __builtin_cpu_supports("avx512f") ? 1 : 0;
+	}
+	return cpu == 1 && !force_scalar;
+#else
+	return false;
+#endif
+}
+
+const char *
+snc_cell_mask_batch_impl(void)
+{
+	return use_x8() ? "avx512f-8way" : "libsodium";
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+mask_msg(const struct snc_mask_job *j, uint8_t msg[MASK_MSG])
+{
+	memcpy(msg, "snode-hdr", 9);
+	msg[9] = j->kind;
+	put_be32(msg + 10, (uint32_t)(j->label >> 32));
+	put_be32(msg + 14, (uint32_t)j->label);
+	put_be32(msg + 18, j->seq);
+}
+
+#if SNC_HAVE_BLAKE2B_X8
+/* k (1..8) hashes through the 8-way kernel; the unused lanes repeat lane 0. */
+static void
+x8(size_t k, const uint8_t *const key[], const uint8_t *const msg[], const size_t len[],
+   uint8_t *const out[])
+{
+	const uint8_t *kl[SNC_B2X8_LANES], *ml[SNC_B2X8_LANES];
+	uint8_t *ol[SNC_B2X8_LANES], spare[SNC_B2X8_LANES][32];
+	size_t ll[SNC_B2X8_LANES];
+
+	for (size_t l = 0; l < SNC_B2X8_LANES; l++) {
+		size_t i = l < k ? l : 0;
+		kl[l] = key[i];
+		ml[l] = msg[i];
+		ll[l] = len[i];
+		ol[l] = l < k ? out[l] : spare[l];
+	}
+	snc_blake2b_k32_x8(kl, ml, ll, ol);
+	sodium_memzero(spare, sizeof(spare));
+}
+#endif
+
+void
+snc_cell_mask_batch(size_t n, const struct snc_mask_job *jobs)
+{
+#if SNC_HAVE_BLAKE2B_X8
+	if (use_x8()) {
+		for (size_t done = 0; done < n; done += SNC_B2X8_LANES) {
+			size_t k = n - done < SNC_B2X8_LANES ? n - done : SNC_B2X8_LANES;
+			uint8_t msg[SNC_B2X8_LANES][MASK_MSG], full[SNC_B2X8_LANES][32];
+			const uint8_t *key[SNC_B2X8_LANES], *mp[SNC_B2X8_LANES];
+			uint8_t *out[SNC_B2X8_LANES];
+			size_t len[SNC_B2X8_LANES];
+
+			for (size_t l = 0; l < k; l++) {
+				mask_msg(&jobs[done + l], msg[l]);
+				key[l] = jobs[done + l].key;
+				mp[l] = msg[l];
+				len[l] = MASK_MSG;
+				out[l] = full[l];
+			}
+			x8(k, key, mp, len, out);
+			for (size_t l = 0; l < k; l++)
+				memcpy(jobs[done + l].mask, full[l], SNC_CELL_MASK_BYTES);
+		}
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		snc_cell_mask(jobs[i].key, jobs[i].kind, jobs[i].label, jobs[i].seq, jobs[i].mask);
+}
+
+void
+snc_cell_data_keys_batch(size_t n, const uint8_t *const hop_key[], uint8_t *const kf[],
+			 uint8_t *const kr[])
+{
+#if SNC_HAVE_BLAKE2B_X8
+	if (use_x8()) {
+		static const uint8_t fwd[] = "snode-data-fwd", rev[] = "snode-data-rev";
+		enum {
+			HALF = SNC_B2X8_LANES / 2
+		};
+		/* kf and kr of 4 circuits per pass: lanes 0-3 forward, 4-7 reverse */
+		for (size_t done = 0; done < n; done += HALF) {
+			size_t k = n - done < HALF ? n - done : HALF;
+			const uint8_t *key[SNC_B2X8_LANES], *msg[SNC_B2X8_LANES];
+			uint8_t *out[SNC_B2X8_LANES];
+			size_t len[SNC_B2X8_LANES];
+
+			for (size_t l = 0; l < SNC_B2X8_LANES; l++) {
+				size_t i = done + (l % HALF < k ? l % HALF : 0);
+				key[l] = hop_key[i];
+				msg[l] = l < HALF ? fwd : rev;
+				len[l] = sizeof(fwd) - 1;
+				out[l] = l < HALF ? kf[i] : kr[i];
+			}
+			/* lanes past k repeat circuit `done`: the same bytes written twice */
+			snc_blake2b_k32_x8(key, msg, len, out);
+		}
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		snc_cell_data_keys(hop_key[i], kf[i], kr[i]);
+}

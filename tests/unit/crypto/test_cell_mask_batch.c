@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * crypto/cell_mask_batch.c: every batch size around the 8 lanes (0 .. 33) gives exactly
+ * snc_cell_mask / snc_cell_data_keys (libsodium, one at a time), on the automatic path
+ * (the 8-way AVX-512F kernel where the CPU has it) and on the forced scalar one; the
+ * kernel itself against crypto_generichash for every message length 1 .. 128.
+ */
+#include "test_common.h"
+
+#include "cell_mask_batch.h"
+#if SNC_TEST_HAVE_B2X8
+#include "blake2b_x8.h"
+#endif
+
+enum {
+	N = 33
+};
+
+static void
+masks_equal_one_at_a_time(bool scalar)
+{
+	static uint8_t keys[N][32], got[N][SNC_CELL_MASK_BYTES], want[SNC_CELL_MASK_BYTES];
+	struct snc_mask_job jobs[N];
+
+	snc_cell_mask_batch_force_scalar(scalar);
+	randombytes_buf(keys, sizeof(keys));
+	for (size_t n = 0; n <= N; n++) {
+		for (size_t i = 0; i < n; i++)
+			jobs[i] = (struct snc_mask_job){.key = keys[(i * 7) % N],
+							.label = randombytes_random() *
+								 0x100000001ull,
+							.seq = randombytes_random(),
+							.kind = (uint8_t)(i % 5),
+							.mask = got[i]};
+		memset(got, 0, sizeof(got));
+		snc_cell_mask_batch(n, jobs);
+		for (size_t i = 0; i < n; i++) {
+			snc_cell_mask(jobs[i].key, jobs[i].kind, jobs[i].label, jobs[i].seq, want);
+			assert_memory_equal(got[i], want, SNC_CELL_MASK_BYTES);
+		}
+		for (size_t i = n; i < N; i++) /* nothing written past n */
+			assert_true(sodium_is_zero(got[i], SNC_CELL_MASK_BYTES));
+	}
+	snc_cell_mask_batch_force_scalar(false);
+}
+
+static void
+masks_auto(void **state)
+{
+	(void)state;
+	masks_equal_one_at_a_time(false);
+}
+
+static void
+masks_scalar(void **state)
+{
+	(void)state;
+	snc_cell_mask_batch_force_scalar(true);
+	assert_string_equal(snc_cell_mask_batch_impl(), "libsodium");
+	masks_equal_one_at_a_time(true);
+}
+
+static void
+data_keys_equal_one_at_a_time(void **state)
+{
+	static uint8_t hop[N][32], kf[N][32], kr[N][32], wf[32], wr[32];
+	const uint8_t *hk[N];
+	uint8_t *pf[N], *pr[N];
+
+	(void)state;
+	randombytes_buf(hop, sizeof(hop));
+	for (int scalar = 0; scalar <= 1; scalar++) {
+		snc_cell_mask_batch_force_scalar(scalar);
+		for (size_t n = 0; n <= N; n++) {
+			memset(kf, 0, sizeof(kf));
+			memset(kr, 0, sizeof(kr));
+			for (size_t i = 0; i < N; i++) {
+				hk[i] = hop[i];
+				pf[i] = kf[i];
+				pr[i] = kr[i];
+			}
+			snc_cell_data_keys_batch(n, hk, pf, pr);
+			for (size_t i = 0; i < n; i++) {
+				snc_cell_data_keys(hop[i], wf, wr);
+				assert_memory_equal(kf[i], wf, 32);
+				assert_memory_equal(kr[i], wr, 32);
+			}
+			for (size_t i = n; i < N; i++)
+				assert_true(sodium_is_zero(kf[i], 32) && sodium_is_zero(kr[i], 32));
+		}
+	}
+	snc_cell_mask_batch_force_scalar(false);
+}
+
+/* The kernel alone, every message length it takes, when this CPU can run it. */
+static void
+kernel_every_length(void **state)
+{
+	(void)state;
+#if SNC_TEST_HAVE_B2X8
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx512f")) {
+		skip();
+		return;
+	}
+	static uint8_t key[8][32], msg[8][128], out[8][32], want[32];
+	const uint8_t *kp[8], *mp[8];
+	uint8_t *op[8];
+	size_t len[8];
+
+	randombytes_buf(key, sizeof(key));
+	randombytes_buf(msg, sizeof(msg));
+	for (size_t base = 1; base <= 128; base += 8) {
+		for (int l = 0; l < 8; l++) {
+			kp[l] = key[l];
+			mp[l] = msg[l];
+			len[l] = base + (size_t)l <= 128 ? base + (size_t)l : 128;
+			op[l] = out[l];
+		}
+		snc_blake2b_k32_x8(kp, mp, len, op);
+		for (int l = 0; l < 8; l++) {
+			crypto_generichash(want, 32, msg[l], len[l], key[l], 32);
+			assert_memory_equal(out[l], want, 32);
+		}
+	}
+#else
+	skip();
+#endif
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(masks_auto),
+		cmocka_unit_test(masks_scalar),
+		cmocka_unit_test(data_keys_equal_one_at_a_time),
+		cmocka_unit_test(kernel_every_length),
+	};
+	return RUN_GROUP("crypto/cell_mask_batch", tests);
+}
