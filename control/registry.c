@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decomm_credit.h"
 #include "swarm_assign.h"
 
 enum {
@@ -231,8 +232,16 @@ parse_option(char **tok, size_t n, struct ctl_registry_event *ev, char *why, siz
 			return bad(why, whylen, "bad epoch-blocks (1 to 1073741824)");
 		return 0;
 	}
+	if (n == 3 && strcmp(tok[1], "block-seconds") == 0) {
+		ev->option = CTL_REGISTRY_OPT_BLOCK_SECONDS;
+		if (!decimal(tok[2], CTL_CREDIT_BLOCK_SECONDS_MAX, &ev->value) || ev->value == 0)
+			return bad(why, whylen, "bad block-seconds (1 to 86400)");
+		return 0;
+	}
 	ev->kind = CTL_REGISTRY_NONE;
-	return bad(why, whylen, "expected: option epoch-blocks <N> | option unverified-records");
+	return bad(why, whylen,
+		   "expected: option epoch-blocks <N> | option unverified-records | option "
+		   "block-seconds <S>");
 }
 
 static bool
@@ -444,6 +453,7 @@ apply_register(struct ctl_registry *r, const struct ctl_registry_event *ev, char
 	nd->port = ev->port;
 	nd->status = CTL_REGISTRY_ACTIVE;
 	nd->registered = ev->height;
+	nd->active_since = ev->height;
 	nd->swarm_id = SWARM_ID_UNASSIGNED; /* new: placed by the block's assignment */
 	return 0;
 }
@@ -518,6 +528,7 @@ apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 		r->n--;
 		return 0;
 	}
+	ctl_registry_credit_change(r, nd, ev->kind, ev->height);
 	nd->status = ev->kind == CTL_REGISTRY_DECOMMISSION ? CTL_REGISTRY_DECOMMISSIONED
 							   : CTL_REGISTRY_ACTIVE;
 	/* oxend (HF >= 13) clears the swarm on decommission; a recommissioned
@@ -594,20 +605,27 @@ apply_block(struct ctl_registry *r, const struct ctl_registry_event *ev, char *w
 static int
 apply_option(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
 {
-	const char *name =
-		ev->option == CTL_REGISTRY_OPT_UNVERIFIED ? "unverified-records" : "epoch-blocks";
+	static const char *const names[] = {
+		[CTL_REGISTRY_OPT_EPOCH_BLOCKS] = "epoch-blocks",
+		[CTL_REGISTRY_OPT_UNVERIFIED] = "unverified-records",
+		[CTL_REGISTRY_OPT_BLOCK_SECONDS] = "block-seconds",
+	};
+	const char *name = names[ev->option];
 
 	if (r->started) {
 		snprintf(why, whylen, "option %s after the first event", name);
 		return -EINVAL;
 	}
 	if ((ev->option == CTL_REGISTRY_OPT_UNVERIFIED && r->unverified) ||
-	    (ev->option == CTL_REGISTRY_OPT_EPOCH_BLOCKS && r->epoch_blocks != 0)) {
+	    (ev->option == CTL_REGISTRY_OPT_EPOCH_BLOCKS && r->epoch_blocks != 0) ||
+	    (ev->option == CTL_REGISTRY_OPT_BLOCK_SECONDS && r->block_seconds != 0)) {
 		snprintf(why, whylen, "option %s given twice", name);
 		return -EINVAL;
 	}
 	if (ev->option == CTL_REGISTRY_OPT_UNVERIFIED)
 		r->unverified = true;
+	else if (ev->option == CTL_REGISTRY_OPT_BLOCK_SECONDS)
+		r->block_seconds = ev->value;
 	else
 		r->epoch_blocks = ev->value;
 	return 0;
