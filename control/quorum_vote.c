@@ -101,6 +101,16 @@ status_in(const struct ctl_registry *reg, const uint8_t key[32])
 	return nd != NULL ? (uint8_t)nd->status : 0;
 }
 
+/* The registry applied a record for s's change and worker of s's epoch or a later one. */
+static bool
+record_used(const struct ctl_registry *reg, const struct ctl_vote_slot *s)
+{
+	const struct ctl_registry_node *nd = ctl_registry_find(reg, s->worker);
+	size_t k = (size_t)(s->change - CTL_QUORUM_DECOMMISSION);
+
+	return nd != NULL && nd->record_used[k] && nd->record_epoch[k] >= s->epoch;
+}
+
 /* The status and credit of q's workers (at the next block) into row k. */
 static void
 workers_now(struct ctl_vote *v, const struct ctl_registry *reg, const struct ctl_quorum *q,
@@ -138,9 +148,11 @@ ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg)
 		if (ctl_vote_wanted(sl->change, status_in(reg, sl->worker)))
 			sl->submitted = false;
 	}
-	/* votes whose quorum the registry no longer keeps can never be used */
+	/* votes whose quorum the registry no longer keeps, or whose record (or a later one
+	 * for the same change) it applied, can never be used again */
 	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++)
-		if (v->slots[i].used && quorum(v, v->slots[i].epoch) == NULL)
+		if (v->slots[i].used &&
+		    (quorum(v, v->slots[i].epoch) == NULL || record_used(reg, &v->slots[i])))
 			memset(&v->slots[i], 0, sizeof(v->slots[i]));
 }
 

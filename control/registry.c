@@ -489,6 +489,24 @@ check_record(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 	return rc;
 }
 
+/* A record for this change of an epoch not above the last one applied to the node. */
+static int
+check_replay(const struct ctl_registry_node *nd, const struct ctl_registry_event *ev,
+	     const char *name, char *why, size_t whylen)
+{
+	size_t k = (size_t)(ev->kind - CTL_REGISTRY_DECOMMISSION);
+	char hex[17];
+
+	if (!ev->has_record || !nd->record_used[k] || ev->record.epoch > nd->record_epoch[k])
+		return 0;
+	snprintf(why, whylen,
+		 "%s: node %s had a %s record of epoch %" PRIu64 " applied; one of epoch %" PRIu64
+		 " is a replay",
+		 name, ctl_registry_short_key(ev->key, hex), name, nd->record_epoch[k],
+		 ev->record.epoch);
+	return -EINVAL;
+}
+
 /* decommission / recommission / deregister of a known node in the right state. */
 static int
 apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
@@ -521,8 +539,13 @@ apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
 	}
-	if ((rc = check_record(r, ev, why, whylen)) != 0)
+	if ((rc = check_replay(nd, ev, name, why, whylen)) != 0 ||
+	    (rc = check_record(r, ev, why, whylen)) != 0)
 		return rc;
+	if (ev->has_record) {
+		nd->record_used[ev->kind - CTL_REGISTRY_DECOMMISSION] = true;
+		nd->record_epoch[ev->kind - CTL_REGISTRY_DECOMMISSION] = ev->record.epoch;
+	}
 	if (ev->kind == CTL_REGISTRY_DEREGISTER) {
 		memmove(nd, nd + 1, (r->n - at - 1) * sizeof(*nd));
 		r->n--;

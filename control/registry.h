@@ -103,6 +103,11 @@ struct ctl_registry_node {
 	int64_t decomm_credit;	 /* its credit at that decommission, blocks */
 	int64_t carried;	 /* credit taken back at its last recommission, blocks */
 	uint64_t decomm_count;	 /* decommissions so far */
+	/* the epoch of the last record applied for each change ([kind - DECOMMISSION]): a
+	 * record is the same bytes whoever assembles it, so one of an epoch not above it is a
+	 * replay (a decommission record used again after a recommission) */
+	bool record_used[3];
+	uint64_t record_epoch[3];
 };
 
 /* The epochs the log has reached: the quorum of the current one and of the one before. */
