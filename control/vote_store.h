@@ -57,7 +57,7 @@ int ctl_vote_store_save(const char *path, const struct ctl_vote_store *st);
 /* Reads path: 0, -ENOENT (no file), -EINVAL (corrupt or too long), or another errno. */
 int ctl_vote_store_load(const char *path, struct ctl_vote_store *st);
 
-/* This node's own votes in v and its secrets in r into st. */
+/* This node's own votes in v and its secrets in r into st (vote_store_sync.c). */
 void ctl_vote_store_collect(struct ctl_vote_store *st, const struct ctl_vote *v,
 			    const struct ctl_randao *r);
 
