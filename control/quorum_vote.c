@@ -51,8 +51,8 @@ int
 ctl_vote_decode(const uint8_t *body, size_t len, enum ctl_quorum_change *change, uint64_t *epoch,
 		uint8_t worker[32], uint8_t *index, uint8_t sig[CTL_QUORUM_SIG])
 {
-	if (len != CTL_VOTE_WIRE || body[0] != CTL_VOTE_MAGIC || body[1] < CTL_QUORUM_DECOMMISSION ||
-	    body[1] > CTL_QUORUM_DEREGISTER)
+	if (len != CTL_VOTE_WIRE || body[0] != CTL_VOTE_MAGIC ||
+	    body[1] < CTL_QUORUM_DECOMMISSION || body[1] > CTL_QUORUM_DEREGISTER)
 		return -EINVAL;
 	*change = (enum ctl_quorum_change)body[1];
 	*epoch = 0;
@@ -113,8 +113,7 @@ record_used(const struct ctl_registry *reg, const struct ctl_vote_slot *s)
 
 /* The status and credit of q's workers (at the next block) into row k. */
 static void
-workers_now(struct ctl_vote *v, const struct ctl_registry *reg, const struct ctl_quorum *q,
-	    int k)
+workers_now(struct ctl_vote *v, const struct ctl_registry *reg, const struct ctl_quorum *q, int k)
 {
 	for (size_t i = 0; i < q->nw; i++) {
 		const struct ctl_registry_node *nd = ctl_registry_find(reg, q->workers[i]);

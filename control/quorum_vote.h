@@ -47,8 +47,8 @@ enum {
 	/* workers of this epoch and the one before, two changes each (an active worker voted
 	 * out, then back in within one epoch) */
 	CTL_VOTE_SLOTS = 4 * CTL_QUORUM_WORKERS_MAX,
-	CTL_VOTE_INTERVAL_MS = 10000,		     /* default round interval */
-	CTL_VOTE_FAIL_AFTER_MS = 65 * 60 * 1000,     /* facts 6.1: unreachable for 65 min */
+	CTL_VOTE_INTERVAL_MS = 10000,		 /* default round interval */
+	CTL_VOTE_FAIL_AFTER_MS = 65 * 60 * 1000, /* facts 6.1: unreachable for 65 min */
 };
 
 /*
@@ -100,7 +100,7 @@ struct ctl_vote_stats {
 /* One worker's votes for one change in one epoch. */
 struct ctl_vote_slot {
 	bool used, submitted;
-	uint8_t change; /* enum ctl_quorum_change */
+	uint8_t change;	       /* enum ctl_quorum_change */
 	uint64_t submitted_at; /* the block height the record was submitted for */
 	uint64_t epoch;
 	uint8_t worker[32];
@@ -110,10 +110,10 @@ struct ctl_vote_slot {
 
 struct ctl_vote {
 	struct ctl_vote_conf conf;
-	uint64_t started_ms;			/* nobody is judged before fail_after has passed */
-	struct ctl_quorum cur, prev;		/* copies of the registry's */
-	uint64_t next_height;			/* the registry's last block + 1 */
-	uint64_t block_seconds;			/* the log's, for the credit minimum */
+	uint64_t started_ms;	     /* nobody is judged before fail_after has passed */
+	struct ctl_quorum cur, prev; /* copies of the registry's */
+	uint64_t next_height;	     /* the registry's last block + 1 */
+	uint64_t block_seconds;	     /* the log's, for the credit minimum */
 	/* cur's and prev's workers now: their status (0: no longer registered, else
 	 * enum ctl_registry_status) and decommission credit at next_height */
 	uint8_t status[2][CTL_QUORUM_WORKERS_MAX];

@@ -98,11 +98,11 @@ struct ctl_registry_node {
 		uint8_t secret[32]; /* once revealed (public then) */
 	} commits[2];
 	/* decommission credit (decomm_credit.h, registry_credit.c), all from the log */
-	uint64_t active_since;	 /* height it became active (registered, recommissioned) */
-	uint64_t decomm_height;	 /* height of its current decommission */
-	int64_t decomm_credit;	 /* its credit at that decommission, blocks */
-	int64_t carried;	 /* credit taken back at its last recommission, blocks */
-	uint64_t decomm_count;	 /* decommissions so far */
+	uint64_t active_since;	/* height it became active (registered, recommissioned) */
+	uint64_t decomm_height; /* height of its current decommission */
+	int64_t decomm_credit;	/* its credit at that decommission, blocks */
+	int64_t carried;	/* credit taken back at its last recommission, blocks */
+	uint64_t decomm_count;	/* decommissions so far */
 	/* the epoch of the last record applied for each change ([kind - DECOMMISSION]): a
 	 * record is the same bytes whoever assembles it, so one of an epoch not above it is a
 	 * replay (a decommission record used again after a recommission) */

@@ -14,7 +14,8 @@ ctl_registry_credit(const struct ctl_registry *r, const struct ctl_registry_node
 {
 	if (nd->status == CTL_REGISTRY_DECOMMISSIONED)
 		return ctl_credit_decommissioned(
-			nd->decomm_credit, height > nd->decomm_height ? height - nd->decomm_height : 0);
+			nd->decomm_credit,
+			height > nd->decomm_height ? height - nd->decomm_height : 0);
 	return ctl_credit_active(r->block_seconds,
 				 height > nd->active_since ? height - nd->active_since : 0,
 				 nd->decomm_count == 0, nd->carried);
@@ -29,10 +30,9 @@ ctl_registry_credit_change(struct ctl_registry *r, struct ctl_registry_node *nd,
 		nd->decomm_height = height;
 		nd->decomm_count++;
 	} else if (kind == CTL_REGISTRY_RECOMMISSION) {
-		nd->carried = ctl_credit_recommission(nd->decomm_credit,
-						      height > nd->decomm_height
-							      ? height - nd->decomm_height
-							      : 0);
+		nd->carried = ctl_credit_recommission(
+			nd->decomm_credit,
+			height > nd->decomm_height ? height - nd->decomm_height : 0);
 		nd->active_since = height;
 	}
 }

@@ -154,10 +154,9 @@ ctl_vote_sources_passing(void *arg, const uint8_t key[32], uint64_t now_ms)
 		return false;
 	/* its uptime proof fresh: a proof held must be within the validity window, and once
 	 * this node has run that window itself, a missing proof fails too */
-	if (src->uptime != NULL &&
-	    (ctl_uptime_proof_age(src->uptime, key, now_ms, &age) == 0
-		     ? ctl_uptime_down(src->uptime, key, now_ms)
-		     : ctl_uptime_settled(src->uptime, now_ms)))
+	if (src->uptime != NULL && (ctl_uptime_proof_age(src->uptime, key, now_ms, &age) == 0
+					    ? ctl_uptime_down(src->uptime, key, now_ms)
+					    : ctl_uptime_settled(src->uptime, now_ms)))
 		return false;
 	return true;
 }

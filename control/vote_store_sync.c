@@ -11,9 +11,9 @@ ctl_vote_store_collect(struct ctl_vote_store *st, const struct ctl_vote *v,
 	memset(st, 0, sizeof(*st));
 	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++) {
 		const struct ctl_vote_slot *s = &v->slots[i];
-		const struct ctl_quorum *q = !s->used		       ? NULL
+		const struct ctl_quorum *q = !s->used					? NULL
 					     : v->cur.valid && v->cur.epoch == s->epoch ? &v->cur
-					     : &v->prev;
+											: &v->prev;
 		int me = q != NULL ? ctl_quorum_validator_index(q, v->conf.id.ed25519_pk) : -1;
 		struct ctl_vote_store_vote *o = &st->v[st->nv];
 

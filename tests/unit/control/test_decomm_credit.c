@@ -76,8 +76,8 @@ test_decommissioned_and_back(void **state)
 	assert_int_equal(ctl_credit_recommission(60, UINT64_MAX), 0);
 }
 
-static void
-apply(struct ctl_registry *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void apply(struct ctl_registry *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void
 apply(struct ctl_registry *r, const char *fmt, ...)

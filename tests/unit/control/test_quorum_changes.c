@@ -362,9 +362,9 @@ test_restore(void **state)
 	crypto_sign_detached(sig, NULL, msg, sizeof(msg), v->conf.id.ed25519_sk);
 	assert_int_equal(ctl_vote_restore(v, CTL_QUORUM_DECOMMISSION, 0, worker, (uint8_t)me, sig),
 			 -ESTALE); /* epoch 0: not kept */
-	assert_int_equal(
-		ctl_vote_restore(v, CTL_QUORUM_DECOMMISSION, 1, worker, (uint8_t)((me + 1) % 10), sig),
-		-ESTALE); /* not this node's index */
+	assert_int_equal(ctl_vote_restore(v, CTL_QUORUM_DECOMMISSION, 1, worker,
+					  (uint8_t)((me + 1) % 10), sig),
+			 -ESTALE); /* not this node's index */
 	assert_int_equal(ctl_vote_restore(v, CTL_QUORUM_RECOMMISSION, 1, worker, (uint8_t)me, sig),
 			 -EINVAL); /* signed for another change */
 	assert_int_equal(ctl_vote_restore(v, CTL_QUORUM_DECOMMISSION, 1, worker, (uint8_t)me, sig),
