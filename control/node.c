@@ -442,6 +442,7 @@ start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_i
 		.uptime = n->uptime,
 		.id = id,
 		.registry = cfg->registry,
+		.data_dir = cfg->data_dir,
 		.interval_ms = (uint64_t)cfg->vote_interval_s * 1000,
 		.fail_after_ms = (uint64_t)cfg->vote_fail_after_s * 1000,
 		.stest = ctl_stest_service_results(n->stest),

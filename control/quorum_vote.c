@@ -36,11 +36,11 @@ ctl_vote_wipe(struct ctl_vote *v)
 /* ---- wire --------------------------------------------------------------- */
 
 void
-ctl_vote_encode(uint8_t out[CTL_VOTE_WIRE], uint64_t epoch, const uint8_t worker[32], uint8_t index,
-		const uint8_t sig[CTL_QUORUM_SIG])
+ctl_vote_encode(uint8_t out[CTL_VOTE_WIRE], enum ctl_quorum_change change, uint64_t epoch,
+		const uint8_t worker[32], uint8_t index, const uint8_t sig[CTL_QUORUM_SIG])
 {
 	out[0] = CTL_VOTE_MAGIC;
-	out[1] = CTL_QUORUM_DECOMMISSION;
+	out[1] = (uint8_t)change;
 	for (int i = 0; i < 8; i++)
 		out[2 + i] = (uint8_t)(epoch >> (8 * i));
 	memcpy(out + 10, worker, 32);
@@ -49,12 +49,13 @@ ctl_vote_encode(uint8_t out[CTL_VOTE_WIRE], uint64_t epoch, const uint8_t worker
 }
 
 int
-ctl_vote_decode(const uint8_t *body, size_t len, uint64_t *epoch, uint8_t worker[32],
-		uint8_t *index, uint8_t sig[CTL_QUORUM_SIG])
+ctl_vote_decode(const uint8_t *body, size_t len, enum ctl_quorum_change *change, uint64_t *epoch,
+		uint8_t worker[32], uint8_t *index, uint8_t sig[CTL_QUORUM_SIG])
 {
-	/* only decommission votes exist today */
-	if (len != CTL_VOTE_WIRE || body[0] != CTL_VOTE_MAGIC || body[1] != CTL_QUORUM_DECOMMISSION)
+	if (len != CTL_VOTE_WIRE || body[0] != CTL_VOTE_MAGIC ||
+	    body[1] < CTL_QUORUM_DECOMMISSION || body[1] > CTL_QUORUM_DEREGISTER)
 		return -EINVAL;
+	*change = (enum ctl_quorum_change)body[1];
 	*epoch = 0;
 	for (int i = 7; i >= 0; i--)
 		*epoch = *epoch << 8 | body[2 + i];
@@ -92,6 +93,37 @@ log_role(const struct ctl_vote *v)
 		(unsigned long long)v->cur.epoch, v->cur.nv, v->cur.nw, role);
 }
 
+/* 0 when the registry no longer knows key, else its status */
+static uint8_t
+status_in(const struct ctl_registry *reg, const uint8_t key[32])
+{
+	const struct ctl_registry_node *nd = ctl_registry_find(reg, key);
+
+	return nd != NULL ? (uint8_t)nd->status : 0;
+}
+
+/* The registry applied a record for s's change and worker of s's epoch or a later one. */
+static bool
+record_used(const struct ctl_registry *reg, const struct ctl_vote_slot *s)
+{
+	const struct ctl_registry_node *nd = ctl_registry_find(reg, s->worker);
+	size_t k = (size_t)(s->change - CTL_QUORUM_DECOMMISSION);
+
+	return nd != NULL && nd->record_used[k] && nd->record_epoch[k] >= s->epoch;
+}
+
+/* The status and credit of q's workers (at the next block) into row k. */
+static void
+workers_now(struct ctl_vote *v, const struct ctl_registry *reg, const struct ctl_quorum *q, int k)
+{
+	for (size_t i = 0; i < q->nw; i++) {
+		const struct ctl_registry_node *nd = ctl_registry_find(reg, q->workers[i]);
+
+		v->status[k][i] = nd != NULL ? (uint8_t)nd->status : 0;
+		v->credit[k][i] = nd != NULL ? ctl_registry_credit(reg, nd, v->next_height) : 0;
+	}
+}
+
 void
 ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg)
 {
@@ -101,33 +133,26 @@ ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg)
 	if (new_epoch)
 		log_role(v);
 	v->prev = reg->ep.prev;
-	for (size_t i = 0; i < v->cur.nw; i++) {
-		const struct ctl_registry_node *nd = ctl_registry_find(reg, v->cur.workers[i]);
-
-		v->active[i] = nd != NULL && nd->status == CTL_REGISTRY_ACTIVE;
-	}
-	for (size_t i = 0; i < v->prev.nw; i++) {
-		const struct ctl_registry_node *nd = ctl_registry_find(reg, v->prev.workers[i]);
-
-		v->active_prev[i] = nd != NULL && nd->status == CTL_REGISTRY_ACTIVE;
-	}
 	v->next_height = reg->have_block ? reg->height + 1 : 1;
+	v->block_seconds = reg->block_seconds;
+	workers_now(v, reg, &v->cur, 0);
+	workers_now(v, reg, &v->prev, 1);
 	/* a record submitted for a block that came without it was dropped by the producer
-	 * (late, or a copy): submit it again while its worker is still active */
+	 * (late, or a copy): submit it again while its worker still wants it */
 	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++) {
 		struct ctl_vote_slot *sl = &v->slots[i];
-		const struct ctl_registry_node *nd;
 
 		if (!sl->used || !sl->submitted || !reg->have_block ||
 		    reg->height < sl->submitted_at)
 			continue;
-		nd = ctl_registry_find(reg, sl->worker);
-		if (nd != NULL && nd->status == CTL_REGISTRY_ACTIVE)
+		if (ctl_vote_wanted(sl->change, status_in(reg, sl->worker)))
 			sl->submitted = false;
 	}
-	/* votes whose quorum the registry no longer keeps can never be used */
+	/* votes whose quorum the registry no longer keeps, or whose record (or a later one
+	 * for the same change) it applied, can never be used again */
 	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++)
-		if (v->slots[i].used && quorum(v, v->slots[i].epoch) == NULL)
+		if (v->slots[i].used &&
+		    (quorum(v, v->slots[i].epoch) == NULL || record_used(reg, &v->slots[i])))
 			memset(&v->slots[i], 0, sizeof(v->slots[i]));
 }
 
@@ -152,37 +177,64 @@ ctl_vote_should_fail(const struct ctl_vote *v, const uint8_t key[32], uint64_t n
 
 /* ---- collecting ----------------------------------------------------------- */
 
-static const struct ctl_vote_slot *
-find_slot(const struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32])
+static bool
+slot_is(const struct ctl_vote_slot *s, enum ctl_quorum_change change, uint64_t epoch,
+	const uint8_t worker[32])
 {
-	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++) {
-		const struct ctl_vote_slot *s = &v->slots[i];
+	return s->used && s->change == change && s->epoch == epoch &&
+	       memcmp(s->worker, worker, 32) == 0;
+}
 
-		if (s->used && s->epoch == epoch && memcmp(s->worker, worker, 32) == 0)
-			return s;
-	}
+static struct ctl_vote_slot *
+find_slot(struct ctl_vote *v, enum ctl_quorum_change change, uint64_t epoch,
+	  const uint8_t worker[32])
+{
+	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++)
+		if (slot_is(&v->slots[i], change, epoch, worker))
+			return &v->slots[i];
 	return NULL;
 }
 
 static struct ctl_vote_slot *
-slot_for(struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32])
+slot_for(struct ctl_vote *v, enum ctl_quorum_change change, uint64_t epoch,
+	 const uint8_t worker[32])
 {
 	struct ctl_vote_slot *free_slot = NULL;
 
 	for (size_t i = 0; i < CTL_VOTE_SLOTS; i++) {
 		struct ctl_vote_slot *s = &v->slots[i];
 
-		if (s->used && s->epoch == epoch && memcmp(s->worker, worker, 32) == 0)
+		if (slot_is(s, change, epoch, worker))
 			return s;
 		if (!s->used && free_slot == NULL)
 			free_slot = s;
 	}
 	if (free_slot != NULL) {
 		free_slot->used = true;
+		free_slot->change = (uint8_t)change;
 		free_slot->epoch = epoch;
 		memcpy(free_slot->worker, worker, 32);
 	}
-	return free_slot; /* NULL: cannot happen with 2 epochs x 50 workers */
+	return free_slot; /* NULL: only when 2 epochs x 50 workers x 2 changes are full */
+}
+
+/* The status of worker in the quorum of epoch (0: unknown). */
+static uint8_t
+worker_status(const struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32])
+{
+	int k = v->cur.valid && v->cur.epoch == epoch ? 0 : 1;
+	const struct ctl_quorum *q = k == 0 ? &v->cur : &v->prev;
+	int w = q->valid && q->epoch == epoch ? ctl_quorum_worker_index(q, worker) : -1;
+
+	return w >= 0 ? v->status[k][w] : 0;
+}
+
+static const char *
+change_name(uint8_t change)
+{
+	return change == CTL_QUORUM_DECOMMISSION   ? "decommission"
+	       : change == CTL_QUORUM_RECOMMISSION ? "recommission"
+						   : "deregister";
 }
 
 static unsigned
@@ -211,7 +263,7 @@ submit(struct ctl_vote *v, struct ctl_vote_slot *s)
 	if (ctl_quorum_record_format(&rec, text, sizeof(text)) != 0)
 		return -ENOSPC;
 	sodium_bin2hex(key, sizeof(key), s->worker, 32);
-	snprintf(line, sizeof(line), "decommission %s %llu %s", key,
+	snprintf(line, sizeof(line), "%s %s %llu %s", change_name(s->change), key,
 		 (unsigned long long)v->next_height, text);
 	rc = v->conf.submit(v->conf.submit_arg, line);
 	if (rc != 0)
@@ -219,19 +271,21 @@ submit(struct ctl_vote *v, struct ctl_vote_slot *s)
 	s->submitted = true;
 	s->submitted_at = v->next_height;
 	ctl_log(CTL_LOG_NOTICE,
-		"quorum: %u votes of epoch %llu to decommission %.16s: submitted for block %llu",
-		count(s->have), (unsigned long long)s->epoch, key,
+		"quorum: %u votes of epoch %llu to %s %.16s: submitted for block %llu",
+		count(s->have), (unsigned long long)s->epoch, change_name(s->change), key,
 		(unsigned long long)v->next_height);
 	return 0;
 }
 
-/* Submits a slot that holds enough votes and has no record waiting. */
+/* Submits a slot that holds enough votes and has no record waiting, while its worker
+ * still wants the change (a recommission of an active node would only be dropped). */
 static void
 maybe_submit(struct ctl_vote *v, struct ctl_vote_slot *s)
 {
 	int rc;
 
-	if (s->submitted || count(s->have) < CTL_QUORUM_VOTES_NEEDED)
+	if (s->submitted || count(s->have) < CTL_QUORUM_VOTES_NEEDED ||
+	    !ctl_vote_wanted(s->change, worker_status(v, s->epoch, s->worker)))
 		return;
 	rc = submit(v, s);
 	if (rc == 0) {
@@ -244,10 +298,10 @@ maybe_submit(struct ctl_vote *v, struct ctl_vote_slot *s)
 
 /* Keeps a checked vote; submits at the threshold. */
 static int
-keep(struct ctl_vote *v, uint64_t epoch, const uint8_t worker[32], uint8_t index,
-     const uint8_t sig[CTL_QUORUM_SIG])
+keep(struct ctl_vote *v, enum ctl_quorum_change change, uint64_t epoch, const uint8_t worker[32],
+     uint8_t index, const uint8_t sig[CTL_QUORUM_SIG])
 {
-	struct ctl_vote_slot *s = slot_for(v, epoch, worker);
+	struct ctl_vote_slot *s = slot_for(v, change, epoch, worker);
 	bool dup;
 
 	if (s == NULL)
@@ -265,22 +319,23 @@ int
 ctl_vote_receive(struct ctl_vote *v, const uint8_t peer[32], const uint8_t *body, size_t len)
 {
 	uint8_t worker[32], sig[CTL_QUORUM_SIG], index, msg[CTL_QUORUM_VOTE_MSG];
+	enum ctl_quorum_change change;
 	const struct ctl_quorum *q;
 	uint64_t epoch;
 	int rc;
 
-	if (ctl_vote_decode(body, len, &epoch, worker, &index, sig) != 0 ||
+	if (ctl_vote_decode(body, len, &change, &epoch, worker, &index, sig) != 0 ||
 	    (q = quorum(v, epoch)) == NULL || index >= q->nv ||
 	    memcmp(q->validators[index], peer, 32) != 0 || ctl_quorum_worker_index(q, worker) < 0) {
 		v->st.refused++;
 		return -EINVAL;
 	}
-	ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, epoch);
+	ctl_quorum_vote_message(msg, change, worker, epoch);
 	if (crypto_sign_verify_detached(sig, msg, sizeof(msg), peer) != 0) {
 		v->st.refused++;
 		return -EINVAL;
 	}
-	rc = keep(v, epoch, worker, index, sig);
+	rc = keep(v, change, epoch, worker, index, sig);
 	if (rc == -EALREADY)
 		v->st.duplicate++;
 	else if (rc == 0)
@@ -290,12 +345,12 @@ ctl_vote_receive(struct ctl_vote *v, const uint8_t peer[32], const uint8_t *body
 
 /* Sends this node's vote to the other validators of quorum q. */
 static void
-share(struct ctl_vote *v, const struct ctl_quorum *q, int me, const uint8_t worker[32],
-      const uint8_t sig[CTL_QUORUM_SIG])
+share(struct ctl_vote *v, const struct ctl_quorum *q, int me, enum ctl_quorum_change change,
+      const uint8_t worker[32], const uint8_t sig[CTL_QUORUM_SIG])
 {
 	uint8_t body[CTL_VOTE_WIRE];
 
-	ctl_vote_encode(body, q->epoch, worker, (uint8_t)me, sig);
+	ctl_vote_encode(body, change, q->epoch, worker, (uint8_t)me, sig);
 	for (size_t i = 0; i < q->nv; i++) {
 		if ((int)i == me)
 			continue;
@@ -306,9 +361,33 @@ share(struct ctl_vote *v, const struct ctl_quorum *q, int me, const uint8_t work
 	}
 }
 
-/* Votes as a validator of q on its active workers (active[w]). */
+/* Resends this node's votes on worker whose change the worker still wants (status); a
+ * validator that missed one (not yet reachable, a lost cell) still gets it, and every
+ * validator can submit. Submits a record dropped by the producer again. Returns the
+ * changes this node has voted (bit c). */
+static unsigned
+resend(struct ctl_vote *v, const struct ctl_quorum *q, int me, const uint8_t worker[32],
+       uint8_t status)
+{
+	unsigned mine = 0;
+
+	for (uint8_t c = CTL_QUORUM_DECOMMISSION; c <= CTL_QUORUM_DEREGISTER; c++) {
+		struct ctl_vote_slot *s = find_slot(v, c, q->epoch, worker);
+
+		if (s == NULL || !ctl_vote_wanted(c, status))
+			continue;
+		maybe_submit(v, s);
+		if (s->have & (1u << me)) {
+			share(v, q, me, c, worker, s->sig[me]);
+			mine |= 1u << c;
+		}
+	}
+	return mine;
+}
+
+/* Votes as a validator of q (row k of the status and credit). */
 static void
-round_of(struct ctl_vote *v, const struct ctl_quorum *q, const uint8_t *active, uint64_t now_ms)
+round_of(struct ctl_vote *v, const struct ctl_quorum *q, int k, uint64_t now_ms)
 {
 	int me = ctl_quorum_validator_index(q, v->conf.id.ed25519_pk);
 
@@ -317,28 +396,22 @@ round_of(struct ctl_vote *v, const struct ctl_quorum *q, const uint8_t *active, 
 	v->st.rounds++;
 	for (size_t w = 0; w < q->nw; w++) {
 		const uint8_t *worker = q->workers[w];
-		const struct ctl_vote_slot *s = find_slot(v, q->epoch, worker);
 		uint8_t msg[CTL_QUORUM_VOTE_MSG], sig[CTL_QUORUM_SIG];
+		unsigned mine;
+		enum ctl_quorum_change c;
 
-		if (!active[w])
+		if (v->status[k][w] == 0)
 			continue;
-		if (s != NULL)
-			maybe_submit(v,
-				     (struct ctl_vote_slot *)(uintptr_t)s); /* a dropped record */
-		if (s != NULL && (s->have & (1u << me))) {
-			/* resent every round while the worker is active: a validator
-			 * that missed it (not yet reachable, a lost cell) still gets it,
-			 * and every validator can submit */
-			share(v, q, me, worker, s->sig[me]);
+		mine = resend(v, q, me, worker, v->status[k][w]);
+		c = ctl_vote_decide(v, v->status[k][w], v->credit[k][w], worker, now_ms);
+		if (c == 0 || (mine & (1u << c)))
 			continue;
-		}
-		if (!ctl_vote_should_fail(v, worker, now_ms))
-			continue;
-		ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, q->epoch);
+		ctl_quorum_vote_message(msg, c, worker, q->epoch);
 		crypto_sign_detached(sig, NULL, msg, sizeof(msg), v->conf.id.ed25519_sk);
 		v->st.made++;
-		share(v, q, me, worker, sig);
-		(void)keep(v, q->epoch, worker, (uint8_t)me, sig);
+		v->own_gen++;
+		share(v, q, me, c, worker, sig);
+		(void)keep(v, c, q->epoch, worker, (uint8_t)me, sig);
 	}
 }
 
@@ -348,7 +421,24 @@ ctl_vote_round(struct ctl_vote *v, uint64_t now_ms)
 	/* the quorum before this one still counts: its record is valid for one more epoch,
 	 * so a vote that started late there can still finish */
 	if (v->prev.valid)
-		round_of(v, &v->prev, v->active_prev, now_ms);
+		round_of(v, &v->prev, 1, now_ms);
 	if (v->cur.valid)
-		round_of(v, &v->cur, v->active, now_ms);
+		round_of(v, &v->cur, 0, now_ms);
+}
+
+int
+ctl_vote_restore(struct ctl_vote *v, enum ctl_quorum_change change, uint64_t epoch,
+		 const uint8_t worker[32], uint8_t index, const uint8_t sig[CTL_QUORUM_SIG])
+{
+	const struct ctl_quorum *q = quorum(v, epoch);
+	uint8_t msg[CTL_QUORUM_VOTE_MSG];
+
+	if (q == NULL || ctl_quorum_validator_index(q, v->conf.id.ed25519_pk) != (int)index ||
+	    ctl_quorum_worker_index(q, worker) < 0)
+		return -ESTALE;
+	ctl_quorum_vote_message(msg, change, worker, epoch);
+	if (change < CTL_QUORUM_DECOMMISSION || change > CTL_QUORUM_DEREGISTER ||
+	    crypto_sign_verify_detached(sig, msg, sizeof(msg), v->conf.id.ed25519_pk) != 0)
+		return -EINVAL;
+	return keep(v, change, epoch, worker, index, sig) == -ENOSPC ? -ENOSPC : 0;
 }

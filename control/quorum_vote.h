@@ -45,9 +45,11 @@ struct ctl_stest_results;
 enum {
 	CTL_VOTE_MAGIC = 0x56, /* 'V': the first byte of a vote request */
 	CTL_VOTE_WIRE = 107,
-	CTL_VOTE_SLOTS = 2 * CTL_QUORUM_WORKERS_MAX, /* workers of this epoch and the one before */
-	CTL_VOTE_INTERVAL_MS = 10000,		     /* default round interval */
-	CTL_VOTE_FAIL_AFTER_MS = 65 * 60 * 1000,     /* facts 6.1: unreachable for 65 min */
+	/* workers of this epoch and the one before, two changes each (an active worker voted
+	 * out, then back in within one epoch) */
+	CTL_VOTE_SLOTS = 4 * CTL_QUORUM_WORKERS_MAX,
+	CTL_VOTE_INTERVAL_MS = 10000,		 /* default round interval */
+	CTL_VOTE_FAIL_AFTER_MS = 65 * 60 * 1000, /* facts 6.1: unreachable for 65 min */
 };
 
 /*
@@ -57,6 +59,12 @@ enum {
  */
 typedef bool ctl_vote_reach_fn(void *arg, const uint8_t key[32], uint64_t now_ms,
 			       uint64_t *unreachable_for_ms);
+
+/*
+ * The passing judgement of a decommissioned worker (recommission votes): true when every
+ * test that runs says it passes now (reachable, uptime proof fresh).
+ */
+typedef bool ctl_vote_pass_fn(void *arg, const uint8_t key[32], uint64_t now_ms);
 
 /* Queues one registry line for the block producer (ctl_registry_pending_put in
  * snode-control). 0 or a negative errno. */
@@ -77,6 +85,8 @@ struct ctl_vote_conf {
 	/* storage-proof tests (storage_test.h): a worker this node saw fail
 	 * storage-test-failures tests in a row fails too. NULL: not running */
 	const struct ctl_stest_results *stest;
+	ctl_vote_pass_fn *pass; /* NULL: no recommission votes */
+	void *pass_arg;
 };
 
 struct ctl_vote_stats {
@@ -91,9 +101,10 @@ struct ctl_vote_stats {
 	uint64_t submit_failed;
 };
 
-/* One worker's failing votes in one epoch. */
+/* One worker's votes for one change in one epoch. */
 struct ctl_vote_slot {
 	bool used, submitted;
+	uint8_t change;	       /* enum ctl_quorum_change */
 	uint64_t submitted_at; /* the block height the record was submitted for */
 	uint64_t epoch;
 	uint8_t worker[32];
@@ -103,11 +114,15 @@ struct ctl_vote_slot {
 
 struct ctl_vote {
 	struct ctl_vote_conf conf;
-	uint64_t started_ms;			/* nobody is judged before fail_after has passed */
-	struct ctl_quorum cur, prev;		/* copies of the registry's */
-	uint64_t next_height;			/* the registry's last block + 1 */
-	uint8_t active[CTL_QUORUM_WORKERS_MAX]; /* cur's workers that are active now */
-	uint8_t active_prev[CTL_QUORUM_WORKERS_MAX]; /* and prev's */
+	uint64_t started_ms;	     /* nobody is judged before fail_after has passed */
+	struct ctl_quorum cur, prev; /* copies of the registry's */
+	uint64_t next_height;	     /* the registry's last block + 1 */
+	uint64_t block_seconds;	     /* the log's, for the credit minimum */
+	/* cur's and prev's workers now: their status (0: no longer registered, else
+	 * enum ctl_registry_status) and decommission credit at next_height */
+	uint8_t status[2][CTL_QUORUM_WORKERS_MAX];
+	int64_t credit[2][CTL_QUORUM_WORKERS_MAX];
+	uint64_t own_gen; /* bumped at every vote this node signs (persistence) */
 	struct ctl_vote_slot slots[CTL_VOTE_SLOTS];
 	struct ctl_vote_stats st;
 };
@@ -122,17 +137,40 @@ void ctl_vote_on_registry(struct ctl_vote *v, const struct ctl_registry *reg);
 /* The one vote decision: should this validator vote worker key out now? */
 bool ctl_vote_should_fail(const struct ctl_vote *v, const uint8_t key[32], uint64_t now_ms);
 
+/*
+ * The change this validator votes for a worker now (0: none), decided from the worker's
+ * status and credit (quorum_vote_decide.c, docs/quorums.md): an active worker that fails
+ * is decommissioned while its credit reaches the 2 h minimum, else deregistered; a
+ * decommissioned one that passes is recommissioned, one that does not and whose credit
+ * ran out (below 0) is deregistered. Nothing in this node's first fail_after.
+ */
+enum ctl_quorum_change ctl_vote_decide(const struct ctl_vote *v, uint8_t status, int64_t credit,
+				       const uint8_t key[32], uint64_t now_ms);
+
+/* Is a record for this change still wanted by a worker in this status? */
+bool ctl_vote_wanted(enum ctl_quorum_change change, uint8_t status);
+
 /* One round: as a validator of the current quorum or of the one before (whose records are
- * still valid), vote on every active worker of it that fails; resend the votes made. */
+ * still valid), vote on every worker of it as ctl_vote_decide says; resend the votes made
+ * while their change is still wanted. */
 void ctl_vote_round(struct ctl_vote *v, uint64_t now_ms);
 
 /* A vote body from peer (authenticated by DIRECT). 0 kept, -EALREADY held, -EINVAL refused. */
 int ctl_vote_receive(struct ctl_vote *v, const uint8_t peer[32], const uint8_t *body, size_t len);
 
-/* Encodes / decodes the 107-byte wire body. decode: 0 or -EINVAL. */
-void ctl_vote_encode(uint8_t out[CTL_VOTE_WIRE], uint64_t epoch, const uint8_t worker[32],
-		     uint8_t index, const uint8_t sig[CTL_QUORUM_SIG]);
-int ctl_vote_decode(const uint8_t *body, size_t len, uint64_t *epoch, uint8_t worker[32],
-		    uint8_t *index, uint8_t sig[CTL_QUORUM_SIG]);
+/* Encodes / decodes the 107-byte wire body. decode: 0 or -EINVAL (a change not 1-3). */
+void ctl_vote_encode(uint8_t out[CTL_VOTE_WIRE], enum ctl_quorum_change change, uint64_t epoch,
+		     const uint8_t worker[32], uint8_t index, const uint8_t sig[CTL_QUORUM_SIG]);
+int ctl_vote_decode(const uint8_t *body, size_t len, enum ctl_quorum_change *change,
+		    uint64_t *epoch, uint8_t worker[32], uint8_t *index,
+		    uint8_t sig[CTL_QUORUM_SIG]);
+
+/*
+ * Takes back one of this node's own votes kept across a restart (vote_store.h), after
+ * ctl_vote_on_registry: 0 kept, -ESTALE its quorum is no longer kept (or this node is not
+ * its validator at index), -EINVAL the signature does not verify with this node's key.
+ */
+int ctl_vote_restore(struct ctl_vote *v, enum ctl_quorum_change change, uint64_t epoch,
+		     const uint8_t worker[32], uint8_t index, const uint8_t sig[CTL_QUORUM_SIG]);
 
 #endif

@@ -2,6 +2,7 @@
 /* This node's RANDAO commits and reveals (randao_contrib.h). */
 #include "randao_contrib.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,13 @@ void
 ctl_randao_wipe(struct ctl_randao *r)
 {
 	sodium_memzero(r, sizeof(*r));
+}
+
+void
+ctl_randao_set_persist(struct ctl_randao *r, ctl_randao_persist_fn *fn, void *arg)
+{
+	r->persist = fn;
+	r->persist_arg = arg;
 }
 
 /* The node's commit of epoch e in the log, or NULL. */
@@ -47,10 +55,17 @@ commit(struct ctl_randao *r, uint64_t e, uint64_t next)
 	char line[400], key[65], hh[65], sh[129];
 
 	if (!s->have || s->epoch != e) {
-		memset(s, 0, sizeof(*s));
+		sodium_memzero(s, sizeof(*s));
 		randombytes_buf(s->secret, sizeof(s->secret));
 		s->have = true;
 		s->epoch = e;
+		/* on disk before anyone sees its hash: a restart must not lose a committed
+		 * secret (its reveal would be missing) */
+		if (r->persist != NULL && r->persist(r->persist_arg) != 0) {
+			sodium_memzero(s, sizeof(*s));
+			r->st.failed++;
+			return;
+		}
 	}
 	crypto_generichash(hash, sizeof(hash), s->secret, sizeof(s->secret), NULL, 0);
 	ctl_registry_commit_message(msg, r->pk, e, hash);
@@ -112,4 +127,29 @@ ctl_randao_on_registry(struct ctl_randao *r, const struct ctl_registry *reg)
 	    !(r->slot[e % 2].have && r->slot[e % 2].epoch == e &&
 	      waiting(r->slot[e % 2].commit_for, next)))
 		commit(r, e, next);
+}
+
+int
+ctl_randao_restore(struct ctl_randao *r, const struct ctl_registry *reg,
+		   const struct ctl_randao_secret *s)
+{
+	const struct ctl_registry_node *nd = ctl_registry_find(reg, r->pk);
+	uint64_t e = (reg->have_block ? reg->height + 1 : 1) / ctl_registry_epoch_blocks(reg);
+	const struct ctl_registry_commit *c;
+	uint8_t hash[32];
+
+	if (nd == NULL || !s->have || s->epoch > e || s->epoch + 1 < e)
+		return -ESTALE; /* its reveal could only land in epoch s->epoch + 1 */
+	c = logged_commit(nd, s->epoch);
+	if (c == NULL && s->epoch != e)
+		return -ESTALE; /* never committed, and too late to */
+	if (c != NULL) {
+		crypto_generichash(hash, sizeof(hash), s->secret, sizeof(s->secret), NULL, 0);
+		if (sodium_memcmp(hash, c->hash, 32) != 0)
+			return -EINVAL;
+		if (c->revealed)
+			return -ESTALE;
+	}
+	r->slot[s->epoch % 2] = *s;
+	return 0;
 }

@@ -14,8 +14,10 @@
  * are submitted only while that next block is in the first half of its epoch;
  * with epochs shorter than CTL_RANDAO_MIN_EPOCH_BLOCKS blocks the node does
  * not contribute. A line the block came without (dropped as late) is queued
- * again for the next block, still only in the first half. Secrets live in
- * memory only: after a restart the last commit is never revealed (withheld).
+ * again for the next block, still only in the first half. With a persist
+ * hook (the vote service's vote_store.h) a fresh secret is written to disk
+ * before its commit is queued, and restored after a restart, so the reveal
+ * still comes.
  */
 #ifndef CTL_RANDAO_CONTRIB_H
 #define CTL_RANDAO_CONTRIB_H
@@ -45,9 +47,14 @@ struct ctl_randao_secret {
 	uint64_t commit_for, reveal_for; /* the block height its line was queued for; 0: none */
 };
 
+/* Keeps the secrets across a restart (the vote store). 0 or a negative errno. */
+typedef int ctl_randao_persist_fn(void *arg);
+
 struct ctl_randao {
 	ctl_randao_submit_fn *submit;
 	void *submit_arg;
+	ctl_randao_persist_fn *persist; /* NULL: secrets in memory only */
+	void *persist_arg;
 	uint8_t pk[32], sk[64];
 	struct ctl_randao_secret slot[2]; /* at [epoch % 2] */
 	struct ctl_randao_stats st;
@@ -57,6 +64,18 @@ struct ctl_randao {
 void ctl_randao_init(struct ctl_randao *r, ctl_randao_submit_fn *submit, void *submit_arg,
 		     const uint8_t pk[32], const uint8_t sk[64]);
 void ctl_randao_wipe(struct ctl_randao *r);
+
+/* A fresh secret is persisted (fn) before its commit is queued; a failure queues nothing. */
+void ctl_randao_set_persist(struct ctl_randao *r, ctl_randao_persist_fn *fn, void *arg);
+
+/*
+ * Takes back a secret kept across a restart, against the registry reg: kept (0) when its
+ * commit is in the log with the same hash and not revealed yet (it will be revealed), or
+ * when it is for the current epoch and not committed yet (the same secret is committed);
+ * -ESTALE otherwise (past, revealed, unknown node), -EINVAL a hash that differs.
+ */
+int ctl_randao_restore(struct ctl_randao *r, const struct ctl_registry *reg,
+		       const struct ctl_randao_secret *s);
 
 /* The registry reached a new state: commit and reveal as due (at most one of each). */
 void ctl_randao_on_registry(struct ctl_randao *r, const struct ctl_registry *reg);

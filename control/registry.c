@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decomm_credit.h"
 #include "swarm_assign.h"
 
 enum {
@@ -231,8 +232,16 @@ parse_option(char **tok, size_t n, struct ctl_registry_event *ev, char *why, siz
 			return bad(why, whylen, "bad epoch-blocks (1 to 1073741824)");
 		return 0;
 	}
+	if (n == 3 && strcmp(tok[1], "block-seconds") == 0) {
+		ev->option = CTL_REGISTRY_OPT_BLOCK_SECONDS;
+		if (!decimal(tok[2], CTL_CREDIT_BLOCK_SECONDS_MAX, &ev->value) || ev->value == 0)
+			return bad(why, whylen, "bad block-seconds (1 to 86400)");
+		return 0;
+	}
 	ev->kind = CTL_REGISTRY_NONE;
-	return bad(why, whylen, "expected: option epoch-blocks <N> | option unverified-records");
+	return bad(why, whylen,
+		   "expected: option epoch-blocks <N> | option unverified-records | option "
+		   "block-seconds <S>");
 }
 
 static bool
@@ -444,6 +453,7 @@ apply_register(struct ctl_registry *r, const struct ctl_registry_event *ev, char
 	nd->port = ev->port;
 	nd->status = CTL_REGISTRY_ACTIVE;
 	nd->registered = ev->height;
+	nd->active_since = ev->height;
 	nd->swarm_id = SWARM_ID_UNASSIGNED; /* new: placed by the block's assignment */
 	return 0;
 }
@@ -479,6 +489,24 @@ check_record(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 	return rc;
 }
 
+/* A record for this change of an epoch not above the last one applied to the node. */
+static int
+check_replay(const struct ctl_registry_node *nd, const struct ctl_registry_event *ev,
+	     const char *name, char *why, size_t whylen)
+{
+	size_t k = (size_t)(ev->kind - CTL_REGISTRY_DECOMMISSION);
+	char hex[17];
+
+	if (!ev->has_record || !nd->record_used[k] || ev->record.epoch > nd->record_epoch[k])
+		return 0;
+	snprintf(why, whylen,
+		 "%s: node %s had a %s record of epoch %" PRIu64 " applied; one of epoch %" PRIu64
+		 " is a replay",
+		 name, ctl_registry_short_key(ev->key, hex), name, nd->record_epoch[k],
+		 ev->record.epoch);
+	return -EINVAL;
+}
+
 /* decommission / recommission / deregister of a known node in the right state. */
 static int
 apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
@@ -511,13 +539,19 @@ apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
 	}
-	if ((rc = check_record(r, ev, why, whylen)) != 0)
+	if ((rc = check_replay(nd, ev, name, why, whylen)) != 0 ||
+	    (rc = check_record(r, ev, why, whylen)) != 0)
 		return rc;
+	if (ev->has_record) {
+		nd->record_used[ev->kind - CTL_REGISTRY_DECOMMISSION] = true;
+		nd->record_epoch[ev->kind - CTL_REGISTRY_DECOMMISSION] = ev->record.epoch;
+	}
 	if (ev->kind == CTL_REGISTRY_DEREGISTER) {
 		memmove(nd, nd + 1, (r->n - at - 1) * sizeof(*nd));
 		r->n--;
 		return 0;
 	}
+	ctl_registry_credit_change(r, nd, ev->kind, ev->height);
 	nd->status = ev->kind == CTL_REGISTRY_DECOMMISSION ? CTL_REGISTRY_DECOMMISSIONED
 							   : CTL_REGISTRY_ACTIVE;
 	/* oxend (HF >= 13) clears the swarm on decommission; a recommissioned
@@ -618,20 +652,27 @@ apply_block(struct ctl_registry *r, const struct ctl_registry_event *ev, char *w
 static int
 apply_option(struct ctl_registry *r, const struct ctl_registry_event *ev, char *why, size_t whylen)
 {
-	const char *name =
-		ev->option == CTL_REGISTRY_OPT_UNVERIFIED ? "unverified-records" : "epoch-blocks";
+	static const char *const names[] = {
+		[CTL_REGISTRY_OPT_EPOCH_BLOCKS] = "epoch-blocks",
+		[CTL_REGISTRY_OPT_UNVERIFIED] = "unverified-records",
+		[CTL_REGISTRY_OPT_BLOCK_SECONDS] = "block-seconds",
+	};
+	const char *name = names[ev->option];
 
 	if (r->started) {
 		snprintf(why, whylen, "option %s after the first event", name);
 		return -EINVAL;
 	}
 	if ((ev->option == CTL_REGISTRY_OPT_UNVERIFIED && r->unverified) ||
-	    (ev->option == CTL_REGISTRY_OPT_EPOCH_BLOCKS && r->epoch_blocks != 0)) {
+	    (ev->option == CTL_REGISTRY_OPT_EPOCH_BLOCKS && r->epoch_blocks != 0) ||
+	    (ev->option == CTL_REGISTRY_OPT_BLOCK_SECONDS && r->block_seconds != 0)) {
 		snprintf(why, whylen, "option %s given twice", name);
 		return -EINVAL;
 	}
 	if (ev->option == CTL_REGISTRY_OPT_UNVERIFIED)
 		r->unverified = true;
+	else if (ev->option == CTL_REGISTRY_OPT_BLOCK_SECONDS)
+		r->block_seconds = ev->value;
 	else
 		r->epoch_blocks = ev->value;
 	return 0;

@@ -14,7 +14,7 @@
  *   decommission|recommission|deregister <ed25519 hex64> <height> <quorum record>
  *   commit <ed25519 hex64> <height> <hash hex64> <signature hex128>
  *   reveal <ed25519 hex64> <height> <secret hex64>
- *   option epoch-blocks <N> | option unverified-records
+ *   option epoch-blocks <N> | option unverified-records | option block-seconds <S>
  *
  * A node event belongs to the block of its height and takes effect in the
  * swarms when that block's line comes. Heights fall into epochs of N blocks;
@@ -60,6 +60,7 @@ enum ctl_registry_kind {
 enum ctl_registry_option {
 	CTL_REGISTRY_OPT_EPOCH_BLOCKS = 1,
 	CTL_REGISTRY_OPT_UNVERIFIED,
+	CTL_REGISTRY_OPT_BLOCK_SECONDS,
 };
 
 /* One parsed line. */
@@ -98,6 +99,17 @@ struct ctl_registry_node {
 		uint8_t hash[32];
 		uint8_t secret[32]; /* once revealed (public then) */
 	} commits[2];
+	/* decommission credit (decomm_credit.h, registry_credit.c), all from the log */
+	uint64_t active_since;	/* height it became active (registered, recommissioned) */
+	uint64_t decomm_height; /* height of its current decommission */
+	int64_t decomm_credit;	/* its credit at that decommission, blocks */
+	int64_t carried;	/* credit taken back at its last recommission, blocks */
+	uint64_t decomm_count;	/* decommissions so far */
+	/* the epoch of the last record applied for each change ([kind - DECOMMISSION]): a
+	 * record is the same bytes whoever assembles it, so one of an epoch not above it is a
+	 * replay (a decommission record used again after a recommission) */
+	bool record_used[3];
+	uint64_t record_epoch[3];
 };
 
 /* The epochs the log has reached: the quorum of the current one and of the one before. */
@@ -127,6 +139,7 @@ struct ctl_registry {
 	bool started;		 /* an event other than an option was applied */
 	uint64_t epoch_blocks;	 /* option epoch-blocks; 0: CTL_QUORUM_EPOCH_BLOCKS_DEFAULT */
 	bool unverified;	 /* option unverified-records: "-" accepted */
+	uint64_t block_seconds;	 /* option block-seconds (credit); 0: 120 */
 	struct ctl_registry_epochs ep;
 	uint64_t commits, reveals; /* applied */
 	uint64_t randao_seeds;	   /* epochs seeded by reveals (the others: the block hash) */
@@ -192,6 +205,13 @@ const struct ctl_quorum *ctl_registry_quorum(const struct ctl_registry *r, uint6
 /* What a commit line's signature covers. */
 void ctl_registry_commit_message(uint8_t out[CTL_REGISTRY_COMMIT_MSG], const uint8_t key[32],
 				 uint64_t epoch, const uint8_t hash[32]);
+
+/*
+ * nd's decommission credit in blocks at height (docs/quorums.md, decomm_credit.h):
+ * active, what it may spend; decommissioned, what is left (negative: ran out).
+ */
+int64_t ctl_registry_credit(const struct ctl_registry *r, const struct ctl_registry_node *nd,
+			    uint64_t height);
 
 /* Nodes in r by status. */
 size_t ctl_registry_count(const struct ctl_registry *r, enum ctl_registry_status status);

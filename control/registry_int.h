@@ -26,4 +26,9 @@ int ctl_registry_apply_commit(struct ctl_registry *r, const struct ctl_registry_
 int ctl_registry_apply_reveal(struct ctl_registry *r, const struct ctl_registry_event *ev,
 			      char *why, size_t whylen);
 
+/* The credit bookkeeping of a decommission / recommission of nd at height (before its
+ * status changes; registry_credit.c). */
+void ctl_registry_credit_change(struct ctl_registry *r, struct ctl_registry_node *nd,
+				enum ctl_registry_kind kind, uint64_t height);
+
 #endif

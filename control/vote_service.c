@@ -16,6 +16,7 @@
 #include "randao_contrib.h"
 #include "registry_append.h"
 #include "swarm_view_registry.h"
+#include "vote_store.h"
 
 struct ctl_vote_service {
 	struct ctl_vote v;
@@ -25,7 +26,52 @@ struct ctl_vote_service {
 	struct ctl_drpc *d;
 	struct ctl_replicate *repl;
 	struct event *timer;
+	char state_path[4096];	   /* DATA_DIR/quorum-state; "" without a data dir */
+	uint64_t saved_gen;	   /* the vote generation last written */
+	struct ctl_vote_store tmp; /* scratch for a save or a load (wiped after use) */
 };
+
+/* Writes this node's votes and secrets (vote_store.h); ctl_randao_persist_fn too. */
+static int
+save_state(void *arg)
+{
+	struct ctl_vote_service *s = arg;
+	int rc;
+
+	if (s->state_path[0] == '\0')
+		return 0;
+	ctl_vote_store_collect(&s->tmp, &s->v, &s->randao);
+	rc = ctl_vote_store_save(s->state_path, &s->tmp);
+	sodium_memzero(&s->tmp, sizeof(s->tmp));
+	if (rc != 0)
+		ctl_log(CTL_LOG_WARNING, "quorum: cannot write %s: %s", s->state_path,
+			strerror(-rc));
+	else
+		s->saved_gen = s->v.own_gen;
+	return rc;
+}
+
+/* Takes back what the last run wrote; a missing file is the first start. */
+static void
+load_state(struct ctl_vote_service *s, const struct ctl_registry *reg)
+{
+	size_t kept = 0, stale = 0;
+	int rc;
+
+	if (s->state_path[0] == '\0')
+		return;
+	rc = ctl_vote_store_load(s->state_path, &s->tmp);
+	if (rc == 0) {
+		ctl_vote_store_restore(&s->tmp, &s->v, &s->randao, reg, &kept, &stale);
+		ctl_log(CTL_LOG_INFO, "quorum: %s: %zu vote(s) and secret(s) taken back, %zu stale",
+			s->state_path, kept, stale);
+	} else if (rc != -ENOENT) {
+		ctl_log(CTL_LOG_WARNING, "quorum: %s ignored: %s", s->state_path,
+			rc == -EINVAL ? "corrupt (bad length or checksum)" : strerror(-rc));
+	}
+	sodium_memzero(&s->tmp, sizeof(s->tmp));
+	s->saved_gen = s->v.own_gen;
+}
 
 /* The DIRECT window and peer_ping's pong times are wall-clock milliseconds. */
 static uint64_t
@@ -88,6 +134,33 @@ ctl_vote_sources_failing(void *arg, const uint8_t key[32], uint64_t now_ms,
 	return false;
 }
 
+bool
+ctl_vote_sources_passing(void *arg, const uint8_t key[32], uint64_t now_ms)
+{
+	const struct ctl_vote_sources *src = arg;
+	const struct ctl_peer *peer = NULL;
+	uint64_t f = 0, age = 0;
+
+	/* positive evidence needed: the worker answers our DIRECT pings now */
+	if (src->ping == NULL ||
+	    (src->ping->channel != NULL && !ctl_dp_channel_connected(src->ping->channel)))
+		return false;
+	for (size_t i = 0; i < src->ping->n && peer == NULL; i++)
+		if (memcmp(src->ping->peers[i].ed25519, key, 32) == 0)
+			peer = &src->ping->peers[i];
+	if (peer == NULL || !peer->reachable)
+		return false;
+	if (src->reach != NULL && ctl_reach_failing(src->reach, key, ctl_reach_now(src->reach), &f))
+		return false;
+	/* its uptime proof fresh: a proof held must be within the validity window, and once
+	 * this node has run that window itself, a missing proof fails too */
+	if (src->uptime != NULL && (ctl_uptime_proof_age(src->uptime, key, now_ms, &age) == 0
+					    ? ctl_uptime_down(src->uptime, key, now_ms)
+					    : ctl_uptime_settled(src->uptime, now_ms)))
+		return false;
+	return true;
+}
+
 static void
 vote_sent(void *arg, int rc, const uint8_t *body, size_t len)
 {
@@ -147,6 +220,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	ctl_vote_round(&s->v, wall_ms());
+	if (s->v.own_gen != s->saved_gen)
+		(void)save_state(s); /* retried next round when it fails */
 }
 
 struct ctl_vote_service *
@@ -173,6 +248,8 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 	s->src.reach = conf->reach;
 	s->src.uptime = conf->uptime;
 	vc.reach_arg = &s->src;
+	vc.pass = ctl_vote_sources_passing;
+	vc.pass_arg = &s->src;
 	vc.id = *conf->id;
 	vc.send = send_vote;
 	vc.send_arg = s;
@@ -181,6 +258,13 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 	vc.stest = conf->stest;
 	s->d = conf->d;
 	s->repl = conf->repl;
+	if (conf->data_dir != NULL && conf->data_dir[0] != '\0' &&
+	    (size_t)snprintf(s->state_path, sizeof(s->state_path), "%s/quorum-state",
+			     conf->data_dir) >= sizeof(s->state_path)) {
+		snprintf(err, errlen, "quorum votes: data dir path too long");
+		free(s);
+		return NULL;
+	}
 	if (ctl_vote_init(&s->v, &vc, wall_ms()) != 0 ||
 	    (s->timer = event_new(conf->base, -1, EV_PERSIST, on_timer, s)) == NULL ||
 	    event_add(s->timer, &tv) != 0 ||
@@ -193,6 +277,11 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 	}
 	sodium_memzero(&vc.id, sizeof(vc.id));
 	ctl_randao_init(&s->randao, submit_line, s, conf->id->ed25519_pk, conf->id->ed25519_sk);
+	ctl_randao_set_persist(&s->randao, save_state, s);
+	/* the quorums first (restored votes are checked against them), then what the last
+	 * run kept, then this state's commits and reveals */
+	ctl_vote_on_registry(&s->v, reg);
+	load_state(s, reg);
 	on_reload(s, reg);
 	ctl_replicate_set_votes(conf->repl, on_vote_request, s);
 	ctl_log(CTL_LOG_INFO,

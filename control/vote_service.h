@@ -37,6 +37,7 @@ struct ctl_vote_service_conf {
 	const struct ctl_uptime *uptime;  /* uptime proofs (NULL: not running) */
 	const struct snc_identity *id;
 	const char *registry; /* the registry source (registry_source.h): its pending queue */
+	const char *data_dir; /* DATA_DIR/quorum-state keeps votes and secrets; NULL: none */
 	uint64_t interval_ms, fail_after_ms;
 	const struct ctl_stest_results *stest; /* storage-proof tests (NULL: not running) */
 };
@@ -66,6 +67,12 @@ struct ctl_vote_sources {
 };
 bool ctl_vote_sources_failing(void *arg, const uint8_t key[32], uint64_t now_ms,
 			      uint64_t *unreachable_for_ms);
+
+/* ctl_vote_pass_fn over the same sources (recommission votes): passing when the node
+ * answers this node's DIRECT pings now (required: no pings, no judgement), the reachability
+ * tests do not find it failing, and its uptime proof is fresh (a proof held is within the
+ * validity window; none held counts as failing once this node has run that window). */
+bool ctl_vote_sources_passing(void *arg, const uint8_t key[32], uint64_t now_ms);
 
 /* ctl_vote_reach_fn over peer pings (arg: the ctl_peer_ping): failing when pinged and not
  * reachable, for as long as since its last pong or its first ping, whichever is later; no

@@ -6,6 +6,9 @@
 #                                                  a registry redis-server (DIR/registry-redis/)
 #   deploy/testnet.sh add [--dir DIR] [--no-register]  start one more node; register it
 #                                                  in the registry unless --no-register
+#   deploy/testnet.sh restart --node I [--dir DIR] stop node I's processes (if running) and
+#                                                  start them again with the same keys and
+#                                                  data dirs (a node back after a crash)
 #   deploy/testnet.sh status [--dir DIR]           processes and channel state per node
 #   deploy/testnet.sh down [--dir DIR]             stop everything `up` started, remove DIR
 # Every node is a snode-dataplane in software mode on its own tap interface inside one
@@ -26,12 +29,14 @@ N=3
 DIR=${SNODE_TESTNET_DIR:-/tmp/snode-testnet}
 REGISTER=1
 REGISTRY=file
+NODE=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--nodes) N=$2; shift 2 ;;
 	--dir) DIR=$2; shift 2 ;;
 	--no-register) REGISTER=0; shift ;;
 	--registry) REGISTRY=$2; shift 2 ;;
+	--node) NODE=$2; shift 2 ;;
 	*) echo "testnet: unknown option '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -105,6 +110,10 @@ print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 		[ -n "${SNODE_TESTNET_EPOCH_BLOCKS:-}" ] &&
 			echo "option epoch-blocks $SNODE_TESTNET_EPOCH_BLOCKS"
 		echo "option unverified-records"
+		# SNODE_TESTNET_BLOCK_SECONDS: the block time the decommission credit counts
+		# hours in (docs/quorums.md); set it to the producer's interval.
+		[ -n "${SNODE_TESTNET_BLOCK_SECONDS:-}" ] &&
+			echo "option block-seconds $SNODE_TESTNET_BLOCK_SECONDS"
 		for j in $(seq 0 $((N - 1))); do registry_line "$j" 1; done
 		echo "block 1 $(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	} >"$DIR/registry"
@@ -129,7 +138,8 @@ start_registry() {
 }
 
 start_node() {
-	local i=$1 d=$DIR/node$i ns
+	local i=$1 d ns
+	d=$DIR/node$i # (not on the local line: $i would be the caller's there)
 	ns=$(ns_of)
 	start_redis "$d"
 	wait_for test -S "$d/redis.sock" || die "node $i: redis-server did not start ($d/redis.log)"
@@ -228,6 +238,21 @@ add() {
 	echo "testnet: node $i started$([ "$REGISTER" = 1 ] && echo " and registered at height $height")"
 }
 
+# restart --node I: node I's processes stopped (if still running) and started again.
+restart() {
+	[ -e "$DIR/netns" ] || die "no testnet in $DIR"
+	case $NODE in ''|*[!0-9]*) die "restart expects --node I" ;; esac
+	local d=$DIR/node$NODE
+	[ -d "$d" ] || die "no node $NODE in $DIR"
+	stop_pid "$d/control.pid"
+	stop_pid "$d/dataplane.pid"
+	stop_pid "$d/redis.pid"
+	rm -f "$d/redis.sock"
+	start_node "$NODE"
+	wait_for connected "$d" || die "node $NODE: snode-control did not connect ($d/control.log)"
+	echo "testnet: node $NODE restarted"
+}
+
 # counters I: one line of node I's dataplane counters (DPDK telemetry socket).
 counters() {
 	$PY - "/var/run/dpdk/snode-tn-$(ns_of)-$1/dpdk_telemetry.v2" <<'PY' 2>/dev/null || echo "-"
@@ -300,7 +325,8 @@ down() {
 case $cmd in
 up) up ;;
 add) add ;;
+restart) restart ;;
 status) [ -e "$DIR/netns" ] && table || echo "testnet: nothing running in $DIR" ;;
 down) down ;;
-*) echo "usage: deploy/testnet.sh up|add|status|down [--nodes N] [--dir DIR] [--no-register] [--registry file|redis]" >&2; exit 2 ;;
+*) echo "usage: deploy/testnet.sh up|add|restart|status|down [--nodes N] [--node I] [--dir DIR] [--no-register] [--registry file|redis]" >&2; exit 2 ;;
 esac

@@ -6,10 +6,14 @@
 # stored, then a worker of the current epoch has its processes stopped: its validators vote, 7
 # votes make a record, the producer puts it in a block, every snode-control's registry
 # verifies and applies it, the swarm is recomputed without the node, and every acknowledged
-# message is still retrieved. Storage-proof tests (docs/storage-tests.md) run all along, every
-# 0.5 s with 12 pairs a height: they pass between the healthy members (none fails), and fail
-# against a member whose Redis is flushed at the end (the testee answers "other").
-# Needs root (netns, tap): otherwise every case is skipped.
+# message is still retrieved. The stopped node is then restarted: it passes again (answers the
+# DIRECT pings, its uptime proof is fresh), its validators vote a `recommission` record, every node
+# applies it and the node takes part in its swarm again. The log's `option block-seconds 1` (the
+# producer's interval) makes its decommission credit 2 h of real time: no deregistration here
+# (that is tested on replayed logs, test_quorum_changes). Storage-proof tests
+# (docs/storage-tests.md) run all along, every 0.5 s with 12 pairs a height: they pass between
+# the healthy members (none fails), and fail against a member whose Redis is flushed at the end
+# (the testee answers "other"). Needs root (netns, tap): otherwise every case is skipped.
 set -u
 BUILD=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,9 +23,14 @@ ROOT=$(cd "$HERE/../.." && pwd)
 PY=/usr/bin/python3
 tn_require_root
 EPOCH=10
-export SNODE_TESTNET_EPOCH_BLOCKS=$EPOCH SNODE_TESTNET_VOTE_FAIL_AFTER=4
+# a failing node retested every 3 s at most (default: 10 s x failures + ~10 s, up to 2 min): a
+# node back after a restart is found passing, and recommissioned, in seconds; the random tests
+# keep their pace (~10 s)
 CONF=$(mktemp /tmp/snode-test-quorum-conf.XXXXXX)
 cat >"$CONF" <<'CONFEOF'
+[reach]
+reach-backoff-ms = 1000
+reach-backoff-max-ms = 3000
 [storage_test]
 storage-test-interval-ms = 500
 storage-test-records = 3
@@ -31,18 +40,27 @@ storage-test-retry-ms = 1500
 storage-test-failures = 3
 CONFEOF
 export SNODE_TESTNET_CONTROL_CONF=$CONF
+export SNODE_TESTNET_EPOCH_BLOCKS=$EPOCH SNODE_TESTNET_VOTE_FAIL_AFTER=4 SNODE_TESTNET_BLOCK_SECONDS=1
+PRODUCER=
+tn_cleanup_extra() { # (defined before tn_up: its exit trap calls it even when the start fails)
+	if [ -n "$PRODUCER" ]; then
+		kill "$PRODUCER" 2>/dev/null
+		wait "$PRODUCER" 2>/dev/null
+	fi
+	rm -f "$CONF"
+}
 tn_up quorum 12
 client() { ip netns exec "$NS" $PY "$ROOT/tests/tools/snode_client.py" --testnet "$DIR" --timeout 20 "$@"; }
 REG=$DIR/registry
 
 # The block producer (snode-tool chain run): a block a second with the pending lines that apply
 # (the copies other validators queued, and lines for a block already past, are dropped).
-"$BUILD/tools/snode-tool" chain run --registry "$(cat "$DIR/registry.src")" --block-interval 1 \
-	>"$DIR/chain.out" 2>"$DIR/chain.log" &
+"$BUILD/tools/snode-tool" chain run --registry "$(cat "$DIR/registry.src")" --block-interval 1 >"$DIR/chain.out" \
+	2>"$DIR/chain.log" &
 PRODUCER=$!
-tn_cleanup_extra() { kill "$PRODUCER" 2>/dev/null; wait "$PRODUCER" 2>/dev/null; rm -f "$CONF"; }
 
 key_of() { $PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"])' "$DIR/node$1/id.json"; }
+since() { tail -n +$(($1 + 1)) "$REG"; } # since N: the log's lines after its first N
 height() { awk '$1 == "block" { h = $2 } END { print h }' "$REG"; }
 
 # messages on every node of the one swarm, acknowledged before anything fails
@@ -87,10 +105,11 @@ s = [json.loads(l)["storage_test"] for l in sys.stdin]
 print(sum(x["passed"] for x in s) > 0, sum(x["failed"] for x in s), sum(x["answered_ok"] for x in s) > 0)')
 check "storage tests pass between healthy members, none fails (passed>0, failed, answered>0: $stest)" \
 	test "$stest" = "True 0 True"
+stopped_at=$(wc -l <"$REG")
 for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
 
-for _ in $(seq 120); do grep -q "^decommission $VKEY " "$REG" && break; sleep 0.5; done
-check "a decommission record for node $victim reaches the log" grep -q "^decommission $VKEY [0-9]* [0-9]*,[0-9]:" "$REG"
+for _ in $(seq 120); do since "$stopped_at" | grep -q "^decommission $VKEY " && break; sleep 0.5; done
+check "a decommission record for node $victim reaches the log" sh -c "tail -n +$((stopped_at + 1)) '$REG' | grep -q '^decommission $VKEY [0-9]* [0-9]*,[0-9]:'"
 check "a validator assembled it from 7+ votes" sh -c "grep -h 'quorum: [0-9]* votes of epoch .* to decommission ${VKEY:0:16}: submitted' '$DIR'/node*/control.log | grep -q ."
 applied() { # live nodes whose registry applied the record
 	local i n=0
@@ -133,6 +152,33 @@ check "every acknowledged message is still retrieved after the rebalance (got $f
 tn_store "$DIR/s4" --path 0 store --seed "$(cat "$DIR/seed1")" --data "after the vote"
 swarm=$($PY -c 'import json,sys; b=json.loads(json.load(open(sys.argv[1]))["body"]); print(len(b["swarm"]), sys.argv[2] in b["swarm"])' "$DIR/s4" "$VKEY" 2>&1)
 check "a new store is acknowledged by the 11 remaining members only (got $swarm)" test "$swarm" = "11 False"
+
+# the node comes back: recommissioned by votes, in its swarm again
+restarted_at=$(wc -l <"$REG")
+out=$($TN restart --dir "$DIR" --node "$victim" 2>&1)
+check "node $victim restarts ($out)" grep -q "restarted" <<<"$out"
+for _ in $(seq 120); do since "$restarted_at" | grep -q "^recommission $VKEY " && break; sleep 0.5; done
+check "a recommission record for node $victim reaches the log" sh -c "tail -n +$((restarted_at + 1)) '$REG' | grep -q '^recommission $VKEY [0-9]* [0-9]*,[0-9]:'"
+check "a validator assembled it from 7+ votes" sh -c "grep -h 'quorum: [0-9]* votes of epoch .* to recommission ${VKEY:0:16}: submitted' '$DIR'/node*/control.log | grep -q ."
+rejoined() { # nodes whose registry applied the recommission (the restarted one too)
+	local i n=0
+	for i in $(seq 0 11); do
+		grep -q "registry $REG reloaded: block [0-9]*, 12 nodes (12 active)" \
+			"$DIR/node$i/control.log" && n=$((n + 1))
+	done
+	echo "$n"
+}
+for _ in $(seq 60); do [ "$(rejoined)" = 12 ] && break; sleep 0.5; done
+ok=$(rejoined)
+check "all 12 nodes verified the recommission and applied it (got $ok)" test "$ok" = 12
+check "no node refused the log" sh -c "! grep -h 'registry not reloaded' '$DIR'/node*/control.log | grep -q ."
+for _ in 1 2 3 4 5 6; do
+	tn_store "$DIR/s5" --path 0 store --seed "$(cat "$DIR/seed2")" --data "after the recommission"
+	swarm=$($PY -c 'import json,sys; b=json.loads(json.load(open(sys.argv[1]))["body"]); print(len(b["swarm"]), sys.argv[2] in b["swarm"])' "$DIR/s5" "$VKEY" 2>&1)
+	[ "$swarm" = "12 True" ] && break
+	sleep 1
+done
+check "a new store is acknowledged by all 12 members, node $victim again among them (got $swarm)" test "$swarm" = "12 True"
 
 # a member that drops its data (not node 0, not the victim) fails its storage tests: it answers
 # "other" once the retry window has passed, and its testers log the failure

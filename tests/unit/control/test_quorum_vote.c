@@ -199,24 +199,31 @@ static void
 test_wire(void **state)
 {
 	uint8_t body[CTL_VOTE_WIRE], w[32], sig[64], w2[32], sig2[64], idx;
+	enum ctl_quorum_change c;
 	uint64_t e;
 
 	(void)state;
 	memset(w, 7, 32);
 	memset(sig, 9, 64);
-	ctl_vote_encode(body, 0x0102030405060708ull, w, 4, sig);
+	ctl_vote_encode(body, CTL_QUORUM_RECOMMISSION, 0x0102030405060708ull, w, 4, sig);
 	assert_int_equal(body[0], 'V');
-	assert_int_equal(ctl_vote_decode(body, sizeof(body), &e, w2, &idx, sig2), 0);
+	assert_int_equal(ctl_vote_decode(body, sizeof(body), &c, &e, w2, &idx, sig2), 0);
+	assert_int_equal(c, CTL_QUORUM_RECOMMISSION);
 	assert_true(e == 0x0102030405060708ull);
 	assert_int_equal(idx, 4);
 	assert_memory_equal(w2, w, 32);
 	assert_memory_equal(sig2, sig, 64);
-	assert_int_equal(ctl_vote_decode(body, sizeof(body) - 1, &e, w2, &idx, sig2), -EINVAL);
-	body[1] = CTL_QUORUM_DEREGISTER; /* not voted on today */
-	assert_int_equal(ctl_vote_decode(body, sizeof(body), &e, w2, &idx, sig2), -EINVAL);
+	assert_int_equal(ctl_vote_decode(body, sizeof(body) - 1, &c, &e, w2, &idx, sig2), -EINVAL);
+	body[1] = CTL_QUORUM_DEREGISTER; /* the last change */
+	assert_int_equal(ctl_vote_decode(body, sizeof(body), &c, &e, w2, &idx, sig2), 0);
+	assert_int_equal(c, CTL_QUORUM_DEREGISTER);
+	body[1] = CTL_QUORUM_DEREGISTER + 1;
+	assert_int_equal(ctl_vote_decode(body, sizeof(body), &c, &e, w2, &idx, sig2), -EINVAL);
+	body[1] = 0;
+	assert_int_equal(ctl_vote_decode(body, sizeof(body), &c, &e, w2, &idx, sig2), -EINVAL);
 	body[1] = CTL_QUORUM_DECOMMISSION;
 	body[0] = '{';
-	assert_int_equal(ctl_vote_decode(body, sizeof(body), &e, w2, &idx, sig2), -EINVAL);
+	assert_int_equal(ctl_vote_decode(body, sizeof(body), &c, &e, w2, &idx, sig2), -EINVAL);
 }
 
 static void
@@ -285,23 +292,23 @@ test_receive_refusals(void **state)
 	crypto_sign_seed_keypair(p, sk, seeds[signer]);
 	ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, q->workers[0], 1);
 	crypto_sign_detached(sig, NULL, msg, sizeof(msg), sk);
-	ctl_vote_encode(body, 1, q->workers[0], 1, sig);
+	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, 1, q->workers[0], 1, sig);
 	/* sent by another node than validator 1 */
 	assert_int_equal(ctl_vote_receive(v, q->validators[2], body, sizeof(body)), -EINVAL);
 	/* an unknown epoch, an index beyond the validators, a worker not tested */
-	ctl_vote_encode(body, 7, q->workers[0], 1, sig);
+	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, 7, q->workers[0], 1, sig);
 	assert_int_equal(ctl_vote_receive(v, q->validators[1], body, sizeof(body)), -EINVAL);
-	ctl_vote_encode(body, 1, q->workers[0], 10, sig);
+	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, 1, q->workers[0], 10, sig);
 	assert_int_equal(ctl_vote_receive(v, q->validators[1], body, sizeof(body)), -EINVAL);
-	ctl_vote_encode(body, 1, q->validators[5], 1, sig);
+	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, 1, q->validators[5], 1, sig);
 	assert_int_equal(ctl_vote_receive(v, q->validators[1], body, sizeof(body)), -EINVAL);
 	/* a signature over another worker */
-	ctl_vote_encode(body, 1, q->workers[1], 1, sig);
+	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, 1, q->workers[1], 1, sig);
 	assert_int_equal(ctl_vote_receive(v, q->validators[1], body, sizeof(body)), -EINVAL);
 	assert_int_equal(ctl_vote_receive(v, q->validators[1], body, 3), -EINVAL);
 	assert_int_equal(v->st.refused, refused + 6);
 	/* the good one, then again */
-	ctl_vote_encode(body, 1, q->workers[0], 1, sig);
+	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, 1, q->workers[0], 1, sig);
 	assert_int_equal(ctl_vote_receive(v, q->validators[1], body, sizeof(body)), 0);
 	assert_int_equal(ctl_vote_receive(v, q->validators[1], body, sizeof(body)), -EALREADY);
 	assert_int_equal(v->st.duplicate, 1);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* control/vote_service.c: the reachability adapter over peer pings (unknown
- * peer, reachable, never answered, unreachable since the last pong), the
+ * peer, reachable, never answered, unreachable since the last pong) and the passing
+ * judgement over it (recommission votes), the
  * combined sources with the tests and proofs not running (the reach and
  * uptime verdicts themselves: test_reach_test.c, test_uptime.c), and the
  * start refusals (no registry view, a registry source that does not parse). The voting itself:
@@ -53,6 +54,12 @@ test_reach_adapter(void **state)
 		assert_int_equal(f, 600);
 		assert_false(ctl_vote_sources_failing(&src, peers[0].ed25519, 1000, &f));
 		assert_false(ctl_vote_sources_failing(&none, peers[2].ed25519, 1000, &f));
+		/* passing (recommission votes) needs the pings' positive answer */
+		assert_true(ctl_vote_sources_passing(&src, peers[0].ed25519, 1000));
+		assert_false(ctl_vote_sources_passing(&src, peers[2].ed25519, 1000));
+		assert_false(ctl_vote_sources_passing(&src, peers[1].ed25519, 1000));
+		assert_false(ctl_vote_sources_passing(&src, other, 1000)); /* not pinged */
+		assert_false(ctl_vote_sources_passing(&none, peers[0].ed25519, 1000));
 	}
 }
 
