@@ -321,6 +321,8 @@ quorum_part(const struct ctl_vote_service *vs)
 	PUT(o, *v, received);
 	PUT(o, *v, refused);
 	PUT(o, *v, duplicate);
+	PUT(o, *v, unwanted);
+	PUT(o, *v, slots_full);
 	PUT(o, *v, submitted);
 	PUT(o, *v, submit_failed);
 	PUT(o, *r, commits);

@@ -335,11 +335,20 @@ ctl_vote_receive(struct ctl_vote *v, const uint8_t peer[32], const uint8_t *body
 		v->st.refused++;
 		return -EINVAL;
 	}
+	/* A validator could otherwise fill every slot with signed votes for changes
+	 * nobody wants (a recommission of an active node) and starve the real ones;
+	 * a vote wanted later is resent by its validator every round. */
+	if (!ctl_vote_wanted(change, worker_status(v, epoch, worker))) {
+		v->st.unwanted++;
+		return -EINVAL;
+	}
 	rc = keep(v, change, epoch, worker, index, sig);
 	if (rc == -EALREADY)
 		v->st.duplicate++;
 	else if (rc == 0)
 		v->st.received++;
+	else if (rc == -ENOSPC)
+		v->st.slots_full++;
 	return rc == -ENOSPC ? -EINVAL : rc;
 }
 
@@ -411,7 +420,8 @@ round_of(struct ctl_vote *v, const struct ctl_quorum *q, int k, uint64_t now_ms)
 		v->st.made++;
 		v->own_gen++;
 		share(v, q, me, c, worker, sig);
-		(void)keep(v, c, q->epoch, worker, (uint8_t)me, sig);
+		if (keep(v, c, q->epoch, worker, (uint8_t)me, sig) == -ENOSPC)
+			v->st.slots_full++;
 	}
 }
 

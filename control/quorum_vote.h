@@ -94,10 +94,12 @@ struct ctl_vote_stats {
 	uint64_t made;	 /* votes this node signed */
 	uint64_t sent;	 /* to other validators */
 	uint64_t send_failed;
-	uint64_t received;  /* votes from peers, kept */
-	uint64_t refused;   /* malformed, unknown quorum, wrong sender, bad signature */
-	uint64_t duplicate; /* a vote already held */
-	uint64_t submitted; /* records queued for the producer */
+	uint64_t received;   /* votes from peers, kept */
+	uint64_t refused;    /* malformed, unknown quorum, wrong sender, bad signature */
+	uint64_t duplicate;  /* a vote already held */
+	uint64_t unwanted;   /* signed, but a change the worker's status does not call for */
+	uint64_t slots_full; /* no slot left for a vote (received or own) */
+	uint64_t submitted;  /* records queued for the producer */
 	uint64_t submit_failed;
 };
 

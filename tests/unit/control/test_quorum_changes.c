@@ -221,6 +221,36 @@ record_of(const char *line)
 	return p;
 }
 
+/* A validly signed vote for a change the worker's status does not call for (the
+ * recommission of an active worker) is refused and counted, not kept: such votes
+ * could otherwise fill the slots the real ones need. */
+static void
+test_unwanted_vote_refused(void **state)
+{
+	const struct ctl_quorum *q = &reg.ep.cur;
+	uint8_t msg[CTL_QUORUM_VOTE_MSG], sig[CTL_QUORUM_SIG], body[CTL_VOTE_WIRE], sk[64], pk0[32];
+	int from = node_of(q->validators[0]), to = node_of(q->validators[1]);
+
+	(void)state;
+	assert_true(from >= 0 && to >= 0);
+	assert_int_equal(status_of(worker), CTL_REGISTRY_ACTIVE);
+	crypto_sign_seed_keypair(pk0, sk, seeds[from]);
+	ctl_quorum_vote_message(msg, CTL_QUORUM_RECOMMISSION, worker, q->epoch);
+	crypto_sign_detached(sig, NULL, msg, sizeof(msg), sk);
+	ctl_vote_encode(body, CTL_QUORUM_RECOMMISSION, q->epoch, worker, 0, sig);
+	assert_int_equal(ctl_vote_receive(&votes[to], pk0, body, sizeof(body)), -EINVAL);
+	assert_int_equal(votes[to].st.unwanted, 1);
+	assert_int_equal(votes[to].st.received, 0);
+	/* the same validator's decommission vote of that worker is kept */
+	ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, q->epoch);
+	crypto_sign_detached(sig, NULL, msg, sizeof(msg), sk);
+	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, q->epoch, worker, 0, sig);
+	assert_int_equal(ctl_vote_receive(&votes[to], pk0, body, sizeof(body)), 0);
+	assert_int_equal(votes[to].st.received, 1);
+	assert_int_equal(votes[to].st.unwanted, 1);
+	sodium_memzero(sk, sizeof(sk));
+}
+
 static void
 test_recommission_then_deregister(void **state)
 {
@@ -385,6 +415,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deregister_when_credit_runs_out, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_records_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unwanted_vote_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore, setup, teardown),
 	};
 
