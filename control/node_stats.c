@@ -365,6 +365,7 @@ stest_part(const struct ctl_stest_service *sv)
 	PUT(o, s, refused_invalid_height);
 	PUT(o, s, refused_wrong_request);
 	PUT(o, s, refused_busy);
+	PUT(o, s, refused_peer_busy);
 	PUT(o, s, retries);
 	PUT(o, s, store_errors);
 	PUT(o, s, respond_failed);

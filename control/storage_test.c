@@ -116,6 +116,11 @@ ctl_stest_request_decode(const uint8_t *body, size_t len, struct ctl_stest_reque
 	for (size_t i = 0; i < rq->n; i++, p += CTL_STEST_REC) {
 		memcpy(rq->rec[i].account, p, 33);
 		memcpy(rq->rec[i].hash, p + 33, 32);
+		/* a record named twice only multiplies the testee's reads */
+		for (size_t j = 0; j < i; j++)
+			if (memcmp(rq->rec[j].hash, rq->rec[i].hash, 32) == 0 &&
+			    memcmp(rq->rec[j].account, rq->rec[i].account, 33) == 0)
+				return -EINVAL;
 	}
 	return 0;
 }

@@ -460,6 +460,17 @@ check(struct ctl_stest_service *s, const uint8_t peer[32], const struct ctl_stes
 	return code;
 }
 
+/* Requests of peer being answered now. */
+static unsigned
+serving_for(const struct ctl_stest_service *s, const uint8_t peer[32])
+{
+	unsigned n = 0;
+
+	for (const struct serving *sv = s->serving; sv != NULL; sv = sv->next)
+		n += memcmp(sv->peer, peer, 32) == 0;
+	return n;
+}
+
 void
 ctl_stest_service_on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body,
 			     size_t len)
@@ -484,7 +495,21 @@ ctl_stest_service_on_request(void *arg, const uint8_t peer[32], uint64_t id, con
 		respond(s, peer, id, code, NULL);
 		return;
 	}
-	if (s->st.serving >= CTL_STEST_SERVING_MAX || (sv = calloc(1, sizeof(*sv))) == NULL) {
+	if (s->st.serving >= CTL_STEST_SERVING_MAX) {
+		s->st.refused_busy++;
+		respond(s, peer, id, CTL_STEST_BUSY, NULL);
+		return;
+	}
+	/* One tester's requests for records it knows we lack are held for the whole
+	 * retry window: without a per-tester bound one dishonest tester could hold every
+	 * slot and make the honest ones' tests of this node fail with "busy". */
+	if (serving_for(s, peer) >= (s->conf.serving_per_peer != 0 ? s->conf.serving_per_peer
+								   : CTL_STEST_SERVING_PER_PEER)) {
+		s->st.refused_peer_busy++;
+		respond(s, peer, id, CTL_STEST_BUSY, NULL);
+		return;
+	}
+	if ((sv = calloc(1, sizeof(*sv))) == NULL) {
 		s->st.refused_busy++;
 		respond(s, peer, id, CTL_STEST_BUSY, NULL);
 		return;

@@ -36,10 +36,11 @@ struct event_base;
 struct store;
 
 enum {
-	CTL_STEST_IN_FLIGHT_MAX = 8,   /* tests this node runs as tester at once */
-	CTL_STEST_SERVING_MAX = 16,    /* tests this node answers at once (more: busy) */
-	CTL_STEST_RETRY_STEP_MS = 100, /* a testee's lookups of unknown records */
-	CTL_STEST_SCAN_RECORDS = 64,   /* records read to pick from */
+	CTL_STEST_IN_FLIGHT_MAX = 8,	/* tests this node runs as tester at once */
+	CTL_STEST_SERVING_MAX = 16,	/* tests this node answers at once (more: busy) */
+	CTL_STEST_SERVING_PER_PEER = 1, /* of them for one tester (more: busy, to it only) */
+	CTL_STEST_RETRY_STEP_MS = 100,	/* a testee's lookups of unknown records */
+	CTL_STEST_SCAN_RECORDS = 64,	/* records read to pick from */
 	CTL_STEST_SCAN_BYTES = 1 << 20,
 };
 
@@ -51,6 +52,7 @@ struct ctl_stest_service_conf {
 	struct store *store;
 	const uint8_t *self; /* this node's Ed25519 key (32, copied) */
 	struct ctl_stest_conf c;
+	unsigned serving_per_peer; /* 0: CTL_STEST_SERVING_PER_PEER (tests set more) */
 };
 
 struct ctl_stest_stats {
@@ -70,7 +72,7 @@ struct ctl_stest_stats {
 	/* testee */
 	uint64_t requests_in, answered_ok, answered_other;
 	uint64_t refused_invalid_params, refused_invalid_height, refused_wrong_request,
-		refused_busy;
+		refused_busy, refused_peer_busy;
 	uint64_t retries;	 /* lookups repeated for unknown records */
 	uint64_t store_errors;	 /* lookups that failed (retried like unknown records) */
 	uint64_t respond_failed; /* answers direct_rpc did not send */

@@ -172,6 +172,15 @@ test_request_wire(void **state)
 	assert_int_equal(ctl_stest_request_decode(b, len, &back), -EINVAL);
 	assert_int_equal(ctl_stest_request_decode(b, 0, &back), -EINVAL);
 	assert_int_equal(ctl_stest_request_decode(NULL, 100, &back), -EINVAL);
+	/* a record named twice (first and last of 16) is refused; the same hash under
+	 * another account is not the same record */
+	fill_request(&rq, CTL_STEST_RECORDS_MAX);
+	memcpy(&rq.rec[CTL_STEST_RECORDS_MAX - 1], &rq.rec[0], sizeof(rq.rec[0]));
+	len = ctl_stest_request_encode(&rq, b);
+	assert_int_equal(ctl_stest_request_decode(b, len, &back), -EINVAL);
+	rq.rec[CTL_STEST_RECORDS_MAX - 1].account[5] ^= 1;
+	len = ctl_stest_request_encode(&rq, b);
+	assert_int_equal(ctl_stest_request_decode(b, len, &back), 0);
 }
 
 static void

@@ -11,7 +11,8 @@
  * the testee is failing (ctl_stest_failing); a record that arrives within the
  * retry window passes; different data under the same hash is a wrong proof;
  * every refusal (invalid parameters, invalid height, wrong request from a
- * non-tester and to a non-testee, busy at the 17th) is answered and counted;
+ * non-tester and to a non-testee, busy at the 17th, busy for a tester's second at
+ * once) is answered and counted;
  * a silent testee times out; stopping with tests and answers in flight frees
  * everything (ASan).
  */
@@ -63,6 +64,7 @@ static struct event *deliver_ev;
 static char dir[64], regpath[128];
 static int tester, testee, other; /* node indexes of the height's pair, and the third */
 static int prefix;
+static unsigned per_peer; /* the services' serving_per_peer (0: the default, 1) */
 
 static void
 deliver(evutil_socket_t fd, short what, void *arg)
@@ -151,7 +153,8 @@ node_up(int i, const struct ctl_stest_conf *c)
 	struct store_config sc = {0};
 	struct ctl_rpc_server_conf rc = {0};
 	struct ctl_drpc_conf dc = {.id = &n->id, .send = send_cell, .send_arg = n};
-	struct ctl_stest_service_conf tc = {.base = fx.base, .self = n->id.ed25519_pk, .c = *c};
+	struct ctl_stest_service_conf tc = {
+		.base = fx.base, .self = n->id.ed25519_pk, .c = *c, .serving_per_peer = per_peer};
 	char pfx[32], err[256];
 
 	snprintf(pfx, sizeof(pfx), "s%d:", ++prefix);
@@ -223,10 +226,19 @@ setup(void **state)
 	return 0;
 }
 
+/* setup with one tester allowed every slot: the global bound (16) reached by one peer */
+static int
+setup_wide_peer(void **state)
+{
+	per_peer = CTL_STEST_SERVING_MAX;
+	return setup(state);
+}
+
 static int
 teardown(void **state)
 {
 	(void)state;
+	per_peer = 0;
 	/* the order node.c uses */
 	for (int i = 0; i < N; i++)
 		ctl_stest_service_stop(nodes[i].s);
@@ -503,6 +515,31 @@ every_refusal_is_answered_and_counted(void **state)
 	assert_int_equal(s.serving, 0);
 }
 
+/* One tester holds one slot: its second request while the first waits for an unknown
+ * record is answered busy (to it only, counted refused_peer_busy); the first still ends. */
+static void
+one_tester_holds_one_slot(void **state)
+{
+	uint8_t b[CTL_STEST_REQ_MAX];
+	size_t len = request(TEST_HEIGHT, b);
+	static struct call_wait w[2];
+	struct ctl_stest_stats s;
+
+	(void)state;
+	call_start(tester, testee, b, len, &w[0]);
+	call_start(tester, testee, b, len, &w[1]);
+	assert_true(redis_test_loop_until(fx.base, &w[1].done, FX_WAIT_MS));
+	assert_int_equal(w[1].code, CTL_STEST_BUSY);
+	assert_int_equal(stats(testee).serving, 1);
+	assert_true(redis_test_loop_until(fx.base, &w[0].done, FX_WAIT_MS));
+	assert_int_equal(w[0].code, CTL_STEST_OTHER);
+	s = stats(testee);
+	assert_int_equal(s.refused_peer_busy, 1);
+	assert_int_equal(s.refused_busy, 0);
+	assert_int_equal(s.answered_other, 1);
+	assert_int_equal(s.serving, 0);
+}
+
 static void
 stop_with_tests_in_flight(void **state)
 {
@@ -532,9 +569,11 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(other_bytes_are_a_wrong_proof, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_silent_testee_times_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(every_refusal_is_answered_and_counted, setup,
+		cmocka_unit_test_setup_teardown(every_refusal_is_answered_and_counted,
+						setup_wide_peer, teardown),
+		cmocka_unit_test_setup_teardown(one_tester_holds_one_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(stop_with_tests_in_flight, setup_wide_peer,
 						teardown),
-		cmocka_unit_test_setup_teardown(stop_with_tests_in_flight, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN); /* as snode-control: a peer may close first */
