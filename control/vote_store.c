@@ -119,6 +119,31 @@ write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* fsyncs the folder of path, so that the rename itself survives a power loss (a
+ * committed RANDAO secret must be on disk before its hash is published). */
+static int
+sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((size_t)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >=
+		 sizeof(dir))
+		return -ENAMETOOLONG;
+	if (dir[0] == '\0')
+		snprintf(dir, sizeof(dir), "/");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) != 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
 int
 ctl_vote_store_save(const char *path, const struct ctl_vote_store *st)
 {
@@ -147,6 +172,8 @@ ctl_vote_store_save(const char *path, const struct ctl_vote_store *st)
 		rc = -errno;
 	if (rc != 0)
 		unlink(tmp);
+	else
+		rc = sync_dir(path);
 	return rc;
 }
 

@@ -94,6 +94,14 @@ snc_blake2b_k32_x8(const uint8_t *const key[SNC_B2X8_LANES],
 	uint64_t t2[SNC_B2X8_LANES], hw[4][SNC_B2X8_LANES];
 	__m512i h[8], m[16];
 
+	/* outside the one-block contract (no caller does this): libsodium, lane by lane,
+	 * rather than overrun the block buffer or hash an empty message differently */
+	for (int l = 0; l < SNC_B2X8_LANES; l++)
+		if (len[l] == 0 || len[l] > SNC_B2X8_MSG_MAX) {
+			for (int k = 0; k < SNC_B2X8_LANES; k++)
+				crypto_generichash(out[k], 32, msg[k], len[k], key[k], 32);
+			return;
+		}
 	/* parameter block: digest 32 bytes, key 32 bytes, fanout and depth 1 */
 	for (int i = 0; i < 8; i++)
 		h[i] = _mm512_set1_epi64((long long)iv[i]);

@@ -17,7 +17,8 @@ enum {
 	SNC_B2X8_MSG_MAX = 128,
 };
 
-/* out[i] = BLAKE2b-256(key[i], msg[i][0 .. len[i]]) for the 8 lanes; 1 <= len[i] <= 128. */
+/* out[i] = BLAKE2b-256(key[i], msg[i][0 .. len[i]]) for the 8 lanes; made for 1 <= len[i]
+ * <= 128 (one block): any other length makes it hash all 8 with libsodium instead. */
 void snc_blake2b_k32_x8(const uint8_t *const key[SNC_B2X8_LANES],
 			const uint8_t *const msg[SNC_B2X8_LANES], const size_t len[SNC_B2X8_LANES],
 			uint8_t *const out[SNC_B2X8_LANES]);
