@@ -79,7 +79,10 @@ ctl_swarm_view_held_recently(const struct ctl_swarm_view *v, const uint8_t ed255
 
 	if (rc == 0 && in_swarm(&sw, ed25519))
 		return true;
-	return v->ops->held_before != NULL && v->ops->held_before(v->impl, ed25519, pubkey);
+	/* a past layout speaks only for a node still registered: a deregistered one may no
+	 * longer hand over (push tombstones, revocations) for the layout's 60 blocks */
+	return v->ops->held_before != NULL && ctl_swarm_view_knows_node(v, ed25519) &&
+	       v->ops->held_before(v->impl, ed25519, pubkey);
 }
 
 void

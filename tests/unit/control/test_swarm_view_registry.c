@@ -591,6 +591,37 @@ test_past_layouts(void **state)
 	ctl_swarm_view_free(v);
 }
 
+/* A deregistered node is not a past holder any more, though its old layout is kept. */
+static void
+test_past_layout_not_for_deregistered(void **state)
+{
+	struct ctl_swarm_view *v;
+	struct ctl_swarm sw;
+	uint8_t ed13[32], ed0[32], mine[33];
+
+	(void)state;
+	append("option unverified-records\n");
+	for (int i = 0; i < 14; i++)
+		append_register(i, 1);
+	append_block(1);
+	v = load(0);
+	key_of("ed", 13, ed13);
+	key_of("ed", 0, ed0);
+	assert_int_equal(ctl_swarm_view_swarm_of_node(v, ed13, &sw), 0);
+	account_at(sw.id, mine);
+	append_change("decommission", 13, 2);
+	append_block(2);
+	assert_true(reload_now(v));
+	assert_true(ctl_swarm_view_held_recently(v, ed13, ed0, mine));
+	append_change("deregister", 13, 3);
+	append_block(3);
+	assert_true(reload_now(v));
+	assert_false(ctl_swarm_view_knows_node(v, ed13));
+	assert_false(ctl_swarm_view_held_recently(v, ed13, ed0, mine));
+	assert_false(ctl_swarm_view_held_recently(v, ed13, ed0, NULL));
+	ctl_swarm_view_free(v);
+}
+
 /* The timer notices a change within about a second, without any call. */
 static void
 test_timer(void **state)
@@ -838,6 +869,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refused_logged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_past_layouts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_past_layout_not_for_deregistered, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rpc_misdirected_421, setup, teardown),
 	};
