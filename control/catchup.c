@@ -181,9 +181,13 @@ cu_acceptable(const struct ctl_catchup *c, const struct store_msg *m, uint64_t n
 bool
 cu_tomb_acceptable(const struct ctl_catchup *c, const struct store_tomb *t, uint64_t now)
 {
+	/* a deleted message expired at most 30 days after its expiry was last set, which
+	 * was before the deletion */
 	return ctl_swarm_view_serves(c->conf.swarm, t->pubkey) &&
 	       t->until_ms <= (int64_t)now + CTL_CATCHUP_EXPIRY_AHEAD_MS &&
-	       t->deleted_ms <= (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS;
+	       t->deleted_ms <= (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS &&
+	       t->until_ms <=
+		       t->deleted_ms + CTL_RPC_TTL_MAX_PRIVATE_MS + CTL_CATCHUP_PUSH_AHEAD_MS;
 }
 
 bool
@@ -201,8 +205,10 @@ cu_revs_times_ok(const struct store_revs *r, int64_t latest)
 bool
 cu_revs_acceptable(const struct ctl_catchup *c, const struct store_revs *r, uint64_t now)
 {
+	/* 10 s as for pushes, even from a current member: the later of a revoke and an
+	 * unrevoke wins, so one dated ahead would undo the owner's next revocations */
 	return ctl_swarm_view_serves(c->conf.swarm, r->pubkey) &&
-	       cu_revs_times_ok(r, (int64_t)now + CTL_CATCHUP_CLOCK_AHEAD_MS);
+	       cu_revs_times_ok(r, (int64_t)now + CTL_CATCHUP_PUSH_AHEAD_MS);
 }
 
 /* Keeps the acceptable entries of a (at the front of each part). */

@@ -19,6 +19,7 @@
 
 #include "bulk.h"
 #include "catchup.h"
+#include "catchup_int.h"
 #include "msg_hash.h"
 #include "revoke.h"
 #include "rpc_fixture.h"
@@ -352,6 +353,39 @@ test_refused_records(void **state)
 	assert_int_equal(count(1), N_MSGS);
 }
 
+/* The bounds of pulled tombstones and revocation lists at their edges: a revocation or
+ * unrevocation time at most now + 10 s (the later one wins: one dated ahead would undo the
+ * owner's next revocations), a tombstone ending at most 30 days (+ 10 s) after its
+ * deletion. */
+static void
+test_pulled_times_bounded(void **state)
+{
+	const int64_t now = 1800000000000LL, tol = CTL_CATCHUP_PUSH_AHEAD_MS;
+	static struct store_revs r;
+	struct store_tomb t = {.deleted_ms = now - 1000};
+	struct store_msg m;
+
+	(void)state;
+	msg(&m, 1, 0, now + DAY_MS); /* an account the swarm serves */
+	memcpy(r.pubkey, m.pubkey, sizeof(r.pubkey));
+	memcpy(t.pubkey, m.pubkey, sizeof(t.pubkey));
+	r.n_un = 1;
+	r.un_ms[0] = now + tol;
+	assert_true(cu_revs_acceptable(nodes[1].cu, &r, (uint64_t)now));
+	r.un_ms[0] = now + tol + 1;
+	assert_false(cu_revs_acceptable(nodes[1].cu, &r, (uint64_t)now));
+	r.n_un = 0;
+	r.n = 1;
+	r.stamps[0] = (now + tol + 1) * 1000;
+	assert_false(cu_revs_acceptable(nodes[1].cu, &r, (uint64_t)now));
+	r.stamps[0] = (now + tol) * 1000;
+	assert_true(cu_revs_acceptable(nodes[1].cu, &r, (uint64_t)now));
+	t.until_ms = t.deleted_ms + CTL_RPC_TTL_MAX_PRIVATE_MS + tol;
+	assert_true(cu_tomb_acceptable(nodes[1].cu, &t, (uint64_t)now));
+	t.until_ms++;
+	assert_false(cu_tomb_acceptable(nodes[1].cu, &t, (uint64_t)now));
+}
+
 struct call_wait {
 	bool done;
 	int rc;
@@ -595,6 +629,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pull_pages),
 		cmocka_unit_test(test_refused_records),
+		cmocka_unit_test(test_pulled_times_bounded),
 		cmocka_unit_test(test_refused_requests),
 		cmocka_unit_test(test_tombstones_and_revocations),
 		cmocka_unit_test(test_unreachable_and_silent),
