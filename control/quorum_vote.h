@@ -41,6 +41,7 @@
 
 struct event_base;
 struct ctl_stest_results;
+struct ctl_srep_table;
 
 enum {
 	CTL_VOTE_MAGIC = 0x56, /* 'V': the first byte of a vote request */
@@ -77,6 +78,8 @@ struct ctl_vote_conf {
 	/* storage-proof tests (storage_test.h): a worker this node saw fail
 	 * storage-test-failures tests in a row fails too. NULL: not running */
 	const struct ctl_stest_results *stest;
+	/* signed reports of the testers (stest_report.h); NULL: not running */
+	const struct ctl_srep_table *sreport;
 };
 
 struct ctl_vote_stats {

@@ -23,6 +23,7 @@
 #ifndef CTL_STORAGE_TEST_SERVICE_H
 #define CTL_STORAGE_TEST_SERVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,9 @@ struct ctl_stest_service_conf {
 	struct store *store;
 	const uint8_t *self; /* this node's Ed25519 key (32, copied) */
 	struct ctl_stest_conf c;
+	/* every test this node ran, pass or fail (stest_report_service.h); NULL: none */
+	void (*on_result)(void *arg, const uint8_t testee[32], uint64_t height, bool passed);
+	void *on_result_arg;
 };
 
 struct ctl_stest_stats {

@@ -39,6 +39,7 @@ struct ctl_vote_service_conf {
 	const char *registry; /* the registry source (registry_source.h): its pending queue */
 	uint64_t interval_ms, fail_after_ms;
 	const struct ctl_stest_results *stest; /* storage-proof tests (NULL: not running) */
+	const struct ctl_srep_table *sreport;  /* their signed reports (NULL: not running) */
 };
 
 struct ctl_vote_service;
