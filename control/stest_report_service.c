@@ -31,7 +31,7 @@ ctl_srep_service_start(const struct ctl_srep_service_conf *conf, char *err, size
 {
 	struct ctl_srep_service *s;
 
-	if (conf->d == NULL || conf->repl == NULL || conf->id == NULL ||
+	if (conf->d == NULL || conf->id == NULL ||
 	    ctl_swarm_view_registry_state(conf->swarm) == NULL) {
 		snprintf(err, errlen, "storage-test reports: need direct_rpc and a registry view");
 		return NULL;
@@ -45,7 +45,8 @@ ctl_srep_service_start(const struct ctl_srep_service_conf *conf, char *err, size
 	s->id = *conf->id;
 	s->conf.id = &s->id;
 	ctl_srep_table_init(&s->table, conf->failures);
-	ctl_replicate_set_sreport(conf->repl, ctl_srep_service_on_request, s);
+	if (conf->repl != NULL)
+		ctl_replicate_set_sreport(conf->repl, ctl_srep_service_on_request, s);
 	return s;
 }
 
@@ -55,7 +56,8 @@ ctl_srep_service_stop(struct ctl_srep_service *s)
 	if (s == NULL || s->stopping)
 		return;
 	s->stopping = true;
-	ctl_replicate_set_sreport(s->conf.repl, NULL, NULL);
+	if (s->conf.repl != NULL)
+		ctl_replicate_set_sreport(s->conf.repl, NULL, NULL);
 }
 
 void

@@ -29,7 +29,8 @@
 
 struct ctl_srep_service_conf {
 	struct ctl_drpc *d;
-	struct ctl_replicate *repl;	    /* its request dispatch hands reports here */
+	struct ctl_replicate *repl;	    /* its dispatch hands reports here (NULL: the caller
+					     * sets ctl_srep_service_on_request itself) */
 	const struct ctl_swarm_view *swarm; /* a registry view */
 	const struct snc_identity *id;	    /* copied; wiped by ctl_srep_service_free */
 	unsigned pairs;			    /* storage-test-pairs */

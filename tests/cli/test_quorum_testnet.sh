@@ -87,6 +87,14 @@ s = [json.loads(l)["storage_test"] for l in sys.stdin]
 print(sum(x["passed"] for x in s) > 0, sum(x["failed"] for x in s), sum(x["answered_ok"] for x in s) > 0)')
 check "storage tests pass between healthy members, none fails (passed>0, failed, answered>0: $stest)" \
 	test "$stest" = "True 0 True"
+# their signed reports reach the workers' validators (docs/storage-tests.md, "Reports to the
+# quorum"): taken somewhere, none forged or malformed
+srep=$(for i in $(seq 0 11); do stats "$i"; done | $PY -c '
+import json, sys
+s = [json.loads(l)["storage_report"] for l in sys.stdin]
+print(sum(x["taken"] for x in s) > 0, sum(x["refused_bad_signature"] + x["refused_malformed"] for x in s))')
+check "validators take the testers' signed reports (taken>0, forged or malformed: $srep)" \
+	test "$srep" = "True 0"
 for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
 
 for _ in $(seq 120); do grep -q "^decommission $VKEY " "$REG" && break; sleep 0.5; done
