@@ -340,6 +340,7 @@ sreport_part(const struct ctl_srep_service *sv)
 	ctl_srep_service_stats(sv, &s);
 	PUT(o, s, reports);
 	PUT(o, s, not_worker);
+	PUT(o, s, repeated);
 	PUT(o, s, sent);
 	PUT(o, s, send_failed);
 	PUT(o, s, acked);

@@ -19,6 +19,12 @@ struct ctl_srep_service {
 	bool stopping;
 	struct ctl_srep_table table;
 	struct ctl_srep_stats st;
+	/* the testees this node reported on last, with the height (round robin) */
+	struct reported {
+		uint8_t testee[32];
+		uint64_t height;
+	} last[CTL_SREP_REPORTED_MAX];
+	size_t next_last;
 };
 
 enum {
@@ -150,6 +156,30 @@ on_answer(void *arg, int rc, const uint8_t *body, size_t len)
 		s->st.answer_refused++;
 }
 
+/* A test of testee at height was reported already (the interval is shorter than a block, so a
+ * tester tests the same pair again; a validator takes one report per tester and height).
+ * Otherwise remembers it. */
+static bool
+reported(struct ctl_srep_service *s, const uint8_t testee[32], uint64_t height)
+{
+	struct reported *slot = NULL;
+
+	for (size_t i = 0; i < CTL_SREP_REPORTED_MAX; i++)
+		if (memcmp(s->last[i].testee, testee, 32) == 0) {
+			if (s->last[i].height >= height)
+				return true;
+			slot = &s->last[i];
+			break;
+		}
+	if (slot == NULL) {
+		slot = &s->last[s->next_last];
+		s->next_last = (s->next_last + 1) % CTL_SREP_REPORTED_MAX;
+	}
+	memcpy(slot->testee, testee, 32);
+	slot->height = height;
+	return false;
+}
+
 void
 ctl_srep_service_on_result(void *arg, const uint8_t testee[32], uint64_t height, bool passed)
 {
@@ -165,6 +195,10 @@ ctl_srep_service_on_result(void *arg, const uint8_t testee[32], uint64_t height,
 	n = ctl_srep_validators_of(reg, testee, to);
 	if (n == 0) {
 		s->st.not_worker++;
+		return;
+	}
+	if (reported(s, testee, height)) {
+		s->st.repeated++;
 		return;
 	}
 	s->st.reports++;

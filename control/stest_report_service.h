@@ -4,7 +4,8 @@
  * "Reports to the quorum").
  *
  * Tester side: the storage-test service calls ctl_srep_service_on_result after
- * every test it ran (pass or fail). When the testee is a worker of the
+ * every test it ran (pass or fail); the first result per testee and height is
+ * reported (later ones at that height are counted repeated). When the testee is a worker of the
  * registry's current or previous quorum, the signed report goes over
  * direct_rpc to each validator of those quorums (this node, when it is one,
  * takes its own report directly).
@@ -27,6 +28,12 @@
 #include "stest_report.h"
 #include "swarm_view.h"
 
+enum {
+	/* testees whose last reported height a tester remembers (one report per testee and
+	 * height: the first test's) */
+	CTL_SREP_REPORTED_MAX = 64,
+};
+
 struct ctl_srep_service_conf {
 	struct ctl_drpc *d;
 	struct ctl_replicate *repl;	    /* its dispatch hands reports here (NULL: the caller
@@ -42,6 +49,7 @@ struct ctl_srep_stats {
 	/* tester */
 	uint64_t reports;	 /* results this node reported (a worker's) */
 	uint64_t not_worker;	 /* results not reported: the testee is no quorum's worker */
+	uint64_t repeated;	 /* results not reported: that testee and height were already */
 	uint64_t sent;		 /* reports sent to validators */
 	uint64_t send_failed;	 /* direct_rpc did not take one */
 	uint64_t acked;		 /* a validator answered taken */

@@ -8,7 +8,8 @@
  * itself a validator, takes its own) and each answers taken; a member the draw
  * did not name is refused by all (wrong_tester); a result on a non-worker is
  * not sent; a second drawn tester makes the worker failing by reports at
- * storage-test-failures 2 (one alone does not), and a pass resets it.
+ * storage-test-failures 2 (one alone does not); a tester's second test at one
+ * height is not reported again, a replayed body is refused; a pass resets it.
  */
 #include <sodium.h>
 #include <unistd.h>
@@ -293,10 +294,25 @@ two_testers_make_it_fail(void **state)
 	assert_true(ctl_srep_failing(ctl_srep_service_table(nodes[v].s), w));
 	assert_int_equal(stats(v).failing, 1);
 	assert_int_equal(stats(v).taken_failed, 2);
-	/* the same report again: a replay */
-	ctl_srep_service_on_result(nodes[t[1]].s, w, h, false);
+	/* a second test of the worker at that height: not reported again */
+	ctl_srep_service_on_result(nodes[t[1]].s, w, h, true);
 	pump();
-	assert_int_equal(stats(v).refused[CTL_SREP_DUPLICATE], 1);
+	assert_int_equal(stats(t[1]).repeated, 1);
+	assert_int_equal(stats(t[1]).reports, 1);
+	assert_true(ctl_srep_failing(ctl_srep_service_table(nodes[v].s), w));
+	/* the same signed report sent again by hand: a replay */
+	{
+		struct ctl_srep r = {.height = h, .result = CTL_SREP_FAILED};
+		uint8_t body[CTL_SREP_WIRE];
+
+		memcpy(r.testee, w, 32);
+		memcpy(r.tester, nodes[t[1]].id.ed25519_pk, 32);
+		ctl_srep_sign(&r, nodes[t[1]].id.ed25519_sk);
+		ctl_srep_encode(&r, body);
+		assert_int_equal(ctl_srep_service_receive(nodes[v].s, r.tester, body, sizeof(body)),
+				 CTL_SREP_DUPLICATE);
+		assert_int_equal(stats(v).refused[CTL_SREP_DUPLICATE], 1);
+	}
 	/* a pass at the next height resets */
 	ctl_srep_service_on_result(nodes[t2[0]].s, w, h + 1, true);
 	pump();
