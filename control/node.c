@@ -23,6 +23,7 @@
 #include "swarm_view.h"
 #include "swarm_view_registry.h"
 #include "vote_service.h"
+#include "stest_report_service.h"
 #include "storage_test_service.h"
 
 static void
@@ -419,10 +420,24 @@ start_storage_tests(struct ctl_node *n, const struct ctl_config *cfg, const stru
 		.store = n->store,
 		.self = id->ed25519_pk,
 		.c = cfg->stest,
+		.on_result = ctl_srep_service_on_result,
+	};
+	struct ctl_srep_service_conf rc = {
+		.d = n->drpc,
+		.repl = n->repl,
+		.swarm = n->swarm,
+		.id = id,
+		.pairs = cfg->stest.pairs,
+		.failures = cfg->stest.failures,
 	};
 
 	if (cfg->registry[0] == '\0' || n->repl == NULL || !cfg->stest.enabled)
 		return 0;
+	/* the reports first: every test's result goes to them */
+	n->sreport = ctl_srep_service_start(&rc, err, errlen);
+	if (n->sreport == NULL)
+		return -1;
+	sc.on_result_arg = n->sreport;
 	n->stest = ctl_stest_service_start(&sc, err, errlen);
 	return n->stest != NULL ? 0 : -1;
 }
@@ -446,6 +461,7 @@ start_votes(struct ctl_node *n, const struct ctl_config *cfg, const struct snc_i
 		.interval_ms = (uint64_t)cfg->vote_interval_s * 1000,
 		.fail_after_ms = (uint64_t)cfg->vote_fail_after_s * 1000,
 		.stest = ctl_stest_service_results(n->stest),
+		.sreport = ctl_srep_service_table(n->sreport),
 	};
 
 	if (cfg->registry[0] == '\0' || !n->pinging || !cfg->quorum_votes)
@@ -512,6 +528,7 @@ ctl_node_stop(struct ctl_node *n)
 	ctl_rpc_server_free(n->rpc);
 	ctl_vote_service_stop(n->votes);
 	ctl_stest_service_stop(n->stest);
+	ctl_srep_service_stop(n->sreport);
 	if (n->repl != NULL)
 		ctl_replicate_set_bulk(n->repl, NULL, NULL);
 	ctl_catchup_free(n->catchup);
@@ -531,5 +548,6 @@ ctl_node_stop(struct ctl_node *n)
 	ctl_vote_service_free(n->votes); /* after the view: it is one of its reload listeners */
 	store_free(n->store);
 	ctl_stest_service_free(n->stest); /* after the store and direct_rpc: their last callbacks */
+	ctl_srep_service_free(n->sreport); /* after direct_rpc: its last callbacks */
 	memset(n, 0, sizeof(*n));
 }

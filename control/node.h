@@ -21,6 +21,7 @@
 struct event;
 struct event_base;
 struct ctl_stest_service;
+struct ctl_srep_service;
 
 enum {
 	/* "hf" in every result: the network version whose rules this node applies
@@ -56,7 +57,8 @@ struct ctl_node {
 	struct event *stats_timer;	/* the periodic stats log line */
 	unsigned stats_interval_s;
 
-	struct ctl_stest_service *stest; /* storage-proof tests (registry + dataplane) */
+	struct ctl_stest_service *stest;  /* storage-proof tests (registry + dataplane) */
+	struct ctl_srep_service *sreport; /* their signed reports to the quorum's validators */
 };
 
 /* 0, or -1 with one line in err (which names the file or address at fault). */

@@ -14,6 +14,7 @@
 #include "catchup.h"
 #include "replicate.h"
 #include "vote_service.h"
+#include "stest_report_service.h"
 #include "storage_test_service.h"
 #include "rpc_server.h"
 #include "swarm_view_registry.h"
@@ -331,6 +332,35 @@ quorum_part(const struct ctl_vote_service *vs)
 	return o;
 }
 
+/* The storage-test reports: as tester, and as validator (each refusal its own counter). */
+static json_t *
+sreport_part(const struct ctl_srep_service *sv)
+{
+	struct ctl_srep_stats s;
+	json_t *o = json_object();
+
+	ctl_srep_service_stats(sv, &s);
+	PUT(o, s, reports);
+	PUT(o, s, not_worker);
+	PUT(o, s, repeated);
+	PUT(o, s, sent);
+	PUT(o, s, send_failed);
+	PUT(o, s, acked);
+	PUT(o, s, answer_refused);
+	PUT(o, s, no_answer);
+	PUT(o, s, received);
+	PUT(o, s, taken);
+	PUT(o, s, taken_failed);
+	for (int i = 1; i < CTL_SREP_REFUSALS; i++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "refused_%s", ctl_srep_refusal_name(i));
+		json_object_set_new(o, name, json_integer((json_int_t)s.refused[i]));
+	}
+	PUT(o, s, failing);
+	return o;
+}
+
 static json_t *
 stest_part(const struct ctl_stest_service *sv)
 {
@@ -463,6 +493,8 @@ ctl_node_stats(const struct ctl_node *n)
 		json_object_set_new(o, "quorum", quorum_part(n->votes));
 	if (n->stest != NULL)
 		json_object_set_new(o, "storage_test", stest_part(n->stest));
+	if (n->sreport != NULL)
+		json_object_set_new(o, "storage_report", sreport_part(n->sreport));
 	if (n->reach != NULL)
 		json_object_set_new(o, "reach", reach_part(n->reach));
 	if (n->uptime != NULL)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "stest_report.h"
 #include "storage_test.h"
 
 int
@@ -165,7 +166,7 @@ ctl_vote_should_fail(const struct ctl_vote *v, const uint8_t key[32], uint64_t n
 
 	/* storage-proof tests (docs/storage-tests.md): failed N in a row, as this node tested it;
 	 * the streak is itself the evidence, so no start-up grace */
-	if (ctl_stest_failing(v->conf.stest, key))
+	if (ctl_stest_failing(v->conf.stest, key) || ctl_srep_failing(v->conf.sreport, key))
 		return true;
 	/* like oxend's first 2 h: no judgement before this node could have seen a pong */
 	if (now_ms < v->started_ms || now_ms - v->started_ms < v->conf.fail_after_ms)

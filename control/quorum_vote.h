@@ -41,6 +41,7 @@
 
 struct event_base;
 struct ctl_stest_results;
+struct ctl_srep_table;
 
 enum {
 	CTL_VOTE_MAGIC = 0x56, /* 'V': the first byte of a vote request */
@@ -87,6 +88,8 @@ struct ctl_vote_conf {
 	const struct ctl_stest_results *stest;
 	ctl_vote_pass_fn *pass; /* NULL: no recommission votes */
 	void *pass_arg;
+	/* signed reports of the testers (stest_report.h); NULL: not running */
+	const struct ctl_srep_table *sreport;
 };
 
 struct ctl_vote_stats {

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "quorum_vote.h"
+#include "stest_report.h"
 #include "storage_test.h"
 #include "sync_page.h"
 
@@ -50,6 +51,8 @@ struct ctl_replicate {
 	void *votes_arg;
 	ctl_drpc_request_fn *stest; /* storage-proof tests (first byte CTL_STEST_MAGIC) */
 	void *stest_arg;
+	ctl_drpc_request_fn *sreport; /* storage-test reports (first byte CTL_SREP_MAGIC) */
+	void *sreport_arg;
 };
 
 /* A forwarded call being served: where its answer goes. */
@@ -287,6 +290,11 @@ on_request(void *arg, const uint8_t peer[32], uint64_t id, const uint8_t *body, 
 			rep->stest(rep->stest_arg, peer, id, body, len);
 		return;
 	}
+	if (len > 0 && body[0] == CTL_SREP_MAGIC) {
+		if (rep->sreport != NULL)
+			rep->sreport(rep->sreport_arg, peer, id, body, len);
+		return;
+	}
 	s = malloc(sizeof(*s));
 	if (s == NULL)
 		return; /* the peer times out */
@@ -346,6 +354,13 @@ ctl_replicate_set_stest(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *
 {
 	r->stest = fn;
 	r->stest_arg = arg;
+}
+
+void
+ctl_replicate_set_sreport(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg)
+{
+	r->sreport = fn;
+	r->sreport_arg = arg;
 }
 
 void

@@ -65,6 +65,8 @@ void ctl_replicate_set_bulk(struct ctl_replicate *r, ctl_drpc_request_fn *fn, vo
 void ctl_replicate_set_votes(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
 /* Requests whose first byte is CTL_STEST_MAGIC (storage-proof tests, storage_test.h) go to fn. */
 void ctl_replicate_set_stest(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
+/* Requests whose first byte is CTL_SREP_MAGIC (storage-test reports, stest_report.h) go to fn. */
+void ctl_replicate_set_sreport(struct ctl_replicate *r, ctl_drpc_request_fn *fn, void *arg);
 
 void ctl_replicate_stats(const struct ctl_replicate *r, struct ctl_replicate_stats *out);
 

@@ -102,6 +102,8 @@ record_result(struct test *t, bool passed, const char *why)
 	uint32_t streak = ctl_stest_results_add(&s->results, t->testee, passed);
 	char key[65];
 
+	if (s->conf.on_result != NULL)
+		s->conf.on_result(s->conf.on_result_arg, t->testee, t->height, passed);
 	sodium_bin2hex(key, sizeof(key), t->testee, 32);
 	if (passed) {
 		s->st.passed++;

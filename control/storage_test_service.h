@@ -23,6 +23,7 @@
 #ifndef CTL_STORAGE_TEST_SERVICE_H
 #define CTL_STORAGE_TEST_SERVICE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,9 @@ struct ctl_stest_service_conf {
 	const uint8_t *self; /* this node's Ed25519 key (32, copied) */
 	struct ctl_stest_conf c;
 	unsigned serving_per_peer; /* 0: CTL_STEST_SERVING_PER_PEER (tests set more) */
+	/* every test this node ran, pass or fail (stest_report_service.h); NULL: none */
+	void (*on_result)(void *arg, const uint8_t testee[32], uint64_t height, bool passed);
+	void *on_result_arg;
 };
 
 struct ctl_stest_stats {

@@ -256,6 +256,7 @@ ctl_vote_service_start(const struct ctl_vote_service_conf *conf, char *err, size
 	vc.submit = submit_line;
 	vc.submit_arg = s;
 	vc.stest = conf->stest;
+	vc.sreport = conf->sreport;
 	s->d = conf->d;
 	s->repl = conf->repl;
 	if (conf->data_dir != NULL && conf->data_dir[0] != '\0' &&

@@ -40,6 +40,7 @@ struct ctl_vote_service_conf {
 	const char *data_dir; /* DATA_DIR/quorum-state keeps votes and secrets; NULL: none */
 	uint64_t interval_ms, fail_after_ms;
 	const struct ctl_stest_results *stest; /* storage-proof tests (NULL: not running) */
+	const struct ctl_srep_table *sreport;  /* their signed reports (NULL: not running) */
 };
 
 struct ctl_vote_service;

@@ -105,6 +105,17 @@ s = [json.loads(l)["storage_test"] for l in sys.stdin]
 print(sum(x["passed"] for x in s) > 0, sum(x["failed"] for x in s), sum(x["answered_ok"] for x in s) > 0)')
 check "storage tests pass between healthy members, none fails (passed>0, failed, answered>0: $stest)" \
 	test "$stest" = "True 0 True"
+# their signed reports reach the workers' validators (docs/storage-tests.md, "Reports to the
+# quorum"): taken somewhere, none forged or malformed
+srep=$(for i in $(seq 0 11); do stats "$i"; done | $PY -c '
+import json, sys
+s = [json.loads(l)["storage_report"] for l in sys.stdin]
+t = lambda k: sum(x[k] for x in s)
+print(t("taken") > 0, t("refused_bad_signature") + t("refused_malformed"), "/ taken", t("taken"),
+      "of", t("received"), "refused not_worker", t("refused_not_worker"), "wrong_tester",
+      t("refused_wrong_tester"), "stale", t("refused_stale_height"), "duplicate", t("refused_duplicate"))')
+check "validators take the testers' signed reports (taken>0, forged or malformed: $srep)" \
+	test "${srep%% /*}" = "True 0"
 stopped_at=$(wc -l <"$REG")
 for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
 
