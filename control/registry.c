@@ -489,14 +489,24 @@ check_record(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 	return rc;
 }
 
-/* A record for this change of an epoch not above the last one applied to the node. */
+/* A record for this change of an epoch not above the last one applied to the node, or
+ * of an epoch not after its registration: a quorum is drawn before the epoch's first
+ * line, so such a record was made for an earlier registration of the same key. */
 static int
-check_replay(const struct ctl_registry_node *nd, const struct ctl_registry_event *ev,
-	     const char *name, char *why, size_t whylen)
+check_replay(const struct ctl_registry *r, const struct ctl_registry_node *nd,
+	     const struct ctl_registry_event *ev, const char *name, char *why, size_t whylen)
 {
 	size_t k = (size_t)(ev->kind - CTL_REGISTRY_DECOMMISSION);
 	char hex[17];
 
+	if (ev->has_record && ev->record.epoch <= ctl_registry_epoch_of(r, nd->registered)) {
+		snprintf(why, whylen,
+			 "%s: node %s registered at height %" PRIu64 "; a record of epoch %" PRIu64
+			 " was made before that",
+			 name, ctl_registry_short_key(ev->key, hex), nd->registered,
+			 ev->record.epoch);
+		return -EINVAL;
+	}
 	if (!ev->has_record || !nd->record_used[k] || ev->record.epoch > nd->record_epoch[k])
 		return 0;
 	snprintf(why, whylen,
@@ -539,7 +549,7 @@ apply_change(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 			 ctl_registry_short_key(ev->key, hex));
 		return -EINVAL;
 	}
-	if ((rc = check_replay(nd, ev, name, why, whylen)) != 0 ||
+	if ((rc = check_replay(r, nd, ev, name, why, whylen)) != 0 ||
 	    (rc = check_record(r, ev, why, whylen)) != 0)
 		return rc;
 	if (ev->has_record) {

@@ -197,6 +197,23 @@ teardown(void **state)
  * earned in 4 blocks). */
 static char decomm_line[CTL_REGISTRY_RECORD_LINE_MAX];
 
+/* A register line for node key at height h, as setup writes them. */
+static void
+reregister(const uint8_t key[32], uint64_t h)
+{
+	int i = node_of(key);
+	char line[300], e[65], x[65];
+
+	assert_true(i >= 0);
+	sodium_bin2hex(e, sizeof(e), pk[i], 32);
+	memset(x, 'a' + i % 6, 64);
+	x[0] = (char)('0' + i / 10);
+	x[1] = (char)('0' + i % 10);
+	x[64] = '\0';
+	snprintf(line, sizeof(line), "register %s %s 10.0.0.%d:22030 %" PRIu64, e, x, i + 1, h);
+	must_apply(line);
+}
+
 static void
 decommission(void)
 {
@@ -295,10 +312,19 @@ test_recommission_then_deregister(void **state)
 	assert_true(round_all() >= 1);
 	for (size_t i = 0; i < nlines; i++)
 		assert_int_equal(strncmp(lines[i], "deregister ", 11), 0);
-	(void)apply_first_submitted("deregister ");
+	snprintf(recomm, sizeof(recomm), "%s", apply_first_submitted("deregister "));
 	assert_int_equal(status_of(worker), 0);
 	assert_int_equal(reg.n, NODES - 1);
 	assert_int_equal(ctl_registry_count(&reg, CTL_REGISTRY_ACTIVE), NODES - 1);
+	/* the key registers again: the old deregister record (its epoch still kept) is
+	 * refused, it was made for the earlier registration */
+	reregister(worker, reg.height + 1);
+	block(reg.height + 1);
+	snprintf(line, sizeof(line), "deregister %s %" PRIu64 " %s", key, reg.height + 1,
+		 record_of(recomm));
+	assert_int_equal(apply(line, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "was made before that"));
+	assert_int_equal(status_of(worker), CTL_REGISTRY_ACTIVE);
 }
 
 static void
@@ -357,7 +383,8 @@ test_records_refused(void **state)
 	assert_int_equal(strncmp(r, "1,", 2), 0);
 	snprintf(line, sizeof(line), "recommission %s 6 0%s", key, r + 1);
 	assert_int_equal(apply(line, why, sizeof(why)), -EINVAL);
-	assert_non_null(strstr(why, "of the quorum of epoch 0")); /* drawn empty */
+	/* (epoch 0 is that of the registrations: drawn before them, empty) */
+	assert_non_null(strstr(why, "was made before that"));
 	snprintf(line, sizeof(line), "recommission %s 6 2%s", key, r + 1);
 	assert_int_equal(apply(line, why, sizeof(why)), -EINVAL);
 	assert_non_null(strstr(why, "quorum of epoch 2 is not kept"));
