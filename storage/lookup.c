@@ -36,6 +36,12 @@ decode(const redisReply *reply, struct store_lookup_item *items, size_t n)
 						      .data = (const uint8_t *)d->str,
 						      .len = d->len};
 	}
+	/* all or nothing (the script read no data): one absent key, none found */
+	for (size_t i = 0; i < n; i++)
+		if (!items[i].found) {
+			memset(items, 0, n * sizeof(*items));
+			break;
+		}
 	return true;
 }
 

@@ -5,7 +5,10 @@
  * hash over the data of the records a tester names, so it must read them
  * back exactly as stored (namespace and raw data). One atomic script per
  * lookup; an expired message (expiry <= now) counts as absent, as retrieve
- * would have it.
+ * would have it. All or nothing: when one key is absent, every item comes back
+ * not found and no data is read (the testee retries such a request every
+ * 100 ms: reading the present records' data each time would let a tester that
+ * names one unknown hash make it read megabytes a second).
  */
 #ifndef STORE_LOOKUP_H
 #define STORE_LOOKUP_H

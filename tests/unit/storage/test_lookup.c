@@ -3,8 +3,9 @@
  * storage/lookup.c against a real redis-server: messages come back by
  * (account, hash) with their namespace and exact data, in the order asked;
  * an unknown hash, a hash under another account and an expired message are
- * absent; the limits (0 and STORE_LOOKUP_MAX + 1 keys, a malformed hash) are
- * refused without a callback; STORE_LOOKUP_MAX keys at once work.
+ * absent, and with one absent key nothing is found (all or nothing); the limits (0 and
+ * STORE_LOOKUP_MAX + 1 keys, a malformed hash) are refused without a callback; STORE_LOOKUP_MAX
+ * keys at once work.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -138,10 +139,18 @@ test_absent(void **state)
 	key_of(&k[3], &m[1]);
 	assert_int_equal(run(k, 4, NOW + 10), 0); /* m[1] expires at NOW + 10: expired */
 	assert_int_equal(w.n, 4);
+	/* all or nothing: m[0] is there, but with the others absent nothing is found */
+	for (int i = 0; i < 4; i++)
+		assert_false(w.items[i].found);
+	/* each absent key alone next to m[0] (found alone in test_found_in_order) */
+	for (int i = 1; i < 4; i++) {
+		struct store_lookup_key two[2] = {k[0], k[i]};
+
+		assert_int_equal(run(two, 2, NOW + 10), 0);
+		assert_false(w.items[0].found || w.items[1].found);
+	}
+	assert_int_equal(run(k, 1, NOW + 10), 0);
 	assert_true(w.items[0].found);
-	assert_false(w.items[1].found);
-	assert_false(w.items[2].found);
-	assert_false(w.items[3].found);
 }
 
 static void
