@@ -12,16 +12,10 @@
 #include <string.h>
 
 #include "registry_int.h"
+#include "le64.h"
 
 static const char COMMIT_DOMAIN[] = "snode-commit-v1"; /* 15 bytes */
 static const char RANDAO_DOMAIN[] = "snode-randao-v1";
-
-static void
-le64(uint8_t out[8], uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		out[i] = (uint8_t)(v >> (8 * i));
-}
 
 uint64_t
 ctl_registry_epoch_blocks(const struct ctl_registry *r)
@@ -53,7 +47,7 @@ ctl_registry_commit_message(uint8_t out[CTL_REGISTRY_COMMIT_MSG], const uint8_t 
 
 	memcpy(out, COMMIT_DOMAIN, d);
 	memcpy(out + d, key, 32);
-	le64(out + d + 32, epoch);
+	ctl_le64_put(out + d + 32, epoch);
 	memcpy(out + d + 40, hash, 32);
 }
 
@@ -79,7 +73,7 @@ randao_seed(struct ctl_registry *r, uint64_t q, uint8_t seed[32])
 		return false;
 	crypto_generichash_init(&h, NULL, 0, 32);
 	crypto_generichash_update(&h, (const uint8_t *)RANDAO_DOMAIN, sizeof(RANDAO_DOMAIN) - 1);
-	le64(e, q);
+	ctl_le64_put(e, q);
 	crypto_generichash_update(&h, e, sizeof(e));
 	for (size_t i = 0; i < r->n; i++) {
 		struct ctl_registry_commit *c = commit_of(&r->nodes[i], q - 2);

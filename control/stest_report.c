@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Signed storage-test reports: wire, checks, judgement (stest_report.h). */
 #include "stest_report.h"
+#include "le64.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -16,28 +17,11 @@ static const char domain[CTL_SREP_DOMAIN_LEN + 1] = "snode-stest-report-v1";
 
 /* ---- wire and signature --------------------------------------------------------------- */
 
-static void
-put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 void
 ctl_srep_message(const struct ctl_srep *r, uint8_t out[CTL_SREP_MSG])
 {
 	memcpy(out, domain, CTL_SREP_DOMAIN_LEN);
-	put_le64(out + CTL_SREP_DOMAIN_LEN, r->height);
+	ctl_le64_put(out + CTL_SREP_DOMAIN_LEN, r->height);
 	memcpy(out + CTL_SREP_DOMAIN_LEN + 8, r->testee, 32);
 	memcpy(out + CTL_SREP_DOMAIN_LEN + 40, r->tester, 32);
 	out[CTL_SREP_MSG - 1] = r->result;
@@ -66,7 +50,7 @@ ctl_srep_encode(const struct ctl_srep *r, uint8_t out[CTL_SREP_WIRE])
 {
 	out[0] = CTL_SREP_MAGIC;
 	out[1] = CTL_SREP_KIND;
-	put_le64(out + 2, r->height);
+	ctl_le64_put(out + 2, r->height);
 	memcpy(out + 10, r->testee, 32);
 	memcpy(out + 42, r->tester, 32);
 	out[74] = r->result;
@@ -79,7 +63,7 @@ ctl_srep_decode(const uint8_t *body, size_t len, struct ctl_srep *r)
 	if (body == NULL || len != CTL_SREP_WIRE || body[0] != CTL_SREP_MAGIC ||
 	    body[1] != CTL_SREP_KIND || body[74] > CTL_SREP_FAILED)
 		return -EINVAL;
-	r->height = get_le64(body + 2);
+	r->height = ctl_le64_get(body + 2);
 	memcpy(r->testee, body + 10, 32);
 	memcpy(r->tester, body + 42, 32);
 	r->result = body[74];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Storage-proof tests: pairs, wire, proof, results (storage_test.h). */
 #include "storage_test.h"
+#include "le64.h"
 
 #include <errno.h>
 #include <string.h>
@@ -64,23 +65,6 @@ ctl_stest_check_pair(const uint8_t (*members)[32], size_t n, const uint8_t block
 
 /* ---- wire ------------------------------------------------------------------ */
 
-static void
-put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 size_t
 ctl_stest_request_encode(const struct ctl_stest_request *rq, uint8_t out[CTL_STEST_REQ_MAX])
 {
@@ -89,7 +73,7 @@ ctl_stest_request_encode(const struct ctl_stest_request *rq, uint8_t out[CTL_STE
 
 	out[0] = CTL_STEST_MAGIC;
 	out[1] = CTL_STEST_KIND_REQUEST;
-	put_le64(out + 2, rq->height);
+	ctl_le64_put(out + 2, rq->height);
 	memcpy(out + 10, rq->nonce, 32);
 	out[42] = (uint8_t)n;
 	for (size_t i = 0; i < n; i++, p += CTL_STEST_REC) {
@@ -111,7 +95,7 @@ ctl_stest_request_decode(const uint8_t *body, size_t len, struct ctl_stest_reque
 	if (rq->n == 0 || rq->n > CTL_STEST_RECORDS_MAX ||
 	    len != CTL_STEST_REQ_HDR + (size_t)rq->n * CTL_STEST_REC)
 		return -EINVAL;
-	rq->height = get_le64(body + 2);
+	rq->height = ctl_le64_get(body + 2);
 	memcpy(rq->nonce, body + 10, 32);
 	for (size_t i = 0; i < rq->n; i++, p += CTL_STEST_REC) {
 		memcpy(rq->rec[i].account, p, 33);
@@ -164,7 +148,7 @@ ctl_stest_proof(const uint8_t nonce[32], uint64_t height, const uint8_t tester[3
 	crypto_generichash_init(&h, NULL, 0, CTL_STEST_PROOF);
 	crypto_generichash_update(&h, (const uint8_t *)PROOF_DOMAIN, sizeof(PROOF_DOMAIN) - 1);
 	crypto_generichash_update(&h, nonce, 32);
-	put_le64(b8, height);
+	ctl_le64_put(b8, height);
 	crypto_generichash_update(&h, b8, 8);
 	crypto_generichash_update(&h, tester, 32);
 	crypto_generichash_update(&h, testee, 32);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* This node's votes and RANDAO secrets on disk (vote_store.h). */
 #include "vote_store.h"
+#include "le64.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,23 +12,6 @@
 #include <unistd.h>
 
 static const char MAGIC[8] = {'S', 'N', 'Q', 'S', 'T', 'A', 'T', '1'};
-
-static void
-put64(uint8_t *p, uint64_t x)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(x >> (8 * i));
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	uint64_t x = 0;
-
-	for (int i = 7; i >= 0; i--)
-		x = x << 8 | p[i];
-	return x;
-}
 
 size_t
 ctl_vote_store_encode(const struct ctl_vote_store *st, uint8_t *out)
@@ -43,16 +27,16 @@ ctl_vote_store_encode(const struct ctl_vote_store *st, uint8_t *out)
 		const struct ctl_vote_store_vote *v = &st->v[i];
 
 		p[0] = v->change;
-		put64(p + 1, v->epoch);
+		ctl_le64_put(p + 1, v->epoch);
 		memcpy(p + 9, v->worker, 32);
 		p[41] = v->index;
 		memcpy(p + 42, v->sig, CTL_QUORUM_SIG);
 	}
 	for (size_t i = 0; i < st->ns; i++, p += CTL_VOTE_STORE_SECRET) {
-		put64(p, st->s[i].epoch);
+		ctl_le64_put(p, st->s[i].epoch);
 		memcpy(p + 8, st->s[i].secret, 32);
-		put64(p + 40, st->s[i].commit_for);
-		put64(p + 48, st->s[i].reveal_for);
+		ctl_le64_put(p + 40, st->s[i].commit_for);
+		ctl_le64_put(p + 48, st->s[i].reveal_for);
 	}
 	crypto_generichash(p, 32, out, (size_t)(p - out), NULL, 0);
 	return (size_t)(p - out) + 32;
@@ -81,7 +65,7 @@ ctl_vote_store_decode(const uint8_t *buf, size_t len, struct ctl_vote_store *st)
 		struct ctl_vote_store_vote *v = &st->v[i];
 
 		v->change = p[0];
-		v->epoch = get64(p + 1);
+		v->epoch = ctl_le64_get(p + 1);
 		memcpy(v->worker, p + 9, 32);
 		v->index = p[41];
 		memcpy(v->sig, p + 42, CTL_QUORUM_SIG);
@@ -93,10 +77,10 @@ ctl_vote_store_decode(const uint8_t *buf, size_t len, struct ctl_vote_store *st)
 	}
 	for (size_t i = 0; i < ns; i++, p += CTL_VOTE_STORE_SECRET) {
 		st->s[i].have = true;
-		st->s[i].epoch = get64(p);
+		st->s[i].epoch = ctl_le64_get(p);
 		memcpy(st->s[i].secret, p + 8, 32);
-		st->s[i].commit_for = get64(p + 40);
-		st->s[i].reveal_for = get64(p + 48);
+		st->s[i].commit_for = ctl_le64_get(p + 40);
+		st->s[i].reveal_for = ctl_le64_get(p + 48);
 	}
 	st->nv = nv;
 	st->ns = ns;
