@@ -16,6 +16,7 @@
 #include "bulk.h"
 #include "catchup.h"
 #include "msg_hash.h"
+#include "cell_queue.h"
 #include "rpc_fixture.h"
 #include "sync_page.h"
 #include "test_common_ctl.h"
@@ -35,20 +36,11 @@ struct node {
 	bool down;
 };
 
-struct cellq {
-	int to;
-	uint8_t from[32];
-	uint8_t *cell;
-	size_t len;
-};
-
 static struct rpc_fx fx;
 static struct node nodes[N];
-static struct cellq q[16384];
+static struct cell_queue *cells;
 static int layout = 1; /* 1: A={0,1} B={2}; 2: A={0,1} (all accounts) C={2}; 3: A={0,1,3} C={2} */
-static size_t qn;
-static struct event *deliver_ev;
-static bool reach[N]; /* what every node's "reachable" answers for node i */
+static bool reach[N];  /* what every node's "reachable" answers for node i */
 static char data[N_MSGS][32];
 static struct ctl_swarm_node members[N];
 
@@ -62,41 +54,26 @@ wall(void)
 }
 
 static void
-deliver(evutil_socket_t fd, short what, void *arg)
+deliver_to(void *arg, int i, const uint8_t from[32], const uint8_t *cell, size_t len)
 {
-	size_t n = qn;
+	struct node *to = &nodes[i];
 
-	(void)fd;
-	(void)what;
 	(void)arg;
-	for (size_t i = 0; i < n; i++) {
-		struct node *to = &nodes[q[i].to];
-
-		if (!to->down)
-			ctl_drpc_on_cell(to->d, q[i].from, q[i].cell, q[i].len);
-		free(q[i].cell);
-	}
-	memmove(q, q + n, (qn - n) * sizeof(q[0]));
-	qn -= n;
+	if (!to->down)
+		ctl_drpc_on_cell(to->d, from, cell, len);
 }
 
 static int
 send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
 {
 	struct node *from = arg;
-	struct timeval now = {0, 0};
 	int to = -1;
 
 	for (int i = 0; i < N; i++)
 		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
 			to = i;
-	assert_true(to >= 0 && qn < 16384);
-	q[qn].to = to;
-	memcpy(q[qn].from, from->id.ed25519_pk, 32);
-	q[qn].cell = malloc(len);
-	memcpy(q[qn].cell, cell, len);
-	q[qn++].len = len;
-	evtimer_add(deliver_ev, &now);
+	assert_true(to >= 0);
+	cell_queue_push(cells, to, from->id.ed25519_pk, cell, len);
 	return 0;
 }
 
@@ -266,7 +243,7 @@ setup(void **state)
 	(void)state;
 	if (fx_redis_up(&fx) != 0)
 		return -1;
-	deliver_ev = evtimer_new(fx.base, deliver, NULL);
+	cells = cell_queue_new(fx.base, 16384, deliver_to, NULL);
 	for (int i = 0; i < N; i++) {
 		memset(&nodes[i], 0, sizeof(nodes[i]));
 		randombytes_buf(seed, sizeof(seed));
@@ -289,8 +266,7 @@ teardown(void **state)
 		store_free(nodes[i].st);
 		ctl_swarm_view_free(nodes[i].view);
 	}
-	deliver(0, 0, NULL);
-	event_free(deliver_ev);
+	cell_queue_free(cells);
 	fx_redis_down(&fx);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "replicate.h"
+#include "cell_queue.h"
 #include "rpc_fixture.h"
 #include "test_common_ctl.h"
 
@@ -35,19 +36,10 @@ struct node {
 	bool no_send; /* its channel refuses every cell */
 };
 
-struct cellq {
-	int to;
-	uint8_t from[32];
-	uint8_t *cell;
-	size_t len;
-};
-
 static struct rpc_fx fx;
 static struct node nodes[N];
 static struct snc_identity outsider;
-static struct cellq q[8192];
-static size_t qn;
-static struct event *deliver_ev;
+static struct cell_queue *cells;
 static uint8_t acct_pk[32], acct_sk[64];
 static char acct_hex[67];
 
@@ -61,29 +53,19 @@ wall(void)
 }
 
 static void
-deliver(evutil_socket_t fd, short what, void *arg)
+deliver_to(void *arg, int i, const uint8_t from[32], const uint8_t *cell, size_t len)
 {
-	(void)fd;
-	(void)what;
+	struct node *to = &nodes[i];
+
 	(void)arg;
-	size_t n = qn; /* cells queued while delivering wait for the next round */
-
-	for (size_t i = 0; i < n; i++) {
-		struct node *to = &nodes[q[i].to];
-
-		if (!to->down && to->d != NULL)
-			ctl_drpc_on_cell(to->d, q[i].from, q[i].cell, q[i].len);
-		free(q[i].cell);
-	}
-	memmove(q, q + n, (qn - n) * sizeof(q[0]));
-	qn -= n;
+	if (!to->down && to->d != NULL)
+		ctl_drpc_on_cell(to->d, from, cell, len);
 }
 
 static int
 send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
 {
 	struct node *from = arg;
-	struct timeval now = {0, 0};
 	int to = -1;
 
 	if (from->no_send)
@@ -91,13 +73,8 @@ send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
 	for (int i = 0; i < N; i++)
 		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
 			to = i;
-	assert_true(to >= 0 && qn < 8192);
-	q[qn].to = to;
-	memcpy(q[qn].from, from->id.ed25519_pk, 32);
-	q[qn].cell = malloc(len);
-	memcpy(q[qn].cell, cell, len);
-	q[qn++].len = len;
-	evtimer_add(deliver_ev, &now);
+	assert_true(to >= 0);
+	cell_queue_push(cells, to, from->id.ed25519_pk, cell, len);
 	return 0;
 }
 
@@ -107,15 +84,15 @@ group_setup(void **state)
 	(void)state;
 	if (fx_redis_up(&fx) != 0)
 		return -1;
-	deliver_ev = evtimer_new(fx.base, deliver, NULL);
-	return deliver_ev != NULL ? 0 : -1;
+	cells = cell_queue_new(fx.base, 8192, deliver_to, NULL);
+	return cells != NULL ? 0 : -1;
 }
 
 static int
 group_teardown(void **state)
 {
 	(void)state;
-	event_free(deliver_ev);
+	cell_queue_free(cells);
 	fx_redis_down(&fx);
 	return 0;
 }
@@ -200,9 +177,7 @@ teardown(void **state)
 		store_free(nodes[i].st);
 		ctl_swarm_view_free(nodes[i].view);
 	}
-	for (size_t i = 0; i < qn; i++)
-		free(q[i].cell);
-	qn = 0;
+	cell_queue_clear(cells);
 	return 0;
 }
 
@@ -454,7 +429,7 @@ shutdown_with_peers_outstanding_answers_once(void **state)
 	assert_int_equal(ctl_rpc_handle(nodes[0].srv, store_body("Ynll"),
 					strlen(store_body("Ynll")), fx_on_done, &a),
 			 0);
-	for (int w = 0; w < 100 && qn == 0; w += 5)
+	for (int w = 0; w < 100 && cell_queue_len(cells) == 0; w += 5)
 		redis_test_loop_for(fx.base, 5);
 	redis_test_loop_for(fx.base, 50); /* the local store is done, the peers are not */
 	assert_int_equal(a.calls, 0);

@@ -25,6 +25,7 @@
 #include "msg.h"
 #include "msg_hash.h"
 #include "replicate.h"
+#include "cell_queue.h"
 #include "rpc_fixture.h"
 #include "storage_test_service.h"
 #include "swarm_view_registry.h"
@@ -49,59 +50,35 @@ struct node {
 	bool down; /* cells to it are lost */
 };
 
-struct cellq {
-	int to;
-	uint8_t from[32];
-	uint8_t *cell;
-	size_t len;
-};
-
 static struct rpc_fx fx;
 static struct node nodes[N];
-static struct cellq q[8192];
-static size_t qn;
-static struct event *deliver_ev;
+static struct cell_queue *cells;
 static char dir[64], regpath[128];
 static int tester, testee, other; /* node indexes of the height's pair, and the third */
 static int prefix;
 static unsigned per_peer; /* the services' serving_per_peer (0: the default, 1) */
 
 static void
-deliver(evutil_socket_t fd, short what, void *arg)
+deliver_to(void *arg, int i, const uint8_t from[32], const uint8_t *cell, size_t len)
 {
-	size_t n = qn;
+	struct node *to = &nodes[i];
 
-	(void)fd;
-	(void)what;
 	(void)arg;
-	for (size_t i = 0; i < n; i++) {
-		struct node *to = &nodes[q[i].to];
-
-		if (!to->down && to->d != NULL)
-			ctl_drpc_on_cell(to->d, q[i].from, q[i].cell, q[i].len);
-		free(q[i].cell);
-	}
-	memmove(q, q + n, (qn - n) * sizeof(q[0]));
-	qn -= n;
+	if (!to->down && to->d != NULL)
+		ctl_drpc_on_cell(to->d, from, cell, len);
 }
 
 static int
 send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
 {
 	struct node *from = arg;
-	struct timeval now = {0, 0};
 	int to = -1;
 
 	for (int i = 0; i < N; i++)
 		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
 			to = i;
-	assert_true(to >= 0 && qn < 8192);
-	q[qn].to = to;
-	memcpy(q[qn].from, from->id.ed25519_pk, 32);
-	q[qn].cell = malloc(len);
-	memcpy(q[qn].cell, cell, len);
-	q[qn++].len = len;
-	evtimer_add(deliver_ev, &now);
+	assert_true(to >= 0);
+	cell_queue_push(cells, to, from->id.ed25519_pk, cell, len);
 	return 0;
 }
 
@@ -115,7 +92,7 @@ group_setup(void **state)
 	ctl_log_set_level(CTL_LOG_WARNING);
 	if (fx_redis_up(&fx) != 0)
 		return -1;
-	deliver_ev = evtimer_new(fx.base, deliver, NULL);
+	cells = cell_queue_new(fx.base, 8192, deliver_to, NULL);
 	make_tmpdir(dir, sizeof(dir));
 	snprintf(regpath, sizeof(regpath), "%s/registry", dir);
 	f = fopen(regpath, "w");
@@ -132,14 +109,14 @@ group_setup(void **state)
 	for (int h = 1; h <= 10; h++)
 		fprintf(f, "block %d %064x\n", h, h * 7919);
 	fclose(f);
-	return deliver_ev != NULL ? 0 : -1;
+	return cells != NULL ? 0 : -1;
 }
 
 static int
 group_teardown(void **state)
 {
 	(void)state;
-	event_free(deliver_ev);
+	cell_queue_free(cells);
 	fx_redis_down(&fx);
 	unlink(regpath);
 	rmdir(dir);
@@ -252,9 +229,7 @@ teardown(void **state)
 		ctl_swarm_view_free(nodes[i].view);
 		ctl_stest_service_free(nodes[i].s);
 	}
-	for (size_t i = 0; i < qn; i++)
-		free(q[i].cell);
-	qn = 0;
+	cell_queue_clear(cells);
 	return 0;
 }
 
