@@ -177,7 +177,10 @@ void
 ctl_srep_table_init(struct ctl_srep_table *t, uint32_t failures)
 {
 	memset(t, 0, sizeof(*t));
+	if (failures > CTL_SREP_FAILURES_MAX)
+		failures = CTL_SREP_FAILURES_MAX; /* the config refuses more */
 	t->failures = failures;
+	t->window = failures == 0 ? 0 : 2 * (failures < 2 ? 2 : failures);
 }
 
 static struct ctl_srep_worker *
@@ -198,6 +201,13 @@ worker_of(struct ctl_srep_table *t, const uint8_t key[32], bool create)
 	free_w->used = true;
 	memcpy(free_w->key, key, 32);
 	return free_w;
+}
+
+static uint32_t
+tester_tag(const uint8_t tester[32])
+{
+	return (uint32_t)tester[0] | (uint32_t)tester[1] << 8 | (uint32_t)tester[2] << 16 |
+	       (uint32_t)tester[3] << 24;
 }
 
 /* A report older than the worker's newest, or a tester's second at the newest height. */
@@ -228,33 +238,34 @@ ctl_srep_table_add(struct ctl_srep_table *t, const struct ctl_srep *r)
 		w->n_at = 0;
 	}
 	memcpy(w->at[w->n_at++], r->tester, 32);
-	if (r->result == CTL_SREP_PASSED) {
-		w->streak = 0; /* a pass resets */
-		w->run = 0;
-		memset(w->last_tester, 0, 32);
-		return CTL_SREP_TAKEN;
-	}
-	if (w->streak < UINT32_MAX)
-		w->streak++;
-	if (w->run > 0 && memcmp(w->last_tester, r->tester, 32) == 0) {
-		if (w->run < UINT32_MAX)
-			w->run++;
-	} else {
-		memcpy(w->last_tester, r->tester, 32);
-		w->run = 1;
+	if (t->window > 0) {
+		w->window[w->head] = (struct ctl_srep_mark){.tag = tester_tag(r->tester),
+							    .failed = r->result == CTL_SREP_FAILED};
+		w->head = (w->head + 1) % t->window;
+		if (w->count < t->window)
+			w->count++;
 	}
 	return CTL_SREP_TAKEN;
 }
 
+/* N of the last 2N reports failed (N below 2 as 2), and not all from one tester. */
 static bool
 worker_failing(const struct ctl_srep_table *t, const struct ctl_srep_worker *w)
 {
-	/* the last N failed, and the newest tester's own run is shorter than N: the report
-	 * just before that run, inside the last N, came from another tester. N is at least 2
-	 * (2 distinct testers need 2 reports) */
-	uint32_t n = t->failures < 2 ? 2 : t->failures;
+	uint32_t n = t->window / 2, failed = 0, first = 0;
+	bool two = false;
 
-	return t->failures > 0 && w->streak >= n && w->run < n;
+	for (uint32_t i = 0; i < w->count; i++) {
+		const struct ctl_srep_mark *m = &w->window[i];
+
+		if (!m->failed)
+			continue;
+		if (failed++ == 0)
+			first = m->tag;
+		else if (m->tag != first)
+			two = true;
+	}
+	return t->window > 0 && failed >= n && two;
 }
 
 bool

@@ -21,12 +21,14 @@
  * Signed message (Ed25519 by the tester, CTL_SREP_MSG = 94 bytes):
  *   "snode-stest-report-v1" (21 ASCII) || height (LE64) || testee || tester || result
  *
- * Judgement: per worker, the failures reported in a row (any pass ends the
- * run) and the run of the last tester. The worker is storage-failing when
- * the last N reports (N = storage-test-failures) all failed and came from at
- * least 2 distinct testers (N below 2 counts as 2): streak >= N and the last
- * tester's own run < N,
- * so that one malicious tester, whatever it sends, cannot make a node fail.
+ * Judgement: per worker, the results of its last 2N reports (N =
+ * storage-test-failures, below 2 counts as 2) with a tag of each tester. The
+ * worker is storage-failing when at least N of them failed and the failures
+ * came from at least 2 distinct testers: one malicious tester, whatever it
+ * sends, can neither make a node fail (its failures are one tester's) nor,
+ * by reporting passes, keep a failing node passing unless it is drawn for
+ * more than half of the node's tests. A recovered node stops failing after
+ * N + 1 passes in a row.
  */
 #ifndef CTL_STEST_REPORT_H
 #define CTL_STEST_REPORT_H
@@ -53,6 +55,9 @@ enum {
 	CTL_SREP_WORKERS_MAX = 2 * CTL_QUORUM_WORKERS_MAX,
 	/* testers remembered at a worker's newest height (replays are refused) */
 	CTL_SREP_SAME_HEIGHT_MAX = 16,
+	/* storage-test-failures at most (config_stest.c), so the window 2N fits */
+	CTL_SREP_FAILURES_MAX = 1000,
+	CTL_SREP_WINDOW_MAX = 2 * CTL_SREP_FAILURES_MAX,
 };
 
 /* Why a report was refused (each its own counter). */
@@ -90,19 +95,26 @@ const char *ctl_srep_refusal_name(enum ctl_srep_refusal why);
 
 /* ---- the judgement per worker -------------------------------------------------------- */
 
+/* One report in a worker's window: the first 4 bytes of the tester's key (two
+ * testers with the same tag count as one: only ever fewer distinct testers). */
+struct ctl_srep_mark {
+	uint32_t tag;
+	uint8_t failed;
+};
+
 struct ctl_srep_worker {
 	bool used;
 	uint8_t key[32];
-	uint32_t streak;	 /* failures reported in a row */
-	uint8_t last_tester[32]; /* of the newest report */
-	uint32_t run;		 /* reports in a row (ending now) from last_tester */
-	uint64_t height;	 /* the newest report's height */
-	uint8_t n_at;		 /* testers taken at that height */
+	uint32_t head, count; /* the window: count marks ending at head - 1 (mod 2N) */
+	struct ctl_srep_mark window[CTL_SREP_WINDOW_MAX];
+	uint64_t height; /* the newest report's height */
+	uint8_t n_at;	 /* testers taken at that height */
 	uint8_t at[CTL_SREP_SAME_HEIGHT_MAX][32];
 };
 
 struct ctl_srep_table {
-	uint32_t failures; /* N: the last N reports failed, from 2+ testers; 0: never */
+	uint32_t failures; /* N: N of the last 2N reports failed, from 2+ testers; 0: never */
+	uint32_t window;   /* 2N (N below 2 as 2), 0 when N is 0 */
 	struct ctl_srep_worker w[CTL_SREP_WORKERS_MAX];
 };
 

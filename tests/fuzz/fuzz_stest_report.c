@@ -6,8 +6,8 @@
  * validator's checks (a registry of heights 71..100 whose hashes are 32 times
  * the height's low byte, this node the one validator, a swarm of 4 workers
  * with the keys of seeds 1..4, 2 pairs a height) without crashing, and is never taken when its
- * signature does not verify; straight into a table it keeps the run of the last tester within the
- * streak and the table within its bounds.
+ * signature does not verify; straight into a table it keeps each worker's window within its
+ * 2N marks and the table within its bounds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -89,7 +89,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < CTL_SREP_WORKERS_MAX; i++) {
 		const struct ctl_srep_worker *w = &table.w[i];
 
-		if (w->used && (w->run > w->streak || w->n_at > CTL_SREP_SAME_HEIGHT_MAX))
+		if (w->used &&
+		    (w->count > table.window || (table.window > 0 && w->head >= table.window) ||
+		     w->n_at > CTL_SREP_SAME_HEIGHT_MAX))
 			abort();
 	}
 	(void)ctl_srep_failing(&table, r.testee);

@@ -374,38 +374,60 @@ test_two_distinct_testers(void **state)
 	const struct key *a = &members[0], *b = &members[1];
 	uint64_t h = 10;
 
-	ctl_srep_table_init(&table, 3);
+	ctl_srep_table_init(&table, 3); /* failing: 3 of the last 6 failed, 2+ testers */
 	assert_false(ctl_srep_failing(NULL, w));
 	/* one tester alone never makes a node fail, however many reports */
 	for (int i = 0; i < 10; i++)
 		add(h++, a, CTL_SREP_FAILED);
 	assert_false(ctl_srep_failing(&table, w));
-	/* a second tester: the last 3 are A, A, B */
+	/* a second tester's failure: A's five and B's one */
 	add(h++, b, CTL_SREP_FAILED);
 	assert_true(ctl_srep_failing(&table, w));
 	assert_int_equal(ctl_srep_failing_count(&table), 1);
-	add(h++, a, CTL_SREP_FAILED); /* A, B, A */
+	for (int i = 0; i < 5; i++)
+		add(h++, a, CTL_SREP_FAILED); /* B's failure still in the last 6 */
 	assert_true(ctl_srep_failing(&table, w));
-	add(h++, a, CTL_SREP_FAILED); /* B, A, A */
-	assert_true(ctl_srep_failing(&table, w));
-	add(h++, a, CTL_SREP_FAILED); /* A, A, A: one tester's only */
-	assert_false(ctl_srep_failing(&table, w));
-	/* at the edge: 2 failures from 2 testers are one short of 3 */
-	add(h++, b, CTL_SREP_PASSED);
-	add(h++, a, CTL_SREP_FAILED);
-	add(h++, b, CTL_SREP_FAILED);
-	assert_false(ctl_srep_failing(&table, w));
-	add(h++, b, CTL_SREP_FAILED); /* A, B, B */
-	assert_true(ctl_srep_failing(&table, w));
-	/* a pass resets: 2 more failures after it are not enough */
-	add(h++, a, CTL_SREP_PASSED);
-	assert_false(ctl_srep_failing(&table, w));
-	add(h++, a, CTL_SREP_FAILED);
-	add(h++, b, CTL_SREP_FAILED);
+	add(h++, a, CTL_SREP_FAILED); /* A's six: one tester's only */
 	assert_false(ctl_srep_failing(&table, w));
 	assert_int_equal(ctl_srep_failing_count(&table), 0);
+}
 
-	/* N = 1 counts as 2: one report is one tester */
+/* Passes: a recovered node stops failing after N + 1 passes in a row, and one
+ * tester reporting passes for a failing node cannot keep it passing. */
+static void
+test_passes_in_the_window(void **state)
+{
+	(void)state;
+	const uint8_t *w = members[3].pk;
+	const struct key *a = &members[0], *b = &members[1], *c = &members[2];
+	uint64_t h = 100;
+
+	ctl_srep_table_init(&table, 3);
+	/* at the edge: 2 failures of 2 testers among 6 are one short of 3 */
+	add(h++, a, CTL_SREP_FAILED);
+	add(h++, b, CTL_SREP_FAILED);
+	add(h++, c, CTL_SREP_PASSED);
+	assert_false(ctl_srep_failing(&table, w));
+	add(h++, a, CTL_SREP_FAILED); /* F F P F */
+	assert_true(ctl_srep_failing(&table, w));
+	/* a colluding tester C passes between every honest failure: still failing */
+	for (int i = 0; i < 6; i++) {
+		add(h++, c, CTL_SREP_PASSED);
+		add(h++, (i & 1) ? a : b, CTL_SREP_FAILED);
+		assert_true(ctl_srep_failing(&table, w));
+	}
+	/* recovered after 6 failures in a row: 3 passes keep 3 failures in the last 6,
+	 * the 4th pass (N + 1) leaves 2 */
+	for (int i = 0; i < 6; i++)
+		add(h++, (i & 1) ? a : b, CTL_SREP_FAILED);
+	for (int i = 0; i < 3; i++) {
+		add(h++, a, CTL_SREP_PASSED);
+		assert_true(ctl_srep_failing(&table, w));
+	}
+	add(h++, b, CTL_SREP_PASSED);
+	assert_false(ctl_srep_failing(&table, w));
+
+	/* N = 1 counts as 2 (window 4): one report is one tester */
 	ctl_srep_table_init(&table, 1);
 	add(h++, a, CTL_SREP_FAILED);
 	assert_false(ctl_srep_failing(&table, w));
@@ -416,6 +438,17 @@ test_two_distinct_testers(void **state)
 	add(h++, a, CTL_SREP_FAILED);
 	add(h++, b, CTL_SREP_FAILED);
 	assert_false(ctl_srep_failing(&table, w));
+	/* N at its maximum: the window is 2,000 reports */
+	ctl_srep_table_init(&table, CTL_SREP_FAILURES_MAX);
+	for (int i = 0; i < CTL_SREP_FAILURES_MAX - 1; i++)
+		add(h++, (i & 1) ? a : b, CTL_SREP_FAILED);
+	for (int i = 0; i < CTL_SREP_FAILURES_MAX; i++)
+		add(h++, c, CTL_SREP_PASSED);
+	assert_false(ctl_srep_failing(&table, w)); /* 999 of 1,999 */
+	add(h++, a, CTL_SREP_FAILED);
+	assert_true(ctl_srep_failing(&table, w)); /* 1,000 of 2,000 */
+	add(h++, c, CTL_SREP_PASSED);
+	assert_false(ctl_srep_failing(&table, w)); /* the oldest failure left the window */
 }
 
 static void
@@ -461,6 +494,9 @@ test_vote_hook(void **state)
 	add(61, &members[1], CTL_SREP_FAILED);
 	assert_true(ctl_vote_should_fail(&v, members[3].pk, 5001)); /* reports: no grace */
 	add(62, &members[1], CTL_SREP_PASSED);
+	add(63, &members[1], CTL_SREP_PASSED);
+	assert_true(ctl_vote_should_fail(&v, members[3].pk, 5001)); /* 2 of the last 4 */
+	add(64, &members[1], CTL_SREP_PASSED);
 	assert_false(ctl_vote_should_fail(&v, members[3].pk, 5001));
 }
 
@@ -475,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_take_not_worker),
 		cmocka_unit_test(test_table_full),
 		cmocka_unit_test(test_two_distinct_testers),
+		cmocka_unit_test(test_passes_in_the_window),
 		cmocka_unit_test(test_same_height),
 		cmocka_unit_test(test_vote_hook),
 	};
