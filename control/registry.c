@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "decomm_credit.h"
+#include "storage_test.h"
 #include "swarm_assign.h"
 
 enum {
@@ -238,10 +239,16 @@ parse_option(char **tok, size_t n, struct ctl_registry_event *ev, char *why, siz
 			return bad(why, whylen, "bad block-seconds (1 to 86400)");
 		return 0;
 	}
+	if (n == 3 && strcmp(tok[1], "storage-test-pairs") == 0) {
+		ev->option = CTL_REGISTRY_OPT_STEST_PAIRS;
+		if (!decimal(tok[2], CTL_STEST_PAIRS_MAX, &ev->value) || ev->value == 0)
+			return bad(why, whylen, "bad storage-test-pairs (1 to 64)");
+		return 0;
+	}
 	ev->kind = CTL_REGISTRY_NONE;
 	return bad(why, whylen,
 		   "expected: option epoch-blocks <N> | option unverified-records | option "
-		   "block-seconds <S>");
+		   "block-seconds <S> | option storage-test-pairs <N>");
 }
 
 static bool
@@ -666,6 +673,7 @@ apply_option(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 		[CTL_REGISTRY_OPT_EPOCH_BLOCKS] = "epoch-blocks",
 		[CTL_REGISTRY_OPT_UNVERIFIED] = "unverified-records",
 		[CTL_REGISTRY_OPT_BLOCK_SECONDS] = "block-seconds",
+		[CTL_REGISTRY_OPT_STEST_PAIRS] = "storage-test-pairs",
 	};
 	const char *name = names[ev->option];
 
@@ -675,7 +683,8 @@ apply_option(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 	}
 	if ((ev->option == CTL_REGISTRY_OPT_UNVERIFIED && r->unverified) ||
 	    (ev->option == CTL_REGISTRY_OPT_EPOCH_BLOCKS && r->epoch_blocks != 0) ||
-	    (ev->option == CTL_REGISTRY_OPT_BLOCK_SECONDS && r->block_seconds != 0)) {
+	    (ev->option == CTL_REGISTRY_OPT_BLOCK_SECONDS && r->block_seconds != 0) ||
+	    (ev->option == CTL_REGISTRY_OPT_STEST_PAIRS && r->stest_pairs != 0)) {
 		snprintf(why, whylen, "option %s given twice", name);
 		return -EINVAL;
 	}
@@ -683,6 +692,8 @@ apply_option(struct ctl_registry *r, const struct ctl_registry_event *ev, char *
 		r->unverified = true;
 	else if (ev->option == CTL_REGISTRY_OPT_BLOCK_SECONDS)
 		r->block_seconds = ev->value;
+	else if (ev->option == CTL_REGISTRY_OPT_STEST_PAIRS)
+		r->stest_pairs = ev->value;
 	else
 		r->epoch_blocks = ev->value;
 	return 0;

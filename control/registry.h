@@ -61,6 +61,7 @@ enum ctl_registry_option {
 	CTL_REGISTRY_OPT_EPOCH_BLOCKS = 1,
 	CTL_REGISTRY_OPT_UNVERIFIED,
 	CTL_REGISTRY_OPT_BLOCK_SECONDS,
+	CTL_REGISTRY_OPT_STEST_PAIRS,
 };
 
 /* One parsed line. */
@@ -140,6 +141,7 @@ struct ctl_registry {
 	uint64_t epoch_blocks;	 /* option epoch-blocks; 0: CTL_QUORUM_EPOCH_BLOCKS_DEFAULT */
 	bool unverified;	 /* option unverified-records: "-" accepted */
 	uint64_t block_seconds;	 /* option block-seconds (credit); 0: 120 */
+	uint64_t stest_pairs;	 /* option storage-test-pairs; 0: each node's own setting */
 	struct ctl_registry_epochs ep;
 	uint64_t commits, reveals; /* applied */
 	uint64_t randao_seeds;	   /* epochs seeded by reveals (the others: the block hash) */
@@ -194,6 +196,10 @@ const struct ctl_registry_node *ctl_registry_find(const struct ctl_registry *r,
 /* The hash of block height when it is one of the last CTL_REGISTRY_RECENT_BLOCKS heights
  * (height > last - N) and its line was applied: true and out; false otherwise. */
 bool ctl_registry_block_hash(const struct ctl_registry *r, uint64_t height, uint8_t out[32]);
+
+/* The storage-test pairs drawn per height: the log's option storage-test-pairs when
+ * it has one (the whole network must draw alike), else own (the node's setting). */
+unsigned ctl_registry_stest_pairs(const struct ctl_registry *r, unsigned own);
 
 /* The epoch length in blocks, and the epoch of a height. */
 uint64_t ctl_registry_epoch_blocks(const struct ctl_registry *r);

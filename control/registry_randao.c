@@ -17,6 +17,12 @@
 static const char COMMIT_DOMAIN[] = "snode-commit-v1"; /* 15 bytes */
 static const char RANDAO_DOMAIN[] = "snode-randao-v1";
 
+unsigned
+ctl_registry_stest_pairs(const struct ctl_registry *r, unsigned own)
+{
+	return r != NULL && r->stest_pairs != 0 ? (unsigned)r->stest_pairs : own;
+}
+
 uint64_t
 ctl_registry_epoch_blocks(const struct ctl_registry *r)
 {

@@ -143,7 +143,8 @@ drawn(const struct ctl_srep_ctx *ctx, const struct ctl_srep *r, const uint8_t ha
 		return false; /* refused as wrong_tester: the sender retries with the next test */
 	for (size_t i = 0; i < sw.n; i++)
 		memcpy(keys[i], sw.nodes[i].ed25519, 32);
-	ok = ctl_stest_check_pair((const uint8_t(*)[32])keys, sw.n, hash, ctx->pairs, r->tester,
+	ok = ctl_stest_check_pair((const uint8_t(*)[32])keys, sw.n, hash,
+				  ctl_registry_stest_pairs(ctx->reg, ctx->pairs), r->tester,
 				  r->testee) == CTL_STEST_OK;
 	free(keys);
 	return ok;

@@ -25,6 +25,7 @@ struct ctl_stest_service {
 	struct ctl_stest_service_conf conf;
 	uint8_t self[32];
 	bool stopping;
+	bool told_pairs; /* the registry's storage-test-pairs overriding ours was logged */
 	struct event *timer;
 	struct ctl_stest_results results;
 	struct ctl_stest_stats st;
@@ -298,6 +299,23 @@ start_test(struct ctl_stest_service *s, const uint8_t testee[32], uint64_t heigh
 	}
 }
 
+/* The network's pairs per height; an operator sees once that the registry overrides
+ * this node's storage-test-pairs. */
+static unsigned
+pairs_of(struct ctl_stest_service *s, const struct ctl_registry *reg)
+{
+	unsigned pairs = ctl_registry_stest_pairs(reg, s->conf.c.pairs);
+
+	if (pairs != s->conf.c.pairs && !s->told_pairs) {
+		s->told_pairs = true;
+		ctl_log(CTL_LOG_NOTICE,
+			"storage tests: the registry's option storage-test-pairs %u overrides "
+			"storage-test-pairs = %u of this node's config",
+			pairs, s->conf.c.pairs);
+	}
+	return pairs;
+}
+
 void
 ctl_stest_service_round(struct ctl_stest_service *s)
 {
@@ -318,7 +336,7 @@ ctl_stest_service_round(struct ctl_stest_service *s)
 		s->st.no_swarm++;
 		return;
 	}
-	k = ctl_stest_pairs(sw.n, hash, s->conf.c.pairs, p);
+	k = ctl_stest_pairs(sw.n, hash, pairs_of(s, reg), p);
 	for (size_t i = 0; i < k; i++)
 		if (memcmp(keys[p[i].tester], s->self, 32) == 0)
 			start_test(s, keys[p[i].testee], h, sw.id);
@@ -456,8 +474,8 @@ check(struct ctl_stest_service *s, const uint8_t peer[32], const struct ctl_stes
 		return CTL_STEST_INVALID_HEIGHT;
 	if ((keys = members_of(s, &sw)) == NULL)
 		return CTL_STEST_WRONG_REQUEST;
-	code = ctl_stest_check_pair((const uint8_t(*)[32])keys, sw.n, hash, s->conf.c.pairs, peer,
-				    s->self);
+	code = ctl_stest_check_pair((const uint8_t(*)[32])keys, sw.n, hash,
+				    ctl_registry_stest_pairs(reg, s->conf.c.pairs), peer, s->self);
 	free(keys);
 	return code;
 }

@@ -114,6 +114,10 @@ print(d["ed25519"], d["x25519"], sys.argv[2] + ":22030", sys.argv[3])' \
 		# hours in (docs/quorums.md); set it to the producer's interval.
 		[ -n "${SNODE_TESTNET_BLOCK_SECONDS:-}" ] &&
 			echo "option block-seconds $SNODE_TESTNET_BLOCK_SECONDS"
+		# SNODE_TESTNET_STEST_PAIRS: storage-test pairs per height for the whole network
+		# (docs/storage-tests.md); overrides each node's storage-test-pairs
+		[ -n "${SNODE_TESTNET_STEST_PAIRS:-}" ] &&
+			echo "option storage-test-pairs $SNODE_TESTNET_STEST_PAIRS"
 		for j in $(seq 0 $((N - 1))); do registry_line "$j" 1; done
 		echo "block 1 $(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 	} >"$DIR/registry"

@@ -34,13 +34,15 @@ reach-backoff-max-ms = 3000
 [storage_test]
 storage-test-interval-ms = 500
 storage-test-records = 3
-storage-test-pairs = 12
 storage-test-timeout-ms = 4000
 storage-test-retry-ms = 1500
 storage-test-failures = 3
 CONFEOF
 export SNODE_TESTNET_CONTROL_CONF=$CONF
+# 12 storage-test pairs a height, network-wide through the registry's option (each node's
+# config keeps the default 1)
 export SNODE_TESTNET_EPOCH_BLOCKS=$EPOCH SNODE_TESTNET_VOTE_FAIL_AFTER=4 SNODE_TESTNET_BLOCK_SECONDS=1
+export SNODE_TESTNET_STEST_PAIRS=12
 PRODUCER=
 tn_cleanup_extra() { # (defined before tn_up: its exit trap calls it even when the start fails)
 	if [ -n "$PRODUCER" ]; then
@@ -116,6 +118,8 @@ print(t("taken") > 0, t("refused_bad_signature") + t("refused_malformed"), "/ ta
       t("refused_wrong_tester"), "stale", t("refused_stale_height"), "duplicate", t("refused_duplicate"))')
 check "validators take the testers' signed reports (taken>0, forged or malformed: $srep)" \
 	test "${srep%% /*}" = "True 0"
+check "the registry's option storage-test-pairs 12 overrides the nodes' own 1" \
+	grep -q "the registry's option storage-test-pairs 12 overrides storage-test-pairs = 1 " "$DIR/node0/control.log"
 stopped_at=$(wc -l <"$REG")
 for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
 

@@ -293,6 +293,15 @@ test_options(void **state)
 	expect_refused(&l, "option epoch-blocks given twice", "option epoch-blocks 3");
 	LINE(&l, "option unverified-records");
 	expect_refused(&l, "option unverified-records given twice", "option unverified-records");
+	/* storage-test-pairs: the network's draw, 1..64, over each node's own setting */
+	assert_int_equal(ctl_registry_stest_pairs(NULL, 3), 3);
+	assert_int_equal(ctl_registry_stest_pairs(&l.r, 3), 3);
+	expect_refused(&l, "bad storage-test-pairs (1 to 64)", "option storage-test-pairs 0");
+	expect_refused(&l, "bad storage-test-pairs (1 to 64)", "option storage-test-pairs 65");
+	expect_refused(&l, "| option storage-test-pairs <N>", "option storage-test-pairs");
+	LINE(&l, "option storage-test-pairs 64");
+	assert_int_equal(ctl_registry_stest_pairs(&l.r, 3), 64);
+	expect_refused(&l, "option storage-test-pairs given twice", "option storage-test-pairs 1");
 	ctl_registry_free(&l.r);
 	ctl_registry_init(&l.r);
 	registers(&l, 1, 1);
@@ -300,6 +309,8 @@ test_options(void **state)
 	assert_string_equal(why, "option epoch-blocks after the first event");
 	assert_int_equal(try_line(&l, why, "option unverified-records"), -EINVAL);
 	assert_string_equal(why, "option unverified-records after the first event");
+	assert_int_equal(try_line(&l, why, "option storage-test-pairs 1"), -EINVAL);
+	assert_string_equal(why, "option storage-test-pairs after the first event");
 	log_free(&l);
 }
 

@@ -251,6 +251,42 @@ test_take_checks(void **state)
 	assert_int_equal(ctl_srep_take(&table, &ctx, tester->pk, &r), CTL_SREP_DUPLICATE);
 }
 
+/* The registry's option storage-test-pairs, not the validator's own setting, decides
+ * which testers are drawn. */
+static void
+test_registry_pairs(void **state)
+{
+	(void)state;
+	struct ctl_stest_pair p[12];
+	uint8_t hash[32];
+	uint64_t h;
+	size_t i = 0, k;
+	struct ctl_srep r;
+
+	/* a height whose second..12th pairs name a worker testee that pair 1 does not */
+	for (h = HEIGHT - CTL_REGISTRY_RECENT_BLOCKS + 1; h <= HEIGHT; h++) {
+		block_hash(h, hash);
+		k = ctl_stest_pairs(MEMBERS, hash, 12, p);
+		for (i = 1; i < k; i++)
+			if (p[i].testee < 4 && p[i].tester != p[0].tester)
+				break;
+		if (i < k)
+			break;
+	}
+	assert_true(h <= HEIGHT);
+	r = report(h, &members[p[i].tester], members[p[i].testee].pk, CTL_SREP_FAILED);
+	ctl_srep_table_init(&table, 3);
+	assert_int_equal(ctl_srep_take(&table, &ctx, r.tester, &r), CTL_SREP_WRONG_TESTER);
+	reg.stest_pairs = 12; /* the log says 12: own pairs 1 no longer counts */
+	assert_int_equal(ctl_srep_take(&table, &ctx, r.tester, &r), CTL_SREP_TAKEN);
+	ctl_srep_table_init(&table, 3);
+	ctx.pairs = 12; /* and the other way round: own 12, the log's 1 */
+	reg.stest_pairs = 1;
+	assert_int_equal(ctl_srep_take(&table, &ctx, r.tester, &r), CTL_SREP_WRONG_TESTER);
+	reg.stest_pairs = 0;
+	ctx.pairs = 1;
+}
+
 static void
 test_take_heights(void **state)
 {
@@ -510,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_take_heights),
 		cmocka_unit_test(test_take_not_worker),
 		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_registry_pairs),
 		cmocka_unit_test(test_two_distinct_testers),
 		cmocka_unit_test(test_passes_in_the_window),
 		cmocka_unit_test(test_same_height),
