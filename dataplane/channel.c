@@ -62,7 +62,7 @@ struct dp_channel {
 	uint8_t ed25519_pk[32];
 	struct rte_ring *req;
 	struct rte_ring *replies[RTE_MAX_LCORE];
-	int direct_lcore;   /* the worker that sends DIRECT cells: the first attached */
+	int direct_lcore;	      /* the worker that sends DIRECT cells: the first attached */
 	struct rte_mbuf *pending;     /* a chain of datagrams the socket refused for now */
 	struct rte_mbuf *pending_seg; /* its next datagram to send */
 	struct dp_chan_pool reqs;     /* long requests: workers take, the service frees */

@@ -22,9 +22,9 @@
 #include "worker.h"
 
 enum {
-	DP_CHANNEL_RING = 4096,		 /* requests waiting for the service */
-	DP_CHANNEL_REPLY_RING = 1024,	 /* replies waiting for one worker */
-	DP_CHANNEL_REPLY_BURST = 8,	 /* replies a worker sends per loop iteration */
+	DP_CHANNEL_RING = 4096,	      /* requests waiting for the service */
+	DP_CHANNEL_REPLY_RING = 1024, /* replies waiting for one worker */
+	DP_CHANNEL_REPLY_BURST = 8,   /* replies a worker sends per loop iteration */
 };
 
 struct dp_channel;
@@ -40,8 +40,8 @@ struct dp_channel_stats {
 	uint64_t replies_orphaned; /* for an unknown worker */
 	uint64_t reply_ring_full;
 	uint64_t reply_no_room; /* the reply segment pool was empty: dropped */
-	uint64_t bad_messages; /* malformed datagrams: the connection is closed */
-	uint64_t directs;      /* DIRECT messages from snode-control handed to the sending worker */
+	uint64_t bad_messages;	/* malformed datagrams: the connection is closed */
+	uint64_t directs; /* DIRECT messages from snode-control handed to the sending worker */
 	uint64_t direct_too_big; /* DIRECT messages over one small cell: not sent */
 	uint64_t entries;	 /* ENTRY messages (HTTP entry requests) handed to a worker */
 	uint64_t node_tables;	 /* whole NODES messages (node_swap.h counts what became of them) */

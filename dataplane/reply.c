@@ -151,8 +151,8 @@ struct src {
  * block is size + len long) and sealed from there, then the block is trimmed.
  */
 static int
-prepare(struct dp_reply_queue *q, const struct dp_circuit *c, uint32_t flags,
-	const struct src *in, size_t len, const uint8_t *nonce, uint8_t *buf, size_t size)
+prepare(struct dp_reply_queue *q, const struct dp_circuit *c, uint32_t flags, const struct src *in,
+	size_t len, const uint8_t *nonce, uint8_t *buf, size_t size)
 {
 	uint8_t *flat;
 	int rc;
@@ -173,8 +173,8 @@ prepare(struct dp_reply_queue *q, const struct dp_circuit *c, uint32_t flags,
 }
 
 static enum dp_drop_reason
-enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const struct src *in,
-	size_t len, uint64_t now_ns)
+enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const struct src *in, size_t len,
+	uint64_t now_ns)
 {
 	struct dp_reply_queue *q = w->replies;
 	struct dp_reply_out *o;

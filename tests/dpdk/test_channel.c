@@ -363,7 +363,8 @@ long_requests_budget_edge(void **state)
 		int rc;
 
 		assert_int_equal(
-			chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, CHAN_MSG_MAX), &h, &body), 0);
+			chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, CHAN_MSG_MAX), &h, &body),
+			0);
 		assert_true(h.body_len <= per);
 		rc = chan_assembly_add(&a, &h, body);
 		assert_true(rc >= 0);
@@ -453,7 +454,8 @@ long_replies_budget_edge_and_no_leak(void **state)
 
 		assert_int_equal(deliver_long(&d, 0x400 + (uint64_t)i, 1 << 20), DP_DROP_NONE);
 		while (rc == 0) {
-			assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, CHAN_MSG_MAX),
+			assert_int_equal(chan_hdr_decode(buf,
+							 (size_t)recv_ctl(fd, buf, CHAN_MSG_MAX),
 							 &h, &body),
 					 0);
 			rc = chan_assembly_add(&a, &h, body);
