@@ -321,10 +321,11 @@ direct_in(struct dp_worker *w, const struct dp_node *from, const uint8_t *body, 
 	struct dp_channel *ch = arg;
 	struct chan_hdr h = {.version = CHAN_VERSION,
 			     .type = CHAN_DIRECT,
-			     .body_len = CHAN_DIRECT_PEER_BYTES + len,
-			     .ref = {.worker = (uint16_t)w->lcore}};
+			     .body_len =
+				     CHAN_DIRECT_PEER_BYTES + len}; /* ref 0 (docs/channel.md) */
 	uint8_t *start = rte_pktmbuf_mtod(m, uint8_t *);
 
+	(void)w;
 	if (!dp_channel_connected(ch))
 		return DP_DROP_CHANNEL_DOWN;
 	if (body < start + CHAN_HDR_BYTES + CHAN_DIRECT_PEER_BYTES)
