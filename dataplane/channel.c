@@ -713,7 +713,7 @@ dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint16_t port
 	for (unsigned i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		struct dp_chan_head r;
-		/* DIRECT and ENTRY bodies are always in the first segment (asserted above) */
+		/* a DIRECT or a valid ENTRY is always in the first segment (asserted above) */
 		const uint8_t *body = rte_pktmbuf_mtod_offset(m, const uint8_t *, HEAD_BYTES);
 		struct dp_addr prev;
 		uint32_t flags;
@@ -722,7 +722,12 @@ dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint16_t port
 		memcpy(&r, rte_pktmbuf_mtod(m, const void *), sizeof(r));
 		prev = (struct dp_addr){r.ref.ip, r.ref.port};
 		flags = (r.flags & CHAN_F_BASE64) ? DP_REPLY_BASE64 : 0;
-		if (r.type == CHAN_ENTRY) {
+		if (r.type != CHAN_REPLY && HEAD_BYTES + r.len > rte_pktmbuf_data_len(m)) {
+			/* cannot happen (chan_hdr_decode refuses longer ENTRYs): never read past */
+			why = DP_DROP_BAD_LENGTH;
+			if (r.type == CHAN_ENTRY)
+				entry_failed(ch, w, r.ref.label, why);
+		} else if (r.type == CHAN_ENTRY) {
 			why = dp_entry_send(w, r.ref.label, body, r.len, now_ns);
 			if (why != DP_DROP_NONE)
 				entry_failed(ch, w, r.ref.label, why);

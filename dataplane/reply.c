@@ -249,7 +249,7 @@ dp_reply_submit_mbuf(struct dp_worker *w, uint64_t in_label, const struct dp_add
 {
 	struct src in = {NULL, m, off};
 
-	if (m->nb_segs == 1 || off + (uint64_t)len <= rte_pktmbuf_data_len(m))
+	if (off + (uint64_t)len <= rte_pktmbuf_data_len(m))
 		in.body = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
 	else if (off + (uint64_t)len > rte_pktmbuf_pkt_len(m))
 		return DP_DROP_BAD_LENGTH; /* cannot happen: channel.c sized the chain */

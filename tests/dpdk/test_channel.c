@@ -639,7 +639,7 @@ entry_layers_bigger_than_a_small_cell(void **state)
 		uint32_t blob;
 		uint8_t cls;
 	} cases[] = {{1176, 0}, {1177, 1}, {8136, 1}, {8137, 2}, {CHAN_ENTRY_BLOB_MAX, 2}};
-	static uint8_t body[CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX];
+	static uint8_t body[CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX + 1], huge[CHAN_BODY_MAX];
 	struct chan_ref ref = {.label = 0x2000};
 	struct dp_circuit *c;
 	int fd;
@@ -659,6 +659,7 @@ entry_layers_bigger_than_a_small_cell(void **state)
 	}
 	assert_int_equal(worker.stats.entry_out, 5);
 	assert_int_equal(worker.stats.tx, 5);
+
 	assert_int_equal(rte_mempool_avail_count(big_pool), 4);
 	/* --big-mbufs 0: the medium one cannot go */
 	worker.big_pool = NULL;
@@ -667,6 +668,23 @@ entry_layers_bigger_than_a_small_cell(void **state)
 	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
 	worker.big_pool = big_pool;
 	expect_entry_reply(fd, 0x2100, 0, CHAN_ENTRY_FAIL, CHAN_ENTRY_BUSY, 0);
+	/* one byte over the largest blob (and so the longest datagram, which would take two
+	 * segments): malformed, the connection closes; nothing reaches the worker */
+	for (int i = 0; i < 2; i++) {
+		struct dp_channel_stats st;
+		uint8_t buf[64];
+
+		if (i == 1)
+			fd = handshake(key_a);
+		send_ctl(fd, CHAN_ENTRY, 0, &ref, i == 0 ? body : huge,
+			 i == 0 ? sizeof(body) : sizeof(huge));
+		assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
+		dp_channel_stats(ch, &st);
+		assert_int_equal(st.bad_messages, (uint64_t)i + 1);
+		assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 0);
+		if (i == 0)
+			close(fd);
+	}
 	close(fd);
 	for (int i = 0; i < 10; i++)
 		dp_channel_service(ch, 1);

@@ -130,7 +130,7 @@ def cmd_peer(spec, path, fifo, inp):
     if hello != want_hello:
         raise SystemExit(f"bad HELLO from the dataplane: {hello.hex()}")
     conn.send(want_hello)
-    time.sleep(0.2)                    # the dataplane takes our HELLO before any cell
+    time.sleep(0.5)                    # the dataplane takes our HELLO before any cell
     f.write(data[24:])
     f.close()
     want = [chan_msg(DIRECT, src["key"].verify_key.encode() + msg)
