@@ -226,7 +226,8 @@ netmask(uint8_t prefix)
 }
 
 /* --config against the mask: every entry on a port of it, every port polled,
- * queues 0..n-1 per port, one queue per port per lcore. */
+ * queues 0..n-1 per port. An lcore may poll several queues of one port (as
+ * l3fwd allows): its loop takes a burst from each in turn. */
 static int
 check_config(const struct dp_port_opts *o, uint32_t mask, char *msg, unsigned msglen)
 {
@@ -241,13 +242,6 @@ check_config(const struct dp_port_opts *o, uint32_t mask, char *msg, unsigned ms
 					"mask 0x%x",
 					c->port, c->queue, c->lcore, c->port, mask),
 			       -1;
-		for (unsigned j = 0; j < i; j++)
-			if (o->lconf[j].lcore == c->lcore && o->lconf[j].port == c->port)
-				return snprintf(msg, msglen,
-						"--config: lcore %u polls two queues of "
-						"port %u; one rx queue per lcore per port",
-						c->lcore, c->port),
-				       -1;
 		nq[c->port]++;
 	}
 	for (unsigned i = 0; i < o->nlconf; i++)

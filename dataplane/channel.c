@@ -17,6 +17,7 @@
 #include <rte_ring.h>
 
 #include "chan_msg.h"
+#include "chan_pool.h"
 #include "entry.h"
 #include "log.h"
 #include "loop.h"
@@ -26,23 +27,32 @@ enum {
 	SOCKBUF_BYTES = 4 * 1024 * 1024, /* absorbs a burst of requests or a long reply */
 };
 
-/* A request too long for its mbuf (reassembled from DATA cells), sent in parts.
- * On the ring its pointer carries BIG_TAG in bit 0 (mbufs are aligned). */
-struct dp_chan_big {
+/*
+ * What the worker rings carry: a chain of segments from the reply pool whose
+ * first HEAD_BYTES hold this record, then the body, continued in the next
+ * segments. The request ring carries chains of ready datagrams: an mbuf with
+ * one datagram (a short request, DIRECT or ENTRY_REPLY in the cell's own mbuf),
+ * or a chain from the request pool with one datagram (header, part) a segment.
+ */
+struct dp_chan_head {
 	struct chan_ref ref;
-	uint32_t len;
-	uint8_t body[]; /* meta bytes, then the payload */
-};
-#define BIG_TAG ((uintptr_t)1)
-
-/* A reply on its way from the service to the worker that owns the circuit. */
-struct dp_chan_reply {
-	struct chan_ref ref;
-	uint8_t type; /* CHAN_REPLY, or CHAN_DIRECT (body: peer key, message) */
+	uint32_t len; /* body bytes */
 	uint16_t flags;
-	uint32_t len;
-	uint8_t body[];
+	uint8_t type; /* CHAN_REPLY, CHAN_DIRECT (body: peer key, message) or CHAN_ENTRY */
 };
+enum {
+	HEAD_BYTES = 32, /* the body starts 8-byte aligned */
+};
+_Static_assert(sizeof(struct dp_chan_head) <= HEAD_BYTES, "the head record fits");
+_Static_assert(HEAD_BYTES + CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX <=
+		       DP_CHAN_SEG_ROOM - RTE_PKTMBUF_HEADROOM,
+	       "an ENTRY (and a DIRECT) body is contiguous in one segment");
+_Static_assert((HEAD_BYTES + CHAN_TOTAL_MAX) / (DP_CHAN_SEG_ROOM - RTE_PKTMBUF_HEADROOM) + 1 <=
+		       DP_CHAN_CHAIN_MAX,
+	       "the longest reply fits one chain");
+_Static_assert(CHAN_TOTAL_MAX / (DP_CHAN_SEG_ROOM - RTE_PKTMBUF_HEADROOM - CHAN_HDR_BYTES) + 1 <=
+		       DP_CHAN_CHAIN_MAX,
+	       "the longest request fits one chain");
 
 struct dp_channel {
 	int lfd, cfd;
@@ -52,10 +62,11 @@ struct dp_channel {
 	uint8_t ed25519_pk[32];
 	struct rte_ring *req;
 	struct rte_ring *replies[RTE_MAX_LCORE];
-	int direct_lcore;   /* the worker that sends DIRECT cells: the first attached */
-	void *pending;	    /* a request (mbuf or tagged big) the socket refused for now */
-	size_t pending_off; /* big: body bytes already sent */
-	uint64_t big_bytes; /* bytes of big requests queued (atomic: workers add) */
+	int direct_lcore;	      /* the worker that sends DIRECT cells: the first attached */
+	struct rte_mbuf *pending;     /* a chain of datagrams the socket refused for now */
+	struct rte_mbuf *pending_seg; /* its next datagram to send */
+	struct dp_chan_pool reqs;     /* long requests: workers take, the service frees */
+	struct dp_chan_pool reps;     /* replies: the service takes, workers free */
 	struct chan_assembly rx;
 	dp_channel_nodes_fn *on_nodes; /* whole NODES bodies (node tables) */
 	void *nodes_arg;
@@ -88,6 +99,7 @@ struct dp_channel *
 dp_channel_new(const char *path, const uint8_t ed25519_pk[32], char *err, size_t errlen)
 {
 	struct dp_channel *ch = calloc(1, sizeof(*ch));
+	int rc;
 
 	if (ch == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -108,6 +120,12 @@ dp_channel_new(const char *path, const uint8_t ed25519_pk[32], char *err, size_t
 		dp_channel_free(ch);
 		return NULL;
 	}
+	if ((rc = dp_chan_pool_create(&ch->reqs, "dp_chan_qsegs", DP_CHAN_SEGS)) != 0 ||
+	    (rc = dp_chan_pool_create(&ch->reps, "dp_chan_rsegs", DP_CHAN_SEGS)) != 0) {
+		snprintf(err, errlen, "channel segment pools: %s", rte_strerror(-rc));
+		dp_channel_free(ch);
+		return NULL;
+	}
 	return ch;
 }
 
@@ -117,31 +135,8 @@ free_replies(struct rte_ring *r)
 	void *obj;
 
 	while (rte_ring_dequeue(r, &obj) == 0)
-		free(obj);
-	rte_ring_free(r);
-}
-
-static bool
-is_big(const void *obj)
-{
-	return ((uintptr_t)obj & BIG_TAG) != 0;
-}
-
-static struct dp_chan_big *
-big_of(void *obj)
-{
-	return (struct dp_chan_big *)((uintptr_t)obj & ~BIG_TAG);
-}
-
-static void
-free_request(struct dp_channel *ch, void *obj)
-{
-	if (!is_big(obj)) {
 		rte_pktmbuf_free(obj);
-		return;
-	}
-	__atomic_fetch_sub(&ch->big_bytes, big_of(obj)->len, __ATOMIC_RELAXED);
-	free(big_of(obj));
+	rte_ring_free(r);
 }
 
 static void
@@ -155,9 +150,8 @@ close_conn(struct dp_channel *ch, const char *why)
 	ch->peer_hello = false;
 	chan_assembly_reset(&ch->rx);
 	if (ch->pending != NULL) {
-		free_request(ch, ch->pending);
-		ch->pending = NULL;
-		ch->pending_off = 0;
+		rte_pktmbuf_free(ch->pending);
+		ch->pending = ch->pending_seg = NULL;
 		ch->st.requests_lost++;
 	}
 	DP_LOG(WARNING, "control channel closed: %s", why);
@@ -176,11 +170,17 @@ dp_channel_free(struct dp_channel *ch)
 		unlink(ch->path);
 	}
 	while (ch->req != NULL && rte_ring_dequeue(ch->req, &obj) == 0)
-		free_request(ch, obj);
+		rte_pktmbuf_free(obj);
 	rte_ring_free(ch->req);
 	for (unsigned i = 0; i < RTE_MAX_LCORE; i++)
 		if (ch->replies[i] != NULL)
 			free_replies(ch->replies[i]);
+	/* the workers have stopped: anything still out is a leak */
+	if (dp_chan_pool_in_use(&ch->reqs) + dp_chan_pool_in_use(&ch->reps) > 0)
+		DP_LOG(WARNING, "channel segments in use at exit: %u request, %u reply",
+		       dp_chan_pool_in_use(&ch->reqs), dp_chan_pool_in_use(&ch->reps));
+	dp_chan_pool_free(&ch->reqs);
+	dp_chan_pool_free(&ch->reps);
 	chan_assembly_free(&ch->rx);
 	free(ch);
 }
@@ -203,6 +203,8 @@ dp_channel_stats(const struct dp_channel *ch, struct dp_channel_stats *out)
 {
 	*out = ch->st;
 	out->connected = dp_channel_connected(ch);
+	out->request_segs = dp_chan_pool_in_use(&ch->reqs);
+	out->reply_segs = dp_chan_pool_in_use(&ch->reps);
 }
 
 static void
@@ -215,27 +217,61 @@ write_meta(uint8_t *p, const struct dp_delivery *d, bool dest)
 	p[3] = 0;
 }
 
-/* A request longer than one datagram or one mbuf: copied to the heap, within a
- * byte budget shared by all workers, and sent in parts by the service. */
-static enum dp_drop_reason
-queue_big(struct dp_channel *ch, const struct dp_delivery *d, const struct chan_ref *ref, bool dest,
-	  const uint8_t *body, uint32_t len, struct rte_mbuf *m)
+/* Bytes [off, off + n) of meta then body, to dst. */
+static void
+copy_span(uint8_t *dst, const uint8_t *meta, const uint8_t *body, uint32_t off, uint32_t n)
 {
-	uint32_t total = CHAN_REQ_META_BYTES + len;
-	struct dp_chan_big *b;
+	if (off < CHAN_REQ_META_BYTES) {
+		uint32_t k = CHAN_REQ_META_BYTES - off < n ? CHAN_REQ_META_BYTES - off : n;
 
-	if (__atomic_add_fetch(&ch->big_bytes, total, __ATOMIC_RELAXED) > DP_CHANNEL_BIG_BYTES ||
-	    (b = malloc(sizeof(*b) + total)) == NULL) {
-		__atomic_fetch_sub(&ch->big_bytes, total, __ATOMIC_RELAXED);
-		return DP_DROP_CHANNEL_FULL;
+		memcpy(dst, meta + off, k);
+		dst += k;
+		off += k;
+		n -= k;
 	}
-	b->ref = *ref;
-	b->len = total;
-	write_meta(b->body, d, dest);
-	memcpy(b->body + CHAN_REQ_META_BYTES, body, len);
-	if (rte_ring_mp_enqueue(ch->req, (void *)((uintptr_t)b | BIG_TAG)) != 0) {
-		__atomic_fetch_sub(&ch->big_bytes, total, __ATOMIC_RELAXED);
-		free(b);
+	if (n > 0)
+		memcpy(dst, body + (off - CHAN_REQ_META_BYTES), n);
+}
+
+/* Segments a request of total body bytes takes: one datagram (header, part) each. */
+static unsigned
+request_segs(uint32_t total)
+{
+	uint32_t per = dp_chan_seg_data() - CHAN_HDR_BYTES;
+
+	return (total + per - 1) / per;
+}
+
+/*
+ * A request longer than one datagram or one mbuf: written as its MORE parts, one
+ * datagram a segment of a chain from the request pool (DP_CHAN_SEGS segments shared
+ * by all workers; none free: channel_full). The service sends them in order.
+ */
+static enum dp_drop_reason
+queue_big(struct dp_channel *ch, const struct dp_delivery *d, const struct chan_hdr *h, bool dest,
+	  const uint8_t *body, struct rte_mbuf *m)
+{
+	uint32_t per = dp_chan_seg_data() - CHAN_HDR_BYTES, total = h->body_len, off = 0;
+	struct rte_mbuf *head = dp_chan_chain_alloc(&ch->reqs, request_segs(total));
+	uint8_t meta[CHAN_REQ_META_BYTES];
+
+	if (head == NULL)
+		return DP_DROP_CHANNEL_FULL;
+	write_meta(meta, d, dest);
+	for (struct rte_mbuf *s = head; s != NULL; s = s->next) {
+		struct chan_hdr part = *h;
+		uint8_t *p = rte_pktmbuf_mtod(s, uint8_t *);
+
+		part.body_len = total - off < per ? total - off : per;
+		part.flags = off + part.body_len < total ? CHAN_F_MORE : 0;
+		chan_hdr_encode(&part, p);
+		copy_span(p + CHAN_HDR_BYTES, meta, body, off, part.body_len);
+		s->data_len = (uint16_t)(CHAN_HDR_BYTES + part.body_len);
+		head->pkt_len += s->data_len;
+		off += part.body_len;
+	}
+	if (rte_ring_mp_enqueue(ch->req, head) != 0) {
+		rte_pktmbuf_free(head);
 		return DP_DROP_CHANNEL_FULL;
 	}
 	rte_pktmbuf_free(m);
@@ -265,7 +301,7 @@ deliver(struct dp_worker *w, const struct dp_delivery *d, struct rte_mbuf *m, vo
 		return DP_DROP_DATA_TOO_BIG;
 	rte_pktmbuf_reset(m);
 	if (h.body_len > CHAN_BODY_MAX || CHAN_HDR_BYTES + h.body_len > rte_pktmbuf_tailroom(m))
-		return queue_big(ch, d, &h.ref, dest, body, len, m);
+		return queue_big(ch, d, &h, dest, body, m);
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(CHAN_HDR_BYTES + h.body_len));
 	chan_hdr_encode(&h, p);
 	write_meta(p + CHAN_HDR_BYTES, d, dest);
@@ -285,10 +321,11 @@ direct_in(struct dp_worker *w, const struct dp_node *from, const uint8_t *body, 
 	struct dp_channel *ch = arg;
 	struct chan_hdr h = {.version = CHAN_VERSION,
 			     .type = CHAN_DIRECT,
-			     .body_len = CHAN_DIRECT_PEER_BYTES + len,
-			     .ref = {.worker = (uint16_t)w->lcore}};
+			     .body_len =
+				     CHAN_DIRECT_PEER_BYTES + len}; /* ref 0 (docs/channel.md) */
 	uint8_t *start = rte_pktmbuf_mtod(m, uint8_t *);
 
+	(void)w;
 	if (!dp_channel_connected(ch))
 		return DP_DROP_CHANNEL_DOWN;
 	if (body < start + CHAN_HDR_BYTES + CHAN_DIRECT_PEER_BYTES)
@@ -420,28 +457,52 @@ accept_one(struct dp_channel *ch)
 	send_hello(ch);
 }
 
-/* A reply or a DIRECT to send, for the worker on lcore; false when it has no ring or it is full. */
+/* Copies the head record and body into the chain from the reply pool. */
+static void
+fill_reply(struct rte_mbuf *head, const struct chan_hdr *h, const uint8_t *body, size_t len)
+{
+	struct dp_chan_head rec = {h->ref, (uint32_t)len, h->flags, h->type};
+	uint32_t room = dp_chan_seg_data(), at = HEAD_BYTES;
+	size_t off = 0;
+
+	memset(rte_pktmbuf_mtod(head, uint8_t *), 0, HEAD_BYTES);
+	memcpy(rte_pktmbuf_mtod(head, uint8_t *), &rec, sizeof(rec));
+	for (struct rte_mbuf *s = head; s != NULL; s = s->next, at = 0) {
+		uint32_t n = len - off < room - at ? (uint32_t)(len - off) : room - at;
+
+		if (n > 0)
+			memcpy(rte_pktmbuf_mtod_offset(s, uint8_t *, at), body + off, n);
+		s->data_len = (uint16_t)(at + n);
+		off += n;
+	}
+	head->pkt_len = (uint32_t)(HEAD_BYTES + len);
+}
+
+/*
+ * A reply, DIRECT or ENTRY to send, for the worker on lcore, copied into a chain
+ * from the reply pool (none free: reply_no_room); false when it has no ring or
+ * it is full.
+ */
 static bool
 to_worker(struct dp_channel *ch, unsigned lcore, const struct chan_hdr *h, const uint8_t *body,
 	  size_t len)
 {
 	struct rte_ring *ring = lcore < RTE_MAX_LCORE ? ch->replies[lcore] : NULL;
-	struct dp_chan_reply *r;
+	uint32_t room = dp_chan_seg_data();
+	struct rte_mbuf *m;
 
 	if (ring == NULL) {
 		ch->st.replies_orphaned++;
 		return false;
 	}
-	r = malloc(sizeof(*r) + len);
-	if (r != NULL) {
-		r->ref = h->ref;
-		r->type = h->type;
-		r->flags = h->flags;
-		r->len = (uint32_t)len;
-		memcpy(r->body, body, len);
+	m = dp_chan_chain_alloc(&ch->reps, (unsigned)((HEAD_BYTES + len + room - 1) / room));
+	if (m == NULL) {
+		ch->st.reply_no_room++;
+		return false;
 	}
-	if (r == NULL || rte_ring_sp_enqueue(ring, r) != 0) {
-		free(r);
+	fill_reply(m, h, body, len);
+	if (rte_ring_sp_enqueue(ring, m) != 0) {
+		rte_pktmbuf_free(m);
 		ch->st.reply_ring_full++;
 		return false;
 	}
@@ -533,61 +594,29 @@ read_all(struct dp_channel *ch)
 	}
 }
 
-/* Sends the parts of a big request from ch->pending_off; false when the socket
- * is full (the rest waits) or the connection closed. */
+/* Sends the datagrams of one queued chain, one a segment, from ch->pending_seg;
+ * false when the socket is full (the rest waits) or the connection closed. */
 static bool
-send_big(struct dp_channel *ch, struct dp_chan_big *b)
+send_request(struct dp_channel *ch, struct rte_mbuf *m)
 {
-	while (ch->pending_off < b->len) {
-		size_t n = b->len - ch->pending_off < CHAN_BODY_MAX ? b->len - ch->pending_off
-								    : CHAN_BODY_MAX;
-		bool last = ch->pending_off + n == b->len;
-		struct chan_hdr h = {.version = CHAN_VERSION,
-				     .type = CHAN_REQUEST,
-				     .flags = last ? 0 : CHAN_F_MORE,
-				     .body_len = (uint32_t)n,
-				     .ref = b->ref};
-		uint8_t hdr[CHAN_HDR_BYTES];
-		struct iovec iov[2] = {{hdr, sizeof(hdr)}, {b->body + ch->pending_off, n}};
-		struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
-		ssize_t sent;
-
-		chan_hdr_encode(&h, hdr);
-		sent = sendmsg(ch->cfd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
-			return false;
-		if (sent < 0) {
-			close_conn(ch, strerror(errno)); /* counts the pending request lost */
-			return false;
-		}
-		ch->pending_off += n;
+	if (ch->pending != m) {
+		ch->pending = m;
+		ch->pending_seg = m;
 	}
-	return true;
-}
+	for (; ch->pending_seg != NULL; ch->pending_seg = ch->pending_seg->next) {
+		struct rte_mbuf *s = ch->pending_seg;
+		ssize_t n = send(ch->cfd, rte_pktmbuf_mtod(s, void *), rte_pktmbuf_data_len(s),
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
 
-/* Sends one queued request; false when the socket is full (kept) or closed. */
-static bool
-send_request(struct dp_channel *ch, void *obj)
-{
-	ssize_t n = 0;
-
-	ch->pending = obj;
-	if (is_big(obj)) {
-		if (!send_big(ch, big_of(obj)))
-			return false;
-	} else {
-		n = send(ch->cfd, rte_pktmbuf_mtod((struct rte_mbuf *)obj, void *),
-			 rte_pktmbuf_data_len((struct rte_mbuf *)obj), MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
 			return false;
 		if (n < 0) {
-			close_conn(ch, strerror(errno));
+			close_conn(ch, strerror(errno)); /* counts the pending request lost */
 			return false;
 		}
 	}
 	ch->pending = NULL;
-	ch->pending_off = 0;
-	free_request(ch, obj);
+	rte_pktmbuf_free(m);
 	ch->st.requests_sent++;
 	return true;
 }
@@ -612,7 +641,7 @@ drop_queued(struct dp_channel *ch)
 	void *obj;
 
 	while (rte_ring_sc_dequeue(ch->req, &obj) == 0) {
-		free_request(ch, obj);
+		rte_pktmbuf_free(obj);
 		ch->st.requests_lost++;
 	}
 }
@@ -682,24 +711,35 @@ dp_channel_worker_poll(struct dp_channel *ch, struct dp_worker *w, uint16_t port
 
 	w->ntx = 0;
 	for (unsigned i = 0; i < n; i++) {
-		struct dp_chan_reply *r = objs[i];
-		struct dp_addr prev = {r->ref.ip, r->ref.port};
-		uint32_t flags = (r->flags & CHAN_F_BASE64) ? DP_REPLY_BASE64 : 0;
+		struct rte_mbuf *m = objs[i];
+		struct dp_chan_head r;
+		/* a DIRECT or a valid ENTRY is always in the first segment (asserted above) */
+		const uint8_t *body = rte_pktmbuf_mtod_offset(m, const uint8_t *, HEAD_BYTES);
+		struct dp_addr prev;
+		uint32_t flags;
 		enum dp_drop_reason why;
 
-		if (r->type == CHAN_ENTRY) {
-			why = dp_entry_send(w, r->ref.label, r->body, r->len, now_ns);
+		memcpy(&r, rte_pktmbuf_mtod(m, const void *), sizeof(r));
+		prev = (struct dp_addr){r.ref.ip, r.ref.port};
+		flags = (r.flags & CHAN_F_BASE64) ? DP_REPLY_BASE64 : 0;
+		if (r.type != CHAN_REPLY && HEAD_BYTES + r.len > rte_pktmbuf_data_len(m)) {
+			/* cannot happen (chan_hdr_decode refuses longer ENTRYs): never read past */
+			why = DP_DROP_BAD_LENGTH;
+			if (r.type == CHAN_ENTRY)
+				entry_failed(ch, w, r.ref.label, why);
+		} else if (r.type == CHAN_ENTRY) {
+			why = dp_entry_send(w, r.ref.label, body, r.len, now_ns);
 			if (why != DP_DROP_NONE)
-				entry_failed(ch, w, r->ref.label, why);
-		} else if (r->type == CHAN_DIRECT) {
-			why = send_direct(w, r->body, r->len);
+				entry_failed(ch, w, r.ref.label, why);
+		} else if (r.type == CHAN_DIRECT) {
+			why = send_direct(w, body, r.len);
 		} else {
-			why = dp_reply_submit(w, r->ref.label, &prev, flags, r->body, r->len,
-					      now_ns);
+			why = dp_reply_submit_mbuf(w, r.ref.label, &prev, flags, m, HEAD_BYTES,
+						   r.len, now_ns);
 		}
 		if (why != DP_DROP_NONE)
 			dp_stats_drop(&w->stats, why);
-		free(r);
+		rte_pktmbuf_free(m); /* back to the reply pool */
 	}
 	dp_loop_flush(w, port, queue);
 	return n;

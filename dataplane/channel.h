@@ -4,8 +4,9 @@
  * (docs/channel.md): a SOCK_SEQPACKET listener at a path, one connection at a
  * time (a new connection replaces the old one: snode-control restarted).
  *
- * Workers never touch the socket. A delivery copies the request into the
- * CREATE's own mbuf and puts it on a multi-producer ring; the service
+ * Workers never touch the socket, nor malloc. A delivery copies the request into
+ * the CREATE's own mbuf (a long one into a chain from a segment pool,
+ * chan_pool.h) and puts it on a multi-producer ring; the service
  * (the main lcore, or the only lcore between bursts) sends what the ring holds,
  * accepts connections and reads replies, which it hands to the owning
  * worker's single-producer ring. Each worker drains its ring between bursts
@@ -21,10 +22,9 @@
 #include "worker.h"
 
 enum {
-	DP_CHANNEL_RING = 4096,		 /* requests waiting for the service */
-	DP_CHANNEL_REPLY_RING = 1024,	 /* replies waiting for one worker */
-	DP_CHANNEL_REPLY_BURST = 8,	 /* replies a worker sends per loop iteration */
-	DP_CHANNEL_BIG_BYTES = 64 << 20, /* requests too long for an mbuf, queued at once */
+	DP_CHANNEL_RING = 4096,	      /* requests waiting for the service */
+	DP_CHANNEL_REPLY_RING = 1024, /* replies waiting for one worker */
+	DP_CHANNEL_REPLY_BURST = 8,   /* replies a worker sends per loop iteration */
 };
 
 struct dp_channel;
@@ -39,11 +39,14 @@ struct dp_channel_stats {
 	uint64_t replies;
 	uint64_t replies_orphaned; /* for an unknown worker */
 	uint64_t reply_ring_full;
-	uint64_t bad_messages; /* malformed datagrams: the connection is closed */
-	uint64_t directs;      /* DIRECT messages from snode-control handed to the sending worker */
+	uint64_t reply_no_room; /* the reply segment pool was empty: dropped */
+	uint64_t bad_messages;	/* malformed datagrams: the connection is closed */
+	uint64_t directs; /* DIRECT messages from snode-control handed to the sending worker */
 	uint64_t direct_too_big; /* DIRECT messages over one small cell: not sent */
 	uint64_t entries;	 /* ENTRY messages (HTTP entry requests) handed to a worker */
 	uint64_t node_tables;	 /* whole NODES messages (node_swap.h counts what became of them) */
+	uint64_t request_segs;	 /* segments of the request pool in use (chan_pool.h) */
+	uint64_t reply_segs;	 /* segments of the reply pool in use */
 };
 
 /* A whole NODES body (chan_nodes.h), on the lcore that serves the socket. */

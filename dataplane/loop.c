@@ -19,6 +19,10 @@
 
 volatile bool dp_force_quit;
 
+_Static_assert((int)DP_CONFIG_MAX <= (int)DP_LCORE_RXQ_MAX &&
+		       (int)DP_PORTS_MAX <= (int)DP_LCORE_RXQ_MAX,
+	       "an lcore can poll every --config entry, or one queue of every port");
+
 uint64_t
 dp_loop_now_ns(void)
 {

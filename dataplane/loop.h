@@ -17,6 +17,7 @@ enum {
 	DP_IDLE_POLLS = 256,	     /* empty polls before the first sleep */
 	DP_IDLE_SLEEP_MAX_US = 1000, /* longest idle sleep (microseconds) */
 	DP_AGE_BUDGET = 64,	     /* circuit slots aged per loop iteration */
+	DP_LCORE_RXQ_MAX = 128,	     /* (port, queue) pairs of one lcore: every --config entry */
 };
 
 /* How often a lone lcore serves the control channel's socket (200 us). */
@@ -35,9 +36,9 @@ struct dp_rxq {
 
 struct dp_lcore {
 	struct dp_worker worker;
-	uint16_t port;			/* the default port (worker.ports: any port, worker.txq) */
-	uint16_t queue;			/* this lcore's tx queue on port */
-	struct dp_rxq rx[DP_PORTS_MAX]; /* the rx queues it polls: one per port at most */
+	uint16_t port;	/* the default port (worker.ports: any port, worker.txq) */
+	uint16_t queue; /* this lcore's tx queue on port */
+	struct dp_rxq rx[DP_LCORE_RXQ_MAX]; /* the rx queues it polls, in --config's order */
 	unsigned nrx;
 	struct dp_channel *channel; /* replies to send; NULL without a channel */
 	bool serve_channel;	    /* this lcore also runs dp_channel_service */

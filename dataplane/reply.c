@@ -138,14 +138,48 @@ free_slot(struct dp_reply_queue *q)
 	return NULL;
 }
 
+/* A reply's bytes: body, or (body NULL) len bytes at offset off of the chain m. */
+struct src {
+	const uint8_t *body;
+	const struct rte_mbuf *m;
+	uint32_t off;
+};
+
+/*
+ * Prepares the reply into o->buf (size bytes, from the arena). A chain is
+ * copied first: straight into o->buf when kept as is, else behind it (the
+ * block is size + len long) and sealed from there, then the block is trimmed.
+ */
+static int
+prepare(struct dp_reply_queue *q, const struct dp_circuit *c, uint32_t flags, const struct src *in,
+	size_t len, const uint8_t *nonce, uint8_t *buf, size_t size)
+{
+	uint8_t *flat;
+	int rc;
+
+	if (in->body != NULL)
+		return dp_reply_cell_prepare(c, flags, in->body, len, nonce, buf, size);
+	flat = dp_reply_cell_encrypted(c) ? buf + size : buf;
+	/* the bytes cross segments (else in->body is set): rte_pktmbuf_read copies them */
+	if (len > 0 && rte_pktmbuf_read(in->m, in->off, (uint32_t)len, flat) != flat)
+		rc = -EINVAL;
+	else if (flat == buf)
+		return len == size ? 0 : -EINVAL;
+	else
+		rc = dp_reply_cell_prepare(c, flags, flat, len, nonce, buf, size);
+	if (flat != buf)
+		dp_arena_trim(&q->arena, buf, size + len, size);
+	return rc;
+}
+
 static enum dp_drop_reason
-enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t *body, size_t len,
+enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const struct src *in, size_t len,
 	uint64_t now_ns)
 {
 	struct dp_reply_queue *q = w->replies;
 	struct dp_reply_out *o;
 	uint8_t nonce[DP_REPLY_NONCE_BYTES];
-	size_t size;
+	size_t size, extra;
 
 	if (len > DP_REPLY_MAX)
 		return DP_DROP_REPLY_TOO_BIG;
@@ -154,13 +188,15 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 	size = dp_reply_cell_prepared_len(c, flags, len);
 	if (size == 0 && len > 0)
 		return DP_DROP_BAD_ENC_TYPE;
+	/* a chain to seal is copied behind the sealed bytes first */
+	extra = in->body == NULL && dp_reply_cell_encrypted(c) ? len : 0;
 	o = free_slot(q);
 	/* no slot, or no gap of size bytes left in the arena: the reply is dropped */
-	if (o == NULL || (o->buf = dp_arena_get(&q->arena, size)) == NULL)
+	if (o == NULL || (o->buf = dp_arena_get(&q->arena, size + extra)) == NULL)
 		return DP_DROP_REPLY_BUSY;
 	dp_worker_random(w, nonce, sizeof(nonce));
-	if (dp_reply_cell_prepare(c, flags, body, len, nonce, o->buf, size) != 0) {
-		dp_arena_put(&q->arena, o->buf, size);
+	if (prepare(q, c, flags, in, len, nonce, o->buf, size) != 0) {
+		dp_arena_put(&q->arena, o->buf, size); /* prepare trimmed the block */
 		o->buf = NULL;
 		return DP_DROP_BAD_ENC_TYPE;
 	}
@@ -178,9 +214,9 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const uint8_t
 	return DP_DROP_NONE;
 }
 
-enum dp_drop_reason
-dp_reply_submit(struct dp_worker *w, uint64_t in_label, const struct dp_addr *prev, uint32_t flags,
-		const uint8_t *body, size_t len, uint64_t now_ns)
+static enum dp_drop_reason
+submit(struct dp_worker *w, uint64_t in_label, const struct dp_addr *prev, uint32_t flags,
+       const struct src *in, size_t len, uint64_t now_ns)
 {
 	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, in_label, prev, now_ns);
 	enum dp_drop_reason why;
@@ -190,10 +226,34 @@ dp_reply_submit(struct dp_worker *w, uint64_t in_label, const struct dp_addr *pr
 		return DP_DROP_NO_CIRCUIT;
 	if (c->replying)
 		return DP_DROP_REPLY_TWICE;
-	why = enqueue(w, c, flags, body, len, now_ns);
+	why = enqueue(w, c, flags, in, len, now_ns);
 	if (why != DP_DROP_NONE)
 		dp_circuit_remove(&w->circuits, c);
 	return why;
+}
+
+enum dp_drop_reason
+dp_reply_submit(struct dp_worker *w, uint64_t in_label, const struct dp_addr *prev, uint32_t flags,
+		const uint8_t *body, size_t len, uint64_t now_ns)
+{
+	static const uint8_t none[1];
+	struct src in = {body != NULL ? body : none, NULL, 0};
+
+	return submit(w, in_label, prev, flags, &in, len, now_ns);
+}
+
+enum dp_drop_reason
+dp_reply_submit_mbuf(struct dp_worker *w, uint64_t in_label, const struct dp_addr *prev,
+		     uint32_t flags, const struct rte_mbuf *m, uint32_t off, uint32_t len,
+		     uint64_t now_ns)
+{
+	struct src in = {NULL, m, off};
+
+	if (off + (uint64_t)len <= rte_pktmbuf_data_len(m))
+		in.body = rte_pktmbuf_mtod_offset(m, const uint8_t *, off);
+	else if (off + (uint64_t)len > rte_pktmbuf_pkt_len(m))
+		return DP_DROP_BAD_LENGTH; /* cannot happen: channel.c sized the chain */
+	return submit(w, in_label, prev, flags, &in, len, now_ns);
 }
 
 /* The circuit's byte array copied out: rte_ether_addr wants 2-byte alignment. */

@@ -53,6 +53,17 @@ enum dp_drop_reason dp_reply_submit(struct dp_worker *w, uint64_t in_label,
 				    size_t len, uint64_t now_ns);
 
 /*
+ * dp_reply_submit of the len bytes at offset off of the mbuf chain m (a reply
+ * from the channel's segment pool, channel.c). The caller keeps m. One segment
+ * is read in place; a longer chain is copied once into the reply arena (mode 0:
+ * behind the block the seal is written to, that space is given back at once).
+ */
+enum dp_drop_reason dp_reply_submit_mbuf(struct dp_worker *w, uint64_t in_label,
+					 const struct dp_addr *prev, uint32_t flags,
+					 const struct rte_mbuf *m, uint32_t off, uint32_t len,
+					 uint64_t now_ns);
+
+/*
  * Sends up to DP_REPLY_PUMP_CELLS cells of the queued replies on (port, txq).
  * A cell the tx queue refuses is rebuilt next time (counted reply_tx_busy),
  * an mbuf that cannot be allocated likewise (reply_nombuf); a reply that gets

@@ -50,14 +50,15 @@ dp_arena_get(struct dp_arena *a, size_t len)
 	return a->base + start;
 }
 
-int
-dp_arena_put(struct dp_arena *a, const uint8_t *p, size_t len)
+/* Index of the live block of len bytes at p, or a->n when there is none. */
+static unsigned
+find(const struct dp_arena *a, const uint8_t *p, size_t len)
 {
 	unsigned lo = 0, hi = a->n;
 	size_t off;
 
 	if (a->base == NULL || p < a->base || p > a->base + a->cap)
-		return -ENOENT;
+		return a->n;
 	off = (size_t)(p - a->base);
 	/* the first block at or after off */
 	while (lo < hi) {
@@ -70,10 +71,32 @@ dp_arena_put(struct dp_arena *a, const uint8_t *p, size_t len)
 	/* zero-length blocks may share their offset with the block after them */
 	while (lo < a->n && a->blk[lo].off == off && a->blk[lo].len != len)
 		lo++;
-	if (lo == a->n || a->blk[lo].off != off)
+	return lo < a->n && a->blk[lo].off == off ? lo : a->n;
+}
+
+int
+dp_arena_put(struct dp_arena *a, const uint8_t *p, size_t len)
+{
+	unsigned lo = find(a, p, len);
+
+	if (lo == a->n)
 		return -ENOENT;
 	a->used -= len;
 	a->n--;
 	memmove(&a->blk[lo], &a->blk[lo + 1], (a->n - lo) * sizeof(a->blk[0]));
+	return 0;
+}
+
+int
+dp_arena_trim(struct dp_arena *a, const uint8_t *p, size_t len, size_t new_len)
+{
+	unsigned i = find(a, p, len);
+
+	if (i == a->n)
+		return -ENOENT;
+	if (new_len > len)
+		return -EINVAL;
+	a->blk[i].len = new_len;
+	a->used -= len - new_len;
 	return 0;
 }

@@ -44,4 +44,8 @@ uint8_t *dp_arena_get(struct dp_arena *a, size_t len);
 /* Returns the block of len bytes at p (from dp_arena_get); -ENOENT when there is none. */
 int dp_arena_put(struct dp_arena *a, const uint8_t *p, size_t len);
 
+/* Shortens the block of len bytes at p to new_len <= len (the tail is free again);
+ * -ENOENT when there is no such block, -EINVAL when new_len > len. */
+int dp_arena_trim(struct dp_arena *a, const uint8_t *p, size_t len, size_t new_len);
+
 #endif

@@ -153,11 +153,14 @@ cmd_channel(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "replies", s.replies);
 	rte_tel_data_add_dict_u64(d, "replies_orphaned", s.replies_orphaned);
 	rte_tel_data_add_dict_u64(d, "reply_ring_full", s.reply_ring_full);
+	rte_tel_data_add_dict_u64(d, "reply_no_room", s.reply_no_room);
 	rte_tel_data_add_dict_u64(d, "bad_messages", s.bad_messages);
 	rte_tel_data_add_dict_u64(d, "directs", s.directs);
 	rte_tel_data_add_dict_u64(d, "direct_too_big", s.direct_too_big);
 	rte_tel_data_add_dict_u64(d, "entries", s.entries);
 	rte_tel_data_add_dict_u64(d, "node_tables", s.node_tables);
+	rte_tel_data_add_dict_u64(d, "request_segs", s.request_segs);
+	rte_tel_data_add_dict_u64(d, "reply_segs", s.reply_segs);
 	return 0;
 }
 

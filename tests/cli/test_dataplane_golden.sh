@@ -14,6 +14,9 @@
 # A REPLY set: 4 client CREATEs (reply modes 0, 1, 0, 1) relayed to B, then B's REPLY on each
 # circuit (its label the one A chose, known from a first seeded run); A must carry each back to
 # the client, unchanged in mode 0, under its own layer in mode 1 (cell_builder.py reply-check).
+# A DIRECT set: tests/tools/direct_golden.py plays snode-control on the channel; the DIRECT
+# messages the relay sends up must equal the ones it builds from the docs, and the DIRECT cells
+# the relay sends for it must equal direct_out.pcap (itself equal to its frames but the padding).
 set -u
 DP=$1
 TOOL=$2
@@ -47,16 +50,17 @@ node_line() { # index ip mac
 	node_line 2 10.0.0.3 02:00:00:00:00:03
 } >"$DIR/nodes.txt"
 
-# run NAME ENV...: one relay over $IN (relay_in.pcap) into $DIR/NAME.pcap; waits for its exit
+# run NAME ENV...: one relay over $IN (relay_in.pcap) into $DIR/NAME.pcap; waits for its exit.
+# LCORES (default 0) and CHANNEL (default none) are EAL's -l and --channel.
 IN=$GOLD/relay_in.pcap
 OUT_BYTES=16000
 run() {
 	local name=$1 rc
 	shift
-	env "$@" "$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
+	env "$@" "$DP" -l "${LCORES:-0}" --no-huge -m 256 --no-pci --log-level=lib.eal:error \
 		--file-prefix "$PREFIX-$name" \
 		--vdev "net_pcap0,rx_pcap=$IN,tx_pcap=$DIR/$name.pcap" \
-		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
+		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel "${CHANNEL:-none}" \
 		>"$DIR/$name.out" 2>&1 &
 	DP_PID=$!
 	# the relay reads the pcap once; wait until it wrote what it relays ($OUT_BYTES: for
@@ -124,6 +128,27 @@ LARGE_ARGS=(--count 2 --hops 2 --data-per-create 1 --class large)
 LARGE_BYTES=$((2 * 44 * 16 + 2 * (65000 + 42) + 43 * 2 * 34))
 REPLY_BYTES=$((8 * (16 + 42 + 1232)))
 CB=$HERE/../tools/cell_builder.py
+# DIRECT both ways: tests/tools/direct_golden.py plays snode-control on the channel. Its cells
+# reach the relay through a FIFO (net_pcap's rx_pcap) once HELLO is exchanged, so none arrives
+# before the channel is up; a worker lcore (-l 0-1) reads it while the main lcore serves the
+# channel. The 2 DIRECT cells A sends are the output.
+DG=$HERE/../tools/direct_golden.py
+DIRECT_BYTES=$((2 * (16 + 42 + 1232)))
+direct_run() { # direct_run NAME ENV...: $DIR/NAME.pcap, and the peer's summary in $DIR/NAME.peer
+	local name=$1 rc peer
+	shift
+	rm -f "$DIR/direct.fifo" "$DIR/dp.sock"
+	mkfifo "$DIR/direct.fifo"
+	$PY "$DG" frames --spec "$GOLD/spec.json" --out "$DIR/direct_in.pcap" || return 1
+	$PY "$DG" peer --spec "$GOLD/spec.json" --socket "$DIR/dp.sock" --fifo "$DIR/direct.fifo" \
+		--in "$DIR/direct_in.pcap" >"$DIR/$name.peer" 2>&1 &
+	peer=$!
+	IN=$DIR/direct.fifo OUT_BYTES=$DIRECT_BYTES LCORES=0-1 CHANNEL=$DIR/dp.sock run "$name" "$@"
+	rc=$?
+	IN=$GOLD/relay_in.pcap OUT_BYTES=16000
+	wait "$peer" || rc=1
+	return "$rc"
+}
 
 if [ "$REGEN" = --regen ]; then
 	# (pcap record timestamps differ from run to run: commit only files whose frames changed)
@@ -148,6 +173,9 @@ if [ "$REGEN" = --regen ]; then
 	set_run reply "$REPLY_BYTES" regen-reply SNODE_DP_TEST_RNG_SEED=$SEED || { cat "$DIR/regen-reply.out"; exit 1; }
 	cp "$DIR/regen-reply.pcap" "$GOLD/reply_out.pcap"
 	echo "wrote $GOLD/reply_out.pcap ($(frames "$GOLD/reply_out.pcap" | wc -l) frames)"
+	direct_run regen-direct SNODE_DP_TEST_RNG_SEED=$SEED || { cat "$DIR/regen-direct.out" "$DIR/regen-direct.peer"; exit 1; }
+	cp "$DIR/regen-direct.pcap" "$GOLD/direct_out.pcap"
+	echo "wrote $GOLD/direct_out.pcap ($(frames "$GOLD/direct_out.pcap" | wc -l) frames)"
 	exit 0
 fi
 
@@ -219,6 +247,22 @@ frames "$DIR/reply.pcap" >"$DIR/got-reply.hex"
 check "REPLY: every frame equals reply_out.pcap byte for byte (8 frames: 4 CREATEs, 4 REPLYs)" \
 	sh -c "cmp -s '$DIR/want-reply.hex' '$DIR/got-reply.hex' && [ \$(wc -l <'$DIR/got-reply.hex') -eq 8 ]"
 cmp -s "$DIR/want-reply.hex" "$DIR/got-reply.hex" || diff "$DIR/want-reply.hex" "$DIR/got-reply.hex" | head -4 | cut -c1-160 | sed 's/^/# /'
+
+# ---- DIRECT, both ways ----
+out=$($PY "$DG" check --spec "$GOLD/spec.json" --pcap "$GOLD/direct_out.pcap" 2>&1)
+check "direct_out.pcap by the independent builder: A's 2 DIRECT cells to B and C, equal to its frames up to the padding (the full one whole)" \
+	test "$out" = '{"frames": 2, "exact": 2, "whole": 1}'
+[ "$out" = '{"frames": 2, "exact": 2, "whole": 1}' ] || echo "$out" | sed 's/^/# /'
+direct_run direct SNODE_DP_TEST_RNG_SEED=$SEED
+check "DIRECT: the relay with a channel peer exits 0 on SIGTERM" test $? -eq 0
+check "DIRECT: the 2 cells from B reach snode-control as the DIRECT messages built from the docs, byte for byte (the stranger's is dropped)" \
+	test "$(tail -n 1 "$DIR/direct.peer")" = '{"direct_up": 2, "exact": 2, "sent": 2}'
+grep -q '"exact": 2' "$DIR/direct.peer" || sed 's/^/# /' "$DIR/direct.peer"
+frames "$GOLD/direct_out.pcap" >"$DIR/want-direct.hex"
+frames "$DIR/direct.pcap" >"$DIR/got-direct.hex"
+check "DIRECT: every frame equals direct_out.pcap byte for byte (2 frames)" \
+	sh -c "cmp -s '$DIR/want-direct.hex' '$DIR/got-direct.hex' && [ \$(wc -l <'$DIR/got-direct.hex') -eq 2 ]"
+cmp -s "$DIR/want-direct.hex" "$DIR/got-direct.hex" || diff "$DIR/want-direct.hex" "$DIR/got-direct.hex" | head -4 | cut -c1-160 | sed 's/^/# /'
 
 run badseed SNODE_DP_TEST_RNG_SEED=1234
 check "a malformed seed stops the dataplane with exit 1" test $? -eq 1

@@ -95,6 +95,45 @@ check "every relayed cell unmasks with the A-B link key and peels at B toward C"
 [ "$out" = '{"relayed": 7, "arp_replies": 1}' ] || echo "$out" | sed 's/^/# /'
 sed 's/^/# /' "$DIR/dp.out"
 
+# Two rx queues of one port on one lcore (net_pcap: one queue per rx_pcap): queue 0 reads
+# CREATEs 0-2 and the rest of the input, queue 1 CREATEs 3-5; the lone lcore polls both and
+# relays all 7 (ethdev's per-queue counters show both queues read).
+$PY - "$DIR/in.pcap" "$DIR/q0.pcap" "$DIR/q1.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+off, frames = 24, []
+while off < len(data):
+    incl = struct.unpack("<I", data[off + 8:off + 12])[0]
+    frames.append(data[off:off + 16 + incl])
+    off += 16 + incl
+for path, part in ((sys.argv[2], frames[:3] + frames[6:]), (sys.argv[3], frames[3:6])):
+    open(path, "wb").write(data[:24] + b"".join(part))
+PY
+"$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error --file-prefix "$PREFIX" \
+	--vdev "net_pcap0,rx_pcap=$DIR/q0.pcap,rx_pcap=$DIR/q1.pcap,tx_pcap=$DIR/outq.pcap" \
+	-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
+	--config "(0,0,0),(0,1,0)" >"$DIR/dpq.out" 2>&1 &
+DP_PID=$!
+for _ in $(seq 50); do
+	sleep 0.1
+	kill -0 "$DP_PID" 2>/dev/null || break
+	grep -q '"create_relayed": 7' <<<"$(tel /snode/dp/stats 2>/dev/null)" && break
+done
+stats=$(tel /snode/dp/stats 2>&1)
+eth=$(tel /ethdev/stats,0 2>&1)
+check "one lcore polling rx queues 0 and 1 of port 0 relays the CREATEs of both (7)" \
+	grep -q '"create_relayed": 7' <<<"$stats"
+check "... and ethdev counts 13 frames read on queue 0, 3 on queue 1" \
+	grep -q '"q_ipackets": \[13, 3,' <<<"$eth"
+grep -q '"q_ipackets": \[13, 3,' <<<"$eth" || echo "# $eth"
+term_wait "$DP_PID" 100
+rc=$?
+DP_PID=
+out=$($PY "$HERE/../tools/cell_builder.py" check --spec "$DIR/spec.json" --pcap "$DIR/outq.pcap" 2>&1)
+check "two queues: exit 0, and every relayed cell peels at B toward C" \
+	sh -c "[ $rc -eq 0 ] && [ '$out' = '{\"relayed\": 7, \"arp_replies\": 1}' ]"
+[ $rc -eq 0 ] || sed 's/^/# /' "$DIR/dpq.out"
+
 # Two ports: the same input on port 0 (10.0.0.1/24), B and C on port 1's subnet (10.0.1.0/24,
 # a net_null that swallows what it is given): the 7 relayed CREATEs leave on port 1, the ARP
 # reply on port 0 (telemetry /snode/dp/ports).

@@ -24,6 +24,7 @@
 
 #include "chan_msg.h"
 #include "chan_nodes.h"
+#include "chan_pool.h"
 #include "channel.h"
 #include "eal_test.h"
 #include "mempool.h"
@@ -294,40 +295,187 @@ long_request_is_sent_in_parts(void **state)
 	close(fd);
 }
 
-/* Long requests share a 64 MiB budget while they wait for the socket: six of
- * 10 MiB fit, the seventh is channel_full; over the channel's total: too big. */
+/* Segments a request of payload len bytes takes (one datagram each: header, part). */
+static unsigned
+req_segs(size_t len)
+{
+	size_t per = dp_chan_seg_data() - CHAN_HDR_BYTES;
+
+	return (unsigned)((4 + len + per - 1) / per);
+}
+
+static enum dp_drop_reason
+deliver_long(struct dp_delivery *d, uint64_t label, size_t len)
+{
+	d->circuit = circuit(label);
+	d->payload.blob_len = len;
+	return worker.deliver(&worker, d, rte_pktmbuf_alloc(pool), worker.deliver_arg);
+}
+
+/*
+ * Long requests share the request pool (DP_CHAN_SEGS segments) while they wait for
+ * the socket: 10 MiB ones while they fit, then one that takes exactly the segments
+ * left fits and one a byte longer is channel_full (nothing taken); over the
+ * channel's total: too big. snode-control then reads every one whole, and every
+ * segment is back in the pool.
+ */
 static void
 long_requests_budget_edge(void **state)
 {
-	size_t len = 10 * 1024 * 1024;
-	uint8_t *blob = calloc(1, CHAN_TOTAL_MAX);
+	size_t len = 10 * 1024 * 1024, per = dp_chan_seg_data() - CHAN_HDR_BYTES, edge;
+	uint8_t *blob = calloc(1, CHAN_TOTAL_MAX), *buf = malloc(CHAN_MSG_MAX);
 	struct snc_route route = {.kind = SNC_ROUTE_DESTINATION};
 	struct dp_delivery d = {.kind = SNC_ROUTE_DESTINATION, .route = &route};
+	unsigned before = rte_mempool_in_use_count(pool), queued = 0, left = DP_CHAN_SEGS;
+	struct chan_assembly a = {0};
 	struct dp_channel_stats st;
 	struct rte_mbuf *m;
-	int fd;
+	int fd, got = 0;
 
 	(void)state;
 	d.payload.blob = blob;
-	d.payload.blob_len = len;
 	fd = handshake(key_a);
-	for (int i = 0; i < 6; i++) {
-		d.circuit = circuit(0x100 + (uint64_t)i);
-		assert_int_equal(
-			worker.deliver(&worker, &d, rte_pktmbuf_alloc(pool), worker.deliver_arg),
-			DP_DROP_NONE);
-	}
+	for (; left >= req_segs(len); left -= req_segs(len), queued++)
+		assert_int_equal(deliver_long(&d, 0x100 + queued, len), DP_DROP_NONE);
+	assert_true(left > 0 && queued >= 2);
+	edge = left * per - CHAN_REQ_META_BYTES; /* fills the last segment to the byte */
+	assert_int_equal(req_segs(edge), left);
+	assert_int_equal(req_segs(edge + 1), left + 1);
 	m = rte_pktmbuf_alloc(pool);
-	d.circuit = circuit(0x106);
+	d.circuit = circuit(0x200);
+	d.payload.blob_len = edge + 1;
 	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_CHANNEL_FULL);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.request_segs, DP_CHAN_SEGS - left);
+	d.payload.blob_len = edge;
+	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_NONE);
+	queued++;
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.request_segs, DP_CHAN_SEGS);
+	m = rte_pktmbuf_alloc(pool);
 	d.payload.blob_len = CHAN_TOTAL_MAX - 4 + 1;
 	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_DATA_TOO_BIG);
 	rte_pktmbuf_free(m);
-	close(fd); /* the queued ones are freed and counted lost */
-	for (int i = 0; i < 10; i++)
+	/* snode-control reads them: each whole, the edge one last */
+	while (got < (int)queued) {
+		const uint8_t *body;
+		struct chan_hdr h;
+		int rc;
+
+		assert_int_equal(
+			chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, CHAN_MSG_MAX), &h, &body),
+			0);
+		assert_true(h.body_len <= per);
+		rc = chan_assembly_add(&a, &h, body);
+		assert_true(rc >= 0);
+		if (rc == 1) {
+			got++;
+			assert_int_equal(a.len, 4 + (got < (int)queued ? len : edge));
+			chan_assembly_reset(&a);
+		}
+	}
+	for (int i = 0; i < 5; i++)
 		dp_channel_service(ch, 1);
 	dp_channel_stats(ch, &st);
-	assert_int_equal(st.requests_lost + st.requests_sent, 6);
+	assert_int_equal(st.requests_sent, queued);
+	assert_int_equal(st.request_segs, 0);
+	assert_int_equal(rte_mempool_in_use_count(pool), before);
+	chan_assembly_free(&a);
+	close(fd);
+	free(buf);
+	free(blob);
+}
+
+/* Sends a REPLY of len bytes for circuit label, in MORE parts as snode-control does. */
+static void
+send_reply(int fd, uint64_t label, const uint8_t *body, size_t len)
+{
+	struct chan_ref ref = {label, 0x0a000064, 40000, (uint16_t)worker.lcore};
+
+	for (size_t off = 0; off < len || off == 0;) {
+		size_t n = len - off < CHAN_BODY_MAX ? len - off : CHAN_BODY_MAX;
+
+		send_ctl(fd, CHAN_REPLY, off + n < len ? CHAN_F_MORE : 0, &ref, body + off, n);
+		off += n;
+		if (n == 0)
+			break;
+	}
+}
+
+/*
+ * Replies wait for their worker in chains from the reply pool: one that takes
+ * exactly the segments left fits, one a byte longer is reply_no_room (the
+ * connection stays); the worker frees every segment as it takes them, and after
+ * 20 rounds of long replies and long requests both pools are as they started.
+ */
+static void
+long_replies_budget_edge_and_no_leak(void **state)
+{
+	size_t room = dp_chan_seg_data(), len = 10 * 1024 * 1024, edge;
+	unsigned segs = (unsigned)((32 + len + room - 1) / room), left = DP_CHAN_SEGS, n = 0;
+	uint8_t *blob = calloc(1, CHAN_TOTAL_MAX);
+	struct snc_route route = {.kind = SNC_ROUTE_DESTINATION};
+	struct dp_delivery d = {.kind = SNC_ROUTE_DESTINATION, .route = &route};
+	unsigned before = rte_mempool_in_use_count(pool);
+	struct dp_channel_stats st;
+	uint8_t *buf = malloc(CHAN_MSG_MAX);
+	int fd;
+
+	(void)state;
+	while (dp_reply_pending(&worker) > 0) /* what earlier cases left queued */
+		dp_reply_pump(&worker, 0, 0, 0);
+	fd = handshake(key_a);
+	for (; left >= segs; left -= segs, n++)
+		send_reply(fd, 0x300 + n, blob, len);
+	edge = left * room - 32; /* the head record, then the body to the last byte */
+	send_reply(fd, 0x3ff, blob, edge + 1);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.reply_no_room, 1);
+	assert_int_equal(st.reply_segs, DP_CHAN_SEGS - left);
+	assert_true(dp_channel_connected(ch));
+	send_reply(fd, 0x3ff, blob, edge);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.replies, n + 1);
+	assert_int_equal(st.reply_segs, DP_CHAN_SEGS);
+	/* no circuits for them: each is a no_circuit drop on the worker, its chain freed */
+	memset(&worker.stats, 0, sizeof(worker.stats));
+	while (dp_channel_worker_poll(ch, &worker, 0, 0, 0) > 0)
+		;
+	assert_int_equal(worker.stats.drops[DP_DROP_NO_CIRCUIT], n + 1);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.reply_segs, 0);
+	/* many rounds both ways: a 1 MiB request read whole, a 1 MiB reply taken by the worker */
+	d.payload.blob = blob;
+	for (int i = 0; i < 20; i++) {
+		struct chan_assembly a = {0};
+		const uint8_t *body;
+		struct chan_hdr h;
+		int rc = 0;
+
+		assert_int_equal(deliver_long(&d, 0x400 + (uint64_t)i, 1 << 20), DP_DROP_NONE);
+		while (rc == 0) {
+			assert_int_equal(chan_hdr_decode(buf,
+							 (size_t)recv_ctl(fd, buf, CHAN_MSG_MAX),
+							 &h, &body),
+					 0);
+			rc = chan_assembly_add(&a, &h, body);
+		}
+		assert_int_equal(rc, 1);
+		chan_assembly_free(&a);
+		send_reply(fd, 0x400 + (uint64_t)i, blob, 1 << 20);
+		assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
+		assert_int_equal(dp_reply_pending(&worker), 1); /* taken: queued for sending */
+		while (dp_reply_pending(&worker) > 0) /* (its previous hop is unknown here) */
+			dp_reply_pump(&worker, 0, 0, 0);
+	}
+	assert_int_equal(worker.stats.drops[DP_DROP_NO_CIRCUIT], n + 1);
+	assert_int_equal(dp_reply_arena_used(&worker), 0);
+	dp_channel_stats(ch, &st);
+	assert_int_equal(st.request_segs, 0);
+	assert_int_equal(st.reply_segs, 0);
+	assert_int_equal(rte_mempool_in_use_count(pool), before);
+	close(fd);
+	free(buf);
 	free(blob);
 }
 
@@ -491,7 +639,7 @@ entry_layers_bigger_than_a_small_cell(void **state)
 		uint32_t blob;
 		uint8_t cls;
 	} cases[] = {{1176, 0}, {1177, 1}, {8136, 1}, {8137, 2}, {CHAN_ENTRY_BLOB_MAX, 2}};
-	static uint8_t body[CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX];
+	static uint8_t body[CHAN_ENTRY_META_BYTES + CHAN_ENTRY_BLOB_MAX + 1], huge[CHAN_BODY_MAX];
 	struct chan_ref ref = {.label = 0x2000};
 	struct dp_circuit *c;
 	int fd;
@@ -511,6 +659,7 @@ entry_layers_bigger_than_a_small_cell(void **state)
 	}
 	assert_int_equal(worker.stats.entry_out, 5);
 	assert_int_equal(worker.stats.tx, 5);
+
 	assert_int_equal(rte_mempool_avail_count(big_pool), 4);
 	/* --big-mbufs 0: the medium one cannot go */
 	worker.big_pool = NULL;
@@ -519,6 +668,23 @@ entry_layers_bigger_than_a_small_cell(void **state)
 	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
 	worker.big_pool = big_pool;
 	expect_entry_reply(fd, 0x2100, 0, CHAN_ENTRY_FAIL, CHAN_ENTRY_BUSY, 0);
+	/* one byte over the largest blob (and so the longest datagram, which would take two
+	 * segments): malformed, the connection closes; nothing reaches the worker */
+	for (int i = 0; i < 2; i++) {
+		struct dp_channel_stats st;
+		uint8_t buf[64];
+
+		if (i == 1)
+			fd = handshake(key_a);
+		send_ctl(fd, CHAN_ENTRY, 0, &ref, i == 0 ? body : huge,
+			 i == 0 ? sizeof(body) : sizeof(huge));
+		assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
+		dp_channel_stats(ch, &st);
+		assert_int_equal(st.bad_messages, (uint64_t)i + 1);
+		assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 0);
+		if (i == 0)
+			close(fd);
+	}
 	close(fd);
 	for (int i = 0; i < 10; i++)
 		dp_channel_service(ch, 1);
@@ -659,6 +825,8 @@ main(void)
 			requests_queued_when_the_peer_leaves_are_counted_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_request_is_sent_in_parts, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_requests_budget_edge, setup, teardown),
+		cmocka_unit_test_setup_teardown(long_replies_budget_edge_and_no_leak, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_requests_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_layers_bigger_than_a_small_cell, setup,

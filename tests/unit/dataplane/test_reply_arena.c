@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* dataplane/reply_arena.c: full to the byte then refused, the block limit, holes reused
- * first fit, zero-length blocks, and a random run checked against a model (no overlap,
+ * first fit, zero-length blocks, trimming, and a random run checked against a model (no overlap,
  * every byte accounted for, nothing left after the last put). */
 #include "test_common.h"
 
@@ -27,6 +27,36 @@ init_errors_and_put_of_a_stranger(void **state)
 	assert_int_equal(dp_arena_put(&a, p, 10), 0);
 	assert_int_equal(dp_arena_put(&a, p, 10), -ENOENT); /* twice */
 	assert_int_equal(a.used, 0);
+	dp_arena_free(&a);
+}
+
+/* A trimmed block gives its tail back: the next get fits there, the block is put at
+ * its new length only; trims that do not name a block, or grow one, are refused. */
+static void
+trim_gives_the_tail_back(void **state)
+{
+	struct dp_arena a;
+	uint8_t *p, *q, *r;
+
+	(void)state;
+	assert_int_equal(dp_arena_init(&a, 100), 0);
+	p = dp_arena_get(&a, 60);
+	q = dp_arena_get(&a, 40);
+	assert_non_null(q);
+	assert_null(dp_arena_get(&a, 1)); /* full to the byte */
+	assert_int_equal(dp_arena_trim(&a, p, 59, 20), -ENOENT);
+	assert_int_equal(dp_arena_trim(&a, p, 60, 61), -EINVAL);
+	assert_int_equal(dp_arena_trim(&a, p, 60, 20), 0);
+	assert_int_equal(a.used, 60);
+	r = dp_arena_get(&a, 40); /* exactly the tail */
+	assert_ptr_equal(r, p + 20);
+	assert_null(dp_arena_get(&a, 1));
+	assert_int_equal(dp_arena_put(&a, p, 60), -ENOENT); /* its old length is gone */
+	assert_int_equal(dp_arena_put(&a, p, 20), 0);
+	assert_int_equal(dp_arena_put(&a, q, 40), 0);
+	assert_int_equal(dp_arena_put(&a, r, 40), 0);
+	assert_int_equal(a.used, 0);
+	assert_int_equal(a.n, 0);
 	dp_arena_free(&a);
 }
 
@@ -165,6 +195,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(init_errors_and_put_of_a_stranger),
 		cmocka_unit_test(full_to_the_byte_then_refused),
+		cmocka_unit_test(trim_gives_the_tail_back),
 		cmocka_unit_test(block_limit_at_its_edge),
 		cmocka_unit_test(zero_length_block_and_its_neighbour),
 		cmocka_unit_test(random_run_against_a_model),
