@@ -9,7 +9,8 @@
  * did not name is refused by all (wrong_tester); a result on a non-worker is
  * not sent; a second drawn tester makes the worker failing by reports at
  * storage-test-failures 2 (one alone does not); a tester's second test at one
- * height is not reported again, a replayed body is refused; a pass resets it.
+ * height is not reported again, a replayed body is refused; one pass after
+ * does not clear it (2 of the last 4 failed).
  */
 #include <sodium.h>
 #include <unistd.h>
@@ -313,11 +314,13 @@ two_testers_make_it_fail(void **state)
 				 CTL_SREP_DUPLICATE);
 		assert_int_equal(stats(v).refused[CTL_SREP_DUPLICATE], 1);
 	}
-	/* a pass at the next height resets */
+	/* a pass at the next height is taken but does not clear it: 2 of the last 4 failed
+	 * (docs/storage-tests.md: N + 1 passes in a row to recover) */
 	ctl_srep_service_on_result(nodes[t2[0]].s, w, h + 1, true);
 	pump();
-	assert_false(ctl_srep_failing(ctl_srep_service_table(nodes[v].s), w));
-	assert_int_equal(stats(v).failing, 0);
+	assert_int_equal(stats(v).taken, 3);
+	assert_true(ctl_srep_failing(ctl_srep_service_table(nodes[v].s), w));
+	assert_int_equal(stats(v).failing, 1);
 }
 
 int
