@@ -319,7 +319,7 @@ dp_args_usage(const char *prog)
 	       "                       about 64 KB each; 0: medium and large are dropped)\n"
 	       "  --mtu N              IP bytes a packet may have on every port (576..9000;\n"
 	       "                       default: each port's own MTU): bigger cells leave as\n"
-	       "                       IPv4 fragments; over 2034 needs jumbo frames on the NIC\n"
+	       "                       IPv4 fragments; from 2031, scattered rx on the port\n"
 	       "  --port-mtu (P,MTU),... the MTU of some ports (576..9000), over --mtu\n"
 	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
 	       "                       the command line overrides them\n"
