@@ -223,12 +223,17 @@ port_mtu(const struct dp_args *a, uint16_t port)
 }
 
 /* Configures and starts one port: its rx queues (--config's count, else one per
- * lcore), one tx queue per lcore and its MTU; its MAC and MTU into the port table. */
+ * lcore), one tx queue per lcore and, an MTU over 1500, that MTU on the device (a
+ * smaller one only limits what the port sends: it still takes its peers' 1500-byte
+ * frames); its MAC and MTU into the port table. */
 static int
 start_port(const struct dp_args *a, struct relay *r, uint16_t port)
 {
 	uint16_t nrx = 0, mtu = a->port_mtu[port] != 0 ? a->port_mtu[port] : a->mtu;
 	char msg[96];
+
+	if (mtu <= RTE_ETHER_MTU)
+		mtu = 0; /* the device's default: 1500 */
 
 	for (unsigned k = 0; k < a->nlconf; k++)
 		nrx += a->lconf[k].port == port;
