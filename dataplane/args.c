@@ -257,7 +257,8 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 		return -1;
 	if (file != NULL && config_file(file, args) != 0)
 		return -1;
-	optind = 1;
+	optind = 0; /* glibc: 0 also resets getopt's state, which a parse that stopped inside a
+		     * "-hh" cluster leaves pointing into that (maybe freed) argv */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", dp_long_opts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
