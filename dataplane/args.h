@@ -51,8 +51,9 @@ struct dp_args {
 	unsigned nlconf;			   /* 0 = not given: every worker lcore */
 	uint32_t big_mbufs; /* mbufs of the medium/large pool (mempool.h); 0: none */
 	uint16_t mtu;	    /* --mtu: IP bytes per packet on every port; 0: each port's own */
-	uint16_t port_mtu[DP_PORTS_MAX]; /* --port-mtu, by port, over --mtu; 0: not given */
-	char *file_text;		 /* the --config-file's text: its values point into it */
+	char *file_text;    /* the --config-file's text: its values point into it */
+	/* --port-mtu, by port, over --mtu; 0: not given */
+	uint16_t port_mtu[DP_PORTS_MAX];
 };
 
 /* Returns 0, or -1 after printing a one-line reason on stderr. Free with

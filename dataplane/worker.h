@@ -95,10 +95,10 @@ struct dp_worker {
 	/* Peeled layers of one burst: DP_BURST slots of a large cell each (2 MB,
 	 * malloc'd at init) so every class peels without allocating. */
 	uint8_t (*scratch)[DP_CELL_LARGE];
-	struct rte_mempool *big_pool; /* medium/large cells (mempool.h); NULL: small only */
-	struct dp_reasm reasm;	      /* IPv4 datagrams being reassembled (reasm.h) */
-	uint16_t mtu;	/* MTU (IP bytes) of ports without their own (ports.h); 0: no limit */
-	uint16_t ip_id; /* IP id of the next datagram sent as fragments */
+	struct rte_mempool *big_pool;	/* medium/large cells (mempool.h); NULL: small only */
+	struct dp_reasm reasm;		/* IPv4 datagrams being reassembled (reasm.h) */
+	uint16_t mtu;			/* MTU of ports without one in ports.h; 0: none */
+	uint16_t ip_id;			/* IP id of the next datagram sent as fragments */
 	struct dp_reply_queue *replies; /* replies being sent (reply.h); NULL: none */
 	struct dp_data_table *data;	/* requests being reassembled (data.h); lazy */
 	struct dp_handoff *handoff; /* REPLY cells for other lcores (handoff.h); NULL: one worker */
