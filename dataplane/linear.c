@@ -5,7 +5,6 @@
 
 #include <rte_mbuf.h>
 
-#include "reply.h"
 #include "worker.h"
 
 static void
@@ -22,15 +21,14 @@ room(struct rte_mempool *pool)
 	return pool != NULL ? rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM : 0;
 }
 
-/* The pool to copy a frame of len bytes into: small when it fits, else big; NULL:
+/* The pool to copy a frame of len bytes into: the one its first segment came from
+ * (the port's rx pool) when one mbuf of it holds the frame, else the big pool; NULL:
  * none can hold it (*why says which drop). */
 static struct rte_mempool *
-pick(const struct dp_worker *w, uint32_t len, enum dp_drop_reason *why)
+pick(const struct dp_worker *w, const struct rte_mbuf *m, uint32_t len, enum dp_drop_reason *why)
 {
-	struct rte_mempool *small = dp_reply_pool(w);
-
-	if (len <= room(small))
-		return small;
+	if (len <= room(m->pool))
+		return m->pool;
 	if (w->big_pool == NULL) {
 		*why = DP_DROP_SEG_NOMBUF; /* --big-mbufs 0 */
 		return NULL;
@@ -54,7 +52,7 @@ dp_linear_take(struct dp_worker *w, struct rte_mbuf *m)
 
 	if (m->nb_segs == 1)
 		return m;
-	pool = pick(w, len, &why);
+	pool = pick(w, m, len, &why);
 	one = pool != NULL ? rte_pktmbuf_alloc(pool) : NULL;
 	if (one == NULL) {
 		drop(w, m, why);

@@ -4,10 +4,10 @@
  * with scattered rx (a port whose MTU makes frames larger than its rx mbufs:
  * jumbo frames, port.h) hands over a frame as a chain of mbufs; the cell code
  * and reassembly (reasm.h) work on one contiguous datagram, so the chain is
- * copied into one mbuf: a small one (the worker's reply pool) when the frame
- * fits, else a big one (mempool.h), and the chain is freed. No big mbuf free,
- * or none at all (--big-mbufs 0): the frame is dropped, counted `seg_nombuf`.
- * A chain longer than a big mbuf holds cannot be a cell datagram: `not_cell`.
+ * copied into one mbuf: one of the pool its first segment came from (the port's
+ * rx pool) when the frame fits, else a big one (mempool.h), and the chain is freed. No big mbuf
+ * free, or none at all (--big-mbufs 0): the frame is dropped, counted `seg_nombuf`. A chain longer
+ * than a big mbuf holds cannot be a cell datagram: `not_cell`.
  */
 #ifndef DP_LINEAR_H
 #define DP_LINEAR_H
