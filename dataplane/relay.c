@@ -12,6 +12,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <sodium.h>
 
@@ -253,6 +254,13 @@ start_port(const struct dp_args *a, struct relay *r, uint16_t port)
 	r->ports.p[port].mtu = port_mtu(a, port);
 	DP_LOG(INFO, "port %u: MTU %u, larger cells leave as IPv4 fragments", port,
 	       r->ports.p[port].mtu);
+	if (r->big_pool == NULL &&
+	    r->ports.p[port].mtu + RTE_ETHER_HDR_LEN >
+		    rte_pktmbuf_data_room_size(r->pool) - RTE_PKTMBUF_HEADROOM)
+		DP_LOG(WARNING,
+		       "port %u: --big-mbufs 0 with MTU %u: frames over an mbuf are "
+		       "dropped (seg_nombuf)",
+		       port, r->ports.p[port].mtu);
 	return 0;
 }
 

@@ -126,7 +126,7 @@ check "two ports: SIGTERM stops it with exit 0; only the ARP reply was written t
 # --config against EAL's lcores (two here: main 0, worker 1), and the same from a config file.
 config_run() { # config_run NAME ARGS...: relay on net_null with --channel none, for 1 s
 	timeout --preserve-status -s TERM 2 "$DP" -l 0-1 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
-		--no-telemetry --file-prefix "$PREFIX-$1" --vdev net_null0 ${VDEV2:+--vdev "$VDEV2"} \
+		--no-telemetry --file-prefix "$PREFIX-$1" --vdev "${VDEV1:-net_null0}" ${VDEV2:+--vdev "$VDEV2"} \
 		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
 		"${@:2}" >"$DIR/cfg.out" 2>&1
 	echo $?
@@ -161,4 +161,7 @@ check "--port-mtu 9000 on net_null1, which has no scattered rx, exits 1 naming p
 rc=$(VDEV2=net_null1 config_run c9 --config-file "$DIR/dp.conf" --mtu 576 --port-mtu "(1,2030)")
 check "--mtu 576 --port-mtu (1,2030): each port runs at its own MTU (a frame of 2,048 bytes needs no scattered rx)" \
 	sh -c "[ $rc -eq 0 ] && grep -q 'port 0: MTU 576,' '$DIR/cfg.out' && grep -q 'port 1: MTU 2030,' '$DIR/cfg.out'"
+rc=$(VDEV1=net_ring0 config_run c10 --mtu 9000 --big-mbufs 0)
+check "--mtu 9000 on net_ring: scattered rx, runs until SIGTERM; --big-mbufs 0 warns that jumbo frames will be dropped" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'port 0 (net_ring): MTU 9000, scattered rx' '$DIR/cfg.out' && grep -q 'port 0: MTU 9000,' '$DIR/cfg.out' && grep -q 'port 0: --big-mbufs 0 with MTU 9000' '$DIR/cfg.out'"
 tap_done
