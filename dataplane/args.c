@@ -27,6 +27,7 @@ static const struct option dp_long_opts[] = {
 	{"big-mbufs", required_argument, NULL, 'B'},
 	{"mtu", required_argument, NULL, 'M'},
 	{"port-ip", required_argument, NULL, 'A'},
+	{"port-mtu", required_argument, NULL, 'U'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -131,9 +132,13 @@ take(struct dp_args *a, int c, const char *v)
 		a->big_mbufs = (uint32_t)n;
 		return 0;
 	case 'M':
-		if (parse_uint(v, DP_FRAG_MTU_MIN, DP_FRAG_MTU_MAX, &n) != 0)
-			return bad("mtu", v, "expected IP bytes, 576..2000");
+		if (parse_uint(v, DP_MTU_MIN, DP_MTU_MAX, &n) != 0)
+			return bad("mtu", v, "expected IP bytes, 576..9000");
 		a->mtu = (uint16_t)n;
+		return 0;
+	case 'U':
+		if (dp_parse_port_mtu(v, a->port_mtu, &why) != 0)
+			return bad("port-mtu", v, why);
 		return 0;
 	case 'P':
 		if (dp_parse_portmask(v, &a->portmask, &why) != 0)
@@ -215,7 +220,7 @@ config_file(const char *path, struct dp_args *a)
 	return 0;
 }
 
-/* --portmask, --config and --port-ip together (args_config.h). */
+/* --portmask, --config, --port-ip and --port-mtu together (args_config.h, args_mtu.h). */
 static int
 check_ports(struct dp_args *a)
 {
@@ -223,7 +228,8 @@ check_ports(struct dp_args *a)
 	struct dp_port_opts o = {a->portmask, a->lconf, a->nlconf,   a->pip,
 				 a->npip,     a->ip,	a->ip_prefix};
 
-	if (dp_port_opts_check(&o, &a->ports, msg, sizeof(msg)) != 0) {
+	if (dp_port_opts_check(&o, &a->ports, msg, sizeof(msg)) != 0 ||
+	    dp_port_mtu_check(a->port_mtu, a->ports, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "snode-dataplane: %s\n", msg);
 		return -1;
 	}
@@ -251,7 +257,8 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 		return -1;
 	if (file != NULL && config_file(file, args) != 0)
 		return -1;
-	optind = 1;
+	optind = 0; /* glibc: 0 also resets getopt's state, which a parse that stopped inside a
+		     * "-hh" cluster leaves pointing into that (maybe freed) argv */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", dp_long_opts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
@@ -286,6 +293,7 @@ dp_args_usage(const char *prog)
 	       "                 [--config \"(port,queue,lcore),...\"] [--config-file FILE]\n"
 	       "                 [--big-mbufs N] [--mtu N] [--port-ip "
 	       "\"(P,A.B.C.D/LEN[,MAC]),...\"]\n"
+	       "                 [--port-mtu \"(P,MTU),...\"]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D[/LEN]   this node's IPv4 address (and subnet) on the default\n"
 	       "                       port: the lowest of the mask, port 0 by default\n"
@@ -310,8 +318,10 @@ dp_args_usage(const char *prog)
 	       "                       the default port\n"
 	       "  --big-mbufs N        mbufs of 64 KB for medium and large cells (default %d,\n"
 	       "                       about 64 KB each; 0: medium and large are dropped)\n"
-	       "  --mtu N              IP bytes a packet may have on port 0 (576..2000; default:\n"
-	       "                       the port's MTU): bigger cells leave as IPv4 fragments\n"
+	       "  --mtu N              IP bytes a packet may have on every port (576..9000;\n"
+	       "                       default: each port's own MTU): bigger cells leave as\n"
+	       "                       IPv4 fragments; from 2031, scattered rx on the port\n"
+	       "  --port-mtu (P,MTU),... the MTU of some ports (576..9000), over --mtu\n"
 	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
 	       "                       the command line overrides them\n"
 	       "  -h, --help           this text\n"

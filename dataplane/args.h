@@ -6,7 +6,7 @@
  *                   [--data-dir DIR] [--cell-port N] [--stats-interval SECONDS]
  *                   [--channel PATH] [--portmask HEX] [--config "(port,queue,lcore),..."]
  *                   [--config-file FILE] [--big-mbufs N] [--mtu N]
- *                   [--port-ip "(port,A.B.C.D/LEN[,MAC]),..."]
+ *                   [--port-ip "(port,A.B.C.D/LEN[,MAC]),..."] [--port-mtu "(port,MTU),..."]
  * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES; the
  * config file holds the same options as key = value lines, args_file.h).
  * Relay mode serves the ports of the mask (port 0 by default) with one rx/tx
@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "args_config.h"
+#include "args_mtu.h"
 
 enum {
 	DP_DEFAULT_CELL_PORT = 22030,
@@ -49,8 +50,10 @@ struct dp_args {
 	struct dp_lcore_conf lconf[DP_CONFIG_MAX]; /* --config */
 	unsigned nlconf;			   /* 0 = not given: every worker lcore */
 	uint32_t big_mbufs; /* mbufs of the medium/large pool (mempool.h); 0: none */
-	uint16_t mtu;	    /* --mtu: IP bytes per packet on port 0; 0: the port's MTU */
+	uint16_t mtu;	    /* --mtu: IP bytes per packet on every port; 0: each port's own */
 	char *file_text;    /* the --config-file's text: its values point into it */
+	/* --port-mtu, by port, over --mtu; 0: not given */
+	uint16_t port_mtu[DP_PORTS_MAX];
 };
 
 /* Returns 0, or -1 after printing a one-line reason on stderr. Free with

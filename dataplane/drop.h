@@ -38,6 +38,8 @@
 	  "source already has 8 datagrams in the worker's reassembly table")                       \
 	X(FRAG_NOMBUF, "frag_nombuf", "no big mbuf free to reassemble a datagram in")              \
 	X(FRAG_TIMEOUT, "frag_timeout", "datagram dropped: its fragments did not all come in 2 s") \
+	X(SEG_NOMBUF, "seg_nombuf",                                                                \
+	  "multi-segment frame (scattered rx): no mbuf free to copy it into one segment")          \
 	X(UNKNOWN_PEER, "unknown_peer", "node cell from an address not in the node table")         \
 	X(CIRCUIT_FULL, "circuit_full", "circuit table full")                                      \
 	X(NOT_SUPPORTED, "not_supported", "medium/large reply without big mbufs (--big-mbufs 0)")  \

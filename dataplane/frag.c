@@ -18,25 +18,42 @@ enum {
 	ETH_LEN = 14,
 };
 
-static int
-too_big(const struct dp_worker *w, const struct rte_mbuf *m)
+uint16_t
+dp_frag_port_mtu(const struct dp_worker *w, uint16_t port)
 {
-	return w->mtu != 0 && rte_pktmbuf_pkt_len(m) > ETH_LEN + (uint32_t)w->mtu;
+	if (w->ports != NULL && dp_ports_has(w->ports, port) && w->ports->p[port].mtu != 0)
+		return w->ports->p[port].mtu;
+	return w->mtu;
+}
+
+static int
+too_big(uint16_t mtu, const struct rte_mbuf *m)
+{
+	return mtu != 0 && rte_pktmbuf_pkt_len(m) > ETH_LEN + (uint32_t)mtu;
+}
+
+/* IP bytes of each fragment of a datagram over mtu: what a small mbuf holds at most. */
+static uint16_t
+piece(uint16_t mtu)
+{
+	return mtu > DP_FRAG_PIECE_MAX ? DP_FRAG_PIECE_MAX : mtu;
 }
 
 unsigned
-dp_frag_frames(const struct dp_worker *w, uint32_t frame_len)
+dp_frag_frames(const struct dp_worker *w, uint16_t port, uint32_t frame_len)
 {
-	uint32_t ip = frame_len - ETH_LEN, per = (uint32_t)(w->mtu - 20) & ~7u;
+	uint16_t mtu = dp_frag_port_mtu(w, port);
+	uint32_t ip = frame_len - ETH_LEN, per = (uint32_t)(piece(mtu) - 20) & ~7u;
 
-	if (w->mtu == 0 || ip <= w->mtu)
+	if (mtu == 0 || ip <= mtu)
 		return 1;
 	return (ip - 20 + per - 1) / per;
 }
 
-/* Cuts m (left intact) into out[]; the number of fragments, or 0 when no mbufs. */
+/* Cuts m (left intact) into out[] of at most mtu IP bytes each; the number of
+ * fragments, or 0 when no mbufs. */
 static unsigned
-cut(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out)
+cut(struct dp_worker *w, struct rte_mbuf *m, uint16_t mtu, struct rte_mbuf **out)
 {
 	struct rte_mempool *pool = dp_reply_pool(w);
 	struct rte_ether_hdr eth = *rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -48,7 +65,7 @@ cut(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out)
 	ip->packet_id = rte_cpu_to_be_16(w->ip_id++); /* one id per datagram */
 	ip->fragment_offset = 0;		      /* DF clear: this one is fragmented */
 	rte_pktmbuf_adj(m, ETH_LEN);		      /* the library wants the IPv4 header */
-	n = rte_ipv4_fragment_copy_nonseg_packet(m, out, DP_FRAG_MAX, w->mtu, pool);
+	n = rte_ipv4_fragment_copy_nonseg_packet(m, out, DP_FRAG_MAX, piece(mtu), pool);
 	rte_pktmbuf_prepend(m, ETH_LEN);
 	if (n <= 0)
 		return 0;
@@ -73,7 +90,7 @@ static int
 send_fragmented(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf *m)
 {
 	struct rte_mbuf *out[DP_FRAG_MAX];
-	unsigned n = cut(w, m, out);
+	unsigned n = cut(w, m, dp_frag_port_mtu(w, port), out);
 	uint16_t sent;
 
 	if (n == 0) {
@@ -95,18 +112,18 @@ uint16_t
 dp_frag_tx_burst(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbuf **pkts,
 		 uint16_t n)
 {
-	uint16_t done = 0;
+	uint16_t done = 0, mtu = dp_frag_port_mtu(w, port);
 
 	while (done < n) {
 		uint16_t run = 0, sent;
 
-		if (too_big(w, pkts[done])) {
+		if (too_big(mtu, pkts[done])) {
 			if (!send_fragmented(w, port, txq, pkts[done]))
 				return done;
 			done++;
 			continue;
 		}
-		while (done + run < n && !too_big(w, pkts[done + run]))
+		while (done + run < n && !too_big(mtu, pkts[done + run]))
 			run++;
 		sent = rte_eth_tx_burst(port, txq, pkts + done, run);
 		done += sent;

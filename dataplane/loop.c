@@ -13,6 +13,7 @@
 #include "node_swap.h"
 #include "data.h"
 #include "frag.h"
+#include "linear.h"
 #include "reasm.h"
 #include "reply.h"
 #include "tx.h"
@@ -96,6 +97,9 @@ classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b, uint64_t now_
 	struct dp_cell cell;
 	enum dp_drop_reason r;
 
+	m = dp_linear_take(w, m); /* scattered rx: one segment from here on */
+	if (m == NULL)
+		return;
 	if (dp_pkt_arp_reply(m, in)) {
 		w->tx[w->ntx++] = m; /* back out on m->port */
 		w->stats.arp_replies++;

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "port.h"
 
+#include <errno.h>
+
 #include <rte_ethdev.h>
+#include <rte_mbuf.h>
 
 #include "log.h"
 
@@ -14,8 +17,58 @@ rss_hf_for(const struct rte_eth_dev_info *info, uint16_t nb_rxq)
 	return info->flow_type_rss_offloads & (RTE_ETH_RSS_NONFRAG_IPV4_UDP | RTE_ETH_RSS_IPV4);
 }
 
+/* Ethernet bytes around the IP datagram, as ethdev counts them (header and CRC, or
+ * what the PMD says through max_rx_pktlen - max_mtu). */
+static uint32_t
+overhead(const struct rte_eth_dev_info *info)
+{
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		return info->max_rx_pktlen - info->max_mtu;
+	return RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+}
+
+/* The rx mode for an MTU: the MTU itself and scattered rx when a frame
+ * outgrows an mbuf of pool. 0, or a negative errno after a log line. */
+static int
+rx_mode(uint16_t port_id, const struct rte_eth_dev_info *info, uint16_t mtu,
+	struct rte_mempool *pool, struct rte_eth_rxmode *rx)
+{
+	uint32_t frame = mtu + overhead(info);
+	uint32_t room = rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM;
+
+	if (mtu == 0)
+		return 0;
+	if (mtu < info->min_mtu || mtu > info->max_mtu) {
+		DP_LOG(ERR, "port %u (%s): MTU %u is outside the device's %u..%u", port_id,
+		       info->driver_name, mtu, info->min_mtu, info->max_mtu);
+		return -EINVAL;
+	}
+	rx->mtu = mtu;
+	if (frame <= room)
+		return 0;
+	if (!(info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)) {
+		DP_LOG(ERR,
+		       "port %u (%s): MTU %u makes frames of up to %u bytes, over the %u bytes "
+		       "of an rx mbuf, and the device has no scattered rx "
+		       "(RTE_ETH_RX_OFFLOAD_SCATTER): give it an MTU of at most %u",
+		       port_id, info->driver_name, mtu, frame, room, room - overhead(info));
+		return -ENOTSUP;
+	}
+	rx->offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	DP_LOG(INFO, "port %u (%s): MTU %u, scattered rx (frames over %u bytes)", port_id,
+	       info->driver_name, mtu, room);
+	return 0;
+}
+
 int
 dp_port_configure(uint16_t port_id, const struct dp_port_conf *conf, struct rte_mempool *pool)
+{
+	return dp_port_configure_mtu(port_id, conf, pool, 0);
+}
+
+int
+dp_port_configure_mtu(uint16_t port_id, const struct dp_port_conf *conf, struct rte_mempool *pool,
+		      uint16_t mtu)
 {
 	struct rte_eth_conf eth_conf = {0};
 	struct rte_eth_dev_info info;
@@ -30,6 +83,9 @@ dp_port_configure(uint16_t port_id, const struct dp_port_conf *conf, struct rte_
 	eth_conf.rx_adv_conf.rss_conf.rss_hf = rss_hf_for(&info, conf->nb_rxq);
 	eth_conf.rxmode.mq_mode =
 		eth_conf.rx_adv_conf.rss_conf.rss_hf != 0 ? RTE_ETH_MQ_RX_RSS : RTE_ETH_MQ_RX_NONE;
+	rc = rx_mode(port_id, &info, mtu, pool, &eth_conf.rxmode);
+	if (rc != 0)
+		return rc;
 	rc = rte_eth_dev_configure(port_id, conf->nb_rxq, conf->nb_txq, &eth_conf);
 	if (rc != 0) {
 		DP_LOG(ERR, "port %u (%s): configure %u rxq/%u txq failed: %s", port_id,

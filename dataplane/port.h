@@ -19,8 +19,18 @@ struct dp_port_conf {
 	uint16_t tx_desc;
 };
 
-/* Configures queues (not started). Returns 0 or a negative errno; logs why. */
+/* Configures queues (not started) at the PMD's default MTU (1500). Returns 0 or
+ * a negative errno; logs why. */
 int dp_port_configure(uint16_t port_id, const struct dp_port_conf *conf, struct rte_mempool *pool);
+
+/*
+ * The same with an MTU (IP bytes; 0: the PMD's default). A frame of that MTU
+ * larger than the pool's mbufs takes scattered rx (RTE_ETH_RX_OFFLOAD_SCATTER):
+ * where the PMD has none it is refused (-ENOTSUP), an MTU outside the device's
+ * range too (-EINVAL), each with a log line naming the port.
+ */
+int dp_port_configure_mtu(uint16_t port_id, const struct dp_port_conf *conf,
+			  struct rte_mempool *pool, uint16_t mtu);
 
 /* True when the port was configured with RSS over UDP ports. */
 bool dp_port_has_udp_rss(uint16_t port_id);

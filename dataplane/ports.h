@@ -19,6 +19,7 @@ struct dp_port_addr {
 	struct dp_iface iface; /* its DPDK port id, MAC, address, cell port */
 	uint32_t net_mask;     /* host order */
 	uint8_t prefix;
+	uint16_t mtu; /* IP bytes a packet may have on this port (frag.h); 0: the worker's */
 	bool have_gateway;
 	uint8_t gateway_mac[6]; /* router for nodes snode-control names without a MAC */
 };

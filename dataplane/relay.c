@@ -12,6 +12,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <sodium.h>
 
@@ -44,7 +45,6 @@ struct relay {
 	const uint8_t *gateway_mac; /* --gateway-mac or NULL */
 	struct rte_mempool *pool;
 	struct rte_mempool *big_pool; /* medium and large cells; NULL with --big-mbufs 0 */
-	uint16_t mtu;		      /* IP bytes per packet on every port: bigger cells fragment */
 	struct dp_ports ports;	      /* addresses and routes of the ports in use (ports.h) */
 	uint32_t ports_up;	      /* ports configured: stopped and closed at exit */
 	struct dp_lcore *lcores;
@@ -118,7 +118,7 @@ init_lcore(struct relay *r, unsigned i, unsigned lcore, const struct dp_worker_c
 	for (uint16_t k = 0; k < r->ports.n; k++)
 		lc->worker.txq[r->ports.ids[k]] = (uint16_t)i;
 	lc->worker.big_pool = r->big_pool;
-	lc->worker.mtu = r->mtu;
+	lc->worker.mtu = r->ports.p[r->ports.def].mtu; /* frag.h: for ports not in the table */
 	for (uint16_t k = 0; k < r->ports.n; k++)
 		if (dp_test_rng_apply(&lc->worker, r->ports.ids[k]) != 0)
 			return 1;
@@ -211,32 +211,56 @@ plan_rx(const struct dp_args *a, struct relay *r, const unsigned *lcore_of)
 	}
 }
 
+/* The port's MTU once started: --port-mtu's, else --mtu, else the device's own
+ * (clamped to what args_mtu.h allows). */
+static uint16_t
+port_mtu(const struct dp_args *a, uint16_t port)
+{
+	uint16_t mtu = a->port_mtu[port] != 0 ? a->port_mtu[port] : a->mtu;
+
+	if (mtu == 0 && rte_eth_dev_get_mtu(port, &mtu) != 0)
+		mtu = RTE_ETHER_MTU;
+	return mtu < DP_MTU_MIN ? DP_MTU_MIN : mtu > DP_MTU_MAX ? DP_MTU_MAX : mtu;
+}
+
 /* Configures and starts one port: its rx queues (--config's count, else one per
- * lcore) and one tx queue per lcore; its MAC into the port table. */
+ * lcore), one tx queue per lcore and, an MTU over 1500, that MTU on the device (a
+ * smaller one only limits what the port sends: it still takes its peers' 1500-byte
+ * frames); its MAC and MTU into the port table. */
 static int
 start_port(const struct dp_args *a, struct relay *r, uint16_t port)
 {
-	uint16_t nrx = 0;
+	uint16_t nrx = 0, mtu = a->port_mtu[port] != 0 ? a->port_mtu[port] : a->mtu;
 	char msg[96];
-	uint16_t mtu;
+
+	if (mtu <= RTE_ETHER_MTU)
+		mtu = 0; /* the device's default: 1500 */
 
 	for (unsigned k = 0; k < a->nlconf; k++)
 		nrx += a->lconf[k].port == port;
 	if (a->nlconf == 0)
 		nrx = (uint16_t)r->nb_lcores;
 	snprintf(msg, sizeof(msg), "port %u did not start (see the log line above)", port);
-	if (dp_port_configure(
+	if (dp_port_configure_mtu(
 		    port,
 		    &(struct dp_port_conf){nrx, (uint16_t)r->nb_lcores, RELAY_DESC, RELAY_DESC},
-		    r->pool) != 0)
+		    r->pool, mtu) != 0)
 		return fail(msg);
 	r->ports_up |= 1u << port;
 	if (dp_port_start(port) != 0)
 		return fail(msg);
 	rte_eth_promiscuous_enable(port);
 	rte_eth_macaddr_get(port, &r->ports.p[port].iface.mac);
-	if (a->mtu == 0 && rte_eth_dev_get_mtu(port, &mtu) == 0 && (r->mtu == 0 || mtu < r->mtu))
-		r->mtu = mtu; /* the smallest of the ports' */
+	r->ports.p[port].mtu = port_mtu(a, port);
+	DP_LOG(INFO, "port %u: MTU %u, larger cells leave as IPv4 fragments", port,
+	       r->ports.p[port].mtu);
+	if (r->big_pool == NULL &&
+	    r->ports.p[port].mtu + RTE_ETHER_HDR_LEN >
+		    rte_pktmbuf_data_room_size(r->pool) - RTE_PKTMBUF_HEADROOM)
+		DP_LOG(WARNING,
+		       "port %u: --big-mbufs 0 with MTU %u: frames over an mbuf are "
+		       "dropped (seg_nombuf)",
+		       port, r->ports.p[port].mtu);
 	return 0;
 }
 
@@ -286,15 +310,9 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	}
 	if (create_pools(a, r) != 0)
 		return 1;
-	r->mtu = a->mtu;
 	for (uint16_t k = 0; k < r->ports.n; k++)
 		if (start_port(a, r, r->ports.ids[k]) != 0)
 			return 1;
-	if (r->mtu == 0)
-		r->mtu = RTE_ETHER_MTU;
-	if (r->mtu < DP_FRAG_MTU_MIN || r->mtu > DP_FRAG_MTU_MAX)
-		r->mtu = r->mtu < DP_FRAG_MTU_MIN ? DP_FRAG_MTU_MIN : DP_FRAG_MTU_MAX;
-	DP_LOG(INFO, "MTU %u on every port: larger cells leave as IPv4 fragments", r->mtu);
 	dp_worker_conf_defaults(&conf);
 	plan_rx(a, r, lcore_of);
 	for (unsigned i = 0; i < r->nb_lcores; i++)

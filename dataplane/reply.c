@@ -204,7 +204,8 @@ enqueue(struct dp_worker *w, struct dp_circuit *c, uint32_t flags, const struct 
 	o->in_label = c->in_label;
 	o->prev = c->prev;
 	o->chunk = dp_reply_cell_chunk(c->size_class, c->reply_mode, c->hop_no);
-	o->frames = dp_frag_frames(w, DP_PKT_HDR_LEN + dp_cell_class_size(c->size_class));
+	o->frames =
+		dp_frag_frames(w, c->prev_port, DP_PKT_HDR_LEN + dp_cell_class_size(c->size_class));
 	o->ncells = dp_reply_cell_count(size, o->chunk);
 	o->seq = 0;
 	o->deadline_ns = now_ns + stall_ns();

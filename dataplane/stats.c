@@ -32,6 +32,7 @@ dp_stats_sum(const struct dp_stats *const *per, unsigned n, struct dp_stats *out
 		out->fragmented += per[i]->fragmented;
 		out->tx_frags += per[i]->tx_frags;
 		out->frag_tx_nombuf += per[i]->frag_tx_nombuf;
+		out->rx_linearized += per[i]->rx_linearized;
 		for (int r = 0; r < DP_DROP_COUNT; r++)
 			out->drops[r] += per[i]->drops[r];
 	}

@@ -36,6 +36,7 @@ struct dp_stats {
 	uint64_t fragmented;	 /* datagrams sent as fragments (over the port MTU) */
 	uint64_t tx_frags;	 /* fragments the tx queue took */
 	uint64_t frag_tx_nombuf; /* datagrams not fragmented for lack of mbufs (retried/dropped) */
+	uint64_t rx_linearized;	 /* multi-segment frames copied into one segment (linear.h) */
 	uint64_t drops[DP_DROP_COUNT];
 } __attribute__((aligned(64)));
 

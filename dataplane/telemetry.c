@@ -59,6 +59,7 @@ add_counters(struct rte_tel_data *d, const struct dp_stats *s)
 	rte_tel_data_add_dict_u64(d, "fragmented", s->fragmented);
 	rte_tel_data_add_dict_u64(d, "tx_frags", s->tx_frags);
 	rte_tel_data_add_dict_u64(d, "frag_tx_nombuf", s->frag_tx_nombuf);
+	rte_tel_data_add_dict_u64(d, "rx_linearized", s->rx_linearized);
 	rte_tel_data_add_dict_u64(d, "drops", drops);
 }
 
@@ -252,6 +253,7 @@ port_dict(uint16_t port)
 		rte_tel_data_add_dict_string(d, "gateway_mac", mac);
 	}
 	rte_tel_data_add_dict_u64(d, "default", port == tel_ports->def);
+	rte_tel_data_add_dict_u64(d, "mtu", a->mtu);
 	rte_tel_data_add_dict_u64(d, "rx", rx);
 	rte_tel_data_add_dict_u64(d, "tx", tx);
 	rte_tel_data_add_dict_u64(d, "tx_refused", refused);

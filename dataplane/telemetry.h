@@ -22,7 +22,7 @@ struct dp_node_swap;
  * process's telemetry thread: the relay keeps them until exit). 0 or a negative errno. */
 int dp_telemetry_register(struct dp_lcore *lcores, unsigned n, const struct dp_node_swap *swap);
 
-/* /snode/dp/ports: each port's address, subnet, MACs and the lcores' rx/tx counts
+/* /snode/dp/ports: each port's address, subnet, MTU, MACs and the lcores' rx/tx counts
  * on it (ports and lcores outlive the telemetry thread too). 0 or a negative errno. */
 int dp_telemetry_register_ports(const struct dp_ports *ports, struct dp_lcore *lcores, unsigned n);
 

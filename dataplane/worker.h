@@ -97,7 +97,7 @@ struct dp_worker {
 	uint8_t (*scratch)[DP_CELL_LARGE];
 	struct rte_mempool *big_pool;	/* medium/large cells (mempool.h); NULL: small only */
 	struct dp_reasm reasm;		/* IPv4 datagrams being reassembled (reasm.h) */
-	uint16_t mtu;			/* port MTU (IP bytes) for tx fragmentation; 0: none */
+	uint16_t mtu;			/* MTU of ports without one in ports.h; 0: none */
 	uint16_t ip_id;			/* IP id of the next datagram sent as fragments */
 	struct dp_reply_queue *replies; /* replies being sent (reply.h); NULL: none */
 	struct dp_data_table *data;	/* requests being reassembled (data.h); lazy */

@@ -56,7 +56,7 @@ run_case() {
 		sleep 0.1
 	done
 	check "$LABEL: the dataplane runs on the tap" grep -q "relaying on port 0" "$DIR/dp.out"
-	check "$LABEL: port MTU $MTU" grep -q "MTU $MTU on every port:" "$DIR/dp.out"
+	check "$LABEL: port MTU $MTU" grep -q "port 0: MTU $MTU," "$DIR/dp.out"
 	# net_tap makes the interface when it starts (and sets its MAC then): set B's after (as
 	# deploy/testnet.sh); the kernel side keeps MTU 1500 in both cases
 	ip netns exec "$NS" ip link set "$TAPIF" address "$B_MAC"

@@ -75,8 +75,8 @@ check "telemetry /snode/dp/drops lists reasons with zero counts too" grep -q '"t
 lcore=$(tel /snode/dp/lcore,0 2>&1)
 check "telemetry /snode/dp/lcore,0 shows the worker's 7 circuits" grep -q '"circuits": 7' <<<"$lcore"
 ports=$(tel /snode/dp/ports 2>&1)
-check "telemetry /snode/dp/ports: port 0 is the default, 10.0.0.1/32, 16 frames in, 8 out" \
-	grep -q '"port0": {"default": 1, "ip": "10.0.0.1", "mac": "[0-9A-F:]*", "prefix": 32, "rx": 16, "tx": 8, "tx_refused": 0}' <<<"$ports"
+check "telemetry /snode/dp/ports: port 0 is the default, 10.0.0.1/32, MTU 1500 (its own), 16 frames in, 8 out" \
+	grep -q '"port0": {"default": 1, "ip": "10.0.0.1", "mac": "[0-9A-F:]*", "mtu": 1500, "prefix": 32, "rx": 16, "tx": 8, "tx_refused": 0}' <<<"$ports"
 term_wait "$DP_PID" 100
 rc=$?
 DP_PID=
@@ -144,7 +144,7 @@ check "two queues: exit 0, and every relayed cell peels at B toward C" \
 "$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error --file-prefix "$PREFIX" \
 	--vdev "net_pcap0,rx_pcap=$DIR/in.pcap,tx_pcap=$DIR/out2.pcap" --vdev net_null1,no-rx=1 \
 	-- --portmask 0x3 --ip 10.0.0.1/24 --port-ip "(1,10.0.1.1/24)" --nodes "$DIR/nodes-p1.txt" --data-dir "$DIR/a" \
-	--channel none >"$DIR/dp2.out" 2>&1 &
+	--channel none --mtu 1400 --port-mtu "(1,2000)" >"$DIR/dp2.out" 2>&1 &
 DP_PID=$!
 for _ in $(seq 50); do
 	sleep 0.1
@@ -152,8 +152,8 @@ for _ in $(seq 50); do
 	grep -q '"create_relayed": 7' <<<"$(tel /snode/dp/stats 2>/dev/null)" && break
 done
 ports=$(tel /snode/dp/ports 2>&1)
-check "two ports: the relayed CREATEs leave on port 1 (its subnet holds B), the ARP reply on port 0" \
-	grep -q '"port0": {"default": 1, "ip": "10.0.0.1", "mac": "[0-9A-F:]*", "prefix": 24, "rx": 16, "tx": 1, "tx_refused": 0}, "port1": {"default": 0, "ip": "10.0.1.1", "mac": "[0-9A-F:]*", "prefix": 24, "rx": 0, "tx": 7, "tx_refused": 0}' <<<"$ports"
+check "two ports: the relayed CREATEs leave on port 1 (its subnet holds B), the ARP reply on port 0; MTUs --mtu's and --port-mtu's" \
+	grep -q '"port0": {"default": 1, "ip": "10.0.0.1", "mac": "[0-9A-F:]*", "mtu": 1400, "prefix": 24, "rx": 16, "tx": 1, "tx_refused": 0}, "port1": {"default": 0, "ip": "10.0.1.1", "mac": "[0-9A-F:]*", "mtu": 2000, "prefix": 24, "rx": 0, "tx": 7, "tx_refused": 0}' <<<"$ports"
 grep -q '"tx": 7' <<<"$ports" || echo "# $ports"
 term_wait "$DP_PID" 100
 rc=$?
@@ -165,7 +165,7 @@ check "two ports: SIGTERM stops it with exit 0; only the ARP reply was written t
 # --config against EAL's lcores (two here: main 0, worker 1), and the same from a config file.
 config_run() { # config_run NAME ARGS...: relay on net_null with --channel none, for 1 s
 	timeout --preserve-status -s TERM 2 "$DP" -l 0-1 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
-		--no-telemetry --file-prefix "$PREFIX-$1" --vdev net_null0 ${VDEV2:+--vdev "$VDEV2"} \
+		--no-telemetry --file-prefix "$PREFIX-$1" --vdev "${VDEV1:-net_null0}" ${VDEV2:+--vdev "$VDEV2"} \
 		-- --ip 10.0.0.1 --nodes "$DIR/nodes.txt" --data-dir "$DIR/a" --channel none \
 		"${@:2}" >"$DIR/cfg.out" 2>&1
 	echo $?
@@ -194,4 +194,13 @@ check "a config file naming port 1, which EAL does not have, exits 1 naming it" 
 rc=$(VDEV2=net_null1 config_run c7 --config-file "$DIR/dp.conf" --config "(0,0,1),(1,0,1)")
 check "two ports (net_null0, net_null1) polled by worker 1 until SIGTERM (exit 0)" \
 	sh -c "[ $rc -eq 0 ] && grep -q 'relaying on port 0,1 with 1 lcore(s)' '$DIR/cfg.out'"
+rc=$(VDEV2=net_null1 config_run c8 --config-file "$DIR/dp.conf" --port-mtu "(1,9000)")
+check "--port-mtu 9000 on net_null1, which has no scattered rx, exits 1 naming port 1 and why" \
+	sh -c "[ $rc -eq 1 ] && grep -q 'port 1 (net_null): MTU 9000 makes frames of up to 9018 bytes' '$DIR/cfg.out' && grep -q 'port 1 did not start' '$DIR/cfg.out'"
+rc=$(VDEV2=net_null1 config_run c9 --config-file "$DIR/dp.conf" --mtu 576 --port-mtu "(1,2030)")
+check "--mtu 576 --port-mtu (1,2030): each port runs at its own MTU (a frame of 2,048 bytes needs no scattered rx)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'port 0: MTU 576,' '$DIR/cfg.out' && grep -q 'port 1: MTU 2030,' '$DIR/cfg.out'"
+rc=$(VDEV1=net_ring0 config_run c10 --mtu 9000 --big-mbufs 0)
+check "--mtu 9000 on net_ring: scattered rx, runs until SIGTERM; --big-mbufs 0 warns that jumbo frames will be dropped" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'port 0 (net_ring): MTU 9000, scattered rx' '$DIR/cfg.out' && grep -q 'port 0: MTU 9000,' '$DIR/cfg.out' && grep -q 'port 0: --big-mbufs 0 with MTU 9000' '$DIR/cfg.out'"
 tap_done

@@ -3,8 +3,8 @@
  * libFuzzer: the dataplane's option parsers (dataplane/args*.c, no DPDK) on
  * any bytes: the input split at NUL bytes as an argv for dp_args_parse
  * (without --config-file, which would open files), the whole input as a
- * --config and a --port-ip value, and as a config file's text. Whatever they accept must
- * hold their limits.
+ * --config, a --port-ip and a --port-mtu value, and as a config file's text. Whatever they accept
+ * must hold their limits.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -62,8 +62,11 @@ as_argv(char *text, size_t size)
 			if (!(a.ports >> a.pip[i].port & 1) || a.pip[i].port == def ||
 			    a.pip[i].prefix < 1 || a.pip[i].prefix > 32 || a.pip[i].ip == 0)
 				abort();
-		if (a.ip_prefix < 1 || a.ip_prefix > 32 ||
-		    (unsigned)__builtin_popcount(a.ports) != a.npip + 1)
+		for (unsigned p = 0; p < DP_PORTS_MAX; p++)
+			if (a.port_mtu[p] != 0 && !(a.ports >> p & 1))
+				abort(); /* an MTU for a port not in use */
+		if ((a.mtu != 0 && (a.mtu < DP_MTU_MIN || a.mtu > DP_MTU_MAX)) || a.ip_prefix < 1 ||
+		    a.ip_prefix > 32 || (unsigned)__builtin_popcount(a.ports) != a.npip + 1)
 			abort(); /* every port but the default has its address */
 	}
 	dp_args_free(&a);
@@ -75,6 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = malloc(size + 1), err[256];
 	struct dp_lcore_conf c[DP_CONFIG_MAX];
 	struct dp_port_ip pip[DP_PORTS_MAX];
+	uint16_t pmtu[DP_PORTS_MAX];
 	const char *why;
 	unsigned n;
 	uint32_t mask;
@@ -95,6 +99,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (n > DP_PORTS_MAX || pip[i].port >= DP_PORTS_MAX || pip[i].ip == 0 ||
 			    pip[i].prefix == 0 || pip[i].prefix > 32 ||
 			    (pip[i].have_gateway && (pip[i].gateway_mac[0] & 1)))
+				abort();
+	if (dp_parse_port_mtu(text, pmtu, &why) == 0)
+		for (unsigned i = 0; i < DP_PORTS_MAX; i++)
+			if (pmtu[i] != 0 && (pmtu[i] < DP_MTU_MIN || pmtu[i] > DP_MTU_MAX))
 				abort();
 	if (memchr(data, '\0', size) == NULL)
 		(void)dp_args_file_parse(text, "fuzz", set_any, NULL, err, sizeof(err));

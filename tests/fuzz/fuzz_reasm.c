@@ -4,9 +4,13 @@
  * framing (dataplane/pkt.c), on real mbufs (EAL in software mode, started
  * once). The input is a sequence of frames, each [u16le length][bytes] then
  * one byte of clock step; every frame pkt.c calls a fragment goes to
- * dp_reasm_add. Checks: a datagram handed back is one segment, unfragmented
- * and parses as UDP/IPv4 to this node; and when the worker's table is freed
- * every mbuf of both pools is back (nothing leaked, nothing freed twice).
+ * dp_reasm_add. Length bit 15 set: the frame (up to a 9,000-byte MTU's)
+ * arrives as a chain of 128-byte segments (bit 14: 1,000-byte), as from a
+ * NIC with scattered rx, and dataplane/linear.c makes it one segment first.
+ * Checks: a chain comes out one segment with its bytes; a datagram handed
+ * back is one segment, unfragmented and parses as UDP/IPv4 to this node; and
+ * when the worker's table is freed every mbuf of both pools is back (nothing
+ * leaked, nothing freed twice).
  * Seeds: the fragments of tests/golden/relay_in.pcap, whole and cut up.
  */
 #include <stddef.h>
@@ -18,6 +22,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "linear.h"
 #include "mempool.h"
 #include "reasm.h"
 #include "worker.h"
@@ -28,6 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 enum {
 	POOL = 512,
 	BIG_POOL = DP_REASM_SLOTS + 2,
+	FLAT_MAX = 2000,       /* bytes of a frame in one mbuf */
+	CHAIN_MAX = 14 + 9000, /* bytes of a chained frame: a jumbo MTU's */
+	CHAINED = 0x8000,      /* length bits: a chain ... */
+	BIG_SEGS = 0x4000,     /* ... of 1,000-byte segments, else 128 */
 };
 
 static struct rte_mempool *pool, *big_pool;
@@ -69,6 +78,41 @@ check_whole(struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* len bytes in one mbuf, or as a chain of seg-byte mbufs (seg 0: one mbuf). */
+static struct rte_mbuf *
+frame(const uint8_t *bytes, size_t len, size_t seg)
+{
+	struct rte_mbuf *head = NULL;
+	size_t off = 0;
+
+	do {
+		size_t n = seg == 0 || len - off < seg ? len - off : seg;
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+		if (m == NULL)
+			abort(); /* the pool drained: something kept mbufs */
+		memcpy(rte_pktmbuf_append(m, (uint16_t)n), bytes + off, n);
+		if (head == NULL)
+			head = m;
+		else if (rte_pktmbuf_chain(head, m) != 0)
+			abort();
+		off += n;
+	} while (off < len);
+	return head;
+}
+
+/* The chain made one segment by linear.c: NULL (dropped, counted) or the same bytes. */
+static struct rte_mbuf *
+linear(struct rte_mbuf *m, const uint8_t *bytes, size_t len)
+{
+	m = dp_linear_take(&w, m);
+	if (m != NULL &&
+	    (m->nb_segs != 1 || rte_pktmbuf_pkt_len(m) != len || rte_pktmbuf_data_len(m) != len ||
+	     memcmp(rte_pktmbuf_mtod(m, const uint8_t *), bytes, len) != 0))
+		abort();
+	return m;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -76,19 +120,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t at = 0;
 
 	while (at + 3 <= size) {
-		size_t len = (size_t)data[at] | (size_t)data[at + 1] << 8;
+		size_t bits = (size_t)data[at] | (size_t)data[at + 1] << 8;
+		size_t len = bits & ~(size_t)(CHAINED | BIG_SEGS);
+		size_t seg = !(bits & CHAINED) ? 0 : (bits & BIG_SEGS) ? 1000 : 128;
 		struct rte_mbuf *m, *whole;
 		struct dp_pkt p;
 
 		at += 2;
-		if (len > size - at - 1 || len > 2000)
+		if (len > size - at - 1 || len > (seg != 0 ? CHAIN_MAX : FLAT_MAX))
 			break;
-		m = rte_pktmbuf_alloc(pool);
-		if (m == NULL)
-			abort(); /* the pool drained: something kept mbufs */
-		memcpy(rte_pktmbuf_append(m, (uint16_t)len), data + at, len);
+		m = frame(data + at, len, seg);
+		if (seg != 0)
+			m = linear(m, data + at, len); /* NULL: dropped (seg_nombuf), counted */
 		at += len;
 		now += (uint64_t)data[at++] * 100000000ull; /* 0..25.5 s a step */
+		if (m == NULL)
+			continue;
 		if (dp_pkt_parse(m, &me, &p) != DP_DROP_FRAGMENT) {
 			rte_pktmbuf_free(m);
 			continue;

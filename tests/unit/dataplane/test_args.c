@@ -142,26 +142,64 @@ big_mbufs_edges(void **state)
 	assert_int_equal(parse(&a, 4, junk), -1);
 }
 
-/* --mtu: 576 to 2000 IP bytes (a fragment fits a small mbuf); absent: the port's (0). */
+/* --mtu: 576 to 9000 IP bytes (jumbo frames); absent: each port's own (0). */
 static void
 mtu_edges(void **state)
 {
 	struct dp_args a;
 	const char *none[] = {"dp", "--self-check", NULL};
 	const char *low[] = {"dp", "--self-check", "--mtu", "576", NULL};
-	const char *high[] = {"dp", "--self-check", "--mtu", "2000", NULL};
+	const char *high[] = {"dp", "--self-check", "--mtu", "9000", NULL};
 	const char *under[] = {"dp", "--self-check", "--mtu", "575", NULL};
-	const char *over[] = {"dp", "--self-check", "--mtu", "2001", NULL};
+	const char *over[] = {"dp", "--self-check", "--mtu", "9001", NULL};
 
 	(void)state;
 	assert_int_equal(parse(&a, 2, none), 0);
 	assert_int_equal(a.mtu, 0);
+	for (unsigned p = 0; p < DP_PORTS_MAX; p++)
+		assert_int_equal(a.port_mtu[p], 0);
 	assert_int_equal(parse(&a, 4, low), 0);
-	assert_int_equal(a.mtu, DP_FRAG_MTU_MIN);
+	assert_int_equal(a.mtu, DP_MTU_MIN);
 	assert_int_equal(parse(&a, 4, high), 0);
-	assert_int_equal(a.mtu, DP_FRAG_MTU_MAX);
+	assert_int_equal(a.mtu, DP_MTU_MAX);
 	assert_int_equal(parse(&a, 4, under), -1);
 	assert_int_equal(parse(&a, 4, over), -1);
+}
+
+/* --port-mtu on the command line: its ports must be in the mask; the default port
+ * may have one too; a later --port-mtu replaces an earlier one (test_args_mtu.c: syntax). */
+static void
+port_mtu_option(void **state)
+{
+	struct dp_args a;
+	const char *two[] = {"dp",
+			     "--ip",
+			     "10.0.0.1/24",
+			     "--nodes",
+			     "n",
+			     "--portmask",
+			     "0x3",
+			     "--port-ip",
+			     "(1,10.0.1.1/24)",
+			     "--port-mtu",
+			     "(0,9000), (1,1500)",
+			     NULL};
+	const char *outside[] = {"dp", "--ip",	     "10.0.0.1", "--nodes",
+				 "n",  "--port-mtu", "(1,9000)", NULL};
+	const char *bad[] = {"dp", "--self-check", "--port-mtu", "(0,9001)", NULL};
+	const char *again[] = {"dp",	     "--self-check", "--port-mtu", "(0,9000)",
+			       "--port-mtu", "(0,576)",	     NULL};
+
+	(void)state;
+	assert_int_equal(parse(&a, 11, two), 0);
+	assert_int_equal(a.port_mtu[0], 9000);
+	assert_int_equal(a.port_mtu[1], 1500);
+	assert_int_equal(a.port_mtu[2], 0);
+	assert_int_equal(a.mtu, 0);
+	assert_int_equal(parse(&a, 7, outside), -1); /* port 1 is not in the mask 0x1 */
+	assert_int_equal(parse(&a, 4, bad), -1);
+	assert_int_equal(parse(&a, 6, again), 0);
+	assert_int_equal(a.port_mtu[0], 576);
 }
 
 /* --channel: a path up to 107 bytes (sun_path), or "none"; absent means DATA-DIR/dp.sock. */
@@ -291,6 +329,19 @@ config_file_keys_and_limits(void **state)
 				   "--cell-port", "5000"),
 			 0);
 	assert_int_equal(a.cell_port, 5000);
+	/* per-port MTUs; the command line's replace the file's */
+	assert_int_equal(with_file(&a,
+				   "ip = 10.0.0.7\nnodes = n\nmtu = 1400\nport-mtu = (0,9000)\n",
+				   NULL, NULL),
+			 0);
+	assert_int_equal(a.mtu, 1400);
+	assert_int_equal(a.port_mtu[0], 9000);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\nport-mtu = (0,9000)\n",
+				   "--port-mtu", "(0,1280)"),
+			 0);
+	assert_int_equal(a.port_mtu[0], 1280);
+	assert_int_equal(
+		with_file(&a, "ip = 10.0.0.7\nnodes = n\nport-mtu = (0,575)\n", NULL, NULL), -1);
 	/* errors */
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nbogus = 1\n", NULL, NULL), -1);
 	assert_int_equal(with_file(&a, "ip 10.0.0.7\n", NULL, NULL), -1);
@@ -371,6 +422,7 @@ main(void)
 		cmocka_unit_test(cell_port_and_stats_interval_edges),
 		cmocka_unit_test(big_mbufs_edges),
 		cmocka_unit_test(mtu_edges),
+		cmocka_unit_test(port_mtu_option),
 		cmocka_unit_test(channel_path_edges),
 		cmocka_unit_test(gateway_mac_edges),
 		cmocka_unit_test(config_file_keys_and_limits),
