@@ -82,7 +82,7 @@ dp_arp_table_lookup(struct dp_arp_table *t, uint32_t ip, uint8_t mac[6])
 			return DP_ARP_PENDING; /* being rewritten: never wait for the owner */
 		if (eip != ip)
 			continue;
-		if (state_of(word) == DP_ARP_INCOMPLETE)
+		if (state_of(word) != DP_ARP_REACHABLE && state_of(word) != DP_ARP_REFRESHING)
 			return DP_ARP_PENDING;
 		unpack_mac(word, mac);
 		if (__atomic_load_n(&b[k].used, __ATOMIC_RELAXED) == 0)
