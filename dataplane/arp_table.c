@@ -107,6 +107,7 @@ find(struct dp_arp_table *t, uint32_t ip)
 static void
 forget(struct dp_arp_table *t, struct dp_arp_entry *e)
 {
+	t->bn[dp_arp_bucket(e->ip)]--;
 	publish(e, 0, 0, 0);
 	e->tries = 0;
 	e->used = 0;
@@ -132,6 +133,7 @@ dp_arp_table_want(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns)
 		__atomic_store_n(&e->used, 0, __ATOMIC_RELAXED);
 		publish(e, ip, pack(NULL, DP_ARP_INCOMPLETE), now_ns);
 		t->n++;
+		t->bn[dp_arp_bucket(ip)]++;
 		t->c.requests++;
 		return 1;
 	}
@@ -205,12 +207,13 @@ dp_arp_table_tick(struct dp_arp_table *t, uint64_t now_ns, uint32_t *ask, unsign
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; t->n > 0 && i < DP_ARP_ENTRIES; i++) {
-		struct dp_arp_entry *e = &t->e[i];
+	for (unsigned b = 0; t->n > 0 && b < DP_ARP_BUCKETS; b++)
+		for (unsigned k = 0; t->bn[b] > 0 && k < DP_ARP_WAYS; k++) {
+			struct dp_arp_entry *e = &t->e[b * DP_ARP_WAYS + k];
 
-		if (e->ip != 0 && tick_one(t, e, now_ns, n < max))
-			ask[n++] = e->ip;
-	}
+			if (e->ip != 0 && tick_one(t, e, now_ns, n < max))
+				ask[n++] = e->ip;
+		}
 	return n;
 }
 

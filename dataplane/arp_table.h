@@ -68,7 +68,9 @@ struct dp_arp_counters {
 
 struct dp_arp_table {
 	struct dp_arp_entry e[DP_ARP_ENTRIES];
-	uint32_t n; /* entries in use (owner) */
+	uint32_t n;		    /* entries in use (owner) */
+	uint8_t bn[DP_ARP_BUCKETS]; /* entries in use per bucket (owner): the tick skips empty ones
+				     */
 	struct dp_arp_counters c;
 };
 
