@@ -8,7 +8,9 @@
  * (arp_unresolved); a second cell before the answer sends no second request;
  * B's reply resolves it and the next CREATE leaves with B's MAC. Malformed
  * ARP frames, replies nobody asked for, gratuitous and second (spoofed)
- * replies are counted and change nothing; no mbuf leaks. Each net_ring loops
+ * replies are counted and change nothing; a hop that stops answering is
+ * forgotten; another worker's cells and replies reach the tables only through
+ * the owner; no mbuf leaks. Each net_ring loops
  * back: what A transmits on a port is read back from it.
  */
 #include <setjmp.h>
@@ -52,7 +54,7 @@ static struct dp_arp arp;
 static struct snc_node_keys keys[2];
 static struct snc_onion_node pub[2];
 static struct dp_node_table table;
-static struct dp_worker a;
+static struct dp_worker a, w2; /* a owns the ARP tables; w2 is another worker */
 static const uint8_t b_mac[6] = {2, 0, 0, 0, 0, 0xb};
 static const uint8_t spoof_mac[6] = {2, 0, 0, 0, 0, 0x66};
 static const struct dp_iface client_if = {
@@ -119,6 +121,12 @@ group_setup(void **state)
 	a.ports = &ps;
 	a.txq[0] = a.txq[1] = 0;
 	a.arp = &arp;
+	if (dp_worker_init(&w2, 2, &conf, &ps.p[0].iface, &keys[0], &table, 0) != 0 ||
+	    dp_reply_init(&w2, pool) != 0)
+		return -1;
+	w2.ports = &ps;
+	w2.txq[0] = w2.txq[1] = 0;
+	w2.arp = &arp;
 	return 0;
 }
 
@@ -161,11 +169,17 @@ client_create(void)
 }
 
 static void
-create_in(void)
+create_in_on(struct dp_worker *w)
 {
 	struct rte_mbuf *m = client_create();
 
-	dp_loop_burst(&a, port0, 0, &m, 1, now);
+	dp_loop_burst(w, port0, 0, &m, 1, now);
+}
+
+static void
+create_in(void)
+{
+	create_in_on(&a);
 }
 
 /* An ARP frame of len bytes into A on port 1: a reply from (sha, spa) to (tha, tpa). */
@@ -403,6 +417,41 @@ silent_next_hop_is_forgotten_and_asked_again(void **state)
 	assert_int_equal(rte_mempool_avail_count(pool), before);
 }
 
+/* Left by the case above: B asked again, no answer yet. Another worker's cells and the
+ * reply it receives reach the tables only through the owner. */
+static void
+another_worker_goes_through_the_owner(void **state)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+	unsigned before = rte_mempool_avail_count(pool);
+	uint64_t learned = arp.t[1]->c.learned;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *f;
+	uint16_t n;
+
+	(void)state;
+	create_in_on(&w2); /* B pending: dropped on w2 */
+	assert_int_equal(w2.stats.drops[DP_DROP_ARP_UNRESOLVED], 1);
+	assert_non_null(m);
+	f = (uint8_t *)rte_pktmbuf_append(m, DP_ARP_FRAME_MIN);
+	dp_arp_frame_write_request(f, b_mac, B_IP, A_IP1);
+	memcpy(f, ps.p[1].iface.mac.addr_bytes, 6);
+	f[21] = 2;
+	memcpy(f + 32, ps.p[1].iface.mac.addr_bytes, 6);
+	dp_loop_burst(&w2, port1, 0, &m, 1, now);      /* B's reply reaches w2 */
+	assert_int_equal(dp_arp_service(&w2, now), 0); /* w2 writes nothing */
+	assert_int_equal(arp.t[1]->c.learned, learned);
+	assert_int_equal(dp_arp_service(&a, now), 1);
+	assert_int_equal(arp.t[1]->c.learned, learned + 1);
+	create_in_on(&w2);
+	n = sent_on(port1, pkts);
+	assert_int_equal(n, 1);
+	assert_memory_equal(rte_pktmbuf_mtod(pkts[0], uint8_t *), b_mac, 6);
+	free_all(pkts, n);
+	assert_int_equal(w2.stats.drops[DP_DROP_ARP_UNRESOLVED], 1);
+	assert_int_equal(rte_mempool_avail_count(pool), before);
+}
+
 int
 main(void)
 {
@@ -411,6 +460,7 @@ main(void)
 		cmocka_unit_test(create_to_unresolved_hop_asks_then_leaves_with_the_learned_mac),
 		cmocka_unit_test(bad_and_unasked_arp_is_counted_and_changes_nothing),
 		cmocka_unit_test(silent_next_hop_is_forgotten_and_asked_again),
+		cmocka_unit_test(another_worker_goes_through_the_owner),
 	};
 	static const char *const vdevs[] = {"net_ring0", "net_ring1", NULL};
 	int rc;
@@ -422,6 +472,7 @@ main(void)
 	pool = dp_mempool_create("test_arp", POOL, SOCKET_ID_ANY);
 	rc = cmocka_run_group_tests_name("dpdk/arp", tests, group_setup, NULL);
 	dp_worker_free(&a);
+	dp_worker_free(&w2);
 	dp_arp_free(&arp);
 	dp_node_table_free(&table);
 	for (uint16_t p = 0; p < 2; p++)
