@@ -317,6 +317,12 @@ config_file_keys_and_limits(void **state)
 	assert_string_equal(a.data_dir, "/srv/snode");
 	assert_int_equal(a.portmask, 1);
 	assert_int_equal(a.nlconf, 2);
+	/* --arp as a key; a subnet alone is enough there too */
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = on-link\n", NULL, NULL), 0);
+	assert_true(a.arp_on_link);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = on-link\n", "--arp", "gateway"), 0);
+	assert_false(a.arp_on_link);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = all\n", NULL, NULL), -1);
 	/* the command line wins */
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\ncell-port = 4000\n",
 				   "--cell-port", "5000"),
