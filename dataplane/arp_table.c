@@ -180,7 +180,7 @@ tick_one(struct dp_arp_table *t, struct dp_arp_entry *e, uint64_t now_ns, int ro
 			t->c.requests++;
 			return 1;
 		}
-		if (age >= DP_ARP_REACHABLE_NS && !used) {
+		if (age >= DP_ARP_EXPIRE_NS && !used) {
 			forget(t, e);
 			t->c.expired++;
 		}

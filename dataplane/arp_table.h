@@ -17,12 +17,14 @@
  *   the others age out.
  *
  * States: INCOMPLETE (asked, no answer yet: packets to it are dropped), then
- * REACHABLE for 60 s after a reply; an entry used in that time is re-asked
- * from its 50th second (REFRESHING: its MAC still serves) and stays
- * REACHABLE when the reply comes. Requests go at most once a second per
- * address, 3 at most; an address that does not answer them is forgotten
- * (`failed`), an unused one at 60 s (`expired`). Only an address with a
- * request outstanding takes a reply (`unsolicited` otherwise).
+ * REACHABLE after a reply. An entry used when its reply is 50 s old or more is
+ * re-asked (REFRESHING: its MAC still serves meanwhile, as Linux serves a
+ * STALE entry while it probes) and is REACHABLE again when the reply comes, so
+ * a peer reached once every few minutes (snode-control's pings) keeps its
+ * entry and loses no cell. Requests go at most once a second per address, 3
+ * at most; an address that does not answer them is forgotten (`failed`), an
+ * entry unused for 10 minutes since its reply too (`expired`). Only an
+ * address with a request outstanding takes a reply (`unsolicited` otherwise).
  */
 #ifndef DP_ARP_TABLE_H
 #define DP_ARP_TABLE_H
@@ -36,9 +38,9 @@ enum {
 	DP_ARP_TRIES = 3,			       /* requests per address before giving up */
 };
 
-#define DP_ARP_RETRY_NS	    1000000000ull  /* between two requests for one address */
-#define DP_ARP_REFRESH_NS   50000000000ull /* age at which an entry in use is re-asked */
-#define DP_ARP_REACHABLE_NS 60000000000ull /* age at which an unused entry is forgotten */
+#define DP_ARP_RETRY_NS	  1000000000ull	  /* between two requests for one address */
+#define DP_ARP_REFRESH_NS 50000000000ull  /* age from which a use of an entry re-asks */
+#define DP_ARP_EXPIRE_NS  600000000000ull /* age at which an unused entry is forgotten */
 
 enum dp_arp_state {
 	DP_ARP_FREE = 0,

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dataplane/arp_table.c: an address asked once, answered, used, refreshed
- * before it expires; retries at most once a second and 3 times; unused and
- * silent entries forgotten; a bucket full at 8; replies nobody asked for
- * refused; readers on another thread never see one address with another's MAC.
+ * from 50 s while in use (served meanwhile, even when first used minutes later); retries at most
+ * once a second and 3 times; unused and silent entries forgotten; a bucket full at 8; replies
+ * nobody asked for refused; readers on another thread never see one address with another's MAC.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -96,7 +96,7 @@ retries_once_a_second_three_times_then_forgets(void **state)
 }
 
 static void
-unused_entry_expires_at_60_seconds(void **state)
+unused_entry_expires_at_10_minutes(void **state)
 {
 	struct dp_arp_table *t = new_table();
 	uint8_t mac[6];
@@ -106,12 +106,36 @@ unused_entry_expires_at_60_seconds(void **state)
 	assert_int_equal(dp_arp_table_want(t, IP, 0), 1);
 	assert_int_equal(dp_arp_table_learn(t, IP, mac1, S), 0);
 	assert_int_equal(dp_arp_table_tick(t, S + DP_ARP_REFRESH_NS, ask, 4), 0); /* unused */
-	assert_int_equal(dp_arp_table_tick(t, S + DP_ARP_REACHABLE_NS - 1, ask, 4), 0);
+	assert_int_equal(dp_arp_table_tick(t, S + DP_ARP_EXPIRE_NS - 1, ask, 4), 0);
 	assert_int_equal(t->n, 1);
-	assert_int_equal(dp_arp_table_tick(t, S + DP_ARP_REACHABLE_NS, ask, 4), 0);
+	assert_int_equal(dp_arp_table_tick(t, S + DP_ARP_EXPIRE_NS, ask, 4), 0);
 	assert_int_equal(t->n, 0);
 	assert_int_equal(t->c.expired, 1);
 	assert_int_equal(look(t, IP, mac), DP_ARP_MISS);
+	free(t);
+}
+
+/* A peer reached every few minutes: its entry serves at once and is re-asked. */
+static void
+entry_used_after_minutes_is_served_and_refreshed(void **state)
+{
+	struct dp_arp_table *t = new_table();
+	uint8_t mac[6];
+	uint32_t ask[4];
+
+	(void)state;
+	assert_int_equal(dp_arp_table_want(t, IP, 0), 1);
+	assert_int_equal(dp_arp_table_learn(t, IP, mac1, 0), 0);
+	assert_int_equal(dp_arp_table_tick(t, 300 * S, ask, 4), 0); /* unused: kept */
+	assert_int_equal(look(t, IP, mac), DP_ARP_HIT);		    /* 5 minutes on */
+	assert_memory_equal(mac, mac1, 6);
+	assert_int_equal(dp_arp_table_tick(t, 300 * S, ask, 4), 1); /* used: re-asked */
+	assert_int_equal(dp_arp_table_learn(t, IP, mac1, 300 * S + 1), 0);
+	assert_int_equal(dp_arp_table_tick(t, 300 * S + DP_ARP_EXPIRE_NS, ask, 4), 0);
+	assert_int_equal(t->n, 1); /* 10 minutes from the new reply, not the first */
+	assert_int_equal(dp_arp_table_tick(t, 300 * S + 1 + DP_ARP_EXPIRE_NS, ask, 4), 0);
+	assert_int_equal(t->n, 0);
+	assert_int_equal(t->c.expired, 1);
 	free(t);
 }
 
@@ -136,8 +160,9 @@ entry_in_use_is_refreshed_before_it_expires(void **state)
 	assert_int_equal(dp_arp_table_learn(t, IP, mac2, t0 + DP_ARP_REFRESH_NS + 1), 0);
 	assert_int_equal(look(t, IP, mac), DP_ARP_HIT);
 	assert_memory_equal(mac, mac2, 6);
-	/* the refreshed entry lives 60 s from the reply, not from the first one */
-	assert_int_equal(dp_arp_table_tick(t, t0 + DP_ARP_REACHABLE_NS + 1, ask, 4), 0);
+	/* the refresh counts from the new reply: no request before its 50th second */
+	assert_int_equal(look(t, IP, mac), DP_ARP_HIT);
+	assert_int_equal(dp_arp_table_tick(t, t0 + 2 * DP_ARP_REFRESH_NS, ask, 4), 0);
 	assert_int_equal(t->n, 1);
 	/* a peer that stops answering: 3 refresh requests, then forgotten */
 	t0 += DP_ARP_REFRESH_NS + 1;
@@ -249,7 +274,7 @@ readers_never_see_a_torn_entry(void **state)
 		assert_int_equal(dp_arp_table_want(shared, IP, now), 1);
 		assert_int_equal(dp_arp_table_learn(shared, IP, i & 1 ? mac2 : mac1, now), 0);
 		/* unused or not: either way it goes (expired or failed) by 61 s later */
-		now += DP_ARP_REACHABLE_NS + S;
+		now += DP_ARP_EXPIRE_NS + S;
 		while (shared->n > 0) {
 			dp_arp_table_tick(shared, now, ask, 4);
 			now += S;
@@ -267,7 +292,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(asked_once_then_answered),
 		cmocka_unit_test(retries_once_a_second_three_times_then_forgets),
-		cmocka_unit_test(unused_entry_expires_at_60_seconds),
+		cmocka_unit_test(unused_entry_expires_at_10_minutes),
+		cmocka_unit_test(entry_used_after_minutes_is_served_and_refreshed),
 		cmocka_unit_test(entry_in_use_is_refreshed_before_it_expires),
 		cmocka_unit_test(replies_nobody_asked_for_are_refused),
 		cmocka_unit_test(bucket_holds_eight),
