@@ -28,6 +28,7 @@ static const struct option dp_long_opts[] = {
 	{"mtu", required_argument, NULL, 'M'},
 	{"port-ip", required_argument, NULL, 'A'},
 	{"port-mtu", required_argument, NULL, 'U'},
+	{"arp", required_argument, NULL, 'R'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -147,6 +148,11 @@ take(struct dp_args *a, int c, const char *v)
 	case 'L':
 		if (dp_parse_config(v, a->lconf, &a->nlconf, &why) != 0)
 			return bad("config", v, why);
+		return 0;
+	case 'R':
+		if (strcmp(v, "gateway") != 0 && strcmp(v, "on-link") != 0)
+			return bad("arp", v, "expected gateway or on-link");
+		a->arp_on_link = strcmp(v, "on-link") == 0;
 		return 0;
 	case 'F':
 		return 0; /* read before the rest (config_file) */
@@ -274,9 +280,11 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 		return -1;
 	}
 	if (!args->self_check && !args->help &&
-	    (args->ip == 0 || (args->nodes == NULL && !args->have_gateway))) {
+	    (args->ip == 0 || (args->nodes == NULL && !args->have_gateway &&
+			       args->ip_prefix == 32 && args->npip == 0))) {
 		fprintf(stderr,
-			"snode-dataplane: relay mode needs --ip and --nodes or --gateway-mac "
+			"snode-dataplane: relay mode needs --ip and --nodes, --gateway-mac or a "
+			"subnet (--ip A.B.C.D/LEN, --port-ip) whose next hops ARP resolves "
 			"(or --self-check; --help for usage)\n");
 		return -1;
 	}
@@ -294,6 +302,7 @@ dp_args_usage(const char *prog)
 	       "                 [--big-mbufs N] [--mtu N] [--port-ip "
 	       "\"(P,A.B.C.D/LEN[,MAC]),...\"]\n"
 	       "                 [--port-mtu \"(P,MTU),...\"]\n"
+	       "                 [--arp gateway|on-link]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D[/LEN]   this node's IPv4 address (and subnet) on the default\n"
 	       "                       port: the lowest of the mask, port 0 by default\n"
@@ -322,6 +331,9 @@ dp_args_usage(const char *prog)
 	       "                       default: each port's own MTU): bigger cells leave as\n"
 	       "                       IPv4 fragments; from 2031, scattered rx on the port\n"
 	       "  --port-mtu (P,MTU),... the MTU of some ports (576..9000), over --mtu\n"
+	       "  --arp MODE           gateway (default): a next hop on a port's subnet gets\n"
+	       "                       the port's gateway MAC if it has one, else ARP's;\n"
+	       "                       on-link: ARP's even when the port has a gateway MAC\n"
 	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
 	       "                       the command line overrides them\n"
 	       "  -h, --help           this text\n"

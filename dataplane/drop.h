@@ -59,7 +59,14 @@
 	X(DATA_BUSY, "data_busy",                                                                  \
 	  "worker's request reassembly full (requests or bytes), or no memory")                    \
 	X(DATA_TIMEOUT, "data_timeout", "request dropped: no DATA cell for 10 s")                  \
-	X(HANDOFF_FULL, "handoff_full", "REPLY for another lcore: its handoff ring was full")
+	X(HANDOFF_FULL, "handoff_full", "REPLY for another lcore: its handoff ring was full")      \
+	X(ARP_BAD, "arp_bad",                                                                      \
+	  "ARP frame short, not IPv4 over Ethernet, unknown opcode, or a reply not unicast to "    \
+	  "us")                                                                                    \
+	X(ARP_UNSOLICITED, "arp_unsolicited",                                                      \
+	  "ARP reply for an address with no request outstanding (gratuitous included)")            \
+	X(ARP_UNRESOLVED, "arp_unresolved", "next hop's MAC not resolved by ARP (yet)")            \
+	X(ARP_BUSY, "arp_busy", "ARP reply or resolution for the ARP owner: its ring was full")
 
 enum dp_drop_reason {
 	DP_DROP_NONE = 0,

@@ -7,6 +7,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "arp.h"
 #include "channel.h"
 #include "create.h"
 #include "handoff.h"
@@ -100,6 +101,8 @@ classify(struct dp_worker *w, struct rte_mbuf *m, struct burst *b, uint64_t now_
 	m = dp_linear_take(w, m); /* scattered rx: one segment from here on */
 	if (m == NULL)
 		return;
+	if (dp_arp_input(w, m, in)) /* replies to our requests (arp.h) */
+		return;
 	if (dp_pkt_arp_reply(m, in)) {
 		w->tx[w->ntx++] = m; /* back out on m->port */
 		w->stats.arp_replies++;
@@ -164,8 +167,10 @@ dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbu
 void
 dp_loop_flush(struct dp_worker *w, uint16_t port, uint16_t txq)
 {
-	uint16_t sent = w->ntx > 0 ? dp_tx_burst(w, port, txq, w->tx, w->ntx, NULL) : 0;
+	uint16_t sent;
 
+	dp_arp_resolve_tx(w); /* next hops with the ARP MAC (arp.h) */
+	sent = w->ntx > 0 ? dp_tx_burst(w, port, txq, w->tx, w->ntx, NULL) : 0;
 	w->stats.tx += sent;
 	for (uint16_t i = sent; i < w->ntx; i++)
 		drop(w, w->tx[i], DP_DROP_TX_FULL);
@@ -240,6 +245,8 @@ dp_loop_run(void *arg)
 		if (dp_reply_pump(&lc->worker, lc->port, lc->queue, now) > 0)
 			idle = 0;
 		if (lc->worker.handoff != NULL && handoff_work(lc, now))
+			idle = 0;
+		if (dp_arp_service(&lc->worker, now) > 0)
 			idle = 0;
 		if (rx_work(lc, now) > 0) {
 			idle = 0;

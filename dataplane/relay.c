@@ -16,6 +16,7 @@
 #include <rte_mempool.h>
 #include <sodium.h>
 
+#include "arp.h"
 #include "channel.h"
 #include "frag.h"
 #include "handoff.h"
@@ -46,7 +47,9 @@ struct relay {
 	struct rte_mempool *pool;
 	struct rte_mempool *big_pool; /* medium and large cells; NULL with --big-mbufs 0 */
 	struct dp_ports ports;	      /* addresses and routes of the ports in use (ports.h) */
-	uint32_t ports_up;	      /* ports configured: stopped and closed at exit */
+	struct dp_arp arp;	      /* ARP resolution of on-link next hops (arp.h) */
+	bool arp_up;
+	uint32_t ports_up; /* ports configured: stopped and closed at exit */
 	struct dp_lcore *lcores;
 	unsigned nb_lcores;
 };
@@ -264,6 +267,22 @@ start_port(const struct dp_args *a, struct relay *r, uint16_t port)
 	return 0;
 }
 
+/* ARP for on-link next hops, owned by worker 0; each node's MAC is chosen by it
+ * (its port's gateway, or ARP: arp.h). */
+static int
+open_arp(const struct dp_args *a, struct relay *r)
+{
+	if (dp_arp_init(&r->arp, &r->ports, r->lcores[0].worker.lcore, r->pool, a->arp_on_link,
+			"dp_arp") != 0)
+		return fail("cannot allocate the ARP tables");
+	r->arp_up = true;
+	for (unsigned i = 0; i < r->nb_lcores; i++)
+		r->lcores[i].worker.arp = &r->arp;
+	r->swap.gateway_for = dp_arp_next_hop_mac;
+	r->swap.gateway_arg = &r->arp;
+	return 0;
+}
+
 /* The pools: small cells sized from the queues, big cells from --big-mbufs. */
 static int
 create_pools(const struct dp_args *a, struct relay *r)
@@ -304,10 +323,6 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	if (dp_node_swap_init(&r->swap, &r->nodes, r->nb_lcores) != 0)
 		return fail("cannot allocate the node table's RCU state");
 	r->swap_up = true;
-	if (r->ports.n > 1) { /* each node's gateway is its port's */
-		r->swap.gateway_for = dp_ports_gateway;
-		r->swap.gateway_arg = &r->ports;
-	}
 	if (create_pools(a, r) != 0)
 		return 1;
 	for (uint16_t k = 0; k < r->ports.n; k++)
@@ -318,7 +333,7 @@ setup_port_and_workers(const struct dp_args *a, struct relay *r)
 	for (unsigned i = 0; i < r->nb_lcores; i++)
 		if (init_lcore(r, i, lcore_of[i], &conf) != 0)
 			return 1;
-	return 0;
+	return open_arp(a, r);
 }
 
 /* A node table from snode-control (docs/channel.md, NODES): built and published here. */
@@ -439,6 +454,8 @@ teardown(struct relay *r)
 		dp_worker_free(&r->lcores[i].worker);
 	dp_handoff_free(&r->handoff);
 	free(r->lcores);
+	if (r->arp_up)
+		dp_arp_free(&r->arp);
 	if (r->pool != NULL) /* every mbuf back: anything else is a leak (tests check this line) */
 		DP_LOG(INFO, "mbufs in use at exit: %u of %u", rte_mempool_in_use_count(r->pool),
 		       r->pool->size);
@@ -487,6 +504,8 @@ dp_relay_run(const struct dp_args *a)
 			DP_LOG(WARNING, "telemetry commands /snode/dp/* not registered");
 		if (dp_telemetry_register_ports(&r.ports, r.lcores, r.nb_lcores) != 0)
 			DP_LOG(WARNING, "telemetry command /snode/dp/ports not registered");
+		if (dp_arp_telemetry_register(&r.arp, r.lcores, r.nb_lcores) != 0)
+			DP_LOG(WARNING, "telemetry command /snode/dp/arp not registered");
 		DP_LOG(INFO, "relaying on port %s with %u lcore(s), %u known nodes, cell port %u",
 		       port_list(&r.ports, list, sizeof(list)), r.nb_lcores, r.swap.st.size,
 		       a->cell_port);

@@ -30,6 +30,7 @@ struct dp_worker;
 struct dp_reply_queue;
 struct dp_handoff;
 struct dp_data_table;
+struct dp_arp;
 
 /* A layer for which this node is the destination (or the exit to a server). */
 struct dp_delivery {
@@ -106,6 +107,7 @@ struct dp_worker {
 	void *direct_arg;
 	dp_entry_reply_fn entry_reply; /* REPLY cells for the HTTP entry; NULL: channel_down */
 	void *entry_arg;
+	struct dp_arp *arp; /* ARP resolution of next hops (arp.h); NULL: none */
 };
 
 /* Defaults: 262,144 circuits for 30 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */

@@ -15,8 +15,10 @@ PREFIX=snode-test-relay-$$
 RUNDIR=/var/run/dpdk
 [ "$(id -u)" -ne 0 ] && RUNDIR=${XDG_RUNTIME_DIR:-/tmp}/dpdk
 DP_PID=
+NS=
 cleanup() {
 	[ -n "$DP_PID" ] && kill -KILL "$DP_PID" 2>/dev/null
+	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
 	rm -rf "$DIR" "$RUNDIR/$PREFIX"
 }
 trap cleanup EXIT
@@ -161,6 +163,54 @@ DP_PID=
 cat "$DIR/dp2.out" | sed "s/^/# /"
 check "two ports: SIGTERM stops it with exit 0; only the ARP reply was written to port 0's pcap" \
 	sh -c "[ $rc -eq 0 ] && [ \$(stat -c %s '$DIR/out2.pcap') -eq \$((24 + 16 + 42)) ]"
+
+# ARP against the Linux kernel as the responder: port 1 is a net_tap whose kernel side, in a
+# network namespace of this test, holds B's address 10.0.1.2 with a MAC the test sets; B's
+# --nodes MAC is 00:00:00:00:00:00 (resolve by ARP). The first CREATE toward B makes the
+# dataplane ask (the kernel gets its address a moment after the port starts, so a retry at 1 s
+# or 2 s is the one it answers); the dataplane must learn the kernel's MAC (/snode/dp/arp).
+NS=snode-arp-$$
+TAPIF=snarp$$
+KMAC=02:00:00:00:0a:02
+if [ "$(id -u)" -ne 0 ] || ! ip netns add "$NS" 2>/dev/null; then
+	tap_skip "ARP: the dataplane learns the kernel's MAC for an on-link next hop" \
+		"needs root (network namespace, tap)"
+else
+	{
+		node_line "$SB" 10.0.1.2 00:00:00:00:00:00
+		node_line "$SC" 10.0.1.3 02:00:00:00:00:03
+	} >"$DIR/nodes-arp.txt"
+	ip netns exec "$NS" "$DP" -l 0 --no-huge -m 256 --no-pci --log-level=lib.eal:error \
+		--file-prefix "$PREFIX" --vdev "net_pcap0,rx_pcap=$DIR/in.pcap,tx_pcap=$DIR/out3.pcap" \
+		--vdev "net_tap0,iface=$TAPIF" -- --portmask 0x3 --ip 10.0.0.1/24 \
+		--port-ip "(1,10.0.1.1/24)" --nodes "$DIR/nodes-arp.txt" --data-dir "$DIR/a" \
+		--channel none >"$DIR/dp3.out" 2>&1 &
+	DP_PID=$!
+	for _ in $(seq 100); do # the kernel side's MAC holds only once the port has started
+		grep -qs "relaying on port" "$DIR/dp3.out" && break
+		sleep 0.1
+	done
+	ip netns exec "$NS" ip link set "$TAPIF" address "$KMAC"
+	ip netns exec "$NS" ip addr add 10.0.1.2/24 dev "$TAPIF"
+	ip netns exec "$NS" ip link set "$TAPIF" up
+	for _ in $(seq 50); do
+		arp=$(tel /snode/dp/arp 2>&1)
+		grep -q "\"1 10.0.1.2 $KMAC reachable" <<<"$arp" && break
+		sleep 0.1
+	done
+	check "ARP: the dataplane learns the kernel's MAC for an on-link next hop" \
+		grep -q "\"1 10.0.1.2 $KMAC reachable [0-9]*\"" <<<"$arp"
+	check "ARP: its cells toward B before that were dropped as arp_unresolved, nothing refused" \
+		grep -q '"bad": 0, "busy": 0, "entries": 1, "expired": 0, "failed": 0, "replies_learned": 1, .*"table_full": 0, "unresolved_drops": 7, "unsolicited": 0' <<<"$arp"
+	grep -q reachable <<<"$arp" || echo "# $arp"
+	term_wait "$DP_PID" 100
+	rc=$?
+	DP_PID=
+	check "ARP: SIGTERM stops it with exit 0, every mbuf back" \
+		sh -c "[ $rc -eq 0 ] && grep -q 'mbufs in use at exit: 0 ' '$DIR/dp3.out'"
+	grep -q 'mbufs in use at exit: 0 ' "$DIR/dp3.out" || sed 's/^/# /' "$DIR/dp3.out"
+	ip netns del "$NS"
+fi
 
 # --config against EAL's lcores (two here: main 0, worker 1), and the same from a config file.
 config_run() { # config_run NAME ARGS...: relay on net_null with --channel none, for 1 s

@@ -44,6 +44,37 @@ relay_mode_needs_ip_and_nodes(void **state)
 	assert_null(a.data_dir);
 }
 
+/* --arp's two values; a subnet alone (--ip /LEN under 32, or --port-ip) is enough for relay
+ * mode: its next hops are resolved by ARP. */
+static void
+arp_mode_and_subnet_alone(void **state)
+{
+	const char *subnet[] = {"dp", "--ip", "10.0.0.1/24", NULL};
+	const char *host[] = {"dp", "--ip", "10.0.0.1/32", NULL};
+	const char *port_ip[] = {"dp",	"--ip",	     "10.0.0.1",	"--portmask",
+				 "0x3", "--port-ip", "(1,10.0.1.1/31)", NULL};
+	const char *argv[] = {"dp", "--ip", "10.0.0.1/24", "--arp", NULL, NULL};
+	static const char *const bad[] = {"",	      "On-link",	 "onlink",
+					  "gateway ", "on-link,gateway", "arp"};
+	struct dp_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 3, subnet), 0);
+	assert_false(a.arp_on_link);
+	assert_int_equal(parse(&a, 3, host), -1);
+	assert_int_equal(parse(&a, 7, port_ip), 0);
+	argv[4] = "on-link";
+	assert_int_equal(parse(&a, 5, argv), 0);
+	assert_true(a.arp_on_link);
+	argv[4] = "gateway";
+	assert_int_equal(parse(&a, 5, argv), 0);
+	assert_false(a.arp_on_link);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		argv[4] = bad[i];
+		assert_int_equal(parse(&a, 5, argv), -1);
+	}
+}
+
 /* --ip's /LEN at its edges; --port-ip and --portmask together (args_config.c has the rest). */
 static void
 ip_prefix_and_port_ip(void **state)
@@ -324,6 +355,12 @@ config_file_keys_and_limits(void **state)
 	assert_string_equal(a.data_dir, "/srv/snode");
 	assert_int_equal(a.portmask, 1);
 	assert_int_equal(a.nlconf, 2);
+	/* --arp as a key; a subnet alone is enough there too */
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = on-link\n", NULL, NULL), 0);
+	assert_true(a.arp_on_link);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = on-link\n", "--arp", "gateway"), 0);
+	assert_false(a.arp_on_link);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = all\n", NULL, NULL), -1);
 	/* the command line wins */
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\ncell-port = 4000\n",
 				   "--cell-port", "5000"),
@@ -427,6 +464,7 @@ main(void)
 		cmocka_unit_test(gateway_mac_edges),
 		cmocka_unit_test(config_file_keys_and_limits),
 		cmocka_unit_test(ip_prefix_and_port_ip),
+		cmocka_unit_test(arp_mode_and_subnet_alone),
 		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);

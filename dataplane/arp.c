@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+#include "arp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "arp_frame.h"
+#include "loop.h"
+#include "ports.h"
+#include "tx.h"
+#include "worker.h"
+
+/* The all-zero MAC: "resolve by ARP" in a node table. */
+static const uint8_t resolve_by_arp[6];
+
+enum {
+	MSG_WANT = 1,  /* a packet wants ip on port */
+	MSG_LEARN = 2, /* a reply on port says ip is at mac */
+	MSG_BURST = 64,
+};
+
+/* One ring element (16 bytes). */
+struct msg {
+	uint32_t ip;
+	uint8_t kind;
+	uint8_t port;
+	uint8_t mac[6];
+	uint32_t pad;
+};
+
+_Static_assert(sizeof(struct msg) == 16, "ring elements are 16 bytes");
+
+int
+dp_arp_init(struct dp_arp *a, const struct dp_ports *ps, unsigned owner_lcore,
+	    struct rte_mempool *pool, bool on_link, const char *name)
+{
+	memset(a, 0, sizeof(*a));
+	a->ports = ps;
+	a->owner = owner_lcore;
+	a->pool = pool;
+	a->on_link = on_link;
+	for (uint16_t k = 0; k < ps->n; k++) {
+		uint16_t p = ps->ids[k];
+
+		if (ps->p[p].prefix >= 32)
+			continue; /* no subnet: nothing is on-link */
+		a->t[p] = rte_zmalloc("dp_arp_table", sizeof(*a->t[p]), RTE_CACHE_LINE_SIZE);
+		if (a->t[p] == NULL)
+			goto fail;
+	}
+	a->ring = rte_ring_create_elem(name, sizeof(struct msg), DP_ARP_RING, SOCKET_ID_ANY,
+				       RING_F_SC_DEQ);
+	if (a->ring != NULL)
+		return 0;
+fail:
+	dp_arp_free(a);
+	return -ENOMEM;
+}
+
+void
+dp_arp_free(struct dp_arp *a)
+{
+	for (unsigned p = 0; p < DP_PORTS_MAX; p++)
+		rte_free(a->t[p]);
+	rte_ring_free(a->ring);
+	memset(a, 0, sizeof(*a));
+}
+
+/* True when ip is a host of port p's subnet other than p itself. */
+static bool
+on_link(const struct dp_arp *a, uint16_t p, uint32_t ip)
+{
+	const struct dp_port_addr *pa = &a->ports->p[p];
+	uint32_t host = ip & ~pa->net_mask;
+
+	if (a->t[p] == NULL || ((ip ^ pa->iface.ip) & pa->net_mask) != 0 || ip == pa->iface.ip)
+		return false;
+	/* the subnet's own and broadcast addresses name no host (but a /31 has two hosts) */
+	return pa->prefix >= 31 || (host != 0 && host != ~pa->net_mask);
+}
+
+const uint8_t *
+dp_arp_next_hop_mac(const void *arg, uint32_t ip)
+{
+	const struct dp_arp *a = arg;
+	uint16_t p = dp_ports_route(a->ports, ip);
+	const struct dp_port_addr *pa = &a->ports->p[p];
+
+	if (on_link(a, p, ip) && (a->on_link || !pa->have_gateway))
+		return resolve_by_arp;
+	return pa->have_gateway ? pa->gateway_mac : NULL;
+}
+
+static void
+drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
+{
+	dp_stats_drop(&w->stats, r);
+	rte_pktmbuf_free(m);
+}
+
+static int
+post(struct dp_arp *a, uint8_t kind, uint16_t port, uint32_t ip, const uint8_t *mac)
+{
+	struct msg msg = {.ip = ip, .kind = kind, .port = (uint8_t)port};
+
+	if (mac != NULL)
+		memcpy(msg.mac, mac, 6);
+	return rte_ring_mp_enqueue_elem(a->ring, &msg, sizeof(msg));
+}
+
+/* A reply sent to this port's MAC and address, or a gratuitous one: why it is
+ * refused, DP_DROP_NONE to learn from it, or DP_DROP_NOT_CELL when it is
+ * another host's traffic (the port is promiscuous). */
+static enum dp_drop_reason
+check_reply(const struct dp_arp *a, const struct dp_arp_frame *f, const struct dp_iface *in)
+{
+	if (f->spa == f->tpa)
+		return DP_DROP_ARP_UNSOLICITED; /* gratuitous: nobody asked */
+	if (memcmp(f->eth_dst, in->mac.addr_bytes, 6) != 0)
+		return DP_DROP_NOT_CELL;
+	if (f->tpa != in->ip || memcmp(f->tha, in->mac.addr_bytes, 6) != 0 ||
+	    !dp_arp_mac_unicast(f->sha))
+		return DP_DROP_ARP_BAD;
+	if (a == NULL || in->port_id >= DP_PORTS_MAX || !on_link(a, in->port_id, f->spa))
+		return DP_DROP_ARP_UNSOLICITED; /* we never ask for it on this port */
+	return DP_DROP_NONE;
+}
+
+bool
+dp_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_iface *in)
+{
+	struct dp_arp_frame f;
+	enum dp_arp_verdict v = dp_arp_frame_parse(rte_pktmbuf_mtod(m, const uint8_t *),
+						   rte_pktmbuf_data_len(m), &f);
+	enum dp_drop_reason r;
+
+	if (v == DP_ARP_NOT_ARP || v == DP_ARP_REQUEST)
+		return false; /* requests: answered when they are for us (pkt.h) */
+	if (v == DP_ARP_BAD) {
+		drop(w, m, DP_DROP_ARP_BAD);
+		return true;
+	}
+	r = check_reply(w->arp, &f, in);
+	if (r == DP_DROP_NONE && post(w->arp, MSG_LEARN, in->port_id, f.spa, f.sha) != 0)
+		r = DP_DROP_ARP_BUSY;
+	if (r == DP_DROP_NONE)
+		rte_pktmbuf_free(m); /* the owner learns it (and counts it) */
+	else
+		drop(w, m, r);
+	return true;
+}
+
+/* The MAC of a frame to the zero MAC, or why it cannot leave. *asked: the last
+ * address this flush asked the owner for (one message per address). */
+static enum dp_drop_reason
+resolve(struct dp_worker *w, struct rte_mbuf *m, uint32_t *asked)
+{
+	struct dp_arp *a = w->arp;
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t p = m->port;
+	uint32_t ip;
+
+	if (rte_pktmbuf_data_len(m) < DP_PKT_HDR_LEN || f[12] != 0x08 || f[13] != 0x00 ||
+	    p >= DP_PORTS_MAX)
+		return DP_DROP_ARP_UNRESOLVED;
+	ip = (uint32_t)f[30] << 24 | (uint32_t)f[31] << 16 | (uint32_t)f[32] << 8 | f[33];
+	if (!on_link(a, p, ip))
+		return DP_DROP_ARP_UNRESOLVED; /* off-link with no MAC: nothing to ask */
+	switch (dp_arp_table_lookup(a->t[p], ip, f)) {
+	case DP_ARP_HIT:
+		return DP_DROP_NONE;
+	case DP_ARP_PENDING:
+		return DP_DROP_ARP_UNRESOLVED;
+	default:
+		break;
+	}
+	if (*asked == ip)
+		return DP_DROP_ARP_UNRESOLVED;
+	*asked = ip;
+	return post(a, MSG_WANT, p, ip, NULL) == 0 ? DP_DROP_ARP_UNRESOLVED : DP_DROP_ARP_BUSY;
+}
+
+void
+dp_arp_resolve_tx(struct dp_worker *w)
+{
+	uint32_t asked = 0;
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < w->ntx; i++) {
+		struct rte_mbuf *m = w->tx[i];
+		enum dp_drop_reason r = DP_DROP_NONE;
+
+		if (memcmp(rte_pktmbuf_mtod(m, const uint8_t *), resolve_by_arp, 6) == 0)
+			r = w->arp != NULL ? resolve(w, m, &asked) : DP_DROP_ARP_UNRESOLVED;
+		if (r == DP_DROP_NONE)
+			w->tx[k++] = m;
+		else
+			drop(w, m, r);
+	}
+	w->ntx = k;
+}
+
+/* Owner: one broadcast request for ip out of port p, through this worker's queue. */
+static void
+send_request(struct dp_worker *w, uint16_t p, uint32_t ip)
+{
+	struct dp_arp *a = w->arp;
+	const struct dp_iface *me = &a->ports->p[p].iface;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(a->pool);
+	uint8_t *buf = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, DP_ARP_FRAME_MIN) : NULL;
+
+	if (buf == NULL) {
+		rte_pktmbuf_free(m);
+		a->tx_failed++;
+		return;
+	}
+	dp_arp_frame_write_request(buf, me->mac.addr_bytes, me->ip, ip);
+	m->port = p;
+	if (dp_tx_burst(w, p, w->txq[p], &m, 1, NULL) == 1) {
+		a->sent++;
+		w->stats.tx++;
+	} else {
+		rte_pktmbuf_free(m);
+		a->tx_failed++;
+	}
+}
+
+static void
+take(struct dp_worker *w, const struct msg *msg, uint64_t now_ns)
+{
+	struct dp_arp_table *t = msg->port < DP_PORTS_MAX ? w->arp->t[msg->port] : NULL;
+
+	if (t == NULL)
+		return;
+	if (msg->kind == MSG_WANT && dp_arp_table_want(t, msg->ip, now_ns) == 1)
+		send_request(w, msg->port, msg->ip);
+	else if (msg->kind == MSG_LEARN && dp_arp_table_learn(t, msg->ip, msg->mac, now_ns) != 0)
+		dp_stats_drop(&w->stats, DP_DROP_ARP_UNSOLICITED);
+}
+
+unsigned
+dp_arp_service(struct dp_worker *w, uint64_t now_ns)
+{
+	struct dp_arp *a = w->arp;
+	struct msg msgs[MSG_BURST];
+	unsigned n;
+
+	if (a == NULL || w->lcore != a->owner)
+		return 0;
+	n = rte_ring_sc_dequeue_burst_elem(a->ring, msgs, sizeof(msgs[0]), MSG_BURST, NULL);
+	for (unsigned i = 0; i < n; i++)
+		take(w, &msgs[i], now_ns);
+	if (now_ns - a->last_tick_ns < DP_ARP_TICK_NS)
+		return n;
+	a->last_tick_ns = now_ns;
+	for (uint16_t k = 0; k < a->ports->n; k++) {
+		uint16_t p = a->ports->ids[k];
+		uint32_t ask[DP_ARP_ASK_MAX];
+		unsigned m = a->t[p] != NULL
+				     ? dp_arp_table_tick(a->t[p], now_ns, ask, DP_ARP_ASK_MAX)
+				     : 0;
+
+		for (unsigned i = 0; i < m; i++)
+			send_request(w, p, ask[i]);
+	}
+	return n;
+}
