@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefault.h"
+#include "bigmem.h"
 
 static size_t
 filter_bytes(uint32_t log2_bits)
@@ -20,15 +20,13 @@ dp_replay_init(struct dp_replay *r, uint32_t log2_bits, uint64_t window_ns, uint
 	memset(r, 0, sizeof(*r));
 	if (log2_bits < 10 || log2_bits > 32 || window_ns == 0)
 		return -EINVAL;
-	r->bits[0] = calloc(1, filter_bytes(log2_bits));
-	r->bits[1] = calloc(1, filter_bytes(log2_bits));
+	r->log2_bits = log2_bits; /* dp_replay_free's size */
+	r->bits[0] = dp_bigmem_alloc(filter_bytes(log2_bits));
+	r->bits[1] = dp_bigmem_alloc(filter_bytes(log2_bits));
 	if (r->bits[0] == NULL || r->bits[1] == NULL) {
 		dp_replay_free(r);
 		return -ENOMEM;
 	}
-	dp_prefault(r->bits[0], filter_bytes(log2_bits));
-	dp_prefault(r->bits[1], filter_bytes(log2_bits));
-	r->log2_bits = log2_bits;
 	r->window_ns = window_ns;
 	r->rotated_ns = now_ns;
 	randombytes_buf(r->sip_key, sizeof(r->sip_key));
@@ -38,8 +36,8 @@ dp_replay_init(struct dp_replay *r, uint32_t log2_bits, uint64_t window_ns, uint
 void
 dp_replay_free(struct dp_replay *r)
 {
-	free(r->bits[0]);
-	free(r->bits[1]);
+	for (int i = 0; i < 2; i++)
+		dp_bigmem_free(r->bits[i], filter_bytes(r->log2_bits));
 	r->bits[0] = r->bits[1] = NULL;
 }
 
