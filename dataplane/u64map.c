@@ -72,6 +72,12 @@ dp_u64map_put(struct dp_u64map *m, uint64_t key, uint32_t value)
 	return 0;
 }
 
+void
+dp_u64map_prefetch(const struct dp_u64map *m, uint64_t key)
+{
+	__builtin_prefetch(&m->slots[home(m, key)], 1);
+}
+
 bool
 dp_u64map_get(const struct dp_u64map *m, uint64_t key, uint32_t *value)
 {
