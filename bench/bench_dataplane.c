@@ -185,6 +185,9 @@ one_worker_rows(struct bench *b, enum snc_enc_type type)
 	row("dataplane CREATE relay", type, rm, rm / cm);
 	if (type == SNC_ENC_XCHACHA20)
 		data_rows(&w, b->pool, &c);
+	else
+		printf("(worker tables: %ld MiB of this process on transparent huge pages)\n",
+		       dpb_anon_huge_kib() / 1024);
 	dpb_cells_free(&c);
 	dp_worker_free(&w);
 }

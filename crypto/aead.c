@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,13 +189,73 @@ xchacha_open(const uint8_t *key, const uint8_t *in, size_t in_len, uint8_t *out,
 	return 0;
 }
 
+/* One AES-256-CBC context per thread, keyed again for every layer: a context created
+ * and freed per call cost an allocation pair and OpenSSL 3's provider set-up each time.
+ * Freed at thread exit (the key's destructor). */
+static pthread_key_t cbc_key;
+static pthread_once_t cbc_once = PTHREAD_ONCE_INIT;
+static bool cbc_key_ok;
+
+static void
+cbc_ctx_free(void *ctx)
+{
+	EVP_CIPHER_CTX_free(ctx);
+}
+
+static void
+cbc_key_init(void)
+{
+	cbc_key_ok = pthread_key_create(&cbc_key, cbc_ctx_free) == 0;
+}
+
+static EVP_CIPHER_CTX *
+cbc_ctx(void)
+{
+	EVP_CIPHER_CTX *ctx;
+
+	if (pthread_once(&cbc_once, cbc_key_init) != 0 || !cbc_key_ok)
+		return NULL;
+	ctx = pthread_getspecific(cbc_key);
+	if (ctx != NULL)
+		return ctx;
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx == NULL || EVP_CipherInit_ex(ctx, EVP_aes_256_cbc(), NULL, NULL, NULL, 1) != 1 ||
+	    pthread_setspecific(cbc_key, ctx) != 0) {
+		EVP_CIPHER_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* AES-256-CBC with PKCS#7 padding on the thread's context (evp_crypt's one-shot when it
+ * cannot have one). The layer key's schedule is overwritten with a zero key's after use. */
+static int
+cbc_crypt(int enc, const uint8_t *key, const uint8_t *iv, const uint8_t *in, size_t in_len,
+	  uint8_t *out, size_t *out_len)
+{
+	static const uint8_t zero[SNC_KEY_BYTES];
+	EVP_CIPHER_CTX *ctx = cbc_ctx();
+	int len1 = 0, len2 = 0, ok;
+
+	if (ctx == NULL)
+		return evp_crypt(EVP_aes_256_cbc(), enc, key, iv, in, in_len, out, out_len, NULL);
+	if (in_len > INT32_MAX)
+		return SNC_E_LENGTH;
+	ok = EVP_CipherInit_ex(ctx, NULL, NULL, key, iv, enc) == 1;
+	ok = ok && EVP_CipherUpdate(ctx, out, &len1, in, (int)in_len) == 1;
+	ok = ok && EVP_CipherFinal_ex(ctx, out + len1, &len2) == 1;
+	(void)EVP_CipherInit_ex(ctx, NULL, NULL, zero, NULL, enc);
+	*out_len = ok ? (size_t)len1 + (size_t)len2 : 0;
+	return ok ? 0 : SNC_E_AUTH;
+}
+
 static int
 cbc_open(const uint8_t *key, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
 {
 	if ((in_len - SNC_CBC_IV_BYTES) % SNC_CBC_BLOCK_BYTES != 0)
 		return SNC_E_LENGTH;
-	return evp_crypt(EVP_aes_256_cbc(), 0, key, in, in + SNC_CBC_IV_BYTES,
-			 in_len - SNC_CBC_IV_BYTES, out, out_len, NULL);
+	return cbc_crypt(0, key, in, in + SNC_CBC_IV_BYTES, in_len - SNC_CBC_IV_BYTES, out,
+			 out_len);
 }
 
 int
@@ -244,8 +306,7 @@ snc_aead_seal_with_nonce(enum snc_enc_type type, const uint8_t key[SNC_KEY_BYTES
 		break;
 	default:
 		memmove(out, nonce, SNC_CBC_IV_BYTES);
-		rc = evp_crypt(EVP_aes_256_cbc(), 1, key, out, in, in_len, out + SNC_CBC_IV_BYTES,
-			       &n, NULL);
+		rc = cbc_crypt(1, key, out, in, in_len, out + SNC_CBC_IV_BYTES, &n);
 		break;
 	}
 	if (rc == 0)

@@ -3,6 +3,7 @@
 
 #include <immintrin.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const uint64_t iv[8] = {0x6a09e667f3bcc908ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull,
@@ -85,31 +86,40 @@ load_blocks(__m512i m[16], const uint8_t *const src[SNC_B2X8_LANES],
 	sodium_memzero(block, sizeof(block));
 }
 
-void
-snc_blake2b_k32_x8(const uint8_t *const key[SNC_B2X8_LANES],
-		   const uint8_t *const msg[SNC_B2X8_LANES], const size_t len[SNC_B2X8_LANES],
-		   uint8_t *const out[SNC_B2X8_LANES])
+static bool
+one_block(const size_t len[SNC_B2X8_LANES])
+{
+	for (int l = 0; l < SNC_B2X8_LANES; l++)
+		if (len[l] == 0 || len[l] > SNC_B2X8_MSG_MAX)
+			return false;
+	return true;
+}
+
+/* The state after the key block (the parameter block, then the key zero-padded to 128
+ * bytes): what every message under that key starts from. */
+static void
+keyed_state(__m512i h[8], const uint8_t *const key[SNC_B2X8_LANES])
 {
 	static const size_t key_len[SNC_B2X8_LANES] = {32, 32, 32, 32, 32, 32, 32, 32};
-	uint64_t t2[SNC_B2X8_LANES], hw[4][SNC_B2X8_LANES];
-	__m512i h[8], m[16];
+	__m512i m[16];
 
-	/* outside the one-block contract (no caller does this): libsodium, lane by lane,
-	 * rather than overrun the block buffer or hash an empty message differently */
-	for (int l = 0; l < SNC_B2X8_LANES; l++)
-		if (len[l] == 0 || len[l] > SNC_B2X8_MSG_MAX) {
-			for (int k = 0; k < SNC_B2X8_LANES; k++)
-				crypto_generichash(out[k], 32, msg[k], len[k], key[k], 32);
-			return;
-		}
 	/* parameter block: digest 32 bytes, key 32 bytes, fanout and depth 1 */
 	for (int i = 0; i < 8; i++)
 		h[i] = _mm512_set1_epi64((long long)iv[i]);
 	h[0] = _mm512_xor_si512(h[0], _mm512_set1_epi64(0x01012020));
-	/* block 1: the key, zero-padded to 128 bytes */
 	load_blocks(m, key, key_len);
 	compress(h, m, _mm512_set1_epi64(128), 0);
-	/* block 2: the message, zero-padded; the last block */
+}
+
+/* From a keyed state: the message as the last block, the 32-byte digests out. */
+static void
+finish(const __m512i hk[8], const uint8_t *const msg[SNC_B2X8_LANES],
+       const size_t len[SNC_B2X8_LANES], uint8_t *const out[SNC_B2X8_LANES])
+{
+	uint64_t t2[SNC_B2X8_LANES], hw[4][SNC_B2X8_LANES];
+	__m512i h[8], m[16];
+
+	memcpy(h, hk, sizeof(h));
 	load_blocks(m, msg, len);
 	for (int l = 0; l < SNC_B2X8_LANES; l++)
 		t2[l] = 128 + len[l];
@@ -120,4 +130,44 @@ snc_blake2b_k32_x8(const uint8_t *const key[SNC_B2X8_LANES],
 		for (int i = 0; i < 4; i++)
 			memcpy(out[l] + 8 * i, &hw[i][l], 8);
 	sodium_memzero(hw, sizeof(hw)); /* the outputs are keys too (kf, kr) */
+	sodium_memzero(h, sizeof(h));
+}
+
+void
+snc_blake2b_k32_x8(const uint8_t *const key[SNC_B2X8_LANES],
+		   const uint8_t *const msg[SNC_B2X8_LANES], const size_t len[SNC_B2X8_LANES],
+		   uint8_t *const out[SNC_B2X8_LANES])
+{
+	__m512i h[8];
+
+	/* outside the one-block contract (no caller does this): libsodium, lane by lane,
+	 * rather than overrun the block buffer or hash an empty message differently */
+	if (!one_block(len)) {
+		for (int k = 0; k < SNC_B2X8_LANES; k++)
+			crypto_generichash(out[k], 32, msg[k], len[k], key[k], 32);
+		return;
+	}
+	keyed_state(h, key);
+	finish(h, msg, len, out);
+	sodium_memzero(h, sizeof(h));
+}
+
+void
+snc_blake2b_k32_x8_two(const uint8_t *const key[SNC_B2X8_LANES],
+		       const uint8_t *const msg_a[SNC_B2X8_LANES],
+		       const size_t len_a[SNC_B2X8_LANES], uint8_t *const out_a[SNC_B2X8_LANES],
+		       const uint8_t *const msg_b[SNC_B2X8_LANES],
+		       const size_t len_b[SNC_B2X8_LANES], uint8_t *const out_b[SNC_B2X8_LANES])
+{
+	__m512i h[8];
+
+	if (!one_block(len_a) || !one_block(len_b)) {
+		snc_blake2b_k32_x8(key, msg_a, len_a, out_a);
+		snc_blake2b_k32_x8(key, msg_b, len_b, out_b);
+		return;
+	}
+	keyed_state(h, key);
+	finish(h, msg_a, len_a, out_a);
+	finish(h, msg_b, len_b, out_b);
+	sodium_memzero(h, sizeof(h));
 }

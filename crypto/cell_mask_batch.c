@@ -120,25 +120,25 @@ snc_cell_data_keys_batch(size_t n, const uint8_t *const hop_key[], uint8_t *cons
 #if SNC_HAVE_BLAKE2B_X8
 	if (use_x8()) {
 		static const uint8_t fwd[] = "snode-data-fwd", rev[] = "snode-data-rev";
-		enum {
-			HALF = SNC_B2X8_LANES / 2
-		};
-		/* kf and kr of 4 circuits per pass: lanes 0-3 forward, 4-7 reverse */
-		for (size_t done = 0; done < n; done += HALF) {
-			size_t k = n - done < HALF ? n - done : HALF;
-			const uint8_t *key[SNC_B2X8_LANES], *msg[SNC_B2X8_LANES];
-			uint8_t *out[SNC_B2X8_LANES];
+		/* kf and kr of 8 circuits per pass, one key block compression for both */
+		for (size_t done = 0; done < n; done += SNC_B2X8_LANES) {
+			size_t k = n - done < SNC_B2X8_LANES ? n - done : SNC_B2X8_LANES;
+			const uint8_t *key[SNC_B2X8_LANES], *mf[SNC_B2X8_LANES],
+				*mr[SNC_B2X8_LANES];
+			uint8_t *of[SNC_B2X8_LANES], *orv[SNC_B2X8_LANES];
 			size_t len[SNC_B2X8_LANES];
 
 			for (size_t l = 0; l < SNC_B2X8_LANES; l++) {
-				size_t i = done + (l % HALF < k ? l % HALF : 0);
+				size_t i = done + (l < k ? l : 0);
 				key[l] = hop_key[i];
-				msg[l] = l < HALF ? fwd : rev;
+				mf[l] = fwd;
+				mr[l] = rev;
 				len[l] = sizeof(fwd) - 1;
-				out[l] = l < HALF ? kf[i] : kr[i];
+				of[l] = kf[i];
+				orv[l] = kr[i];
 			}
 			/* lanes past k repeat circuit `done`: the same bytes written twice */
-			snc_blake2b_k32_x8(key, msg, len, out);
+			snc_blake2b_k32_x8_two(key, mf, len, of, mr, len, orv);
 		}
 		return;
 	}

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefault.h"
+#include "bigmem.h"
 
 int
 dp_circuit_table_init(struct dp_circuit_table *t, uint32_t capacity, uint64_t ttl_ns)
@@ -18,18 +18,17 @@ dp_circuit_table_init(struct dp_circuit_table *t, uint32_t capacity, uint64_t tt
 		return -EINVAL;
 	while (slots < 2 * capacity)
 		slots <<= 1;
-	t->entries = calloc(capacity, sizeof(*t->entries));
+	t->capacity = capacity; /* dp_circuit_table_free's size, on failure too */
+	t->entries = dp_bigmem_alloc((size_t)capacity * sizeof(*t->entries));
 	t->free_list = calloc(capacity, sizeof(*t->free_list));
 	if (t->entries == NULL || t->free_list == NULL || dp_u64map_init(&t->by_in, slots) != 0 ||
 	    dp_u64map_init(&t->by_out, slots) != 0) {
 		dp_circuit_table_free(t);
 		return -ENOMEM;
 	}
-	dp_prefault(t->entries, (size_t)capacity * sizeof(*t->entries));
 	for (uint32_t i = 0; i < capacity; i++)
 		t->free_list[i] = capacity - 1 - i;
 	t->nfree = capacity;
-	t->capacity = capacity;
 	t->ttl_ns = ttl_ns;
 	return 0;
 }
@@ -37,9 +36,10 @@ dp_circuit_table_init(struct dp_circuit_table *t, uint32_t capacity, uint64_t tt
 void
 dp_circuit_table_free(struct dp_circuit_table *t)
 {
-	if (t->entries != NULL)
+	if (t->entries != NULL) {
 		sodium_memzero(t->entries, (size_t)t->capacity * sizeof(*t->entries));
-	free(t->entries);
+		dp_bigmem_free(t->entries, (size_t)t->capacity * sizeof(*t->entries));
+	}
 	free(t->free_list);
 	dp_u64map_free(&t->by_in);
 	dp_u64map_free(&t->by_out);

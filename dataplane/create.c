@@ -42,13 +42,27 @@ drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
 }
 
 static enum dp_drop_reason
-gate(struct dp_worker *w, const struct dp_create_item *it, uint64_t now_ns)
+gate(struct dp_worker *w, const struct dp_create_item *it, const struct dp_replay_pos *pos,
+     uint64_t now_ns)
 {
 	if (!dp_ratelimit_allow(&w->ratelimit, it->pkt.src_ip, now_ns))
 		return DP_DROP_RATELIMIT;
-	if (dp_replay_check_and_add(&w->replay, it->cell.eph_key, now_ns))
+	if (dp_replay_check_and_add_at(&w->replay, pos, now_ns))
 		return DP_DROP_REPLAY;
 	return DP_DROP_NONE;
+}
+
+/* Before the gates: every cell's replay-filter words and in-label slot are requested at
+ * once (random lines in megabytes: one miss after another otherwise); the slot is
+ * written by open_circuit after the crypto. */
+static void
+prefetch(struct dp_worker *w, const struct dp_create_item *items, uint16_t n,
+	 struct dp_replay_pos *pos)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		dp_replay_hash(&w->replay, items[i].cell.eph_key, &pos[i]);
+		dp_u64map_prefetch(&w->circuits.by_in, items[i].cell.label);
+	}
 }
 
 /* The mask key: a client's CREATE is masked with this hop's shared secret, a
@@ -104,15 +118,22 @@ emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_rout
 	w->stats.create_relayed++;
 }
 
+/* The circuit entry of a peeled layer. A relay (out_label not NULL) also draws its label
+ * for the next link here and asks for that label's slot in the out-label map, which it
+ * writes after the cell (a cache miss hidden behind the re-padding). */
 static struct dp_circuit *
 open_circuit(struct dp_worker *w, const struct dp_create_item *it, const struct create_batch *b,
-	     uint16_t i, uint64_t now_ns)
+	     uint16_t i, uint64_t now_ns, uint64_t *out_label)
 {
 	const struct dp_addr prev = {it->pkt.src_ip, it->pkt.src_port};
 	struct dp_circuit *c = dp_circuit_add(&w->circuits, it->cell.label, &prev, now_ns);
 
 	if (c == NULL)
 		return NULL;
+	if (out_label != NULL) {
+		*out_label = dp_worker_new_label(w);
+		dp_u64map_prefetch(&w->circuits.by_out, *out_label);
+	}
 	memcpy(c->hop_key, b->key[i], 32);
 	memcpy(c->kf, b->kf[i], 32); /* derived for the whole burst (crypto_stages) */
 	memcpy(c->kr, b->kr[i], 32);
@@ -140,16 +161,20 @@ relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
 		return DP_DROP_TOO_MANY_HOPS;
 	if (p->blob_len > dp_cell_class_size(it->cell.size_class) - DP_CELL_CREATE_HDR)
 		return DP_DROP_BAD_LENGTH;
-	c = open_circuit(w, it, b, i, now_ns);
+	c = open_circuit(w, it, b, i, now_ns, &out_label);
 	if (c == NULL)
 		return DP_DROP_CIRCUIT_FULL;
-	out_label = dp_worker_new_label(w);
+	emit_relay(w, it, r, p, next, out_label, b);
 	if (dp_circuit_set_out(&w->circuits, c, out_label,
 			       &(struct dp_addr){next->ip, next->port}) != 0) {
+		/* a taken label (2^-56 a pair) or a full map (it has room for every circuit):
+		 * the cell just queued is taken back and dropped by the caller */
+		w->ntx--;
+		b->nout--;
+		w->stats.create_relayed--;
 		dp_circuit_remove(&w->circuits, c);
 		return DP_DROP_CIRCUIT_FULL;
 	}
-	emit_relay(w, it, r, p, next, out_label, b);
 	return DP_DROP_NONE;
 }
 
@@ -158,7 +183,7 @@ deliver(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *
 	const uint8_t *pt, size_t pt_len, const struct snc_payload *p, const struct create_batch *b,
 	uint16_t i, uint64_t now_ns)
 {
-	struct dp_circuit *c = open_circuit(w, it, b, i, now_ns);
+	struct dp_circuit *c = open_circuit(w, it, b, i, now_ns, NULL);
 	struct dp_delivery d = {.circuit = c,
 				.kind = r->kind,
 				.route = r,
@@ -280,11 +305,13 @@ void
 dp_create_stage(struct dp_worker *w, struct dp_create_item *items, uint16_t n, uint64_t now_ns)
 {
 	struct dp_create_item ok[DP_BURST];
+	struct dp_replay_pos pos[DP_BURST];
 	struct create_batch b;
 	uint16_t k = 0;
 
+	prefetch(w, items, n, pos);
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_drop_reason r = gate(w, &items[i], now_ns);
+		enum dp_drop_reason r = gate(w, &items[i], &pos[i], now_ns);
 		if (r != DP_DROP_NONE)
 			drop(w, items[i].m, r);
 		else

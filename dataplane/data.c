@@ -191,6 +191,8 @@ dp_data_stage(struct dp_worker *w, struct dp_data_item *items, uint16_t n, uint6
 	struct fwd f[DP_BURST];
 	uint16_t k = 0, nf = 0;
 
+	for (uint16_t i = 0; i < n; i++) /* the burst's label slots requested at once */
+		dp_u64map_prefetch(&w->circuits.by_in, items[i].cell.label);
 	for (uint16_t i = 0; i < n; i++) {
 		const uint8_t *key = NULL;
 		why[i] = mask_key(w, &items[i], &key, now_ns);

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "prefault.h"
+#include "bigmem.h"
 
 int
 dp_ratelimit_init(struct dp_ratelimit *rl, uint32_t capacity, uint32_t burst, uint32_t rate)
@@ -12,10 +12,9 @@ dp_ratelimit_init(struct dp_ratelimit *rl, uint32_t capacity, uint32_t burst, ui
 	if (capacity < DP_RATELIMIT_PROBE || (capacity & (capacity - 1)) != 0 || burst == 0 ||
 	    burst > UINT32_MAX / 1000 || rate == 0 || rate > UINT32_MAX / 1000)
 		return -EINVAL;
-	rl->slots = calloc(capacity, sizeof(*rl->slots));
+	rl->slots = dp_bigmem_alloc((size_t)capacity * sizeof(*rl->slots));
 	if (rl->slots == NULL)
 		return -ENOMEM;
-	dp_prefault(rl->slots, (size_t)capacity * sizeof(*rl->slots));
 	rl->mask = capacity - 1;
 	rl->burst_m = burst * 1000;
 	rl->rate = rate;
@@ -26,7 +25,8 @@ dp_ratelimit_init(struct dp_ratelimit *rl, uint32_t capacity, uint32_t burst, ui
 void
 dp_ratelimit_free(struct dp_ratelimit *rl)
 {
-	free(rl->slots);
+	if (rl->slots != NULL)
+		dp_bigmem_free(rl->slots, ((size_t)rl->mask + 1) * sizeof(*rl->slots));
 	rl->slots = NULL;
 }
 

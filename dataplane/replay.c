@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prefault.h"
+#include "bigmem.h"
 
 static size_t
 filter_bytes(uint32_t log2_bits)
@@ -20,15 +20,13 @@ dp_replay_init(struct dp_replay *r, uint32_t log2_bits, uint64_t window_ns, uint
 	memset(r, 0, sizeof(*r));
 	if (log2_bits < 10 || log2_bits > 32 || window_ns == 0)
 		return -EINVAL;
-	r->bits[0] = calloc(1, filter_bytes(log2_bits));
-	r->bits[1] = calloc(1, filter_bytes(log2_bits));
+	r->log2_bits = log2_bits; /* dp_replay_free's size */
+	r->bits[0] = dp_bigmem_alloc(filter_bytes(log2_bits));
+	r->bits[1] = dp_bigmem_alloc(filter_bytes(log2_bits));
 	if (r->bits[0] == NULL || r->bits[1] == NULL) {
 		dp_replay_free(r);
 		return -ENOMEM;
 	}
-	dp_prefault(r->bits[0], filter_bytes(log2_bits));
-	dp_prefault(r->bits[1], filter_bytes(log2_bits));
-	r->log2_bits = log2_bits;
 	r->window_ns = window_ns;
 	r->rotated_ns = now_ns;
 	randombytes_buf(r->sip_key, sizeof(r->sip_key));
@@ -38,8 +36,8 @@ dp_replay_init(struct dp_replay *r, uint32_t log2_bits, uint64_t window_ns, uint
 void
 dp_replay_free(struct dp_replay *r)
 {
-	free(r->bits[0]);
-	free(r->bits[1]);
+	for (int i = 0; i < 2; i++)
+		dp_bigmem_free(r->bits[i], filter_bytes(r->log2_bits));
 	r->bits[0] = r->bits[1] = NULL;
 }
 
@@ -68,22 +66,39 @@ test_and_set(uint64_t *bits, const uint32_t pos[DP_REPLAY_K], bool set)
 	return all;
 }
 
-bool
-dp_replay_check_and_add(struct dp_replay *r, const uint8_t key32[32], uint64_t now_ns)
+void
+dp_replay_hash(const struct dp_replay *r, const uint8_t key32[32], struct dp_replay_pos *p)
 {
 	uint8_t h[crypto_shorthash_BYTES];
 	uint64_t h1, h2, mask = ((uint64_t)1 << r->log2_bits) - 1;
-	uint32_t pos[DP_REPLAY_K];
+
+	crypto_shorthash(h, key32, 32, r->sip_key);
+	memcpy(&h1, h, 8);
+	h2 = (h1 >> 32) | (h1 << 32) | 1; /* double hashing: positions h1 + i*h2 */
+	for (int i = 0; i < DP_REPLAY_K; i++) {
+		p->pos[i] = (uint32_t)((h1 + (uint64_t)i * h2) & mask);
+		__builtin_prefetch(&r->bits[0][p->pos[i] >> 6], 1);
+		__builtin_prefetch(&r->bits[1][p->pos[i] >> 6], 1);
+	}
+}
+
+bool
+dp_replay_check_and_add_at(struct dp_replay *r, const struct dp_replay_pos *p, uint64_t now_ns)
+{
 	bool seen;
 
 	if (now_ns - r->rotated_ns >= r->window_ns)
 		rotate(r, now_ns);
-	crypto_shorthash(h, key32, 32, r->sip_key);
-	memcpy(&h1, h, 8);
-	h2 = (h1 >> 32) | (h1 << 32) | 1; /* double hashing: positions h1 + i*h2 */
-	for (int i = 0; i < DP_REPLAY_K; i++)
-		pos[i] = (uint32_t)((h1 + (uint64_t)i * h2) & mask);
-	seen = test_and_set(r->bits[r->cur ^ 1], pos, false);
-	seen = test_and_set(r->bits[r->cur], pos, true) || seen;
+	seen = test_and_set(r->bits[r->cur ^ 1], p->pos, false);
+	seen = test_and_set(r->bits[r->cur], p->pos, true) || seen;
 	return seen;
+}
+
+bool
+dp_replay_check_and_add(struct dp_replay *r, const uint8_t key32[32], uint64_t now_ns)
+{
+	struct dp_replay_pos p;
+
+	dp_replay_hash(r, key32, &p);
+	return dp_replay_check_and_add_at(r, &p, now_ns);
 }

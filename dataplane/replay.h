@@ -39,4 +39,15 @@ void dp_replay_free(struct dp_replay *r);
 /* True if key32 was seen in the last one-to-two windows; records it either way. */
 bool dp_replay_check_and_add(struct dp_replay *r, const uint8_t key32[32], uint64_t now_ns);
 
+/* The same in two steps, so that a burst's filter words (cache misses: the bit positions
+ * are random in megabytes) are all requested before the first is tested: dp_replay_hash
+ * computes a key's positions and prefetches their words, dp_replay_check_and_add_at is
+ * dp_replay_check_and_add on them. */
+struct dp_replay_pos {
+	uint32_t pos[DP_REPLAY_K];
+};
+void dp_replay_hash(const struct dp_replay *r, const uint8_t key32[32], struct dp_replay_pos *p);
+bool dp_replay_check_and_add_at(struct dp_replay *r, const struct dp_replay_pos *p,
+				uint64_t now_ns);
+
 #endif

@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 
 #include "cell_mask.h"
+#include "cell_mask_batch.h"
 #include "frag.h"
 #include "pkt.h"
 #include "reply_arena.h"
@@ -383,22 +384,30 @@ drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
 	rte_pktmbuf_free(m);
 }
 
-/* Everything that needs no AEAD: the sender, the mask, the circuit, seq and length. */
+/* The sender and the key of its mask (pass 1: the masks then come from one batch). */
 static enum dp_drop_reason
-check(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit **out, uint64_t now_ns)
+sender(struct dp_worker *w, const struct dp_reply_item *it, const uint8_t **key)
 {
-	const struct dp_addr from = {it->pkt.src_ip, it->pkt.src_port};
 	const struct dp_node *peer;
-	struct dp_circuit *c;
-	uint8_t mask[DP_CELL_MASK_BYTES];
-	enum dp_drop_reason r;
 
 	if (it->cell.flags & DP_CELL_FLAG_CLIENT)
 		return DP_DROP_BAD_FLAGS; /* replies come from nodes, never from a client */
-	peer = dp_node_by_addr(w->nodes, from.ip, from.port);
+	peer = dp_node_by_addr(w->nodes, it->pkt.src_ip, it->pkt.src_port);
 	if (peer == NULL)
 		return DP_DROP_UNKNOWN_PEER;
-	snc_cell_mask(peer->link_key, DP_CELL_REPLY, it->cell.label, it->cell.seq, mask);
+	*key = peer->link_key;
+	return DP_DROP_NONE;
+}
+
+/* Everything else that needs no AEAD: the unmasked header, the circuit, seq and length. */
+static enum dp_drop_reason
+check(struct dp_worker *w, struct dp_reply_item *it, const uint8_t *mask, struct dp_circuit **out,
+      uint64_t now_ns)
+{
+	const struct dp_addr from = {it->pkt.src_ip, it->pkt.src_port};
+	struct dp_circuit *c;
+	enum dp_drop_reason r;
+
 	r = dp_cell_unmask(&it->cell, mask);
 	if (r != DP_DROP_NONE)
 		return r;
@@ -410,11 +419,12 @@ check(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit **out, ui
 	return r;
 }
 
-/* Adds our layer, re-labels, re-masks and re-addresses the cell for the previous hop. */
+/* Adds our layer, re-labels, re-masks (mask: derived under key by the stage's batch) and
+ * re-addresses the cell for the previous hop. */
 static enum dp_drop_reason
-forward(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit *c)
+forward(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit *c, const uint8_t *key,
+	const uint8_t *mask)
 {
-	const uint8_t *key = dp_reply_cell_back_key(c, w->nodes);
 	uint32_t size = dp_cell_class_size(c->size_class), used;
 	struct rte_ether_addr mac;
 
@@ -432,7 +442,7 @@ forward(struct dp_worker *w, struct dp_reply_item *it, struct dp_circuit *c)
 	}
 	if (key == NULL)
 		return DP_DROP_UNKNOWN_PEER;
-	used = dp_reply_cell_rewrite(it->pkt.cell, &it->cell, c, key);
+	used = dp_reply_cell_rewrite_masked(it->pkt.cell, &it->cell, c, mask);
 	dp_worker_random(w, it->pkt.cell + used, size - used);
 	dp_pkt_write_headers(it->m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip,
 			     c->prev.port, size);
@@ -447,21 +457,53 @@ void
 dp_reply_relay_stage(struct dp_worker *w, struct dp_reply_item *items, uint16_t n, uint64_t now_ns)
 {
 	struct dp_circuit *c[DP_BURST];
+	const uint8_t *key[DP_BURST];
+	uint8_t mask[DP_BURST][DP_CELL_MASK_BYTES], out_mask[DP_BURST][DP_CELL_MASK_BYTES];
+	struct snc_mask_job jobs[DP_BURST];
+	uint16_t k = 0;
 
-	/* All checks first (they record each seq, so a duplicate in the same burst
-	 * is caught), then the AEAD and rewrite pass over what passed. */
+	/* The incoming masks of the burst in one batch (cell_mask_batch.h). */
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_drop_reason r = check(w, &items[i], &c[i], now_ns);
+		enum dp_drop_reason r = sender(w, &items[i], &key[i]);
+		c[i] = NULL;
+		if (r != DP_DROP_NONE) {
+			drop(w, items[i].m, r);
+			key[i] = NULL;
+		} else {
+			jobs[k++] =
+				(struct snc_mask_job){key[i], items[i].cell.label,
+						      items[i].cell.seq, DP_CELL_REPLY, mask[i]};
+		}
+	}
+	if (k == 0)
+		return;
+	snc_cell_mask_batch(k, jobs);
+	/* All checks next (they record each seq, so a duplicate in the same burst is
+	 * caught); the outgoing masks of what passed in a second batch (no circuit is
+	 * removed before the last pass); then the AEAD and rewrite pass. */
+	k = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_drop_reason r;
+		if (key[i] == NULL)
+			continue; /* dropped above */
+		r = check(w, &items[i], mask[i], &c[i], now_ns);
 		if (r != DP_DROP_NONE) {
 			drop(w, items[i].m, r);
 			c[i] = NULL;
+			continue;
 		}
+		key[i] = c[i]->entry ? NULL : dp_reply_cell_back_key(c[i], w->nodes);
+		if (key[i] != NULL)
+			jobs[k++] = (struct snc_mask_job){key[i], c[i]->in_label, items[i].cell.seq,
+							  DP_CELL_REPLY, out_mask[i]};
 	}
+	if (k > 0)
+		snc_cell_mask_batch(k, jobs);
 	for (uint16_t i = 0; i < n; i++) {
 		enum dp_drop_reason r;
 		if (c[i] == NULL)
 			continue;
-		r = forward(w, &items[i], c[i]);
+		r = forward(w, &items[i], c[i], key[i], out_mask[i]);
 		if (r != DP_DROP_NONE)
 			drop(w, items[i].m, r);
 	}

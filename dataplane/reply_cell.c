@@ -175,14 +175,23 @@ uint32_t
 dp_reply_cell_rewrite(uint8_t *cell, const struct dp_cell *parsed, const struct dp_circuit *c,
 		      const uint8_t mask_key[32])
 {
-	uint8_t *payload = cell + DP_CELL_DATA_HDR, mask[DP_CELL_MASK_BYTES];
+	uint8_t mask[DP_CELL_MASK_BYTES];
+
+	snc_cell_mask(mask_key, DP_CELL_REPLY, c->in_label, parsed->seq, mask);
+	return dp_reply_cell_rewrite_masked(cell, parsed, c, mask);
+}
+
+uint32_t
+dp_reply_cell_rewrite_masked(uint8_t *cell, const struct dp_cell *parsed,
+			     const struct dp_circuit *c, const uint8_t mask[DP_CELL_MASK_BYTES])
+{
+	uint8_t *payload = cell + DP_CELL_DATA_HDR;
 	uint32_t plen = parsed->data_len;
 
 	if (c->reply_mode == DP_CELL_REPLY_LAYERED) {
 		snc_cell_data_seal(c->kr, parsed->seq, payload, plen, payload);
 		plen += DP_REPLY_LAYER;
 	}
-	snc_cell_mask(mask_key, DP_CELL_REPLY, c->in_label, parsed->seq, mask);
 	return dp_cell_write_data(cell, DP_CELL_REPLY, c->size_class,
 				  back_flags(c, parsed->flags & DP_CELL_FLAG_LAST), c->in_label,
 				  parsed->seq, mask, payload, plen);

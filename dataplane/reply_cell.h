@@ -83,6 +83,12 @@ enum dp_drop_reason dp_reply_cell_check(struct dp_circuit *c, const struct dp_ce
 uint32_t dp_reply_cell_rewrite(uint8_t *cell, const struct dp_cell *parsed,
 			       const struct dp_circuit *c, const uint8_t mask_key[32]);
 
+/* The same with the header mask already derived (snc_cell_mask(mask_key, DP_CELL_REPLY,
+ * c->in_label, parsed->seq): a burst's masks come from one batch, cell_mask_batch.h). */
+uint32_t dp_reply_cell_rewrite_masked(uint8_t *cell, const struct dp_cell *parsed,
+				      const struct dp_circuit *c,
+				      const uint8_t mask[DP_CELL_MASK_BYTES]);
+
 /* The key masking cells back to c's previous hop: kr on a client's link, else
  * the link key of that node; NULL when it has left the node table. */
 const uint8_t *dp_reply_cell_back_key(const struct dp_circuit *c,

@@ -5,17 +5,16 @@
 #include <sodium.h>
 #include <stdlib.h>
 
-#include "prefault.h"
+#include "bigmem.h"
 
 int
 dp_u64map_init(struct dp_u64map *m, uint32_t capacity)
 {
 	if (capacity < 8 || (capacity & (capacity - 1)) != 0)
 		return -EINVAL;
-	m->slots = calloc(capacity, sizeof(*m->slots));
+	m->slots = dp_bigmem_alloc((size_t)capacity * sizeof(*m->slots));
 	if (m->slots == NULL)
 		return -ENOMEM;
-	dp_prefault(m->slots, (size_t)capacity * sizeof(*m->slots));
 	m->mask = capacity - 1;
 	m->count = 0;
 	m->max_count = capacity - capacity / 8;
@@ -26,7 +25,8 @@ dp_u64map_init(struct dp_u64map *m, uint32_t capacity)
 void
 dp_u64map_free(struct dp_u64map *m)
 {
-	free(m->slots);
+	if (m->slots != NULL)
+		dp_bigmem_free(m->slots, ((size_t)m->mask + 1) * sizeof(*m->slots));
 	m->slots = NULL;
 }
 
@@ -70,6 +70,12 @@ dp_u64map_put(struct dp_u64map *m, uint64_t key, uint32_t value)
 	m->slots[i].value = value;
 	m->count++;
 	return 0;
+}
+
+void
+dp_u64map_prefetch(const struct dp_u64map *m, uint64_t key)
+{
+	__builtin_prefetch(&m->slots[home(m, key)], 1);
 }
 
 bool

@@ -31,6 +31,8 @@ void dp_u64map_free(struct dp_u64map *m);
 /* 0, -EEXIST (key present), -ENOSPC (full) or -EINVAL (key 0). */
 int dp_u64map_put(struct dp_u64map *m, uint64_t key, uint32_t value);
 bool dp_u64map_get(const struct dp_u64map *m, uint64_t key, uint32_t *value);
+/* Asks for the cache line of key's home slot (a put or get of key comes soon). */
+void dp_u64map_prefetch(const struct dp_u64map *m, uint64_t key);
 bool dp_u64map_del(struct dp_u64map *m, uint64_t key);
 
 #endif
