@@ -8,7 +8,7 @@
  * burst, the reply pump) and asserts that nothing was counted.
  *
  * Not in sanitizer builds (ASan brings its own malloc): there
- * alloc_count_works() is false and the tests that need it skip.
+ * alloc_count_works() is false and the tests that need it return at once.
  */
 #ifndef SNODE_TEST_ALLOC_COUNT_H
 #define SNODE_TEST_ALLOC_COUNT_H
