@@ -28,6 +28,7 @@
 #include "chan_pool.h"
 #include "channel.h"
 #include "eal_test.h"
+#include "loop.h"
 #include "mempool.h"
 #include "port.h"
 #include "reply.h"
@@ -837,15 +838,53 @@ teardown(void **state)
 	return 0;
 }
 
+/* A DIRECT cell from node B through the worker's burst path (loop.c) reaches
+ * snode-control as a DIRECT message. */
+static void
+direct_cell_through_the_burst(void **state)
+{
+	static const uint8_t msg[] = "direct through the loop";
+	const struct dp_iface b = {
+		.mac = {.addr_bytes = {2, 0, 0, 0, 0, 0xb}}, .ip = 0x0a00000b, .port = 22030};
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint64_t in = worker.stats.direct_in;
+	uint8_t buf[CHAN_MSG_MAX], *p;
+	const uint8_t *body;
+	struct chan_hdr h;
+	int fd;
+
+	(void)state;
+	fd = handshake(key_a);
+	assert_non_null(m);
+	p = (uint8_t *)rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL);
+	assert_non_null(p);
+	dp_cell_write_direct(p + DP_PKT_HDR_LEN, 0, msg, sizeof(msg));
+	dp_pkt_write_headers(m, &b, &worker.iface.mac, worker.iface.ip, worker.iface.port,
+			     DP_CELL_SMALL);
+	alloc_count_arm();
+	dp_loop_burst(&worker, 0, 0, &m, 1, 0);
+	alloc_count_disarm();
+	assert_int_equal(worker.stats.direct_in - in, 1);
+	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body),
+			 0);
+	assert_int_equal(h.type, CHAN_DIRECT);
+	assert_memory_equal(body, node_b_ed, 32);
+	assert_memory_equal(body + 32, msg, sizeof(msg));
+	close(fd);
+}
+
 /* Once warmed up, the worker's side of the channel (a request into its own mbuf or a
  * chain from the request pool, a reply taken from its ring, DIRECT both ways, ENTRY
  * and ENTRY_REPLY) makes no heap allocation or free. */
 static void
 no_heap_allocation_on_the_worker(void **state)
 {
-	static void (*const cases[])(void **) = {
-		delivery_becomes_a_request_with_ref_and_meta, reply_is_handed_to_the_owning_worker,
-		long_request_is_sent_in_parts, direct_messages_both_ways, entry_requests_both_ways};
+	static void (*const cases[])(void **) = {delivery_becomes_a_request_with_ref_and_meta,
+						 reply_is_handed_to_the_owning_worker,
+						 long_request_is_sent_in_parts,
+						 direct_messages_both_ways,
+						 direct_cell_through_the_burst,
+						 entry_requests_both_ways};
 	void *(*volatile get)(size_t) = malloc; /* not folded away by the compiler */
 
 	if (!alloc_count_works()) {
@@ -903,6 +942,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(long_replies_budget_edge_and_no_leak, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_cell_through_the_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_requests_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_layers_bigger_than_a_small_cell, setup,
 						teardown),
