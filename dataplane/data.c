@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "data.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +23,7 @@ dp_data_begin(struct dp_worker *w, struct dp_circuit *c, const struct snc_route 
 {
 	enum dp_drop_reason why;
 
-	/* Allocated on the first multi-cell request, so a pure relay never pays for it. */
-	if (w->data == NULL && (w->data = calloc(1, sizeof(*w->data))) == NULL)
+	if (w->data == NULL) /* a worker made without dp_data_init */
 		return DP_DROP_DATA_BUSY;
 	why = dp_data_asm_begin(w->data, c->in_label, &c->prev, r, p, now_ns);
 	if (why == DP_DROP_NONE)
@@ -246,6 +246,21 @@ dp_data_pending(const struct dp_worker *w)
 	return w->data != NULL ? w->data->active : 0;
 }
 
+int
+dp_data_init(struct dp_worker *w)
+{
+	/* at init, not on the first DATA cell: the fast path never allocates */
+	w->data = malloc(sizeof(*w->data));
+	if (w->data == NULL)
+		return -ENOMEM;
+	if (dp_data_asm_init(w->data) != 0) {
+		free(w->data);
+		w->data = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 void
 dp_data_free(struct dp_worker *w)
 {
@@ -254,6 +269,7 @@ dp_data_free(struct dp_worker *w)
 	for (unsigned i = 0; i < DP_DATA_PENDING; i++)
 		if (w->data->req[i].used)
 			end_request(w, &w->data->req[i], 0);
+	dp_data_asm_free(w->data);
 	free(w->data);
 	w->data = NULL;
 }

@@ -47,6 +47,9 @@ unsigned dp_data_age(struct dp_worker *w, uint64_t now_ns);
 /* Requests being reassembled on w. */
 unsigned dp_data_pending(const struct dp_worker *w);
 
+/* The worker's reassembly table, made at init (dp_worker_init): 0 or -ENOMEM. */
+int dp_data_init(struct dp_worker *w);
+
 /* Drops every request in progress (their circuits removed) and frees the table. */
 void dp_data_free(struct dp_worker *w);
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "data_asm.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -14,12 +13,34 @@ timeout_ns(void)
 	return (uint64_t)DP_DATA_TIMEOUT_MS * 1000000ull;
 }
 
+/* q->buf to cap bytes, its n bytes kept: in place when the arena has room behind it,
+ * else in a new block (the old one given back first, so it may overlap: memmove). */
+static bool
+grow(struct dp_arena *a, struct dp_data_req *q, size_t cap, size_t n)
+{
+	uint8_t *moved;
+	bool ok;
+
+	if (q->buf == NULL)
+		return (q->buf = dp_arena_get(a, cap)) != NULL;
+	if (dp_arena_grow(a, q->buf, q->cap, cap) == 0)
+		return true;
+	dp_arena_put(a, q->buf, q->cap);
+	moved = dp_arena_get(a, cap);
+	/* no gap: its old size again (it fits where it was, or in an earlier gap) */
+	ok = moved != NULL;
+	if (!ok)
+		moved = dp_arena_get(a, q->cap);
+	memmove(moved, q->buf, n);
+	q->buf = moved;
+	return ok;
+}
+
 /* Grows q->buf to hold want body bytes (plus N and the JSON). */
 static enum dp_drop_reason
 reserve(struct dp_data_table *t, struct dp_data_req *q, size_t want)
 {
 	size_t need = N_BYTES + want + q->json_len, cap = q->cap ? q->cap : DP_DATA_FIRST_CAP;
-	uint8_t *grown;
 
 	if (want > DP_DATA_MAX)
 		return DP_DROP_DATA_TOO_BIG;
@@ -29,13 +50,25 @@ reserve(struct dp_data_table *t, struct dp_data_req *q, size_t want)
 		cap *= 2;
 	if (cap - q->cap > DP_DATA_PENDING_BYTES - t->bytes)
 		return DP_DROP_DATA_BUSY;
-	grown = realloc(q->buf, cap);
-	if (grown == NULL)
+	if (!grow(&t->arena, q, cap, N_BYTES + q->len))
 		return DP_DROP_DATA_BUSY;
 	t->bytes += cap - q->cap;
-	q->buf = grown;
 	q->cap = cap;
 	return DP_DROP_NONE;
+}
+
+int
+dp_data_asm_init(struct dp_data_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	return dp_arena_init(&t->arena, DP_DATA_ARENA_BYTES);
+}
+
+void
+dp_data_asm_free(struct dp_data_table *t)
+{
+	dp_data_asm_clear(t);
+	dp_arena_free(&t->arena);
 }
 
 static struct dp_data_req *
@@ -62,8 +95,10 @@ dp_data_asm_begin(struct dp_data_table *t, uint64_t in_label, const struct dp_ad
 	memset(q, 0, sizeof(*q));
 	q->json_len = p->json_len;
 	why = reserve(t, q, p->blob_len);
-	if (why != DP_DROP_NONE)
+	if (why != DP_DROP_NONE) {
+		memset(q, 0, sizeof(*q)); /* the slot stays free */
 		return why;
+	}
 	memcpy(q->json, p->json, p->json_len);
 	memcpy(q->buf + N_BYTES, p->blob, p->blob_len);
 	q->len = p->blob_len;
@@ -119,7 +154,8 @@ dp_data_asm_finish(struct dp_data_req *q, const uint8_t **pt, size_t *len)
 void
 dp_data_asm_end(struct dp_data_table *t, struct dp_data_req *q)
 {
-	free(q->buf);
+	if (q->buf != NULL)
+		dp_arena_put(&t->arena, q->buf, q->cap);
 	t->bytes -= q->cap;
 	t->active--;
 	memset(q, 0, sizeof(*q));

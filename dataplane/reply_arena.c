@@ -100,3 +100,22 @@ dp_arena_trim(struct dp_arena *a, const uint8_t *p, size_t len, size_t new_len)
 	a->used -= len - new_len;
 	return 0;
 }
+
+int
+dp_arena_grow(struct dp_arena *a, const uint8_t *p, size_t len, size_t new_len)
+{
+	unsigned i = find(a, p, len);
+	size_t end;
+
+	if (i == a->n)
+		return -ENOENT;
+	if (new_len < len)
+		return -EINVAL;
+	/* up to the next block (a zero-length one too: blocks stay apart and sorted) */
+	end = i + 1 < a->n ? a->blk[i + 1].off : a->cap;
+	if (end - a->blk[i].off < new_len)
+		return -ENOSPC;
+	a->blk[i].len = new_len;
+	a->used += new_len - len;
+	return 0;
+}

@@ -15,7 +15,9 @@
 #include <stdint.h>
 
 enum {
-	DP_ARENA_BLOCKS = 64, /* live blocks at most: one per reply slot (DP_REPLY_PENDING) */
+	/* live blocks at most: one per reply slot (DP_REPLY_PENDING) or reassembly slot
+	 * (DP_DATA_PENDING), plus one while a reassembly buffer moves to a larger block */
+	DP_ARENA_BLOCKS = 65,
 };
 
 struct dp_arena_block {
@@ -43,6 +45,11 @@ uint8_t *dp_arena_get(struct dp_arena *a, size_t len);
 
 /* Returns the block of len bytes at p (from dp_arena_get); -ENOENT when there is none. */
 int dp_arena_put(struct dp_arena *a, const uint8_t *p, size_t len);
+
+/* Lengthens the block of len bytes at p to new_len >= len in place (the gap behind it
+ * must hold the difference); -ENOENT when there is no such block, -ENOSPC when the
+ * gap is too short, -EINVAL when new_len < len. */
+int dp_arena_grow(struct dp_arena *a, const uint8_t *p, size_t len, size_t new_len);
 
 /* Shortens the block of len bytes at p to new_len <= len (the tail is free again);
  * -ENOENT when there is no such block, -EINVAL when new_len > len. */

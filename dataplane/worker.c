@@ -39,6 +39,8 @@ dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf 
 		return -ENOMEM;
 	rc = dp_rng_init_random(&w->rng);
 	if (rc == 0)
+		rc = dp_data_init(w);
+	if (rc == 0)
 		rc = dp_circuit_table_init(&w->circuits, conf->circuits, conf->circuit_ttl_ns);
 	if (rc == 0)
 		rc = dp_replay_init(&w->replay, conf->replay_log2_bits, conf->replay_window_ns,

@@ -101,7 +101,7 @@ struct dp_worker {
 	uint16_t mtu;			/* MTU of ports without one in ports.h; 0: none */
 	uint16_t ip_id;			/* IP id of the next datagram sent as fragments */
 	struct dp_reply_queue *replies; /* replies being sent (reply.h); NULL: none */
-	struct dp_data_table *data;	/* requests being reassembled (data.h); lazy */
+	struct dp_data_table *data;	/* requests being reassembled (data.h); from init */
 	struct dp_handoff *handoff; /* REPLY cells for other lcores (handoff.h); NULL: one worker */
 	dp_direct_fn direct;	    /* DIRECT cells in (the channel); NULL: channel_down */
 	void *direct_arg;

@@ -22,11 +22,13 @@
 #include <cmocka.h>
 #include <rte_mbuf.h>
 
+#include "alloc_count.h"
 #include "chan_msg.h"
 #include "chan_nodes.h"
 #include "chan_pool.h"
 #include "channel.h"
 #include "eal_test.h"
+#include "loop.h"
 #include "mempool.h"
 #include "port.h"
 #include "reply.h"
@@ -98,6 +100,40 @@ handshake(const uint8_t key[32])
 	return fd;
 }
 
+/* The worker's side of the channel, counted by alloc_count (no_heap_allocation_on_the_worker). */
+static enum dp_drop_reason
+deliver_on_worker(const struct dp_delivery *d, struct rte_mbuf *m)
+{
+	enum dp_drop_reason r;
+
+	alloc_count_arm();
+	r = worker.deliver(&worker, d, m, worker.deliver_arg);
+	alloc_count_disarm();
+	return r;
+}
+
+static unsigned
+poll_on_worker(void)
+{
+	unsigned n;
+
+	alloc_count_arm();
+	n = dp_channel_worker_poll(ch, &worker, 0, 0, 0);
+	alloc_count_disarm();
+	return n;
+}
+
+static enum dp_drop_reason
+direct_on_worker(const struct dp_node *from, const uint8_t *body, uint32_t len, struct rte_mbuf *m)
+{
+	enum dp_drop_reason r;
+
+	alloc_count_arm();
+	r = worker.direct(&worker, from, body, len, m, worker.direct_arg);
+	alloc_count_disarm();
+	return r;
+}
+
 /* A delivery as create.c makes it: a circuit, a route, a peeled layer. */
 static enum dp_drop_reason
 deliver(struct dp_circuit *c, enum snc_route_kind kind, const char *blob, struct rte_mbuf **mp)
@@ -119,7 +155,7 @@ deliver(struct dp_circuit *c, enum snc_route_kind kind, const char *blob, struct
 	d.plaintext_len = (uint32_t)n + 2;
 	d.payload.blob = layer;
 	d.payload.blob_len = n;
-	r = worker.deliver(&worker, &d, m, worker.deliver_arg);
+	r = deliver_on_worker(&d, m);
 	if (r != DP_DROP_NONE)
 		rte_pktmbuf_free(m);
 	if (mp != NULL)
@@ -220,7 +256,7 @@ reply_is_handed_to_the_owning_worker(void **state)
 	dp_channel_stats(ch, &st);
 	assert_int_equal(st.replies, 1);
 	assert_int_equal(st.replies_orphaned, 1);
-	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
+	assert_int_equal(poll_on_worker(), 1);
 	assert_int_equal(dp_reply_pending(&worker), 1);
 	close(fd);
 }
@@ -274,8 +310,7 @@ long_request_is_sent_in_parts(void **state)
 	d.plaintext = blob;
 	d.plaintext_len = (uint32_t)len;
 	fd = handshake(key_a);
-	assert_int_equal(worker.deliver(&worker, &d, rte_pktmbuf_alloc(pool), worker.deliver_arg),
-			 DP_DROP_NONE);
+	assert_int_equal(deliver_on_worker(&d, rte_pktmbuf_alloc(pool)), DP_DROP_NONE);
 	assert_int_equal(rte_mempool_in_use_count(pool), before);
 	while (rc == 0) {
 		assert_int_equal(
@@ -309,7 +344,7 @@ deliver_long(struct dp_delivery *d, uint64_t label, size_t len)
 {
 	d->circuit = circuit(label);
 	d->payload.blob_len = len;
-	return worker.deliver(&worker, d, rte_pktmbuf_alloc(pool), worker.deliver_arg);
+	return deliver_on_worker(d, rte_pktmbuf_alloc(pool));
 }
 
 /*
@@ -344,17 +379,17 @@ long_requests_budget_edge(void **state)
 	m = rte_pktmbuf_alloc(pool);
 	d.circuit = circuit(0x200);
 	d.payload.blob_len = edge + 1;
-	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_CHANNEL_FULL);
+	assert_int_equal(deliver_on_worker(&d, m), DP_DROP_CHANNEL_FULL);
 	dp_channel_stats(ch, &st);
 	assert_int_equal(st.request_segs, DP_CHAN_SEGS - left);
 	d.payload.blob_len = edge;
-	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_NONE);
+	assert_int_equal(deliver_on_worker(&d, m), DP_DROP_NONE);
 	queued++;
 	dp_channel_stats(ch, &st);
 	assert_int_equal(st.request_segs, DP_CHAN_SEGS);
 	m = rte_pktmbuf_alloc(pool);
 	d.payload.blob_len = CHAN_TOTAL_MAX - 4 + 1;
-	assert_int_equal(worker.deliver(&worker, &d, m, worker.deliver_arg), DP_DROP_DATA_TOO_BIG);
+	assert_int_equal(deliver_on_worker(&d, m), DP_DROP_DATA_TOO_BIG);
 	rte_pktmbuf_free(m);
 	/* snode-control reads them: each whole, the edge one last */
 	while (got < (int)queued) {
@@ -439,7 +474,7 @@ long_replies_budget_edge_and_no_leak(void **state)
 	assert_int_equal(st.reply_segs, DP_CHAN_SEGS);
 	/* no circuits for them: each is a no_circuit drop on the worker, its chain freed */
 	memset(&worker.stats, 0, sizeof(worker.stats));
-	while (dp_channel_worker_poll(ch, &worker, 0, 0, 0) > 0)
+	while (poll_on_worker() > 0)
 		;
 	assert_int_equal(worker.stats.drops[DP_DROP_NO_CIRCUIT], n + 1);
 	dp_channel_stats(ch, &st);
@@ -463,7 +498,7 @@ long_replies_budget_edge_and_no_leak(void **state)
 		assert_int_equal(rc, 1);
 		chan_assembly_free(&a);
 		send_reply(fd, 0x400 + (uint64_t)i, blob, 1 << 20);
-		assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
+		assert_int_equal(poll_on_worker(), 1);
 		assert_int_equal(dp_reply_pending(&worker), 1); /* taken: queued for sending */
 		while (dp_reply_pending(&worker) > 0) /* (its previous hop is unknown here) */
 			dp_reply_pump(&worker, 0, 0, 0);
@@ -501,9 +536,9 @@ direct_messages_both_ways(void **state)
 	p = (uint8_t *)rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL);
 	used = dp_cell_write_direct(p + DP_PKT_HDR_LEN, 0, msg, sizeof(msg));
 	assert_int_equal(used, DP_CELL_DIRECT_HDR + sizeof(msg));
-	assert_int_equal(worker.direct(&worker, b, p + DP_PKT_HDR_LEN + DP_CELL_DIRECT_HDR,
-				       sizeof(msg), m, worker.direct_arg),
-			 DP_DROP_NONE);
+	assert_int_equal(
+		direct_on_worker(b, p + DP_PKT_HDR_LEN + DP_CELL_DIRECT_HDR, sizeof(msg), m),
+		DP_DROP_NONE);
 	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body),
 			 0);
 	assert_int_equal(h.type, CHAN_DIRECT);
@@ -523,7 +558,7 @@ direct_messages_both_ways(void **state)
 	assert_int_equal(st.direct_too_big, 1);
 	assert_true(dp_channel_connected(ch)); /* none of these is a protocol error */
 	memset(&worker.stats, 0, sizeof(worker.stats));
-	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 2);
+	assert_int_equal(poll_on_worker(), 2);
 	assert_int_equal(worker.stats.direct_out, 1);
 	assert_int_equal(worker.stats.drops[DP_DROP_UNKNOWN_NEXT_HOP], 1);
 	assert_int_equal(worker.stats.tx, 1); /* net_null0 took the cell */
@@ -592,7 +627,7 @@ entry_requests_both_ways(void **state)
 		 entry_body(body, node_b_ed, 0, DP_CELL_MAX_HOPS + 1));
 	dp_channel_stats(ch, &st);
 	assert_int_equal(st.entries, 4);
-	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 4);
+	assert_int_equal(poll_on_worker(), 4);
 	assert_int_equal(worker.stats.entry_out, 1);
 	assert_int_equal(worker.stats.tx, 1); /* net_null0 took the CREATE */
 	assert_int_equal(worker.stats.drops[DP_DROP_UNKNOWN_NEXT_HOP], 1);
@@ -651,7 +686,7 @@ entry_layers_bigger_than_a_small_cell(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ref.label = 0x2000 + i;
 		send_ctl(fd, CHAN_ENTRY, 0, &ref, body, CHAN_ENTRY_META_BYTES + cases[i].blob);
-		assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
+		assert_int_equal(poll_on_worker(), 1);
 		c = dp_circuit_find_in(&worker.circuits, ref.label, &channel, 0);
 		assert_non_null(c);
 		assert_int_equal(c->size_class, cases[i].cls);
@@ -665,7 +700,7 @@ entry_layers_bigger_than_a_small_cell(void **state)
 	worker.big_pool = NULL;
 	ref.label = 0x2100;
 	send_ctl(fd, CHAN_ENTRY, 0, &ref, body, CHAN_ENTRY_META_BYTES + 2000);
-	assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 1);
+	assert_int_equal(poll_on_worker(), 1);
 	worker.big_pool = big_pool;
 	expect_entry_reply(fd, 0x2100, 0, CHAN_ENTRY_FAIL, CHAN_ENTRY_BUSY, 0);
 	/* one byte over the largest blob (and so the longest datagram, which would take two
@@ -681,7 +716,7 @@ entry_layers_bigger_than_a_small_cell(void **state)
 		assert_int_equal(recv_ctl(fd, buf, sizeof(buf)), 0);
 		dp_channel_stats(ch, &st);
 		assert_int_equal(st.bad_messages, (uint64_t)i + 1);
-		assert_int_equal(dp_channel_worker_poll(ch, &worker, 0, 0, 0), 0);
+		assert_int_equal(poll_on_worker(), 0);
 		if (i == 0)
 			close(fd);
 	}
@@ -803,6 +838,85 @@ teardown(void **state)
 	return 0;
 }
 
+/* A DIRECT cell from node B through the worker's burst path (loop.c) reaches
+ * snode-control as a DIRECT message. */
+static void
+direct_cell_through_the_burst(void **state)
+{
+	static const uint8_t msg[] = "direct through the loop";
+	const struct dp_iface b = {
+		.mac = {.addr_bytes = {2, 0, 0, 0, 0, 0xb}}, .ip = 0x0a00000b, .port = 22030};
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint64_t in = worker.stats.direct_in;
+	uint8_t buf[CHAN_MSG_MAX], *p;
+	const uint8_t *body;
+	struct chan_hdr h;
+	int fd;
+
+	(void)state;
+	fd = handshake(key_a);
+	assert_non_null(m);
+	p = (uint8_t *)rte_pktmbuf_append(m, DP_PKT_HDR_LEN + DP_CELL_SMALL);
+	assert_non_null(p);
+	dp_cell_write_direct(p + DP_PKT_HDR_LEN, 0, msg, sizeof(msg));
+	dp_pkt_write_headers(m, &b, &worker.iface.mac, worker.iface.ip, worker.iface.port,
+			     DP_CELL_SMALL);
+	alloc_count_arm();
+	dp_loop_burst(&worker, 0, 0, &m, 1, 0);
+	alloc_count_disarm();
+	assert_int_equal(worker.stats.direct_in - in, 1);
+	assert_int_equal(chan_hdr_decode(buf, (size_t)recv_ctl(fd, buf, sizeof(buf)), &h, &body),
+			 0);
+	assert_int_equal(h.type, CHAN_DIRECT);
+	assert_memory_equal(body, node_b_ed, 32);
+	assert_memory_equal(body + 32, msg, sizeof(msg));
+	close(fd);
+}
+
+/* Once warmed up, the worker's side of the channel (a request into its own mbuf or a
+ * chain from the request pool, a reply taken from its ring, DIRECT both ways, ENTRY
+ * and ENTRY_REPLY) makes no heap allocation or free. */
+static void
+no_heap_allocation_on_the_worker(void **state)
+{
+	static void (*const cases[])(void **) = {delivery_becomes_a_request_with_ref_and_meta,
+						 reply_is_handed_to_the_owning_worker,
+						 long_request_is_sent_in_parts,
+						 direct_messages_both_ways,
+						 direct_cell_through_the_burst,
+						 entry_requests_both_ways};
+	void *(*volatile get)(size_t) = malloc; /* not folded away by the compiler */
+
+	if (!alloc_count_works()) {
+		/* ASan owns malloc; cmocka's skip() reads as a failure under meson's TAP */
+		print_message("alloc_count is off in sanitizer builds: nothing counted\n");
+		return;
+	}
+	teardown(state); /* each case on a channel of its own */
+	for (int round = 0; round < 2; round++) {
+		alloc_count_reset(); /* round 0 warms up (one-time set-ups), round 1 counts */
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			dp_circuit_age(&worker.circuits, UINT64_MAX,
+				       UINT32_MAX); /* labels reused */
+			setup(state);
+			cases[i](state);
+			/* a reply a case left queued, its circuits: gone, off the count */
+			dp_reply_free(&worker);
+			assert_int_equal(dp_reply_init(&worker, pool), 0);
+			teardown(state);
+		}
+	}
+	setup(state);
+	if (alloc_count_allocs() + alloc_count_frees() > 0)
+		alloc_count_report(stdout);
+	assert_int_equal(alloc_count_allocs(), 0);
+	assert_int_equal(alloc_count_frees(), 0);
+	alloc_count_arm(); /* the counter is not blind */
+	free(get(1));
+	alloc_count_disarm();
+	assert_int_equal(alloc_count_allocs(), 1);
+}
+
 int
 main(void)
 {
@@ -828,9 +942,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(long_replies_budget_edge_and_no_leak, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(direct_messages_both_ways, setup, teardown),
+		cmocka_unit_test_setup_teardown(direct_cell_through_the_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_requests_both_ways, setup, teardown),
 		cmocka_unit_test_setup_teardown(entry_layers_bigger_than_a_small_cell, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(no_heap_allocation_on_the_worker, setup, teardown),
 	};
 	int rc;
 

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -17,6 +18,7 @@
 #include <rte_mbuf.h>
 #include <sodium.h>
 
+#include "alloc_count.h"
 #include "eal_test.h"
 #include "loop.h"
 #include "mempool.h"
@@ -158,7 +160,9 @@ whole_again_in_any_order(void **state)
 			assert_int_equal(n, s == 0 ? 6 : 44);
 			for (unsigned k = 0; k < n; k++) {
 				struct rte_mbuf *f = frags[backwards ? n - 1 - k : k];
+				alloc_count_arm(); /* what the worker does is counted */
 				got = dp_reasm_add(&w, f, 0);
+				alloc_count_disarm();
 				if (k + 1 < n)
 					assert_null(got);
 			}
@@ -271,7 +275,9 @@ loop_reassembles_before_parsing(void **state)
 	reset_worker();
 	d = datagram(DP_CELL_MEDIUM, 9); /* version 9 */
 	n = cut(d, 7, frags, 8);
+	alloc_count_arm();
 	dp_loop_process(&w, 0, 0, frags, (uint16_t)n, 0);
+	alloc_count_disarm();
 	assert_int_equal(w.stats.reassembled, 1);
 	assert_int_equal(w.stats.drops[DP_DROP_BAD_VERSION], 1);
 	n = cut(d, 8, frags, 8);
@@ -285,6 +291,31 @@ loop_reassembles_before_parsing(void **state)
 	reset_worker();
 }
 
+/* Reassembling fragments (on a fresh worker, in order and backwards, through the table
+ * and through the burst path) takes no heap allocation or free on the worker. */
+static void
+no_heap_allocation_on_the_worker(void **state)
+{
+	void *(*volatile get)(size_t) = malloc; /* not folded away by the compiler */
+
+	if (!alloc_count_works()) {
+		/* ASan owns malloc; cmocka's skip() reads as a failure under meson's TAP */
+		print_message("alloc_count is off in sanitizer builds: nothing counted\n");
+		return;
+	}
+	alloc_count_reset();
+	whole_again_in_any_order(state);
+	loop_reassembles_before_parsing(state);
+	if (alloc_count_allocs() + alloc_count_frees() > 0)
+		alloc_count_report(stdout);
+	assert_int_equal(alloc_count_allocs(), 0);
+	assert_int_equal(alloc_count_frees(), 0);
+	alloc_count_arm(); /* the counter is not blind */
+	free(get(1));
+	alloc_count_disarm();
+	assert_int_equal(alloc_count_allocs(), 1);
+}
+
 int
 main(void)
 {
@@ -292,6 +323,7 @@ main(void)
 		cmocka_unit_test(whole_again_in_any_order),
 		cmocka_unit_test(each_bad_fragment_lands_in_its_counter),
 		cmocka_unit_test(loop_reassembles_before_parsing),
+		cmocka_unit_test(no_heap_allocation_on_the_worker),
 	};
 	int rc;
 

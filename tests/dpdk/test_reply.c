@@ -25,6 +25,7 @@
 #include <rte_mbuf.h>
 #include <sodium.h>
 
+#include "alloc_count.h"
 #include "cell_mask.h"
 #include "eal_test.h"
 #include "loop.h"
@@ -187,7 +188,9 @@ carry_from(int i, uint64_t now)
 			first_seen[i] = 1;
 		}
 		if (to >= 0) {
+			alloc_count_arm(); /* what the worker does is counted */
 			dp_loop_burst(&workers[to], ports[to], 0, &pkts[k], 1, now);
+			alloc_count_disarm();
 			continue;
 		}
 		if (dst == client_if.ip)
@@ -217,7 +220,9 @@ static void
 run_replies(uint64_t now)
 {
 	do {
+		alloc_count_arm();
 		dp_reply_pump(&workers[2], ports[2], 0, now);
+		alloc_count_disarm();
 		carry_all(now);
 	} while (dp_reply_pending(&workers[2]) > 0);
 }
@@ -280,6 +285,7 @@ open_path(struct client *cl, enum snc_enc_type enc, uint8_t mode, uint8_t hop_no
 {
 	const char *body = "{\"method\":\"info\",\"params\":{}}";
 	const struct snc_onion_server srv = {"files.example", "/oxen/v4/lsrpc", "https", 443, {9}};
+	struct rte_mbuf *m;
 	int before = got.n;
 
 	memset(cl, 0, sizeof(*cl));
@@ -299,8 +305,10 @@ open_path(struct client *cl, enum snc_enc_type enc, uint8_t mode, uint8_t hop_no
 							 &cl->seeds[0][0], &cl->on),
 				 0);
 	client_keys(cl);
-	dp_loop_burst(&workers[0], ports[0], 0, (struct rte_mbuf *[]){client_create(cl, hop_no)}, 1,
-		      now);
+	m = client_create(cl, hop_no);
+	alloc_count_arm();
+	dp_loop_burst(&workers[0], ports[0], 0, &m, 1, now);
+	alloc_count_disarm();
 	carry_all(now);
 	assert_int_equal(got.n, before + 1);
 	assert_int_equal(got.kind, server ? SNC_ROUTE_PROXY : SNC_ROUTE_DESTINATION);
@@ -381,8 +389,10 @@ reply_round_trip(struct client *cl, uint32_t flags, const uint8_t *body, size_t 
 
 	assert_non_null(out);
 	reset_capture();
+	alloc_count_arm(); /* the worker takes the reply from its ring */
 	assert_int_equal(dp_reply_submit(&workers[2], got.label, &got.prev, flags, body, len, now),
 			 DP_DROP_NONE);
+	alloc_count_disarm();
 	run_replies(now);
 	assert_int_equal(rx_n, want_cells);
 	assert_int_equal(client_open(cl, flags, out, len + 64), len);
@@ -502,9 +512,11 @@ replies_from_an_mbuf_chain(void **state)
 		assert_true(m->nb_segs > 10);
 		open_path(&cl, SNC_ENC_AES_GCM, mode, 0, false, second);
 		reset_capture();
+		alloc_count_arm();
 		assert_int_equal(dp_reply_submit_mbuf(&workers[2], got.label, &got.prev,
 						      DP_REPLY_BASE64, m, 32, sizeof(body), second),
 				 DP_DROP_NONE);
+		alloc_count_disarm();
 		rte_pktmbuf_free(m); /* the reply no longer needs it */
 		run_replies(second);
 		assert_int_equal(client_open(&cl, DP_REPLY_BASE64, out, sizeof(out)), sizeof(body));
@@ -592,6 +604,37 @@ large_reply_in_fragments_paced_by_frames(void **state)
 	use_class(0);
 	snc_onion_free(&cl.on);
 	assert_no_circuits_and_no_leak(before);
+}
+
+/* Once warmed up, replies in both modes (both enc types, base64 or not, one cell or
+ * many, from a buffer or an mbuf chain) are sealed, sent and relayed back with no heap
+ * allocation or free on the workers (dataplane/reply.c, reply_cell.c, crypto/). */
+static void
+no_heap_allocation_on_the_workers(void **state)
+{
+	void *(*volatile get)(size_t) = malloc; /* not folded away by the compiler */
+
+	if (!alloc_count_works()) {
+		/* ASan owns malloc; cmocka's skip() reads as a failure under meson's TAP */
+		print_message("alloc_count is off in sanitizer builds: nothing counted\n");
+		return;
+	}
+	for (int round = 0; round < 2; round++) {
+		alloc_count_reset(); /* round 0 warms up (one-time set-ups), round 1 counts */
+		one_cell_replies_in_both_modes(state);
+		multi_cell_replies_differ_per_link_only_when_layered(state);
+		replies_from_an_mbuf_chain(state);
+		medium_and_large_replies_in_both_modes(state);
+		large_reply_in_fragments_paced_by_frames(state); /* sent as IPv4 fragments */
+	}
+	if (alloc_count_allocs() + alloc_count_frees() > 0)
+		alloc_count_report(stdout);
+	assert_int_equal(alloc_count_allocs(), 0);
+	assert_int_equal(alloc_count_frees(), 0);
+	alloc_count_arm(); /* the counter is not blind */
+	free(get(1));
+	alloc_count_disarm();
+	assert_int_equal(alloc_count_allocs(), 1);
 }
 
 static void
@@ -1190,6 +1233,7 @@ main(void)
 		cmocka_unit_test(medium_and_large_replies_in_both_modes),
 		cmocka_unit_test(replies_from_an_mbuf_chain),
 		cmocka_unit_test(large_reply_in_fragments_paced_by_frames),
+		cmocka_unit_test(no_heap_allocation_on_the_workers),
 		cmocka_unit_test(proxy_reply_goes_back_as_the_server_sent_it),
 		cmocka_unit_test(size_limit_at_its_edge),
 		cmocka_unit_test(relay_drops_each_bad_reply),

@@ -32,6 +32,7 @@ rebuilds_one_combined_payload(void **state)
 	size_t len;
 
 	(void)state;
+	assert_int_equal(dp_data_asm_init(&t), 0);
 	randombytes_buf(body, sizeof(body));
 	layer(body, 1000, &r, &p);
 	assert_int_equal(dp_data_asm_begin(&t, 42, &prev, &r, &p, 0), DP_DROP_NONE);
@@ -57,6 +58,7 @@ rebuilds_one_combined_payload(void **state)
 	dp_data_asm_end(&t, q);
 	assert_int_equal(t.active, 0);
 	assert_int_equal(t.bytes, 0);
+	dp_data_asm_free(&t);
 }
 
 static void
@@ -69,6 +71,7 @@ request_limit_at_its_edge(void **state)
 	struct dp_data_req *q;
 
 	(void)state;
+	assert_int_equal(dp_data_asm_init(&t), 0);
 	assert_non_null(body);
 	memset(body, 0x5a, DP_DATA_MAX + 1);
 	layer(body, DP_DATA_MAX + 1, &r, &p);
@@ -85,6 +88,7 @@ request_limit_at_its_edge(void **state)
 	assert_int_equal(t.active, 0);
 	assert_int_equal(t.bytes, 0);
 	free(body);
+	dp_data_asm_free(&t);
 }
 
 static void
@@ -95,8 +99,10 @@ worker_limits_at_their_edge(void **state)
 	struct snc_route r;
 	struct snc_payload p;
 	struct dp_data_req *q;
+	const uint8_t *old;
 
 	(void)state;
+	assert_int_equal(dp_data_asm_init(&t), 0);
 	/* Requests: DP_DATA_PENDING, not one more. */
 	layer(body, 10, &r, &p);
 	for (uint64_t l = 1; l <= DP_DATA_PENDING; l++)
@@ -120,21 +126,32 @@ worker_limits_at_their_edge(void **state)
 	layer(body, 8 * 1024 * 1024, &r, &p); /* 16 MiB buffers: 48 MiB of the budget */
 	for (uint64_t l = 1; l <= 3; l++)
 		assert_int_equal(dp_data_asm_begin(&t, l, &prev, &r, &p, 0), DP_DROP_NONE);
+	for (size_t i = 0; i < 100; i++)
+		body[i] = (uint8_t)(i * 7 + 1);
 	layer(body, 100, &r, &p);
 	assert_int_equal(dp_data_asm_begin(&t, 4, &prev, &r, &p, 0), DP_DROP_NONE);
 	assert_int_equal(dp_data_asm_begin(&t, 5, &prev, &r, &p, 0), DP_DROP_NONE);
 	q = dp_data_asm_find(&t, 4, &prev);
-	assert_int_equal(dp_data_asm_append(&t, q, body, DP_DATA_FIRST_CAP, 0), DP_DROP_NONE);
+	for (size_t i = 0; i < 100 + DP_DATA_FIRST_CAP; i++)
+		body[i] = (uint8_t)(i * 7 + 1);
+	old = q->buf;
+	assert_int_equal(dp_data_asm_append(&t, q, body + 100, DP_DATA_FIRST_CAP, 0), DP_DROP_NONE);
 	assert_int_equal(q->cap, 2 * DP_DATA_FIRST_CAP);
+	assert_ptr_not_equal(q->buf, old); /* request 5 is behind it: it moved, bytes kept */
+	assert_memory_equal(q->buf + 4, body, 100 + DP_DATA_FIRST_CAP);
 	/* To 9 MiB + would need a 16 MiB buffer: 16 KiB more than is left. */
 	assert_int_equal(dp_data_asm_append(&t, q, body, 9 * 1024 * 1024, 0), DP_DROP_DATA_BUSY);
 	assert_int_equal(q->len, 100 + DP_DATA_FIRST_CAP);
 	assert_int_equal(q->cap, 2 * DP_DATA_FIRST_CAP);
+	assert_memory_equal(q->buf + 4, body, 100 + DP_DATA_FIRST_CAP); /* untouched */
 	dp_data_asm_end(&t, dp_data_asm_find(&t, 5, &prev));
 	assert_int_equal(dp_data_asm_append(&t, q, body, 9 * 1024 * 1024, 0), DP_DROP_NONE);
 	assert_int_equal(t.bytes, DP_DATA_PENDING_BYTES);
+	for (size_t i = 0; i < 100 + DP_DATA_FIRST_CAP; i++)
+		assert_int_equal(q->buf[4 + i], (uint8_t)(i * 7 + 1));
 	dp_data_asm_clear(&t);
 	assert_int_equal(t.bytes, 0);
+	dp_data_asm_free(&t);
 }
 
 static void
@@ -148,6 +165,7 @@ timeout_counts_from_the_last_cell(void **state)
 	struct dp_data_req *q;
 
 	(void)state;
+	assert_int_equal(dp_data_asm_init(&t), 0);
 	layer(body, sizeof(body), &r, &p);
 	assert_int_equal(dp_data_asm_begin(&t, 1, &prev, &r, &p, 1000), DP_DROP_NONE);
 	q = dp_data_asm_find(&t, 1, &prev);
@@ -158,6 +176,7 @@ timeout_counts_from_the_last_cell(void **state)
 	assert_ptr_equal(dp_data_asm_expired(&t, 5 * ms + timeout), q);
 	dp_data_asm_end(&t, q);
 	assert_null(dp_data_asm_expired(&t, UINT64_MAX));
+	dp_data_asm_free(&t);
 }
 
 int

@@ -139,6 +139,34 @@ zero_length_block_and_its_neighbour(void **state)
 }
 
 /* Random gets and puts against a byte map: blocks never overlap and stay inside. */
+/* A block grows in place up to the next block (or the end), not past it; grows that
+ * do not name a block, or shrink one, are refused. */
+static void
+grow_takes_the_gap_behind(void **state)
+{
+	struct dp_arena a;
+	uint8_t *p, *q;
+
+	(void)state;
+	assert_int_equal(dp_arena_init(&a, 100), 0);
+	p = dp_arena_get(&a, 20);
+	q = dp_arena_get(&a, 30);
+	assert_int_equal(dp_arena_put(&a, p, 20), 0);
+	p = dp_arena_get(&a, 10); /* [0,10), gap [10,20), q [20,50), gap [50,100) */
+	assert_int_equal(dp_arena_grow(&a, p, 9, 12), -ENOENT);
+	assert_int_equal(dp_arena_grow(&a, p, 10, 9), -EINVAL);
+	assert_int_equal(dp_arena_grow(&a, p, 10, 21), -ENOSPC); /* one byte into q */
+	assert_int_equal(dp_arena_grow(&a, p, 10, 20), 0);	 /* to the byte */
+	assert_int_equal(a.used, 50);
+	assert_int_equal(dp_arena_grow(&a, q, 30, 81), -ENOSPC); /* past the end */
+	assert_int_equal(dp_arena_grow(&a, q, 30, 80), 0);
+	assert_null(dp_arena_get(&a, 1));
+	assert_int_equal(dp_arena_put(&a, p, 20), 0);
+	assert_int_equal(dp_arena_put(&a, q, 80), 0);
+	assert_int_equal(a.used, 0);
+	dp_arena_free(&a);
+}
+
 static void
 random_run_against_a_model(void **state)
 {
@@ -198,6 +226,7 @@ main(void)
 		cmocka_unit_test(trim_gives_the_tail_back),
 		cmocka_unit_test(block_limit_at_its_edge),
 		cmocka_unit_test(zero_length_block_and_its_neighbour),
+		cmocka_unit_test(grow_takes_the_gap_behind),
 		cmocka_unit_test(random_run_against_a_model),
 	};
 	return RUN_GROUP("dataplane/reply_arena", tests);
