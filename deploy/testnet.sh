@@ -141,6 +141,16 @@ start_registry() {
 	echo "$src" >"$DIR/registry.src"
 }
 
+# What a failed start saw: the dataplane alive or not, the tap present or not, its log's end.
+dp_state() {
+	local d=$1 ns=$2 i=$3 pid
+	pid=$(cat "$d/dataplane.pid" 2>/dev/null)
+	printf 'dataplane pid %s %s; ' "$pid" "$(kill -0 "$pid" 2>/dev/null && echo alive || echo gone)"
+	ip netns exec "$ns" ip -br link show "sntap$i" 2>&1 | head -1 | tr '\n' ';'
+	printf ' log: '
+	tail -n 4 "$d/dataplane.log" 2>/dev/null | tr '\n' '|'
+}
+
 start_node() {
 	local i=$1 d ns
 	d=$DIR/node$i # (not on the local line: $i would be the caller's there)
@@ -163,9 +173,9 @@ start_node() {
 	# (the kernel then drops every frame the dataplane sends to the gateway).
 	WAIT_TENTHS=300 wait_for grep -qs "relaying on port" "$d/dataplane.log" ||
 		die "node $i: dataplane did not start ($d/dataplane.log)"
-	ip netns exec "$ns" ip link set "sntap$i" address "$(gw_mac "$i")"
-	ip netns exec "$ns" ip link show "sntap$i" | grep -q "link/ether $(gw_mac "$i") " ||
-		die "node $i: sntap$i did not take the gateway MAC $(gw_mac "$i")"
+	ip netns exec "$ns" ip link set "sntap$i" address "$(gw_mac "$i")" 2>/dev/null
+	ip netns exec "$ns" ip link show "sntap$i" 2>/dev/null | grep -q "link/ether $(gw_mac "$i") " ||
+		die "node $i: sntap$i did not take the gateway MAC $(gw_mac "$i") ($(dp_state "$d" "$ns" "$i"))"
 	ip netns exec "$ns" ip addr add "$(gw_ip "$i")/24" dev "sntap$i"
 	ip netns exec "$ns" ip link set "sntap$i" up
 	# SNODE_TESTNET_CONTROL_CONF: a config file for every snode-control (e.g. short
@@ -252,6 +262,10 @@ restart() {
 	stop_pid "$d/dataplane.pid"
 	stop_pid "$d/redis.pid"
 	rm -f "$d/redis.sock"
+	# the old tap must be gone: a new net_tap of the same name would join it as a queue
+	# and vanish with it
+	WAIT_TENTHS=50 wait_for sh -c "! ip netns exec '$(ns_of)' ip link show 'sntap$NODE' >/dev/null 2>&1" ||
+		die "node $NODE: sntap$NODE is still there after its dataplane stopped"
 	start_node "$NODE"
 	wait_for connected "$d" || die "node $NODE: snode-control did not connect ($d/control.log)"
 	echo "testnet: node $NODE restarted"
@@ -304,6 +318,8 @@ stop_pid() { # stop_pid FILE: SIGTERM, then SIGKILL after 5 s
 	kill "$pid" 2>/dev/null || return 0
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 	kill -9 "$pid" 2>/dev/null
+	# gone before anything reuses what it held (a dying dataplane still holds its tap)
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
 }
 
 stop_all() {

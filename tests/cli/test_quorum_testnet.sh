@@ -122,6 +122,11 @@ check "the registry's option storage-test-pairs 12 overrides the nodes' own 1" \
 	grep -q "the registry's option storage-test-pairs 12 overrides storage-test-pairs = 1 " "$DIR/node0/control.log"
 stopped_at=$(wc -l <"$REG")
 for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
+# the dataplane must leave on SIGTERM (its tap with it): a restart reuses the tap's name
+dp_pid=$(cat "$DIR/node$victim/dataplane.pid")
+for _ in $(seq 100); do kill -0 "$dp_pid" 2>/dev/null || break; sleep 0.1; done
+check "node $victim's dataplane exits within 10 s of SIGTERM" \
+	sh -c "! kill -0 $dp_pid 2>/dev/null || { tail -n 5 '$DIR/node$victim/dataplane.log'; exit 1; }"
 
 for _ in $(seq 120); do since "$stopped_at" | grep -q "^decommission $VKEY " && break; sleep 0.5; done
 check "a decommission record for node $victim reaches the log" sh -c "tail -n +$((stopped_at + 1)) '$REG' | grep -q '^decommission $VKEY [0-9]* [0-9]*,[0-9]:'"
