@@ -73,13 +73,16 @@ node_line b 10.0.2.2 "$MB1" >"$DIR/nodes-c.txt"
 $PY "$H3" make --spec "$DIR/spec.json" --out "$DIR/in.pcap" --state "$DIR/state.json"
 check "the client built 4 CREATEs for A -> B -> C" test -s "$DIR/in.pcap"
 
-# start NODE LOGNAME ARGS...: one dataplane in the background, its PID kept for the trap.
-# Each may float over both CPUs (--lcores 0@(0,1)): three busy-polling mains pinned to one
-# CPU of a loaded machine would starve each other.
+# start NODE ARGS...: one dataplane in the background, its PID kept for the trap (and in
+# PID_A/B/C). H3_EAL_EXTRA adds EAL options, e.g. --log-level=pmd.net.memif:debug.
+# Each may float over every CPU this test may use (--lcores 0@(CPUS)): three busy-polling
+# mains pinned to one CPU of a loaded machine would starve each other.
+CPUS=$($PY -c 'import os; print(",".join(map(str, sorted(os.sched_getaffinity(0)))))')
 start() {
 	local n=$1
 	shift
-	"$DP" --lcores "0@(0,1)" --no-huge -m 256 --no-pci --log-level=lib.eal:error \
+	# shellcheck disable=SC2086 # H3_EAL_EXTRA: words on purpose
+	"$DP" --lcores "0@($CPUS)" --no-huge -m 256 --no-pci --log-level=lib.eal:error \
 		--file-prefix "$PREFIX-$n" ${H3_EAL_EXTRA:-} "$@" >"$DIR/$n.out" 2>&1 &
 	PIDS+=($!)
 	eval "PID_${n^^}=$!"
@@ -111,7 +114,7 @@ start c --vdev "net_memif0,role=client,socket=$DIR/bc.sock,id=0,mac=$MC0" \
 $PY "$H3" peer --spec "$DIR/spec.json" --state "$DIR/state.json" --socket "$DIR/c.sock" \
 	--ready "$DIR/peer.ready" >"$DIR/peer.out" 2>&1 &
 PEER=$!
-PIDS+=($PEER)
+PIDS+=("$PEER")
 
 up() { link_up a 1 && link_up b 0 && link_up b 1 && link_up c 0 && [ -e "$DIR/peer.ready" ]; }
 wait_for 100 up
