@@ -118,8 +118,9 @@ PIDS+=("$PEER")
 
 up() { link_up a 1 && link_up b 0 && link_up b 1 && link_up c 0 && [ -e "$DIR/peer.ready" ]; }
 wait_for 100 up
-check "the memif links A-B and B-C are up and C's channel peer said HELLO within 10 s" test $? -eq 0
-if ! up; then
+UP=$?
+check "the memif links A-B and B-C are up and C's channel peer said HELLO within 10 s" test $UP -eq 0
+if [ $UP -ne 0 ]; then
 	for l in a,1 b,0 b,1 c,0; do echo "# link ${l%,*} port ${l#*,}: $(tel "${l%,*}" "/ethdev/link_status,${l#*,}" 2>&1)"; done
 	[ -e "$DIR/peer.ready" ] || echo "# C's channel peer not ready"
 	for n in a b c; do sed "s/^/# $n: /" "$DIR/$n.out"; done
@@ -128,7 +129,7 @@ touch "$DIR/go"
 # 4 REPLYs of one small cell each: 4 x (16 + 42 + 1232) bytes after the 24-byte header
 want=$((24 + 4 * (16 + 42 + 1232)))
 outsize() { [ "$(stat -c %s "$DIR/out.pcap" 2>/dev/null || echo 0)" -ge "$want" ]; }
-wait_for 100 outsize
+[ $UP -eq 0 ] && wait_for 100 outsize # (nothing to wait for when the path is not up)
 check "4 replies reach A's port-0 pcap within 10 s" test $? -eq 0
 wait "$PEER"
 check "C's channel peer got each REQUEST with the client's body and reply mode, and answered" \
@@ -139,6 +140,9 @@ ports=$(tel b /snode/dp/ports 2>&1)
 check "B's /snode/dp/ports: 4 cells in and 4 out on each port (CREATEs 0 -> 1, REPLYs 1 -> 0)" \
 	grep -q '"port0": {"default": 1, "ip": "10.0.1.2", "mac": "02:00:00:00:01:02", "mtu": 1500, "prefix": 24, "rx": 4, "tx": 4, "tx_refused": 0}, "port1": {"default": 0, "ip": "10.0.2.2", "mac": "02:00:00:00:02:02", "mtu": 1500, "prefix": 24, "rx": 4, "tx": 4, "tx_refused": 0}' <<<"$ports"
 grep -q '"rx": 4, "tx": 4, "tx_refused": 0}, "port1"' <<<"$ports" || echo "# B ports: $ports"
+ports_a=$(tel a /snode/dp/ports 2>&1)
+check "A's /snode/dp/ports: CREATEs in on port 0 (pcap) and out on port 1 (memif), REPLYs back" \
+	grep -q '"port0": {"default": 1, "ip": "10.0.0.1", "mac": "[0-9A-F:]*", "mtu": 1500, "prefix": 24, "rx": 4, "tx": 4, "tx_refused": 0}, "port1": {"default": 0, "ip": "10.0.1.1", "mac": "02:00:00:00:01:01", "mtu": 1500, "prefix": 24, "rx": 4, "tx": 4, "tx_refused": 0}' <<<"$ports_a"
 stats_a=$(tel a /snode/dp/stats 2>&1)
 check "A relayed the 4 CREATEs (port 0 -> port 1)" grep -q '"create_relayed": 4' <<<"$stats_a"
 grep -q '"create_relayed": 4' <<<"$stats_a" || for n in a b c; do
@@ -146,12 +150,17 @@ grep -q '"create_relayed": 4' <<<"$stats_a" || for n in a b c; do
 	echo "# $n drops: $(tel $n /snode/dp/drops 2>&1)"
 	echo "# $n ports: $(tel $n /snode/dp/ports 2>&1)"
 done
+# each node's final counter line: A and B relayed 4 CREATEs and 4 REPLYs, C delivered 4
+# requests and sent 4 replies
+declare -A FINAL=([a]="relayed=4 delivered=0 replies=0 reply_relayed=4"
+	[b]="relayed=4 delivered=0 replies=0 reply_relayed=4"
+	[c]="relayed=0 delivered=4 replies=4 reply_relayed=0")
 for n in a b c; do
 	eval "term_wait \$PID_${n^^} 100"
 	rc=$?
-	check "$n: SIGTERM stops it with exit 0, every mbuf back" \
-		sh -c "[ $rc -eq 0 ] && grep -q 'mbufs in use at exit: 0 ' '$DIR/$n.out'"
-	[ $rc -eq 0 ] || sed "s/^/# $n: /" "$DIR/$n.out"
+	check "$n: SIGTERM stops it with exit 0, every mbuf back, final line: ${FINAL[$n]}" \
+		sh -c "[ $rc -eq 0 ] && grep -q 'mbufs in use at exit: 0 ' '$DIR/$n.out' && grep -q 'snode-dp final: .* ${FINAL[$n]} ' '$DIR/$n.out'"
+	grep -q "snode-dp final: .* ${FINAL[$n]} " "$DIR/$n.out" || sed "s/^/# $n: /" "$DIR/$n.out"
 done
 out=$($PY "$H3" check --spec "$DIR/spec.json" --state "$DIR/state.json" --pcap "$DIR/out.pcap" 2>&1)
 check "the client opens the 4 replies from C in A's tx pcap: 2 Session-compatible (mode 0), 2 layered over A, B and C (mode 1)" \
