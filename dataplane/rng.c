@@ -30,7 +30,8 @@ init_openssl(struct dp_rng *r, const uint8_t key[DP_RNG_KEY_BYTES],
 }
 
 #if DP_HAVE_IPSEC_MB
-/* A manager of r's own: the job API keeps per-manager state, so it is not shared. */
+/* A manager of r's own: the job API keeps per-manager state, so it is not shared. Workers
+ * are set up one after the other on the main lcore (relay.c), before any of them runs. */
 static int
 init_ipsec_mb(struct dp_rng *r, const uint8_t key[DP_RNG_KEY_BYTES],
 	      const uint8_t iv[DP_RNG_IV_BYTES])
@@ -41,6 +42,11 @@ init_ipsec_mb(struct dp_rng *r, const uint8_t key[DP_RNG_KEY_BYTES],
 
 	if (mgr == NULL)
 		return -ENOMEM;
+	/* Without AES-NI ipsec-mb would emulate AES in software: OpenSSL is the better choice. */
+	if ((mgr->features & IMB_CPUFLAGS_SSE) != IMB_CPUFLAGS_SSE) {
+		free_mb_mgr(mgr);
+		return -ENOTSUP;
+	}
 	init_mb_mgr_auto(mgr, &arch);
 	if (arch == IMB_ARCH_NONE || imb_get_errno(mgr) != 0) {
 		free_mb_mgr(mgr);
