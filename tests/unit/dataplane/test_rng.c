@@ -81,6 +81,77 @@ random_keys_differ(void **state)
 	dp_rng_free(&b);
 }
 
+/* ipsec-mb and OpenSSL hand out the same bytes: across the counter's 32-, 64- and 128-bit
+ * wraps (OpenSSL carries through all 128 bits), and with direct requests that end inside
+ * a block (the rest of that block comes first next time). */
+static void
+ipsec_mb_follows_openssl(void **state)
+{
+	static const uint8_t lows[][8] = {
+		{0, 0, 0, 0, 0, 0, 0, 0},
+		{0, 0, 0, 0, 0xff, 0xff, 0xff, 0xe0},		  /* 32-bit wrap after 32 blocks */
+		{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, /* 64-bit wrap */
+		{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, /* 128-bit: wraps to zero */
+	};
+	static const size_t lens[] = {5,
+				      DP_RNG_DIRECT + 3,
+				      1,
+				      100,
+				      DP_RNG_DIRECT + 13,
+				      16,
+				      7,
+				      DP_RNG_BUF,
+				      DP_RNG_DIRECT,
+				      3 * DP_RNG_BUF + 9,
+				      31};
+	static uint8_t x[4 * DP_RNG_BUF], y[4 * DP_RNG_BUF];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lows) / sizeof(lows[0]); i++) {
+		uint8_t iv[16];
+		struct dp_rng a, b;
+		int rc;
+
+		memset(iv, 0xff, 8);
+		memcpy(iv + 8, lows[i], 8);
+		if (i == 0)
+			memcpy(iv, nist_iv, sizeof(iv));
+		rc = dp_rng_init_impl(&b, nist_key, iv, DP_RNG_IPSEC_MB);
+		if (rc == -ENOTSUP)
+			skip(); /* not built with ipsec-mb, or no code for this CPU */
+		assert_int_equal(rc, 0);
+		assert_string_equal(dp_rng_impl_name(&b), "ipsec-mb");
+		assert_int_equal(dp_rng_init_impl(&a, nist_key, iv, DP_RNG_OPENSSL), 0);
+		assert_string_equal(dp_rng_impl_name(&a), "openssl");
+		for (size_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++) {
+			memset(x, 0, sizeof(x));
+			memset(y, 0x55, sizeof(y));
+			dp_rng_bytes(&a, x, lens[j]);
+			dp_rng_bytes(&b, y, lens[j]);
+			assert_memory_equal(x, y, lens[j]);
+		}
+		dp_rng_free(&a);
+		dp_rng_free(&b);
+	}
+}
+
+/* The default is ipsec-mb wherever it can run: what the workers use. */
+static void
+auto_prefers_ipsec_mb(void **state)
+{
+	struct dp_rng a, b;
+	int rc;
+
+	(void)state;
+	rc = dp_rng_init_impl(&b, nist_key, nist_iv, DP_RNG_IPSEC_MB);
+	if (rc == -ENOTSUP)
+		skip();
+	assert_int_equal(dp_rng_init(&a, nist_key, nist_iv), 0);
+	assert_string_equal(dp_rng_impl_name(&a), "ipsec-mb");
+	dp_rng_free(&a);
+	dp_rng_free(&b);
+}
+
 int
 main(void)
 {
@@ -88,6 +159,8 @@ main(void)
 		cmocka_unit_test(nist_keystream),
 		cmocka_unit_test(pieces_refills_and_direct_follow_the_stream),
 		cmocka_unit_test(random_keys_differ),
+		cmocka_unit_test(ipsec_mb_follows_openssl),
+		cmocka_unit_test(auto_prefers_ipsec_mb),
 	};
 	return RUN_GROUP("dataplane/rng", tests);
 }
