@@ -337,7 +337,7 @@ stop_pid() { # stop_pid FILE NAME: SIGTERM, then SIGKILL after 5 s
 	local pid
 	pid=$(cat "$1" 2>/dev/null) || return 0
 	# the pid is still the process the file names (not reused since it exited)
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$2" || return 0
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q "$2" || return 0
 	kill "$pid" 2>/dev/null || return 0
 	for _ in $(seq 50); do alive "$pid" || return 0; sleep 0.1; done
 	kill -9 "$pid" 2>/dev/null
