@@ -145,16 +145,30 @@ start_registry() {
 dp_state() {
 	local d=$1 ns=$2 i=$3 pid
 	pid=$(cat "$d/dataplane.pid" 2>/dev/null)
-	printf 'dataplane pid %s %s; ' "$pid" "$(kill -0 "$pid" 2>/dev/null && echo alive || echo gone)"
+	printf 'dataplane pid %s %s; ' "$pid" "$(alive "$pid" && echo alive || echo gone)"
 	ip netns exec "$ns" ip -br link show "sntap$i" 2>&1 | head -1 | tr '\n' ';'
 	printf ' log: '
 	tail -n 4 "$d/dataplane.log" 2>/dev/null | tr '\n' '|'
+}
+
+# A restarted node's logs of the run before go to *.log.prev, here, before anything starts:
+# `cmd >log &` truncates the log in the forked child, maybe only after the waits below have
+# read it, and the old dataplane.log says "relaying on port" too (the MAC was then set on a
+# tap the new dataplane had not yet made: "Device sntapI does not exist", 3 restarts of 13
+# under load; and the old control.log says "connected").
+keep_old_logs() {
+	local f
+	for f in redis dataplane control; do
+		[ -e "$1/$f.log" ] && mv -f "$1/$f.log" "$1/$f.log.prev"
+	done
+	return 0
 }
 
 start_node() {
 	local i=$1 d ns
 	d=$DIR/node$i # (not on the local line: $i would be the caller's there)
 	ns=$(ns_of)
+	keep_old_logs "$d"
 	start_redis "$d"
 	wait_for test -S "$d/redis.sock" || die "node $i: redis-server did not start ($d/redis.log)"
 	# SNODE_TESTNET_LCORES (an EAL --lcores value, e.g. "0@0,1@0,2@1") gives every dataplane
@@ -258,9 +272,9 @@ restart() {
 	case $NODE in ''|*[!0-9]*) die "restart expects --node I" ;; esac
 	local d=$DIR/node$NODE
 	[ -d "$d" ] || die "no node $NODE in $DIR"
-	stop_pid "$d/control.pid"
-	stop_pid "$d/dataplane.pid"
-	stop_pid "$d/redis.pid"
+	stop_pid "$d/control.pid" snode-control
+	stop_pid "$d/dataplane.pid" snode-dataplane
+	stop_pid "$d/redis.pid" redis-server
 	rm -f "$d/redis.sock"
 	# the old tap must be gone: a new net_tap of the same name would join it as a queue
 	# and vanish with it
@@ -302,7 +316,7 @@ table() {
 	for d in "$DIR"/node*; do
 		local i=${d##*node} state=up
 		for p in redis dataplane control; do
-			kill -0 "$(cat "$d/$p.pid" 2>/dev/null)" 2>/dev/null || state="$p-down"
+			alive "$(cat "$d/$p.pid" 2>/dev/null)" || state="$p-down"
 		done
 		printf '%-5s %-10s %-17s %-17s %-9s %s\n' "$i" "$(node_ip "$i")" \
 			"$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["ed25519"][:16])' "$d/id.json")" \
@@ -312,24 +326,33 @@ table() {
 	echo "namespace $(ns_of); clients run with: ip netns exec $(ns_of) ..."
 }
 
-stop_pid() { # stop_pid FILE: SIGTERM, then SIGKILL after 5 s
+# alive PID: running. A zombie has exited (its files, the tap with them, are closed) but
+# stays until its reaper collects it, which took ~2 s here once the script that started it
+# had gone (the processes are then init's).
+alive() {
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"
+}
+
+stop_pid() { # stop_pid FILE NAME: SIGTERM, then SIGKILL after 5 s
 	local pid
 	pid=$(cat "$1" 2>/dev/null) || return 0
+	# the pid is still the process the file names (not reused since it exited)
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q "$2" || return 0
 	kill "$pid" 2>/dev/null || return 0
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	for _ in $(seq 50); do alive "$pid" || return 0; sleep 0.1; done
 	kill -9 "$pid" 2>/dev/null
 	# gone before anything reuses what it held (a dying dataplane still holds its tap)
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	for _ in $(seq 50); do alive "$pid" || return 0; sleep 0.1; done
 }
 
 stop_all() {
 	for d in "$DIR"/node*; do
 		[ -d "$d" ] || continue
-		stop_pid "$d/control.pid"
-		stop_pid "$d/dataplane.pid"
-		stop_pid "$d/redis.pid"
+		stop_pid "$d/control.pid" snode-control
+		stop_pid "$d/dataplane.pid" snode-dataplane
+		stop_pid "$d/redis.pid" redis-server
 	done
-	stop_pid "$DIR/registry-redis/redis.pid"
+	stop_pid "$DIR/registry-redis/redis.pid" redis-server
 	rm -rf /var/run/dpdk/snode-tn-"$(ns_of)"-*
 	ip netns del "$(ns_of)" 2>/dev/null
 	rm -f "$DIR/netns"

@@ -124,9 +124,9 @@ stopped_at=$(wc -l <"$REG")
 for p in control dataplane redis; do kill "$(cat "$DIR/node$victim/$p.pid")" 2>/dev/null; done
 # the dataplane must leave on SIGTERM (its tap with it): a restart reuses the tap's name
 dp_pid=$(cat "$DIR/node$victim/dataplane.pid")
-for _ in $(seq 100); do kill -0 "$dp_pid" 2>/dev/null || break; sleep 0.1; done
-check "node $victim's dataplane exits within 10 s of SIGTERM" \
-	sh -c "! kill -0 $dp_pid 2>/dev/null || { tail -n 5 '$DIR/node$victim/dataplane.log'; exit 1; }"
+for _ in $(seq 100); do tn_exited "$dp_pid" && break; sleep 0.1; done
+check "node $victim's dataplane exits within 10 s of SIGTERM ($(tail -n 3 "$DIR/node$victim/dataplane.log" | tr '\n' '|'))" \
+	tn_exited "$dp_pid"
 
 for _ in $(seq 120); do since "$stopped_at" | grep -q "^decommission $VKEY " && break; sleep 0.5; done
 check "a decommission record for node $victim reaches the log" sh -c "tail -n +$((stopped_at + 1)) '$REG' | grep -q '^decommission $VKEY [0-9]* [0-9]*,[0-9]:'"
@@ -177,6 +177,10 @@ check "a new store is acknowledged by the 11 remaining members only (got $swarm)
 restarted_at=$(wc -l <"$REG")
 out=$($TN restart --dir "$DIR" --node "$victim" 2>&1)
 check "node $victim restarts ($out)" grep -q "restarted" <<<"$out"
+# the run before's log kept aside (a wait that read it took the old "relaying on port" for the
+# new dataplane's), ending in a clean exit: every mbuf back
+check "node $victim's old dataplane.log is kept as .prev and ended with every mbuf back" \
+	grep -q "mbufs in use at exit: 0 of" "$DIR/node$victim/dataplane.log.prev"
 for _ in $(seq 120); do since "$restarted_at" | grep -q "^recommission $VKEY " && break; sleep 0.5; done
 check "a recommission record for node $victim reaches the log" sh -c "tail -n +$((restarted_at + 1)) '$REG' | grep -q '^recommission $VKEY [0-9]* [0-9]*,[0-9]:'"
 check "a validator assembled it from 7+ votes" sh -c "grep -h 'quorum: [0-9]* votes of epoch .* to recommission ${VKEY:0:16}: submitted' '$DIR'/node*/control.log | grep -q ."

@@ -7,6 +7,8 @@
 #                        TN and NS set;
 #                        at exit the test's tn_cleanup_extra (if defined), then the testnet
 #                        is stopped and both directories removed
+#   tn_exited PID        PID has exited: gone, or a zombie (its files and tap closed) that
+#                        its reaper has not collected yet (init's, once testnet.sh is gone)
 #   tn_store OUT ARGS... the test's client() with ARGS, sent again up to 3 times while it
 #                        gets no 200 (a loaded machine drops a request now and then; stores
 #                        are idempotent); OUT holds the last answer
@@ -52,4 +54,8 @@ tn_store() {
 			2>/dev/null && return 0
 	done
 	return 1
+}
+
+tn_exited() {
+	! kill -0 "$1" 2>/dev/null || grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"
 }
