@@ -386,7 +386,8 @@ drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
 
 /* The sender and the key of its mask (pass 1: the masks then come from one batch). */
 static enum dp_drop_reason
-sender(struct dp_worker *w, const struct dp_reply_item *it, const uint8_t **key)
+sender(struct dp_worker *w, const struct dp_reply_item *it, const uint8_t **key,
+       const struct snc_mask_key **pre)
 {
 	const struct dp_node *peer;
 
@@ -396,6 +397,7 @@ sender(struct dp_worker *w, const struct dp_reply_item *it, const uint8_t **key)
 	if (peer == NULL)
 		return DP_DROP_UNKNOWN_PEER;
 	*key = peer->link_key;
+	*pre = &peer->link_pre;
 	return DP_DROP_NONE;
 }
 
@@ -464,15 +466,19 @@ dp_reply_relay_stage(struct dp_worker *w, struct dp_reply_item *items, uint16_t 
 
 	/* The incoming masks of the burst in one batch (cell_mask_batch.h). */
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_drop_reason r = sender(w, &items[i], &key[i]);
+		const struct snc_mask_key *pre = NULL;
+		enum dp_drop_reason r = sender(w, &items[i], &key[i], &pre);
 		c[i] = NULL;
 		if (r != DP_DROP_NONE) {
 			drop(w, items[i].m, r);
 			key[i] = NULL;
 		} else {
-			jobs[k++] =
-				(struct snc_mask_job){key[i], items[i].cell.label,
-						      items[i].cell.seq, DP_CELL_REPLY, mask[i]};
+			jobs[k++] = (struct snc_mask_job){key[i],
+							  items[i].cell.label,
+							  items[i].cell.seq,
+							  DP_CELL_REPLY,
+							  mask[i],
+							  pre};
 		}
 	}
 	if (k == 0)
@@ -494,8 +500,9 @@ dp_reply_relay_stage(struct dp_worker *w, struct dp_reply_item *items, uint16_t 
 		}
 		key[i] = c[i]->entry ? NULL : dp_reply_cell_back_key(c[i], w->nodes);
 		if (key[i] != NULL)
-			jobs[k++] = (struct snc_mask_job){key[i], c[i]->in_label, items[i].cell.seq,
-							  DP_CELL_REPLY, out_mask[i]};
+			jobs[k++] = (struct snc_mask_job){
+				key[i],	       c[i]->in_label, items[i].cell.seq,
+				DP_CELL_REPLY, out_mask[i],    NULL};
 	}
 	if (k > 0)
 		snc_cell_mask_batch(k, jobs);
