@@ -171,3 +171,40 @@ snc_blake2b_k32_x8_two(const uint8_t *const key[SNC_B2X8_LANES],
 	finish(h, msg_b, len_b, out_b);
 	sodium_memzero(h, sizeof(h));
 }
+
+void
+snc_blake2b_k32_state(const uint8_t key[32], uint64_t h[8])
+{
+	const uint8_t *key8[SNC_B2X8_LANES] = {key, key, key, key, key, key, key, key};
+	uint64_t hw[SNC_B2X8_LANES];
+	__m512i hv[8];
+
+	keyed_state(hv, key8);
+	for (int i = 0; i < 8; i++) {
+		_mm512_storeu_si512(hw, hv[i]);
+		h[i] = hw[0];
+	}
+	sodium_memzero(hw, sizeof(hw));
+	sodium_memzero(hv, sizeof(hv));
+}
+
+int
+snc_blake2b_k32_x8_from(const uint64_t *const state[SNC_B2X8_LANES],
+			const uint8_t *const msg[SNC_B2X8_LANES], const size_t len[SNC_B2X8_LANES],
+			uint8_t *const out[SNC_B2X8_LANES])
+{
+	uint64_t hw[8][SNC_B2X8_LANES];
+	__m512i h[8];
+
+	if (!one_block(len))
+		return -1; /* the state is not libsodium's: no fallback here, the caller's */
+	for (int l = 0; l < SNC_B2X8_LANES; l++)
+		for (int i = 0; i < 8; i++)
+			hw[i][l] = state[l][i];
+	for (int i = 0; i < 8; i++)
+		h[i] = _mm512_loadu_si512(hw[i]);
+	finish(h, msg, len, out);
+	sodium_memzero(hw, sizeof(hw));
+	sodium_memzero(h, sizeof(h));
+	return 0;
+}

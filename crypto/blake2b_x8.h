@@ -34,4 +34,16 @@ void snc_blake2b_k32_x8_two(const uint8_t *const key[SNC_B2X8_LANES],
 			    const size_t len_b[SNC_B2X8_LANES],
 			    uint8_t *const out_b[SNC_B2X8_LANES]);
 
+/* The state of BLAKE2b-256 keyed with a 32-byte key after its key block (the first of the
+ * two compressions of every hash above): h[0..7]. Computed once for a long-lived key (a
+ * node's link key), it lets snc_blake2b_k32_x8_from skip that compression. */
+void snc_blake2b_k32_state(const uint8_t key[32], uint64_t h[8]);
+
+/* snc_blake2b_k32_x8 with each lane's key given as its snc_blake2b_k32_state: one
+ * compression for the 8 lanes instead of two. 0, or -1 with nothing written when a len is
+ * outside 1..128 (the caller then hashes with the keys). */
+int snc_blake2b_k32_x8_from(const uint64_t *const state[SNC_B2X8_LANES],
+			    const uint8_t *const msg[SNC_B2X8_LANES],
+			    const size_t len[SNC_B2X8_LANES], uint8_t *const out[SNC_B2X8_LANES]);
+
 #endif

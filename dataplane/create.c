@@ -68,14 +68,19 @@ prefetch(struct dp_worker *w, const struct dp_create_item *items, uint16_t n,
 /* The mask key: a client's CREATE is masked with this hop's shared secret, a
  * node's with our link key. NULL when a node cell comes from a stranger. */
 static const uint8_t *
-mask_key(const struct dp_worker *w, const struct dp_create_item *it, const uint8_t dh[32])
+mask_key(const struct dp_worker *w, const struct dp_create_item *it, const uint8_t dh[32],
+	 const struct snc_mask_key **pre)
 {
 	const struct dp_node *peer;
 
+	*pre = NULL;
 	if (it->cell.flags & DP_CELL_FLAG_CLIENT)
 		return dh;
 	peer = dp_node_by_addr(w->nodes, it->pkt.src_ip, it->pkt.src_port);
-	return peer != NULL ? peer->link_key : NULL;
+	if (peer == NULL)
+		return NULL;
+	*pre = &peer->link_pre;
+	return peer->link_key;
 }
 
 static enum dp_drop_reason
@@ -104,8 +109,9 @@ emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_rout
 	uint32_t used, size = dp_cell_class_size(it->cell.size_class);
 
 	b->out_cell[b->nout] = cell;
-	b->out_jobs[b->nout] = (struct snc_mask_job){next->link_key, out_label, 0, DP_CELL_CREATE,
-						     b->out_mask[b->nout]};
+	b->out_jobs[b->nout] =
+		(struct snc_mask_job){next->link_key,	    out_label,	    0, DP_CELL_CREATE,
+				      b->out_mask[b->nout], &next->link_pre};
 	b->nout++;
 	used = dp_cell_write_create(cell, it->cell.size_class, it->cell.flags & DP_CELL_FLAG_MORE,
 				    out_label, (uint8_t)r->enc_type, it->cell.reply_mode, r->eph_pk,
@@ -235,15 +241,16 @@ header_masks(struct dp_worker *w, struct dp_create_item *items, uint16_t n, stru
 	uint16_t k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
+		const struct snc_mask_key *pre;
 		const uint8_t *key;
 		if (b->status[i] != 0)
 			continue;
-		key = mask_key(w, &items[i], b->dh[i]);
+		key = mask_key(w, &items[i], b->dh[i], &pre);
 		if (key == NULL)
 			b->status[i] = -(int)DP_DROP_UNKNOWN_PEER - 1000;
 		else
-			b->jobs[k++] = (struct snc_mask_job){key, items[i].cell.label, 0,
-							     DP_CELL_CREATE, b->mask[i]};
+			b->jobs[k++] = (struct snc_mask_job){
+				key, items[i].cell.label, 0, DP_CELL_CREATE, b->mask[i], pre};
 	}
 	if (k > 0)
 		snc_cell_mask_batch(k, b->jobs);

@@ -137,14 +137,15 @@ emit(struct dp_worker *w, struct dp_data_item *it, const struct fwd *f)
 
 /* Pass 1 for one cell: its circuit and the key its header is masked with. */
 static enum dp_drop_reason
-mask_key(struct dp_worker *w, struct dp_data_item *it, const uint8_t **key, uint64_t now_ns)
+mask_key(struct dp_worker *w, struct dp_data_item *it, const uint8_t **key,
+	 const struct snc_mask_key **pre, uint64_t now_ns)
 {
 	const struct dp_addr from = {it->pkt.src_ip, it->pkt.src_port};
 	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, it->cell.label, &from, now_ns);
 
 	if (c == NULL)
 		return DP_DROP_NO_CIRCUIT;
-	*key = dp_data_cell_prev_key(c, w->nodes);
+	*key = dp_data_cell_prev_key(c, w->nodes, pre);
 	return *key != NULL ? DP_DROP_NONE : DP_DROP_UNKNOWN_PEER;
 }
 
@@ -194,13 +195,15 @@ dp_data_stage(struct dp_worker *w, struct dp_data_item *items, uint16_t n, uint6
 	for (uint16_t i = 0; i < n; i++) /* the burst's label slots requested at once */
 		dp_u64map_prefetch(&w->circuits.by_in, items[i].cell.label);
 	for (uint16_t i = 0; i < n; i++) {
+		const struct snc_mask_key *pre = NULL;
 		const uint8_t *key = NULL;
-		why[i] = mask_key(w, &items[i], &key, now_ns);
+		why[i] = mask_key(w, &items[i], &key, &pre, now_ns);
 		if (why[i] != DP_DROP_NONE)
 			drop(w, items[i].m, why[i]);
 		else
-			jobs[k++] = (struct snc_mask_job){key, items[i].cell.label,
-							  items[i].cell.seq, DP_CELL_DATA, mask[i]};
+			jobs[k++] = (struct snc_mask_job){
+				key, items[i].cell.label, items[i].cell.seq, DP_CELL_DATA, mask[i],
+				pre};
 	}
 	if (k == 0)
 		return; /* every cell dropped (and freed) above */
@@ -217,8 +220,9 @@ dp_data_stage(struct dp_worker *w, struct dp_data_item *items, uint16_t n, uint6
 			nf++;
 	}
 	for (uint16_t j = 0; j < nf; j++)
-		jobs[j] = (struct snc_mask_job){f[j].next->link_key, f[j].out_label, f[j].seq,
-						DP_CELL_DATA, f[j].mask};
+		jobs[j] = (struct snc_mask_job){
+			f[j].next->link_key, f[j].out_label, f[j].seq,
+			DP_CELL_DATA,	     f[j].mask,	     &f[j].next->link_pre};
 	snc_cell_mask_batch(nf, jobs);
 	for (uint16_t j = 0; j < nf; j++)
 		emit(w, &items[f[j].item], &f[j]);

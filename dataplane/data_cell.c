@@ -10,14 +10,19 @@ _Static_assert((uint64_t)DP_DATA_MAX_CELLS *(DP_CELL_SMALL - DP_CELL_DATA_HDR -
 	       "DATA needs more cells than DP_DATA_MAX_CELLS");
 
 const uint8_t *
-dp_data_cell_prev_key(const struct dp_circuit *c, const struct dp_node_table *nodes)
+dp_data_cell_prev_key(const struct dp_circuit *c, const struct dp_node_table *nodes,
+		      const struct snc_mask_key **pre)
 {
 	const struct dp_node *n;
 
+	*pre = NULL;
 	if (c->client_link)
-		return c->kf;
+		return c->kf; /* a per-circuit key: no precomputed state */
 	n = dp_node_by_addr(nodes, c->prev.ip, c->prev.port);
-	return n != NULL ? n->link_key : NULL;
+	if (n == NULL)
+		return NULL;
+	*pre = &n->link_pre;
+	return n->link_key;
 }
 
 enum dp_drop_reason

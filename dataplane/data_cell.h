@@ -23,8 +23,10 @@ enum {
 };
 
 /* The key masking DATA from c's previous hop: kf on a client's link, else the
- * link key of that node; NULL when it has left the node table. */
-const uint8_t *dp_data_cell_prev_key(const struct dp_circuit *c, const struct dp_node_table *nodes);
+ * link key of that node; NULL when it has left the node table. *pre: that node's
+ * precomputed mask key state, NULL on a client's link. */
+const uint8_t *dp_data_cell_prev_key(const struct dp_circuit *c, const struct dp_node_table *nodes,
+				     const struct snc_mask_key **pre);
 
 /*
  * Checks an unmasked DATA from c's previous hop: the CLIENT flag matches the

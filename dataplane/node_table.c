@@ -81,6 +81,7 @@ dp_node_table_add_keyed(struct dp_node_table *t, const uint8_t ed25519[32],
 	memcpy(n->ed25519, ed25519, 32);
 	memcpy(n->x25519, x25519, 32);
 	memcpy(n->link_key, link_key, 32);
+	snc_mask_key_init(&n->link_pre, link_key);
 	n->ip = ip;
 	n->port = port;
 	memcpy(n->mac, mac, 6);

@@ -16,13 +16,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cell_mask_batch.h"
 #include "u64map.h"
 
 struct dp_node {
 	uint8_t ed25519[32];
 	uint8_t x25519[32];
 	uint8_t link_key[32];
-	uint32_t ip; /* host order */
+	struct snc_mask_key link_pre; /* link_key's keyed BLAKE2b state: masks cost half */
+	uint32_t ip;		      /* host order */
 	uint16_t port;
 	uint8_t mac[6];
 };

@@ -269,7 +269,7 @@ prev_mac(const struct dp_circuit *c, struct rte_ether_addr *mac)
 /* REPLY seq of reply o into m: the cell, its padding, L2-L4 to the previous hop. */
 static int
 build_cell(struct dp_worker *w, const struct dp_circuit *c, const struct dp_reply_out *o,
-	   const uint8_t *key, struct rte_mbuf *m)
+	   const uint8_t *mask, struct rte_mbuf *m)
 {
 	uint32_t size = dp_cell_class_size(c->size_class), used;
 	uint8_t *cell = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(DP_PKT_HDR_LEN + size));
@@ -278,12 +278,19 @@ build_cell(struct dp_worker *w, const struct dp_circuit *c, const struct dp_repl
 	if (cell == NULL)
 		return -ENOBUFS; /* the pool's mbufs are too small for the class */
 	cell += DP_PKT_HDR_LEN;
-	used = dp_reply_cell_write(cell, c, key, o->buf, o->len, o->chunk, o->seq, o->ncells);
+	used = dp_reply_cell_write_masked(cell, c, mask, o->buf, o->len, o->chunk, o->seq,
+					  o->ncells);
 	dp_worker_random(w, cell + used, size - used);
 	dp_pkt_write_headers(m, dp_worker_port(w, c->prev_port), prev_mac(c, &mac), c->prev.ip,
 			     c->prev.port, size);
 	return 0;
 }
+
+enum {
+	/* Masks per reply slice from which the 8-lane batch is cheaper than libsodium one at
+	 * a time: a pass costs ~8 x 100 ns whatever its fill, one mask ~345 ns. */
+	REPLY_MASK_BATCH_MIN = 3,
+};
 
 /* Builds up to max cells of reply slot i into tx; returns how many. */
 static unsigned
@@ -294,15 +301,30 @@ fill(struct dp_worker *w, unsigned i, struct rte_mbuf **tx, struct built *rec, u
 	struct dp_reply_out *o = &q->out[i];
 	struct dp_circuit *c = dp_circuit_find_in(&w->circuits, o->in_label, &o->prev, now_ns);
 	const uint8_t *key = c != NULL ? dp_reply_cell_back_key(c, w->nodes) : NULL;
-	unsigned k;
+	uint8_t mask[DP_REPLY_PUMP_CELLS][DP_CELL_MASK_BYTES];
+	struct snc_mask_job jobs[DP_REPLY_PUMP_CELLS];
+	unsigned k, want;
 
 	if (key == NULL) {
 		abandon(w, i, c == NULL ? DP_DROP_NO_CIRCUIT : DP_DROP_UNKNOWN_PEER, now_ns);
 		return 0;
 	}
+	/* the header masks of the cells this call can build, in one batch (a cell the pool
+	 * then cannot take leaves its mask unused; it is computed again next call) */
+	if (max > DP_REPLY_PUMP_CELLS)
+		max = DP_REPLY_PUMP_CELLS; /* the callers' bound already: mask[] is this long */
+	want = o->ncells - o->seq < max ? o->ncells - o->seq : max;
+	for (unsigned j = 0; j < want; j++)
+		jobs[j] = (struct snc_mask_job){key,	       c->in_label, o->seq + j,
+						DP_CELL_REPLY, mask[j],	    NULL};
+	if (want >= REPLY_MASK_BATCH_MIN)
+		snc_cell_mask_batch(want, jobs);
+	else /* a one- or two-cell reply: an 8-lane pass would cost more than these */
+		for (unsigned j = 0; j < want; j++)
+			snc_cell_mask(key, DP_CELL_REPLY, c->in_label, o->seq + j, mask[j]);
 	for (k = 0; k < max && o->seq < o->ncells; k++) {
 		struct rte_mbuf *m = rte_pktmbuf_alloc(cell_pool(w, c));
-		if (m == NULL || build_cell(w, c, o, key, m) != 0) {
+		if (m == NULL || build_cell(w, c, o, mask[k], m) != 0) {
 			rte_pktmbuf_free(m);
 			w->stats.reply_nombuf++;
 			break;
@@ -386,7 +408,8 @@ drop(struct dp_worker *w, struct rte_mbuf *m, enum dp_drop_reason r)
 
 /* The sender and the key of its mask (pass 1: the masks then come from one batch). */
 static enum dp_drop_reason
-sender(struct dp_worker *w, const struct dp_reply_item *it, const uint8_t **key)
+sender(struct dp_worker *w, const struct dp_reply_item *it, const uint8_t **key,
+       const struct snc_mask_key **pre)
 {
 	const struct dp_node *peer;
 
@@ -396,6 +419,7 @@ sender(struct dp_worker *w, const struct dp_reply_item *it, const uint8_t **key)
 	if (peer == NULL)
 		return DP_DROP_UNKNOWN_PEER;
 	*key = peer->link_key;
+	*pre = &peer->link_pre;
 	return DP_DROP_NONE;
 }
 
@@ -464,15 +488,19 @@ dp_reply_relay_stage(struct dp_worker *w, struct dp_reply_item *items, uint16_t 
 
 	/* The incoming masks of the burst in one batch (cell_mask_batch.h). */
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_drop_reason r = sender(w, &items[i], &key[i]);
+		const struct snc_mask_key *pre = NULL;
+		enum dp_drop_reason r = sender(w, &items[i], &key[i], &pre);
 		c[i] = NULL;
 		if (r != DP_DROP_NONE) {
 			drop(w, items[i].m, r);
 			key[i] = NULL;
 		} else {
-			jobs[k++] =
-				(struct snc_mask_job){key[i], items[i].cell.label,
-						      items[i].cell.seq, DP_CELL_REPLY, mask[i]};
+			jobs[k++] = (struct snc_mask_job){key[i],
+							  items[i].cell.label,
+							  items[i].cell.seq,
+							  DP_CELL_REPLY,
+							  mask[i],
+							  pre};
 		}
 	}
 	if (k == 0)
@@ -494,8 +522,9 @@ dp_reply_relay_stage(struct dp_worker *w, struct dp_reply_item *items, uint16_t 
 		}
 		key[i] = c[i]->entry ? NULL : dp_reply_cell_back_key(c[i], w->nodes);
 		if (key[i] != NULL)
-			jobs[k++] = (struct snc_mask_job){key[i], c[i]->in_label, items[i].cell.seq,
-							  DP_CELL_REPLY, out_mask[i]};
+			jobs[k++] = (struct snc_mask_job){
+				key[i],	       c[i]->in_label, items[i].cell.seq,
+				DP_CELL_REPLY, out_mask[i],    NULL};
 	}
 	if (k > 0)
 		snc_cell_mask_batch(k, jobs);

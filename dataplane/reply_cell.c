@@ -129,14 +129,13 @@ back_flags(const struct dp_circuit *c, int last)
 }
 
 uint32_t
-dp_reply_cell_write(uint8_t *cell, const struct dp_circuit *c, const uint8_t mask_key[32],
-		    const uint8_t *prepared, size_t len, uint32_t chunk, uint32_t seq,
-		    uint32_t ncells)
+dp_reply_cell_write_masked(uint8_t *cell, const struct dp_circuit *c,
+			   const uint8_t mask[DP_CELL_MASK_BYTES], const uint8_t *prepared,
+			   size_t len, uint32_t chunk, uint32_t seq, uint32_t ncells)
 {
 	size_t off = (size_t)seq * chunk;
 	uint32_t n, plen;
 	const uint8_t *payload = prepared + off;
-	uint8_t mask[DP_CELL_MASK_BYTES];
 
 	if (seq >= ncells || chunk == 0 || off > len)
 		return 0;
@@ -149,10 +148,20 @@ dp_reply_cell_write(uint8_t *cell, const struct dp_circuit *c, const uint8_t mas
 		payload = cell + DP_CELL_DATA_HDR;
 		plen = n + DP_REPLY_LAYER;
 	}
-	snc_cell_mask(mask_key, DP_CELL_REPLY, c->in_label, seq, mask);
 	return dp_cell_write_data(cell, DP_CELL_REPLY, c->size_class,
 				  back_flags(c, seq + 1 == ncells), c->in_label, seq, mask, payload,
 				  plen);
+}
+
+uint32_t
+dp_reply_cell_write(uint8_t *cell, const struct dp_circuit *c, const uint8_t mask_key[32],
+		    const uint8_t *prepared, size_t len, uint32_t chunk, uint32_t seq,
+		    uint32_t ncells)
+{
+	uint8_t mask[DP_CELL_MASK_BYTES];
+
+	snc_cell_mask(mask_key, DP_CELL_REPLY, c->in_label, seq, mask);
+	return dp_reply_cell_write_masked(cell, c, mask, prepared, len, chunk, seq, ncells);
 }
 
 enum dp_drop_reason

@@ -69,6 +69,12 @@ uint32_t dp_reply_cell_write(uint8_t *cell, const struct dp_circuit *c, const ui
 			     const uint8_t *prepared, size_t len, uint32_t chunk, uint32_t seq,
 			     uint32_t ncells);
 
+/* The same with the header mask already computed (snc_cell_mask(mask_key, DP_CELL_REPLY,
+ * c->in_label, seq)): the pump computes a reply's masks in one batch. */
+uint32_t dp_reply_cell_write_masked(uint8_t *cell, const struct dp_circuit *c,
+				    const uint8_t mask[DP_CELL_MASK_BYTES], const uint8_t *prepared,
+				    size_t len, uint32_t chunk, uint32_t seq, uint32_t ncells);
+
 /*
  * Relay: checks an unmasked REPLY from c's next hop (class, seq, length) and
  * records its seq (and LAST) in c. DP_DROP_NONE or the reason to drop it.

@@ -3,7 +3,8 @@
  * crypto/cell_mask_batch.c: every batch size around the 8 lanes (0 .. 33) gives exactly
  * snc_cell_mask / snc_cell_data_keys (libsodium, one at a time), on the automatic path
  * (the 8-way AVX-512F kernel where the CPU has it) and on the forced scalar one; the
- * kernel itself against crypto_generichash for every message length 1 .. 128.
+ * kernel itself against crypto_generichash for every message length 1 .. 128. Jobs with
+ * a precomputed key state (snc_mask_key: all of a group, some, none) give the same masks.
  */
 #include "test_common.h"
 
@@ -16,22 +17,29 @@ enum {
 	N = 33
 };
 
+/* pre_mode 0: no job has a key state; 1: all; 2: every third has none (mixed groups). */
 static void
-masks_equal_one_at_a_time(bool scalar)
+masks_with_pre(bool scalar, int pre_mode)
 {
 	static uint8_t keys[N][32], got[N][SNC_CELL_MASK_BYTES], want[SNC_CELL_MASK_BYTES];
+	static struct snc_mask_key pre[N];
 	struct snc_mask_job jobs[N];
 
 	snc_cell_mask_batch_force_scalar(scalar);
 	randombytes_buf(keys, sizeof(keys));
+	for (size_t i = 0; i < N; i++)
+		snc_mask_key_init(&pre[i], keys[i]);
 	for (size_t n = 0; n <= N; n++) {
 		for (size_t i = 0; i < n; i++)
-			jobs[i] = (struct snc_mask_job){.key = keys[(i * 7) % N],
-							.label = randombytes_random() *
-								 0x100000001ull,
-							.seq = randombytes_random(),
-							.kind = (uint8_t)(i % 5),
-							.mask = got[i]};
+			jobs[i] = (struct snc_mask_job){
+				.key = keys[(i * 7) % N],
+				.label = randombytes_random() * 0x100000001ull,
+				.seq = randombytes_random(),
+				.kind = (uint8_t)(i % 5),
+				.mask = got[i],
+				.pre = pre_mode == 0 || (pre_mode == 2 && i % 3 == 0)
+					       ? NULL
+					       : &pre[(i * 7) % N]};
 		memset(got, 0, sizeof(got));
 		snc_cell_mask_batch(n, jobs);
 		for (size_t i = 0; i < n; i++) {
@@ -42,6 +50,13 @@ masks_equal_one_at_a_time(bool scalar)
 			assert_true(sodium_is_zero(got[i], SNC_CELL_MASK_BYTES));
 	}
 	snc_cell_mask_batch_force_scalar(false);
+}
+
+static void
+masks_equal_one_at_a_time(bool scalar)
+{
+	for (int mode = 0; mode <= 2; mode++)
+		masks_with_pre(scalar, mode);
 }
 
 static void
@@ -122,6 +137,24 @@ kernel_every_length(void **state)
 			crypto_generichash(want, 32, msg[l], len[l], key[l], 32);
 			assert_memory_equal(out[l], want, 32);
 		}
+		/* the same from each key's precomputed state */
+		static uint64_t st[8][8];
+		const uint64_t *sp[8];
+		for (int l = 0; l < 8; l++) {
+			snc_blake2b_k32_state(key[l], st[l]);
+			sp[l] = st[l];
+		}
+		memset(out, 0, sizeof(out));
+		assert_int_equal(snc_blake2b_k32_x8_from(sp, mp, len, op), 0);
+		for (int l = 0; l < 8; l++) {
+			crypto_generichash(want, 32, msg[l], len[l], key[l], 32);
+			assert_memory_equal(out[l], want, 32);
+		}
+		/* outside 1..128: refused, nothing written */
+		len[3] = base == 1 ? 0 : 129;
+		memset(out, 0, sizeof(out));
+		assert_int_equal(snc_blake2b_k32_x8_from(sp, mp, len, op), -1);
+		assert_true(sodium_is_zero(&out[0][0], sizeof(out)));
 	}
 	/* outside 1..128 (an empty message, one past a block): still libsodium's hashes */
 	for (size_t bad = 0; bad <= 129; bad += 129) {

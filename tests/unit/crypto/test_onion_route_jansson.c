@@ -197,6 +197,32 @@ relay_hex_keys_after_unescaping(void **state)
 	assert_int_equal(route(t, &r), SNC_ROUTE_E_FIELD);
 }
 
+/* The hex decoder (16 digits per step on SSE2) against libsodium's, through both parsers:
+ * every digit position, each byte next to a hex range ('/' ':' '@' 'G' '`' 'g') and the
+ * ranges' ends, in either key; mixed case; the bytes before a bad digit as libsodium's. */
+static void
+relay_hex_digits_every_position(void **state)
+{
+	static const char edge[] = "/:@G`g09afAF~ ";
+	char t[400], key[65];
+	struct snc_route r;
+
+	(void)state;
+	for (int field = 0; field < 2; field++)
+		for (int pos = 0; pos < 64; pos++)
+			for (const char *e = edge; *e != '\0'; e++) {
+				memcpy(key,
+				       "0123456789abcdefABCDEF0123456789aBcDeF0123456789abcdef"
+				       "ABCDEF0123",
+				       65);
+				key[pos] = *e;
+				snprintf(t, sizeof(t),
+					 "{\"destination\":\"%s\",\"ephemeral_key\":\"%s\"}",
+					 field == 0 ? key : k64, field == 0 ? k64 : key);
+				route(t, &r); /* same code and bytes as jansson's */
+			}
+}
+
 static void
 enc_type_aliases_and_escapes(void **state)
 {
@@ -327,6 +353,7 @@ main(void)
 		cmocka_unit_test(proxy_protocol_and_key_material),
 		cmocka_unit_test(host_limit_counts_decoded_bytes),
 		cmocka_unit_test(relay_hex_keys_after_unescaping),
+		cmocka_unit_test(relay_hex_digits_every_position),
 		cmocka_unit_test(enc_type_aliases_and_escapes),
 		cmocka_unit_test(entry_hop_no),
 		cmocka_unit_test(workspace_overflow_falls_back_to_jansson),

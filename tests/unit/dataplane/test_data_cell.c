@@ -212,12 +212,15 @@ prev_key_by_link(void **state)
 	crypto_scalarmult_base(peer_pk, peer_sk);
 	assert_int_equal(dp_node_table_init(&t, 4, sk, pk), 0);
 	assert_int_equal(dp_node_table_add(&t, ed, peer_pk, 0x0a000001, 22030, mac), 0);
-	assert_ptr_equal(dp_data_cell_prev_key(&p.a, &t), p.a.kf);
+	const struct snc_mask_key *pre = (const void *)&t; /* must be overwritten */
+	assert_ptr_equal(dp_data_cell_prev_key(&p.a, &t, &pre), p.a.kf);
+	assert_null(pre); /* a client's link: the circuit's key, nothing precomputed */
 	p.b.prev = (struct dp_addr){0x0a000001, 22030};
-	assert_memory_equal(dp_data_cell_prev_key(&p.b, &t),
+	assert_memory_equal(dp_data_cell_prev_key(&p.b, &t, &pre),
 			    dp_node_by_addr(&t, 0x0a000001, 22030)->link_key, 32);
+	assert_ptr_equal(pre, &dp_node_by_addr(&t, 0x0a000001, 22030)->link_pre);
 	p.b.prev.ip++;
-	assert_null(dp_data_cell_prev_key(&p.b, &t));
+	assert_null(dp_data_cell_prev_key(&p.b, &t, &pre));
 	dp_node_table_free(&t);
 }
 

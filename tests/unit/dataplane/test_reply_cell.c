@@ -377,6 +377,34 @@ base64_in_place_matches_one_shot(void **state)
 	}
 }
 
+/* The pump's path (masks from one batch) writes the bytes of the one-mask-per-cell path,
+ * in both modes, for every cell of a 3-cell reply (mode 1 seals with a fixed nonce: kr, seq). */
+static void
+write_masked_equals_write(void **state)
+{
+	uint8_t a[DP_CELL_SMALL], b[DP_CELL_SMALL], mask[DP_CELL_MASK_BYTES], data[3 * 1000];
+	struct path p;
+
+	(void)state;
+	randombytes_buf(data, sizeof(data));
+	for (int mode = 0; mode < 2; mode++) {
+		make_path(&p, mode ? DP_CELL_REPLY_LAYERED : DP_CELL_REPLY_COMPAT, SNC_ENC_AES_GCM);
+		for (uint32_t seq = 0; seq < 3; seq++) {
+			uint32_t na, nb;
+			memset(a, 0, sizeof(a));
+			memset(b, 0, sizeof(b));
+			na = dp_reply_cell_write(a, &p.c, link_bc, data, sizeof(data), 1000, seq,
+						 3);
+			snc_cell_mask(link_bc, DP_CELL_REPLY, p.c.in_label, seq, mask);
+			nb = dp_reply_cell_write_masked(b, &p.c, mask, data, sizeof(data), 1000,
+							seq, 3);
+			assert_true(na > 0);
+			assert_int_equal(na, nb);
+			assert_memory_equal(a, b, sizeof(a));
+		}
+	}
+}
+
 static void
 write_cell_refuses_bad_arguments(void **state)
 {
@@ -497,6 +525,7 @@ main(void)
 		cmocka_unit_test(write_cell_refuses_bad_arguments),
 		cmocka_unit_test(relay_check_every_edge),
 		cmocka_unit_test(back_key_by_link),
+		cmocka_unit_test(write_masked_equals_write),
 	};
 
 	return RUN_GROUP("dataplane/reply_cell", tests);
