@@ -309,8 +309,10 @@ if command -v dpdk-testpmd >/dev/null; then
 	out=$(verify out "$DIR/back.pcap" "$DIR/main.json" 2>&1)
 	check "... the cells that came back peel at their next hop" test "$out" = '{"create": 85, "data": 255}'
 	"$RUN" restart >>"$DIR/memif-snode.out" 2>&1
-	for _ in $(seq 60); do # restart gives up after 30 s; a loaded machine has needed more
-		STATS=$("$RUN" telemetry 2>&1) && break
+	# restart gives up after 30 s; a loaded machine has needed more. EAL's telemetry socket
+	# answers before the dataplane has registered /snode/dp/stats: wait for its counters
+	for _ in $(seq 60); do
+		STATS=$("$RUN" telemetry 2>&1) && [ -n "$(num rx "$STATS")" ] && break
 		sleep 0.5
 	done
 	new_pid=$(cat "$DIR/work/snode.pid")

@@ -94,5 +94,5 @@ check "no control plane refused a version" \
 RPID=$(cat "$DIR/registry-redis/redis.pid")
 out=$($TN down --dir "$DIR" 2>&1)
 check "testnet down stops the registry Redis too and removes everything" \
-	sh -c "! ip netns list | grep -q '^$NS' && [ ! -e '$DIR' ] && ! kill -0 $RPID 2>/dev/null"
+	sh -c "$(declare -f tn_exited); ! ip netns list | grep -q '^$NS' && [ ! -e '$DIR' ] && tn_exited $RPID"
 tap_done
