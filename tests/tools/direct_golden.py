@@ -32,11 +32,11 @@ from nacl.signing import SigningKey
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cell_builder import frame, read_pcap, write_pcap  # noqa: E402 (frame layout helpers)
+from chan_wire import chan_msg, connect  # noqa: E402 (the channel's header and socket)
 
 SMALL = 1232            # small cell bytes (wire-format.md)
 DIRECT_HDR = 16         # common header (12) + body_len (4)
 MSG_MAX = SMALL - DIRECT_HDR  # 1,216: the largest DIRECT message one cell carries
-CHAN = struct.Struct("<BBHIQIHH")  # version, type, flags, body_len, ref label, ip, port, worker
 HELLO, DIRECT = 1, 4
 PCAP_MAC = "02:70:63:61:70:00"  # net_pcap port 0's MAC
 TIMESTAMP_MS = 1_700_000_000_000
@@ -100,22 +100,6 @@ def cmd_frames(spec, out):
     write_pcap(out, frames)
 
 
-def chan_msg(mtype, body, worker=0):
-    return CHAN.pack(1, mtype, 0, len(body), 0, 0, 0, worker) + body
-
-
-def connect(path, timeout):
-    end = time.time() + timeout
-    while True:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            s.connect(path)
-            return s
-        except OSError:
-            s.close()
-            if time.time() > end:
-                raise
-            time.sleep(0.05)
 
 
 def cmd_peer(spec, path, fifo, inp):

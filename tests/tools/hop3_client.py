@@ -30,8 +30,8 @@ import nacl.bindings as nb
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cell_builder as cb  # noqa: E402
 import onion_builder as ob  # noqa: E402
+from chan_wire import CHAN, chan_msg, connect  # noqa: E402
 
-CHAN = struct.Struct("<BBHIQIHH")  # version, type, flags, body_len, ref label, ip, port, worker
 HELLO, REQUEST, REPLY_MSG = 1, 2, 3
 BASE64_FLAG = 2
 CASES = [("xchacha20", 1), ("aes-gcm", 0), ("aes-gcm", 1), ("xchacha20", 0)]
@@ -81,22 +81,6 @@ def cmd_make(spec, out, state):
         json.dump({"circuits": circuits}, f)
 
 
-def chan_msg(mtype, body, flags=0, ref=(0, 0, 0, 0)):
-    return CHAN.pack(1, mtype, flags, len(body), *ref) + body
-
-
-def connect(path, timeout):
-    end = time.time() + timeout
-    while True:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            s.connect(path)
-            return s
-        except OSError:
-            s.close()
-            if time.time() > end:
-                raise
-            time.sleep(0.05)
 
 
 def cmd_peer(spec, state, path, ready):
