@@ -61,25 +61,6 @@ static const struct dp_iface client_if = {
 	.mac = {.addr_bytes = {2, 0, 0, 0, 0, 0x64}}, .ip = CLIENT_IP, .port = 40000};
 static uint64_t now = 10 * S;
 
-static uint32_t
-be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t
-sent_on(uint16_t port, struct rte_mbuf **pkts)
-{
-	return rte_eth_rx_burst(port, 0, pkts, DP_BURST);
-}
-
-static void
-free_all(struct rte_mbuf **pkts, uint16_t n)
-{
-	for (uint16_t i = 0; i < n; i++)
-		rte_pktmbuf_free(pkts[i]);
-}
-
 static int
 group_setup(void **state)
 {
@@ -223,12 +204,12 @@ assert_request(struct rte_mbuf *m)
 	assert_int_equal(f[16] << 8 | f[17], 0x0800); /* protocol: IPv4 */
 	assert_int_equal(f[18], 6);
 	assert_int_equal(f[19], 4);
-	assert_int_equal(f[20] << 8 | f[21], 1);  /* request */
-	assert_memory_equal(f + 22, me, 6);	  /* sender: port 1's MAC ... */
-	assert_int_equal(be32_at(f + 28), A_IP1); /* ... and address */
-	assert_memory_equal(f + 32, zero, 6);	  /* target MAC: unknown */
-	assert_int_equal(be32_at(f + 38), B_IP);  /* who has B? */
-	assert_memory_equal(f + 42, zero, 18);	  /* padding */
+	assert_int_equal(f[20] << 8 | f[21], 1);	   /* request */
+	assert_memory_equal(f + 22, me, 6);		   /* sender: port 1's MAC ... */
+	assert_int_equal(eal_test_be32_at(f + 28), A_IP1); /* ... and address */
+	assert_memory_equal(f + 32, zero, 6);		   /* target MAC: unknown */
+	assert_int_equal(eal_test_be32_at(f + 38), B_IP);  /* who has B? */
+	assert_memory_equal(f + 42, zero, 18);		   /* padding */
 	assert_int_equal(m->port, port1);
 }
 
@@ -283,22 +264,22 @@ create_to_unresolved_hop_asks_then_leaves_with_the_learned_mac(void **state)
 	create_in();
 	assert_int_equal(a.stats.create_relayed, 1);
 	assert_int_equal(a.stats.drops[DP_DROP_ARP_UNRESOLVED], 1);
-	assert_int_equal(sent_on(port1, pkts), 0);
-	assert_int_equal(sent_on(port0, pkts), 0);
+	assert_int_equal(eal_test_sent_on(port1, pkts, DP_BURST), 0);
+	assert_int_equal(eal_test_sent_on(port0, pkts, DP_BURST), 0);
 	/* the owner (this worker) sends one request out of port 1 */
 	assert_int_equal(dp_arp_service(&a, now), 1);
-	n = sent_on(port1, pkts);
+	n = eal_test_sent_on(port1, pkts, DP_BURST);
 	assert_int_equal(n, 1);
 	assert_request(pkts[0]);
-	free_all(pkts, n);
-	assert_int_equal(sent_on(port0, pkts), 0);
+	eal_test_free_all(pkts, n);
+	assert_int_equal(eal_test_sent_on(port0, pkts, DP_BURST), 0);
 	assert_int_equal(arp.sent, 1);
 	/* a second cell before the answer: dropped, and no second request within 1 s */
 	now += S / 2;
 	create_in();
 	assert_int_equal(a.stats.drops[DP_DROP_ARP_UNRESOLVED], 2);
 	dp_arp_service(&a, now);
-	assert_int_equal(sent_on(port1, pkts), 0);
+	assert_int_equal(eal_test_sent_on(port1, pkts, DP_BURST), 0);
 	assert_int_equal(arp.sent, 1);
 	/* B answers */
 	reply_from_b(b_mac);
@@ -308,13 +289,13 @@ create_to_unresolved_hop_asks_then_leaves_with_the_learned_mac(void **state)
 	/* the next CREATE leaves on port 1 to B's MAC */
 	create_in();
 	assert_int_equal(a.stats.create_relayed, 3);
-	n = sent_on(port1, pkts);
+	n = eal_test_sent_on(port1, pkts, DP_BURST);
 	assert_int_equal(n, 1);
 	assert_memory_equal(rte_pktmbuf_mtod(pkts[0], uint8_t *), b_mac, 6);
 	assert_memory_equal(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 6, ps.p[1].iface.mac.addr_bytes,
 			    6);
-	assert_int_equal(be32_at(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 30), B_IP);
-	free_all(pkts, n);
+	assert_int_equal(eal_test_be32_at(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 30), B_IP);
+	eal_test_free_all(pkts, n);
 	assert_int_equal(a.stats.drops[DP_DROP_ARP_UNRESOLVED], 2);
 	assert_int_equal(rte_mempool_avail_count(pool), before);
 }
@@ -367,12 +348,12 @@ bad_and_unasked_arp_is_counted_and_changes_nothing(void **state)
 	assert_int_equal(a.stats.drops[DP_DROP_NOT_CELL], not_cell + 1);
 	assert_int_equal(arp.t[1]->n, 1);
 	/* nothing was sent, and cells still go to B's real MAC */
-	assert_int_equal(sent_on(port1, pkts), 0);
+	assert_int_equal(eal_test_sent_on(port1, pkts, DP_BURST), 0);
 	create_in();
-	n = sent_on(port1, pkts);
+	n = eal_test_sent_on(port1, pkts, DP_BURST);
 	assert_int_equal(n, 1);
 	assert_memory_equal(rte_pktmbuf_mtod(pkts[0], uint8_t *), b_mac, 6);
-	free_all(pkts, n);
+	eal_test_free_all(pkts, n);
 	assert_int_equal(rte_mempool_avail_count(pool), before);
 }
 
@@ -392,28 +373,28 @@ silent_next_hop_is_forgotten_and_asked_again(void **state)
 		now += S;
 		dp_arp_service(&a, now);
 	}
-	n = sent_on(port1, pkts);
+	n = eal_test_sent_on(port1, pkts, DP_BURST);
 	assert_int_equal(n, 3);
 	for (uint16_t k = 0; k < n; k++)
 		assert_request(pkts[k]);
-	free_all(pkts, n);
+	eal_test_free_all(pkts, n);
 	create_in(); /* still served with the old MAC while it is asked again */
-	n = sent_on(port1, pkts);
+	n = eal_test_sent_on(port1, pkts, DP_BURST);
 	assert_int_equal(n, 1);
 	assert_memory_equal(rte_pktmbuf_mtod(pkts[0], uint8_t *), b_mac, 6);
-	free_all(pkts, n);
+	eal_test_free_all(pkts, n);
 	now += S;
 	dp_arp_service(&a, now);
 	assert_int_equal(arp.t[1]->c.failed, failed + 1);
 	assert_int_equal(arp.t[1]->n, 0);
 	/* the next cell starts over: dropped, one new request */
 	create_in();
-	assert_int_equal(sent_on(port1, pkts), 0);
+	assert_int_equal(eal_test_sent_on(port1, pkts, DP_BURST), 0);
 	dp_arp_service(&a, now);
-	n = sent_on(port1, pkts);
+	n = eal_test_sent_on(port1, pkts, DP_BURST);
 	assert_int_equal(n, 1);
 	assert_request(pkts[0]);
-	free_all(pkts, n);
+	eal_test_free_all(pkts, n);
 	assert_int_equal(rte_mempool_avail_count(pool), before);
 }
 
@@ -444,10 +425,10 @@ another_worker_goes_through_the_owner(void **state)
 	assert_int_equal(dp_arp_service(&a, now), 1);
 	assert_int_equal(arp.t[1]->c.learned, learned + 1);
 	create_in_on(&w2);
-	n = sent_on(port1, pkts);
+	n = eal_test_sent_on(port1, pkts, DP_BURST);
 	assert_int_equal(n, 1);
 	assert_memory_equal(rte_pktmbuf_mtod(pkts[0], uint8_t *), b_mac, 6);
-	free_all(pkts, n);
+	eal_test_free_all(pkts, n);
 	assert_int_equal(w2.stats.drops[DP_DROP_ARP_UNRESOLVED], 1);
 	assert_int_equal(rte_mempool_avail_count(pool), before);
 }

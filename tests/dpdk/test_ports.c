@@ -73,26 +73,6 @@ on_deliver(struct dp_worker *w, const struct dp_delivery *d, struct rte_mbuf *m,
 	return DP_DROP_NONE;
 }
 
-static uint32_t
-be32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Everything transmitted on port since the last read. */
-static uint16_t
-sent_on(uint16_t port, struct rte_mbuf **pkts)
-{
-	return rte_eth_rx_burst(port, 0, pkts, DP_BURST);
-}
-
-static void
-free_all(struct rte_mbuf **pkts, uint16_t n)
-{
-	for (uint16_t i = 0; i < n; i++)
-		rte_pktmbuf_free(pkts[i]);
-}
-
 /* A frame from (src_mac, src_ip) to (dst_mac, dst_ip): its Ethernet, IPv4 and UDP fields. */
 static void
 assert_frame(const struct rte_mbuf *m, const struct rte_ether_addr *src_mac, uint32_t src_ip,
@@ -102,8 +82,8 @@ assert_frame(const struct rte_mbuf *m, const struct rte_ether_addr *src_mac, uin
 
 	assert_memory_equal(f, dst_mac, 6);
 	assert_memory_equal(f + 6, src_mac->addr_bytes, 6);
-	assert_int_equal(be32_at(f + 26), src_ip);
-	assert_int_equal(be32_at(f + 30), dst_ip);
+	assert_int_equal(eal_test_be32_at(f + 26), src_ip);
+	assert_int_equal(eal_test_be32_at(f + 30), dst_ip);
 	assert_int_equal((uint16_t)(f[36] << 8 | f[37]), dst_port);
 }
 
@@ -257,8 +237,9 @@ create_leaves_on_the_next_hops_port_and_reply_on_the_clients(void **state)
 		/* the CREATE enters A on port 0 ... */
 		dp_loop_burst(&a, port0, 0, (struct rte_mbuf *[]){client_create(&cl, mode)}, 1, 1);
 		assert_int_equal(a.stats.create_relayed, mode + 1);
-		assert_int_equal(sent_on(port0, pkts), 0); /* ... nothing back out on port 0 */
-		n = sent_on(port1, pkts);		   /* ... and leaves on port 1 to B */
+		assert_int_equal(eal_test_sent_on(port0, pkts, DP_BURST),
+				 0);			     /* ... nothing back out on port 0 */
+		n = eal_test_sent_on(port1, pkts, DP_BURST); /* ... and leaves on port 1 to B */
 		assert_int_equal(n, 1);
 		assert_frame(pkts[0], &ps.p[1].iface.mac, A_IP1, b_mac, B_IP, 22030);
 		assert_int_equal(a.port_stats[0].rx, c0.rx + 1);
@@ -273,14 +254,15 @@ create_leaves_on_the_next_hops_port_and_reply_on_the_clients(void **state)
 				 DP_DROP_NONE);
 		while (dp_reply_pending(&b) > 0)
 			dp_reply_pump(&b, portb, 0, 1);
-		n = sent_on(portb, pkts);
+		n = eal_test_sent_on(portb, pkts, DP_BURST);
 		assert_int_equal(n, 1);
-		assert_int_equal(be32_at(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 30), A_IP1);
+		assert_int_equal(eal_test_be32_at(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 30),
+				 A_IP1);
 		/* the REPLY enters A on port 1 and leaves on port 0, to the client */
 		dp_loop_burst(&a, port1, 0, pkts, 1, 1);
 		assert_int_equal(a.stats.reply_relayed, mode + 1);
-		assert_int_equal(sent_on(port1, pkts), 0);
-		n = sent_on(port0, pkts);
+		assert_int_equal(eal_test_sent_on(port1, pkts, DP_BURST), 0);
+		n = eal_test_sent_on(port0, pkts, DP_BURST);
 		assert_int_equal(n, 1);
 		assert_frame(pkts[0], &ps.p[0].iface.mac, A_IP0, client_if.mac.addr_bytes,
 			     CLIENT_IP, 40000);
@@ -290,7 +272,7 @@ create_leaves_on_the_next_hops_port_and_reply_on_the_clients(void **state)
 				    out, sizeof(out)),
 			strlen(reply));
 		assert_memory_equal(out, reply, strlen(reply));
-		free_all(pkts, n);
+		eal_test_free_all(pkts, n);
 		snc_onion_free(&cl.on);
 		assert_int_equal(a.port_stats[1].rx, c1.rx + 1);
 		assert_int_equal(a.port_stats[0].tx, c0.tx + 1);
@@ -333,12 +315,12 @@ arp_is_answered_per_port(void **state)
 		dp_loop_burst(&a, on == 0 ? port0 : port1, 0, &m, 1, 1);
 	}
 	assert_int_equal(a.stats.drops[DP_DROP_NOT_CELL], not_cell + 1); /* the one on port 0 */
-	assert_int_equal(sent_on(port0, pkts), 0);
-	assert_int_equal(sent_on(port1, pkts), 1);
+	assert_int_equal(eal_test_sent_on(port0, pkts, DP_BURST), 0);
+	assert_int_equal(eal_test_sent_on(port1, pkts, DP_BURST), 1);
 	assert_memory_equal(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 6, ps.p[1].iface.mac.addr_bytes,
 			    6);
-	assert_int_equal(be32_at(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 14 + 14), A_IP1);
-	free_all(pkts, 1);
+	assert_int_equal(eal_test_be32_at(rte_pktmbuf_mtod(pkts[0], uint8_t *) + 14 + 14), A_IP1);
+	eal_test_free_all(pkts, 1);
 }
 
 static struct rte_mbuf *
@@ -369,8 +351,9 @@ tx_burst_splits_by_port_and_reports_what_was_refused(void **state)
 		room += n;
 	} while (n == 1);
 	rte_pktmbuf_free(fill);
-	assert_int_equal(sent_on(port1, pkts), DP_BURST); /* 32 slots free again ... */
-	free_all(pkts, DP_BURST);
+	assert_int_equal(eal_test_sent_on(port1, pkts, DP_BURST),
+			 DP_BURST); /* 32 slots free again ... */
+	eal_test_free_all(pkts, DP_BURST);
 	for (int i = 0; i < DP_BURST - 1; i++) { /* ... and 31 taken back */
 		fill = tagged(1, 0xff);
 		assert_int_equal(rte_eth_tx_burst(port1, 0, &fill, 1), 1);
@@ -388,19 +371,19 @@ tx_burst_splits_by_port_and_reports_what_was_refused(void **state)
 	for (int k = 0; k < 6; k++)
 		assert_int_equal(rte_pktmbuf_mtod(pkts[k], uint8_t *)[0], idx[k]);
 	assert_int_equal(a.port_stats[1].tx_refused, refused + 2);
-	free_all(pkts + 4, 2);
+	eal_test_free_all(pkts + 4, 2);
 	/* what reached the wires: 1, 3, 5 on port 0; the fillers then 0 on port 1 */
-	assert_int_equal(sent_on(port0, pkts), 3);
+	assert_int_equal(eal_test_sent_on(port0, pkts, DP_BURST), 3);
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(rte_pktmbuf_mtod(pkts[k], uint8_t *)[0], 2 * k + 1);
-	free_all(pkts, 3);
-	while ((n = sent_on(port1, pkts)) > 0) {
+	eal_test_free_all(pkts, 3);
+	while ((n = eal_test_sent_on(port1, pkts, DP_BURST)) > 0) {
 		for (uint16_t k = 0; k < n; k++)
 			if (rte_pktmbuf_mtod(pkts[k], uint8_t *)[0] != 0xff) {
 				assert_int_equal(rte_pktmbuf_mtod(pkts[k], uint8_t *)[0], 0);
 				ours++;
 			}
-		free_all(pkts, n);
+		eal_test_free_all(pkts, n);
 	}
 	assert_int_equal(ours, 1);
 	assert_true(room > DP_BURST);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
 
 enum {
 	EAL_TEST_MAX_ARGS = 32
@@ -68,4 +70,23 @@ eal_test_cleanup(void)
 	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
 	rte_eal_cleanup();
 	remove_runtime_dir(dir);
+}
+
+unsigned short
+eal_test_sent_on(unsigned short port, struct rte_mbuf **pkts, unsigned short n)
+{
+	return rte_eth_rx_burst(port, 0, pkts, n);
+}
+
+void
+eal_test_free_all(struct rte_mbuf **pkts, unsigned short n)
+{
+	for (unsigned short i = 0; i < n; i++)
+		rte_pktmbuf_free(pkts[i]);
+}
+
+unsigned
+eal_test_be32_at(const unsigned char *p)
+{
+	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
 }
