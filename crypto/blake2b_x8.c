@@ -65,25 +65,34 @@ compress(__m512i h[8], const __m512i m[16], __m512i t, int last)
 		h[i] = _mm512_xor_si512(h[i], _mm512_xor_si512(v[i], v[i + 8]));
 }
 
-/* 128-byte blocks of the 8 lanes as 16 vectors of word i (little-endian words). */
+/* 128-byte blocks of the 8 lanes as 16 vectors of word i (little-endian words). Only the
+ * words some lane reaches are gathered (a mask message is 3 words, a key 4); the rest are
+ * zero vectors: no block buffer to clear and wipe per lane. */
 static void
 load_blocks(__m512i m[16], const uint8_t *const src[SNC_B2X8_LANES],
 	    const size_t len[SNC_B2X8_LANES])
 {
-	uint64_t w[16][SNC_B2X8_LANES];
-	uint8_t block[SNC_B2X8_MSG_MAX];
+	uint64_t w[SNC_B2X8_LANES];
+	size_t words = 0;
 
-	for (int l = 0; l < SNC_B2X8_LANES; l++) {
-		memset(block, 0, sizeof(block));
-		memcpy(block, src[l], len[l]);
-		for (int i = 0; i < 16; i++)
-			memcpy(&w[i][l], block + 8 * i, 8); /* x86: little-endian as BLAKE2b */
+	for (int l = 0; l < SNC_B2X8_LANES; l++)
+		if ((len[l] + 7) / 8 > words)
+			words = (len[l] + 7) / 8;
+	for (size_t i = 0; i < 16; i++) {
+		if (i >= words) {
+			m[i] = _mm512_setzero_si512();
+			continue;
+		}
+		for (int l = 0; l < SNC_B2X8_LANES; l++) {
+			size_t at = 8 * i, n = len[l] > at ? len[l] - at : 0;
+			w[l] = 0;
+			if (n > 0) /* x86: little-endian as BLAKE2b */
+				memcpy(&w[l], src[l] + at, n < 8 ? n : 8);
+		}
+		m[i] = _mm512_loadu_si512(w);
 	}
-	for (int i = 0; i < 16; i++)
-		m[i] = _mm512_loadu_si512(w[i]);
 	/* keys (hop keys, link keys, DH outputs) pass through here */
 	sodium_memzero(w, sizeof(w));
-	sodium_memzero(block, sizeof(block));
 }
 
 static bool
