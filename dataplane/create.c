@@ -28,6 +28,10 @@ struct create_batch {
 	uint8_t *out_cell[DP_BURST];
 	uint8_t out_mask[DP_BURST][DP_CELL_MASK_BYTES];
 	struct snc_mask_job out_jobs[DP_BURST];
+	/* and their out-label map entries, put after the batch (commit_out_labels) */
+	struct dp_circuit *out_circuit[DP_BURST];
+	struct dp_addr out_next[DP_BURST];
+	uint16_t out_tx[DP_BURST]; /* index in w->tx */
 	uint16_t nout;
 	enum snc_enc_type type[DP_BURST];
 	struct snc_aead_buf buf[DP_BURST];
@@ -97,11 +101,11 @@ status_reason(int status)
 }
 
 /* Rewrites the mbuf as the next hop's CREATE: same class, re-padded, fresh label. Its
- * header mask is left to the stage's batch (b->out_jobs). */
+ * header mask and its circuit's out label are left to the stage (b->out_*). */
 static void
 emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
-	   const struct snc_payload *p, const struct dp_node *next, uint64_t out_label,
-	   struct create_batch *b)
+	   const struct snc_payload *p, const struct dp_node *next, struct dp_circuit *c,
+	   uint64_t out_label, struct create_batch *b)
 {
 	static const uint8_t zero[DP_CELL_MASK_BYTES];
 	uint8_t *cell = rte_pktmbuf_mtod_offset(it->m, uint8_t *, DP_PKT_HDR_LEN);
@@ -109,6 +113,9 @@ emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_rout
 	uint32_t used, size = dp_cell_class_size(it->cell.size_class);
 
 	b->out_cell[b->nout] = cell;
+	b->out_circuit[b->nout] = c;
+	b->out_next[b->nout] = (struct dp_addr){next->ip, next->port};
+	b->out_tx[b->nout] = w->ntx;
 	b->out_jobs[b->nout] =
 		(struct snc_mask_job){next->link_key,	    out_label,	    0, DP_CELL_CREATE,
 				      b->out_mask[b->nout], &next->link_pre};
@@ -125,8 +132,8 @@ emit_relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_rout
 }
 
 /* The circuit entry of a peeled layer. A relay (out_label not NULL) also draws its label
- * for the next link here and asks for that label's slot in the out-label map, which it
- * writes after the cell (a cache miss hidden behind the re-padding). */
+ * for the next link here and asks for that label's slot in the out-label map, written
+ * once the whole burst is routed (commit_out_labels: the miss hidden behind the rest). */
 static struct dp_circuit *
 open_circuit(struct dp_worker *w, const struct dp_create_item *it, const struct create_batch *b,
 	     uint16_t i, uint64_t now_ns, uint64_t *out_label)
@@ -170,17 +177,7 @@ relay(struct dp_worker *w, struct dp_create_item *it, const struct snc_route *r,
 	c = open_circuit(w, it, b, i, now_ns, &out_label);
 	if (c == NULL)
 		return DP_DROP_CIRCUIT_FULL;
-	emit_relay(w, it, r, p, next, out_label, b);
-	if (dp_circuit_set_out(&w->circuits, c, out_label,
-			       &(struct dp_addr){next->ip, next->port}) != 0) {
-		/* a taken label (2^-56 a pair) or a full map (it has room for every circuit):
-		 * the cell just queued is taken back and dropped by the caller */
-		w->ntx--;
-		b->nout--;
-		w->stats.create_relayed--;
-		dp_circuit_remove(&w->circuits, c);
-		return DP_DROP_CIRCUIT_FULL;
-	}
+	emit_relay(w, it, r, p, next, c, out_label, b);
 	return DP_DROP_NONE;
 }
 
@@ -308,6 +305,27 @@ crypto_stages(struct dp_worker *w, struct dp_create_item *items, uint16_t n, str
 	data_keys(n, b);
 }
 
+/* The relayed cells' out labels into the circuit table. A taken label (2^-56 a pair) or
+ * a full map (it has room for every circuit) takes its cell back out of w->tx (not sent
+ * yet) and drops it; last first, so the earlier cells' tx indexes still hold. */
+static void
+commit_out_labels(struct dp_worker *w, struct create_batch *b)
+{
+	for (uint16_t j = b->nout; j-- > 0;) {
+		uint16_t at = b->out_tx[j];
+		struct rte_mbuf *m = w->tx[at];
+
+		if (dp_circuit_set_out(&w->circuits, b->out_circuit[j], b->out_jobs[j].label,
+				       &b->out_next[j]) == 0)
+			continue;
+		memmove(&w->tx[at], &w->tx[at + 1], (size_t)(w->ntx - at - 1) * sizeof(w->tx[0]));
+		w->ntx--;
+		w->stats.create_relayed--;
+		dp_circuit_remove(&w->circuits, b->out_circuit[j]);
+		drop(w, m, DP_DROP_CIRCUIT_FULL);
+	}
+}
+
 void
 dp_create_stage(struct dp_worker *w, struct dp_create_item *items, uint16_t n, uint64_t now_ns)
 {
@@ -342,6 +360,7 @@ dp_create_stage(struct dp_worker *w, struct dp_create_item *items, uint16_t n, u
 		snc_cell_mask_batch(b.nout, b.out_jobs);
 	for (uint16_t j = 0; j < b.nout; j++)
 		dp_cell_create_apply_mask(b.out_cell[j], b.out_mask[j]);
+	commit_out_labels(w, &b);
 	sodium_memzero(b.key, sizeof(b.key));
 	sodium_memzero(b.kf, sizeof(b.kf));
 	sodium_memzero(b.kr, sizeof(b.kr));

@@ -24,6 +24,7 @@
 #include "eal_test.h"
 #include "mempool.h"
 #include "onion_build.h"
+#include "rng.h"
 #include "snc.h"
 
 enum {
@@ -420,6 +421,76 @@ each_bad_create_lands_in_its_counter(void **state)
 	assert_int_equal(rte_mempool_avail_count(pool), before);
 }
 
+/* Worker 0's random stream from a fixed key: the same labels and padding again. */
+static void
+rekey_worker0(void)
+{
+	static const uint8_t key[DP_RNG_KEY_BYTES] = {7}, iv[DP_RNG_IV_BYTES];
+
+	dp_rng_free(&workers[0].rng);
+	assert_int_equal(dp_rng_init(&workers[0].rng, key, iv), 0);
+}
+
+/* Three fresh CREATEs to node 0 in one burst; their mbufs in m[]. */
+static void
+feed_three(struct rte_mbuf *m[3], uint64_t now)
+{
+	struct dp_worker *w = &workers[0];
+	struct dp_create_item it[3];
+
+	for (int i = 0; i < 3; i++) {
+		uint8_t seeds[3][32];
+		struct snc_onion on;
+		build(SNC_ENC_XCHACHA20, pub, &pub[2], seeds, &on);
+		m[i] = client_create(&on, seeds[0]);
+		snc_onion_free(&on);
+		it[i] = (struct dp_create_item){.m = m[i]};
+		assert_int_equal(dp_pkt_parse(m[i], &w->iface, &it[i].pkt), DP_DROP_NONE);
+		assert_int_equal(dp_cell_parse(it[i].pkt.cell, it[i].pkt.cell_len, &it[i].cell),
+				 DP_DROP_NONE);
+	}
+	w->ntx = 0;
+	dp_create_stage(w, it, 3, now);
+}
+
+/* The out labels go into the circuit table after the whole burst is routed: a label that
+ * is taken by then drops its cell alone (circuit_full), taken back out of the burst's tx,
+ * its circuit removed, the cells after it sent in order. The stream replayed from the
+ * same key draws a one-cell burst's label again for the next burst's first cell (same
+ * onion lengths, so the same padding after it); the next cells' labels come from bytes
+ * that were padding before: fresh. */
+static void
+taken_out_label_drops_its_cell_alone(void **state)
+{
+	struct dp_worker *w = &workers[0];
+	unsigned before = rte_mempool_avail_count(pool);
+	uint64_t relayed = w->stats.create_relayed, full = w->stats.drops[DP_DROP_CIRCUIT_FULL];
+	uint32_t circuits = dp_circuit_count(&w->circuits);
+	uint8_t seeds[3][32];
+	struct snc_onion on;
+	struct rte_mbuf *m[3];
+
+	(void)state;
+	rekey_worker0();
+	build(SNC_ENC_XCHACHA20, pub, &pub[2], seeds, &on);
+	m[0] = feed(0, client_create(&on, seeds[0]), 4000);
+	snc_onion_free(&on);
+	assert_non_null(m[0]);
+	rte_pktmbuf_free(m[0]);
+	rekey_worker0();
+	feed_three(m, 4000);
+	assert_int_equal(w->stats.drops[DP_DROP_CIRCUIT_FULL], full + 1);
+	assert_int_equal(w->ntx, 2);
+	assert_ptr_equal(w->tx[0], m[1]);
+	assert_ptr_equal(w->tx[1], m[2]);
+	assert_int_equal(w->stats.create_relayed, relayed + 3);
+	assert_int_equal(dp_circuit_count(&w->circuits), circuits + 3);
+	rte_pktmbuf_free(w->tx[0]);
+	rte_pktmbuf_free(w->tx[1]);
+	w->ntx = 0;
+	assert_int_equal(rte_mempool_avail_count(pool), before);
+}
+
 static void
 rate_limit_sheds_before_public_key_work(void **state)
 {
@@ -461,6 +532,7 @@ main(void)
 		cmocka_unit_test(large_cell_blob_edge),
 		cmocka_unit_test(big_mbuf_holds_one_large_frame),
 		cmocka_unit_test(each_bad_create_lands_in_its_counter),
+		cmocka_unit_test(taken_out_label_drops_its_cell_alone),
 		cmocka_unit_test(rate_limit_sheds_before_public_key_work),
 	};
 	int rc;
