@@ -9,6 +9,7 @@
  *   - DATA relay vs the AEAD ceiling: snc_cell_data_open alone on the same
  *     payloads (one XChaCha20-Poly1305 per cell);
  *   - with --workers 2, CREATE on two worker lcores at once vs one.
+ * CREATE rows are one-cell requests (no MORE: no kf derived); one row with MORE set.
  * Rows are medians of rounds in which ceiling and path alternate; rates are
  * per CPU second of the bench thread (--clock wall: elapsed time), so that a
  * shared core's other tenants do not count as cost. Not a test. Run pinned:
@@ -158,6 +159,25 @@ data_rows(struct dp_worker *w, struct rte_mempool *pool, const struct dpb_cells 
 	       rm / cm, rm * DP_CELL_SMALL * 8 / 1e9);
 }
 
+/* CREATEs with MORE (their hops derive kf as well: one round, a fresh worker), then DATA
+ * on their circuits. */
+static void
+more_and_data_rows(struct bench *b, struct dp_worker *w, enum snc_enc_type type, double ceiling)
+{
+	struct dpb_cells m;
+	double rate;
+
+	if (dpb_cells_create(&m, &b->path, type, b->ncells, true) != 0)
+		abort();
+	dp_worker_free(w);
+	dpb_worker_init(w, 0, &b->path);
+	rate = (double)m.n / dpb_feed(w, 0, b->pool, &m);
+	check(w->stats.create_relayed, m.n, "relayed (CREATE, MORE)");
+	row("CREATE relay, MORE set (1 round)", type, rate, rate / ceiling);
+	data_rows(w, b->pool, &m);
+	dpb_cells_free(&m);
+}
+
 /* CREATE_ROUNDS rounds of ceiling then relay (a fresh worker each, untimed),
  * medians reported; then DATA on the last round's circuits. */
 static void
@@ -170,7 +190,7 @@ one_worker_rows(struct bench *b, enum snc_enc_type type)
 	double ceiling[CREATE_ROUNDS], relay[CREATE_ROUNDS];
 	struct dpb_cells c;
 
-	if (dpb_cells_create(&c, &b->path, type, b->ncells) != 0)
+	if (dpb_cells_create(&c, &b->path, type, b->ncells, false) != 0)
 		abort();
 	for (int r = 0; r < CREATE_ROUNDS; r++) {
 		if (r > 0)
@@ -184,7 +204,7 @@ one_worker_rows(struct bench *b, enum snc_enc_type type)
 	row("crypto ceiling: peel batch", type, cm, 1.0);
 	row("dataplane CREATE relay", type, rm, rm / cm);
 	if (type == SNC_ENC_XCHACHA20)
-		data_rows(&w, b->pool, &c);
+		more_and_data_rows(b, &w, type, cm);
 	else
 		printf("(worker tables: %ld MiB of this process on transparent huge pages)\n",
 		       dpb_anon_huge_kib() / 1024);
@@ -221,7 +241,7 @@ scaling_rows(struct bench *b)
 	struct dpb_cells c;
 	double one, two;
 
-	if (dpb_cells_create(&c, &b->path, SNC_ENC_AES_GCM, b->ncells) != 0)
+	if (dpb_cells_create(&c, &b->path, SNC_ENC_AES_GCM, b->ncells, false) != 0)
 		abort();
 	dpb_cpu_clock = false; /* two lanes at once: elapsed time is the figure */
 	for (unsigned i = 0; i < 2; i++) {
@@ -261,7 +281,7 @@ profile_relay(struct bench *b, unsigned passes)
 	double t = 0;
 	uint64_t relayed = 0;
 
-	if (dpb_cells_create(&c, &b->path, SNC_ENC_XCHACHA20, b->ncells) != 0)
+	if (dpb_cells_create(&c, &b->path, SNC_ENC_XCHACHA20, b->ncells, false) != 0)
 		abort();
 	for (unsigned i = 0; i < passes; i++) {
 		dpb_worker_init(&w, 0, &b->path);
@@ -284,7 +304,7 @@ profile_data(struct bench *b, unsigned passes)
 	struct dpb_cells c, d;
 	double t = 0;
 
-	if (dpb_cells_create(&c, &b->path, SNC_ENC_XCHACHA20, b->ncells) != 0)
+	if (dpb_cells_create(&c, &b->path, SNC_ENC_XCHACHA20, b->ncells, true) != 0)
 		abort();
 	dpb_worker_init(&w, 0, &b->path);
 	dpb_feed(&w, 0, b->pool, &c);

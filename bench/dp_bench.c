@@ -90,8 +90,8 @@ dpb_cells_free(struct dpb_cells *c)
 
 /* One client CREATE for node 0, as a client writes it (docs/wire-format.md). */
 static void
-make_create(const struct dpb_path *p, enum snc_enc_type type, uint8_t cell[DP_CELL_SMALL],
-	    uint32_t *blob_len, uint64_t *label)
+make_create(const struct dpb_path *p, enum snc_enc_type type, bool more,
+	    uint8_t cell[DP_CELL_SMALL], uint32_t *blob_len, uint64_t *label)
 {
 	const char *body = "{\"method\":\"info\",\"params\":{}}";
 	uint8_t seeds[3][32], sk[32], pk[32], dh[32], mask[5];
@@ -112,7 +112,8 @@ make_create(const struct dpb_path *p, enum snc_enc_type type, uint8_t cell[DP_CE
 	*label |= 1;
 	snc_cell_mask(dh, DP_CELL_CREATE, *label, 0, mask);
 	uint32_t used =
-		dp_cell_write_create(cell, 0, DP_CELL_FLAG_CLIENT, *label, (uint8_t)e.enc_type, 1,
+		dp_cell_write_create(cell, 0, DP_CELL_FLAG_CLIENT | (more ? DP_CELL_FLAG_MORE : 0),
+				     *label, (uint8_t)e.enc_type, 1,
 				     e.eph_pk, 0, mask, pl.blob, (uint32_t)pl.blob_len);
 	randombytes_buf(cell + used, DP_CELL_SMALL - used);
 	*blob_len = (uint32_t)pl.blob_len;
@@ -120,12 +121,13 @@ make_create(const struct dpb_path *p, enum snc_enc_type type, uint8_t cell[DP_CE
 }
 
 int
-dpb_cells_create(struct dpb_cells *c, const struct dpb_path *p, enum snc_enc_type type, size_t n)
+dpb_cells_create(struct dpb_cells *c, const struct dpb_path *p, enum snc_enc_type type, size_t n,
+		 bool more)
 {
 	if (cells_alloc(c, n) != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		make_create(p, type, c->cell[i], &c->blob_len[i], &c->label[i]);
+		make_create(p, type, more, c->cell[i], &c->blob_len[i], &c->label[i]);
 	return 0;
 }
 

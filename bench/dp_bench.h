@@ -36,9 +36,10 @@ struct dpb_cells {
 void dpb_path_init(struct dpb_path *p);
 void dpb_path_free(struct dpb_path *p);
 
-/* n CREATE cells (small class) of 3-hop onions to node 2, all of one enc type. */
+/* n CREATE cells (small class) of 3-hop onions to node 2, all of one enc type; more: with
+ * the MORE flag (DATA follows: the hops derive kf, which dpb_cells_data needs). */
 int dpb_cells_create(struct dpb_cells *c, const struct dpb_path *p, enum snc_enc_type type,
-		     size_t n);
+		     size_t n, bool more);
 void dpb_cells_free(struct dpb_cells *c);
 
 /* A worker of node 0 on lcore, with gates opened wide (the path is measured,

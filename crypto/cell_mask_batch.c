@@ -161,36 +161,52 @@ snc_cell_mask_batch(size_t n, const struct snc_mask_job *jobs)
 		snc_cell_mask(jobs[i].key, jobs[i].kind, jobs[i].label, jobs[i].seq, jobs[i].mask);
 }
 
+#if SNC_HAVE_BLAKE2B_X8
+/* kf and kr of up to 8 circuits; lanes past k repeat circuit 0 (the same bytes written
+ * twice). Without any kf wanted, one message compression less. */
+static void
+data_keys_x8(size_t k, const uint8_t *const hop_key[], uint8_t *const kf[], uint8_t *const kr[])
+{
+	static const uint8_t fwd[] = "snode-data-fwd", rev[] = "snode-data-rev";
+	const uint8_t *key[SNC_B2X8_LANES], *mf[SNC_B2X8_LANES], *mr[SNC_B2X8_LANES];
+	uint8_t *of[SNC_B2X8_LANES], *orv[SNC_B2X8_LANES], unwanted[SNC_B2X8_LANES][32];
+	size_t len[SNC_B2X8_LANES];
+	bool any_kf = false;
+
+	for (size_t l = 0; l < SNC_B2X8_LANES; l++) {
+		size_t i = l < k ? l : 0;
+		key[l] = hop_key[i];
+		mf[l] = fwd;
+		mr[l] = rev;
+		len[l] = sizeof(fwd) - 1;
+		of[l] = kf[i] != NULL ? kf[i] : unwanted[l];
+		orv[l] = kr[i];
+		any_kf |= kf[i] != NULL;
+	}
+	if (any_kf) {
+		snc_blake2b_k32_x8_two(key, mf, len, of, mr, len, orv);
+		sodium_memzero(unwanted, sizeof(unwanted));
+	} else {
+		snc_blake2b_k32_x8(key, mr, len, orv);
+	}
+}
+#endif
+
 void
 snc_cell_data_keys_batch(size_t n, const uint8_t *const hop_key[], uint8_t *const kf[],
 			 uint8_t *const kr[])
 {
 #if SNC_HAVE_BLAKE2B_X8
 	if (use_x8()) {
-		static const uint8_t fwd[] = "snode-data-fwd", rev[] = "snode-data-rev";
-		/* kf and kr of 8 circuits per pass, one key block compression for both */
-		for (size_t done = 0; done < n; done += SNC_B2X8_LANES) {
-			size_t k = n - done < SNC_B2X8_LANES ? n - done : SNC_B2X8_LANES;
-			const uint8_t *key[SNC_B2X8_LANES], *mf[SNC_B2X8_LANES],
-				*mr[SNC_B2X8_LANES];
-			uint8_t *of[SNC_B2X8_LANES], *orv[SNC_B2X8_LANES];
-			size_t len[SNC_B2X8_LANES];
-
-			for (size_t l = 0; l < SNC_B2X8_LANES; l++) {
-				size_t i = done + (l < k ? l : 0);
-				key[l] = hop_key[i];
-				mf[l] = fwd;
-				mr[l] = rev;
-				len[l] = sizeof(fwd) - 1;
-				of[l] = kf[i];
-				orv[l] = kr[i];
-			}
-			/* lanes past k repeat circuit `done`: the same bytes written twice */
-			snc_blake2b_k32_x8_two(key, mf, len, of, mr, len, orv);
-		}
+		for (size_t done = 0; done < n; done += SNC_B2X8_LANES)
+			data_keys_x8(n - done < SNC_B2X8_LANES ? n - done : SNC_B2X8_LANES,
+				     hop_key + done, kf + done, kr + done);
 		return;
 	}
 #endif
-	for (size_t i = 0; i < n; i++)
-		snc_cell_data_keys(hop_key[i], kf[i], kr[i]);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t unwanted[32];
+		snc_cell_data_keys(hop_key[i], kf[i] != NULL ? kf[i] : unwanted, kr[i]);
+		sodium_memzero(unwanted, sizeof(unwanted));
+	}
 }

@@ -37,7 +37,9 @@ struct snc_mask_job {
  * whose jobs all have a ready pre (the same key's) skips the key block. */
 void snc_cell_mask_batch(size_t n, const struct snc_mask_job *jobs);
 
-/* snc_cell_data_keys(hop_key[i], kf[i], kr[i]) for n circuits. */
+/* snc_cell_data_keys(hop_key[i], kf[i], kr[i]) for n circuits. kf[i] NULL: that circuit
+ * needs no kf (no DATA follows its CREATE); a group of 8 none of which wants kf runs one
+ * compression less. */
 void snc_cell_data_keys_batch(size_t n, const uint8_t *const hop_key[], uint8_t *const kf[],
 			      uint8_t *const kr[]);
 

@@ -37,7 +37,7 @@ struct dp_circuit {
 	struct dp_addr next;
 	uint64_t expires_ns;
 	uint8_t hop_key[32];
-	uint8_t kf[32]; /* DATA, forward */
+	uint8_t kf[32]; /* DATA, forward: derived only when the CREATE had MORE (has_kf) */
 	uint8_t kr[32]; /* REPLY, backward */
 	uint8_t size_class;
 	uint8_t reply_mode;
@@ -54,6 +54,7 @@ struct dp_circuit {
 	uint8_t data_done;   /* LAST DATA seen, later DATA cells are refused */
 	uint32_t data_seq;   /* lowest DATA seq still accepted (the next one, at the destination) */
 	uint8_t entry;	     /* the previous hop is snode-control's HTTP entry (entry.h) */
+	uint8_t has_kf;	     /* the CREATE had MORE: kf derived, DATA cells may follow */
 };
 
 struct dp_circuit_table {

@@ -149,6 +149,7 @@ open_circuit(struct dp_worker *w, const struct dp_create_item *it, const struct 
 	}
 	memcpy(c->hop_key, b->key[i], 32);
 	memcpy(c->kf, b->kf[i], 32); /* derived for the whole burst (crypto_stages) */
+	c->has_kf = (it->cell.flags & DP_CELL_FLAG_MORE) != 0;
 	memcpy(c->kr, b->kr[i], 32);
 	c->size_class = it->cell.size_class;
 	c->reply_mode = it->cell.reply_mode;
@@ -253,9 +254,10 @@ header_masks(struct dp_worker *w, struct dp_create_item *items, uint16_t n, stru
 		snc_cell_mask_batch(k, b->jobs);
 }
 
-/* kf and kr of every opened layer's hop key, in one batch. */
+/* kr of every opened layer's hop key, and kf of those DATA cells follow (MORE), in one
+ * batch. A one-cell request's circuit has no kf: DATA on it is data_unexpected. */
 static void
-data_keys(uint16_t n, struct create_batch *b)
+data_keys(const struct dp_create_item *items, uint16_t n, struct create_batch *b)
 {
 	const uint8_t *hk[DP_BURST];
 	uint8_t *kf[DP_BURST], *kr[DP_BURST];
@@ -265,7 +267,7 @@ data_keys(uint16_t n, struct create_batch *b)
 		if (b->status[i] != 0)
 			continue;
 		hk[k] = b->key[i];
-		kf[k] = b->kf[i];
+		kf[k] = (items[i].cell.flags & DP_CELL_FLAG_MORE) != 0 ? b->kf[i] : NULL;
 		kr[k++] = b->kr[i];
 	}
 	if (k > 0)
@@ -302,7 +304,7 @@ crypto_stages(struct dp_worker *w, struct dp_create_item *items, uint16_t n, str
 	snc_kdf_batch(n, b->type, b->dh_in, b->eph, b->node_pk, b->key_out, b->status);
 	sodium_memzero(b->dh, sizeof(b->dh));
 	snc_aead_open_batch(n, b->type, b->key_in, b->buf, b->status);
-	data_keys(n, b);
+	data_keys(items, n, b);
 }
 
 /* The relayed cells' out labels into the circuit table. A taken label (2^-56 a pair) or

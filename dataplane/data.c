@@ -145,6 +145,8 @@ mask_key(struct dp_worker *w, struct dp_data_item *it, const uint8_t **key,
 
 	if (c == NULL)
 		return DP_DROP_NO_CIRCUIT;
+	if (!c->has_kf) /* its CREATE had no MORE: no kf (create.c), no DATA expected */
+		return DP_DROP_DATA_UNEXPECTED;
 	*key = dp_data_cell_prev_key(c, w->nodes, pre);
 	return *key != NULL ? DP_DROP_NONE : DP_DROP_UNKNOWN_PEER;
 }

@@ -467,10 +467,12 @@ each_bad_data_cell_lands_in_its_counter(void **state)
 	assert_int_equal(sc->drops[DP_DROP_DATA_TIMEOUT] - c[DP_DROP_DATA_TIMEOUT], 1);
 	assert_int_equal(dp_circuit_count(&workers[2].circuits), 0);
 	snc_onion_free(&cl.on);
-	/* DATA to a destination whose CREATE had no MORE: delivered at once, DATA refused. */
+	/* DATA on a circuit whose CREATE had no MORE: the request delivered at once, the DATA
+	 * refused by the first hop (no hop derived kf for that circuit). */
 	send_create(&plain, (const uint8_t *)first_part, strlen(first_part), false, second);
 	to_a(data_cell(&plain, 0, DP_CELL_FLAG_LAST, chunk, sizeof(chunk)), second);
-	assert_int_equal(sc->drops[DP_DROP_DATA_UNEXPECTED] - c[DP_DROP_DATA_UNEXPECTED], 1);
+	assert_int_equal(sa->drops[DP_DROP_DATA_UNEXPECTED] - a[DP_DROP_DATA_UNEXPECTED], 1);
+	assert_int_equal(sc->drops[DP_DROP_DATA_UNEXPECTED], c[DP_DROP_DATA_UNEXPECTED]);
 	snc_onion_free(&plain.on);
 	assert_int_equal(sa->drops[DP_DROP_TX_FULL], a[DP_DROP_TX_FULL]);
 	assert_no_circuits_and_no_leak(before);
