@@ -4,7 +4,8 @@
  * snc_cell_mask / snc_cell_data_keys (libsodium, one at a time), on the automatic path
  * (the 8-way AVX-512F kernel where the CPU has it) and on the forced scalar one; the
  * kernel itself against crypto_generichash for every message length 1 .. 128. Jobs with
- * a precomputed key state (snc_mask_key: all of a group, some, none) give the same masks.
+ * a precomputed key state (snc_mask_key: all of a group, some, none) give the same masks;
+ * circuits that want no kf (all of a group, some, none) get the same kr.
  */
 #include "test_common.h"
 
@@ -75,36 +76,48 @@ masks_scalar(void **state)
 	masks_equal_one_at_a_time(true);
 }
 
+/* kf_mode 0: every circuit wants kf; 1: none (kr alone); 2: every third none (mixed
+ * groups): an unwanted kf is never written. */
 static void
-data_keys_equal_one_at_a_time(void **state)
+data_keys_with(bool scalar, int kf_mode)
 {
 	static uint8_t hop[N][32], kf[N][32], kr[N][32], wf[32], wr[32];
 	const uint8_t *hk[N];
 	uint8_t *pf[N], *pr[N];
 
-	(void)state;
 	randombytes_buf(hop, sizeof(hop));
-	for (int scalar = 0; scalar <= 1; scalar++) {
-		snc_cell_mask_batch_force_scalar(scalar);
-		for (size_t n = 0; n <= N; n++) {
-			memset(kf, 0, sizeof(kf));
-			memset(kr, 0, sizeof(kr));
-			for (size_t i = 0; i < N; i++) {
-				hk[i] = hop[i];
-				pf[i] = kf[i];
-				pr[i] = kr[i];
-			}
-			snc_cell_data_keys_batch(n, hk, pf, pr);
-			for (size_t i = 0; i < n; i++) {
-				snc_cell_data_keys(hop[i], wf, wr);
-				assert_memory_equal(kf[i], wf, 32);
-				assert_memory_equal(kr[i], wr, 32);
-			}
-			for (size_t i = n; i < N; i++)
-				assert_true(sodium_is_zero(kf[i], 32) && sodium_is_zero(kr[i], 32));
+	snc_cell_mask_batch_force_scalar(scalar);
+	for (size_t n = 0; n <= N; n++) {
+		memset(kf, 0, sizeof(kf));
+		memset(kr, 0, sizeof(kr));
+		for (size_t i = 0; i < N; i++) {
+			bool wanted = kf_mode == 0 || (kf_mode == 2 && i % 3 != 0);
+			hk[i] = hop[i];
+			pf[i] = wanted ? kf[i] : NULL;
+			pr[i] = kr[i];
 		}
+		snc_cell_data_keys_batch(n, hk, pf, pr);
+		for (size_t i = 0; i < n; i++) {
+			snc_cell_data_keys(hop[i], wf, wr);
+			if (pf[i] != NULL)
+				assert_memory_equal(kf[i], wf, 32);
+			else
+				assert_true(sodium_is_zero(kf[i], 32));
+			assert_memory_equal(kr[i], wr, 32);
+		}
+		for (size_t i = n; i < N; i++)
+			assert_true(sodium_is_zero(kf[i], 32) && sodium_is_zero(kr[i], 32));
 	}
 	snc_cell_mask_batch_force_scalar(false);
+}
+
+static void
+data_keys_equal_one_at_a_time(void **state)
+{
+	(void)state;
+	for (int scalar = 0; scalar <= 1; scalar++)
+		for (int mode = 0; mode <= 2; mode++)
+			data_keys_with(scalar, mode);
 }
 
 /* The kernel alone, every message length it takes, when this CPU can run it. */
