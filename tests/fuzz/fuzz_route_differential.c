@@ -9,6 +9,8 @@
  *     reject, root type, and every root member the scanner reports (key after
  *     unescaping, type, integer, decoded string, and the value's text re-read
  *     by jansson);
+ *   - snc_json_flat_scan (the plain-strings fast path): what it accepts, jansson
+ *     accepts as an object of exactly those members, each a string of those bytes;
  *   - a 3-key workspace: accepts what an ample one accepts, rejects what it
  *     rejects, and answers SNC_JSON_E_KEYS only for a text that is valid but
  *     for duplicates; an ample workspace (one key per 4 input bytes) never
@@ -21,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "json_flat.h"
 #include "json_scan.h"
 #include "onion_route.h"
 #include "onion_route_jansson.h"
@@ -125,6 +128,27 @@ compare_scanner(const char *text, size_t size)
 	json_decref(j);
 }
 
+static void
+compare_flat(const char *text, size_t size)
+{
+	struct snc_json_flat_member m[8];
+	size_t n = 0;
+	json_t *j;
+
+	if (snc_json_flat_scan(text, size, m, 8, &n) != 0)
+		return;
+	j = json_loadb(text, size, JSON_REJECT_DUPLICATES, NULL);
+	check(j != NULL && json_is_object(j) && n >= 1 && n <= 8 && json_object_size(j) == n);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *v = json_object_getn(j, m[i].key.raw, m[i].key.raw_len);
+		check(!m[i].key.escaped && !m[i].value.escaped);
+		check(v != NULL && json_is_string(v) &&
+		      json_string_length(v) == m[i].value.raw_len &&
+		      memcmp(json_string_value(v), m[i].value.raw, m[i].value.raw_len) == 0);
+	}
+	json_decref(j);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -142,5 +166,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	      snc_route_jansson_parse_entry(text, size, &eb));
 	check(memcmp(&ea, &eb, sizeof(ea)) == 0);
 	compare_scanner(text, size);
+	compare_flat(text, size);
 	return 0;
 }
