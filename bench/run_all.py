@@ -91,6 +91,10 @@ def dataplane(build, cells):
         ceil, relay = lines[f"crypto ceiling: peel batch, {t}"], lines[f"dataplane CREATE relay, {t}"]
         add("dataplane, 1 worker", f"CREATE cells/s, {t}", f"{relay[0]:,.0f}",
             f"peel batch {ceil[0]:,.0f}", relay[1])
+        more = lines.get(f"CREATE relay, MORE set (1 round), {t}")
+        if more:  # DATA follows: the hops derive kf too
+            add("dataplane, 1 worker", f"CREATE cells/s, {t}, MORE set (1 round)",
+                f"{more[0]:,.0f}", f"peel batch {ceil[0]:,.0f}", more[1])
     gbit = re.findall(r"^(AEAD ceiling.*|dataplane DATA relay.*?)\s+(\d+)\s+([\d.]+x)\s+([\d.]+) Gbit",
                       out, re.M)
     if len(gbit) == 2:
