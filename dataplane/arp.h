@@ -15,7 +15,7 @@
  * reads) or, while the address resolves, keeps the frame in the worker's hold
  * (arp_hold.h: --arp-hold frames per address, 16 addresses, 32 frames a
  * worker) and, for an address not in the table, asks the ARP owner. Each
- * loop iteration (dp_arp_service) and each flush, the worker looks its held
+ * loop iteration (dp_arp_service) and each flush while it holds any, the worker looks its held
  * addresses up: resolved, their frames leave in their order before any newer
  * frame to them; gone from the table after 3 unanswered requests
  * (arp_failed) or held 3.5 s (arp_hold_timeout), they are dropped; a frame
