@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include "args_file.h"
+#include "arp_hold.h"
 #include "frag.h"
 #include "mempool.h"
 
@@ -29,6 +30,7 @@ static const struct option dp_long_opts[] = {
 	{"port-ip", required_argument, NULL, 'A'},
 	{"port-mtu", required_argument, NULL, 'U'},
 	{"arp", required_argument, NULL, 'R'},
+	{"arp-hold", required_argument, NULL, 'H'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -154,6 +156,11 @@ take(struct dp_args *a, int c, const char *v)
 			return bad("arp", v, "expected gateway or on-link");
 		a->arp_on_link = strcmp(v, "on-link") == 0;
 		return 0;
+	case 'H':
+		if (parse_uint(v, 0, DP_ARP_HOLD_FRAMES_MAX, &n) != 0)
+			return bad("arp-hold", v, "expected frames, 0..16");
+		a->arp_hold = (unsigned)n;
+		return 0;
 	case 'F':
 		return 0; /* read before the rest (config_file) */
 	default:
@@ -258,6 +265,7 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 	memset(args, 0, sizeof(*args));
 	args->cell_port = DP_DEFAULT_CELL_PORT;
 	args->big_mbufs = DP_BIG_MBUFS_DEFAULT;
+	args->arp_hold = DP_ARP_HOLD_FRAMES_DEFAULT;
 	args->ip_prefix = 32;
 	if (find_config_file(argc, argv, &file) != 0)
 		return -1;
@@ -302,7 +310,7 @@ dp_args_usage(const char *prog)
 	       "                 [--big-mbufs N] [--mtu N] [--port-ip "
 	       "\"(P,A.B.C.D/LEN[,MAC]),...\"]\n"
 	       "                 [--port-mtu \"(P,MTU),...\"]\n"
-	       "                 [--arp gateway|on-link]\n"
+	       "                 [--arp gateway|on-link] [--arp-hold N]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D[/LEN]   this node's IPv4 address (and subnet) on the default\n"
 	       "                       port: the lowest of the mask, port 0 by default\n"
@@ -334,11 +342,15 @@ dp_args_usage(const char *prog)
 	       "  --arp MODE           gateway (default): a next hop on a port's subnet gets\n"
 	       "                       the port's gateway MAC if it has one, else ARP's;\n"
 	       "                       on-link: ARP's even when the port has a gateway MAC\n"
+	       "  --arp-hold N         frames each worker holds per next hop ARP is resolving\n"
+	       "                       (0..16, default %d; 16 hops, 32 frames a worker at\n"
+	       "                       most; 0: dropped, arp_unresolved)\n"
 	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
 	       "                       the command line overrides them\n"
 	       "  -h, --help           this text\n"
 	       "software mode example:\n"
 	       "  %s --no-huge -m 256 --no-pci --vdev net_null0 --file-prefix sn0 -- "
 	       "--self-check\n",
-	       prog, prog, DP_DEFAULT_CELL_PORT, DP_DEFAULT_CHANNEL, DP_BIG_MBUFS_DEFAULT, prog);
+	       prog, prog, DP_DEFAULT_CELL_PORT, DP_DEFAULT_CHANNEL, DP_BIG_MBUFS_DEFAULT,
+	       DP_ARP_HOLD_FRAMES_DEFAULT, prog);
 }

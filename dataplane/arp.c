@@ -157,34 +157,110 @@ dp_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_iface *in)
 	return true;
 }
 
-/* The MAC of a frame to the zero MAC, or why it cannot leave. *asked: the last
- * address this flush asked the owner for (one message per address). */
+/* Drops the frames held for slot i, each counted r. */
+static void
+drop_held(struct dp_worker *w, unsigned i, enum dp_drop_reason r)
+{
+	void *f[DP_ARP_HOLD_FRAMES_MAX];
+	unsigned n = dp_arp_hold_take(&w->arp_hold, i, f);
+
+	for (unsigned k = 0; k < n; k++)
+		drop(w, f[k], r);
+}
+
+/* Slot i's address is at mac: its frames leave now, oldest first, straight to
+ * the port (before the burst being flushed, which may hold newer ones). */
+static void
+release(struct dp_worker *w, unsigned i, const uint8_t mac[6])
+{
+	void *held[DP_ARP_HOLD_FRAMES_MAX];
+	struct rte_mbuf *m[DP_ARP_HOLD_FRAMES_MAX];
+	uint16_t p = w->arp_hold.a[i].port, sent;
+	unsigned n = dp_arp_hold_take(&w->arp_hold, i, held);
+
+	for (unsigned k = 0; k < n; k++) {
+		m[k] = held[k];
+		memcpy(rte_pktmbuf_mtod(m[k], uint8_t *), mac, 6);
+	}
+	sent = dp_tx_burst(w, p, w->txq[p], m, (uint16_t)n, NULL);
+	w->stats.tx += sent;
+	w->arp_hold.released += sent;
+	for (unsigned k = sent; k < n; k++)
+		drop(w, m[k], DP_DROP_TX_FULL); /* as a flush does: the port is full now */
+}
+
+/* Each held address against its port's table (one lock-free lookup each):
+ * resolved, its frames leave; gone from the table after it was resolving
+ * (its requests went unanswered), or held too long, they are dropped. */
+static void
+hold_poll(struct dp_worker *w)
+{
+	struct dp_arp_hold *h = &w->arp_hold;
+
+	for (unsigned i = 0; h->naddrs > 0 && i < DP_ARP_HOLD_ADDRS; i++) {
+		struct dp_arp_hold_addr *s = &h->a[i];
+		enum dp_arp_lookup l;
+		uint8_t mac[6];
+
+		if (s->ip == 0)
+			continue;
+		l = dp_arp_table_lookup(w->arp->t[s->port], s->ip, mac);
+		if (l == DP_ARP_HIT)
+			release(w, i, mac);
+		else if (l == DP_ARP_MISS && s->seen)
+			drop_held(w, i, DP_DROP_ARP_FAILED);
+		else if (h->now_ns >= s->deadline_ns)
+			drop_held(w, i, DP_DROP_ARP_HOLD_TIMEOUT);
+		else if (l == DP_ARP_PENDING)
+			s->seen = 1; /* a MISS before this: the owner has not taken the want yet */
+	}
+}
+
+/* Keeps m until (p, ip) resolves, or says why it cannot. */
 static enum dp_drop_reason
-resolve(struct dp_worker *w, struct rte_mbuf *m, uint32_t *asked)
+hold(struct dp_worker *w, struct rte_mbuf *m, uint16_t p, uint32_t ip)
+{
+	if (w->arp_hold.per_addr == 0)
+		return DP_DROP_ARP_UNRESOLVED; /* --arp-hold 0 */
+	return dp_arp_hold_add(&w->arp_hold, p, ip, m) == 0 ? DP_DROP_NONE : DP_DROP_ARP_HOLD_FULL;
+}
+
+/* The MAC of a frame to the zero MAC, or why it cannot leave; *held when it
+ * waits in the hold instead. *asked: the last address this flush asked the
+ * owner for (one message per address). */
+static enum dp_drop_reason
+resolve(struct dp_worker *w, struct rte_mbuf *m, uint32_t *asked, bool *held)
 {
 	struct dp_arp *a = w->arp;
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint16_t p = m->port;
 	uint32_t ip;
 
+	*held = false;
 	if (rte_pktmbuf_data_len(m) < DP_PKT_HDR_LEN || f[12] != 0x08 || f[13] != 0x00 ||
 	    p >= DP_PORTS_MAX)
 		return DP_DROP_ARP_UNRESOLVED;
 	ip = (uint32_t)f[30] << 24 | (uint32_t)f[31] << 16 | (uint32_t)f[32] << 8 | f[33];
 	if (!on_link(a, p, ip))
 		return DP_DROP_ARP_UNRESOLVED; /* off-link with no MAC: nothing to ask */
+	*held = true;
+	if (w->arp_hold.naddrs > 0 && dp_arp_hold_find(&w->arp_hold, p, ip) >= 0)
+		return hold(w, m, p, ip); /* behind the frames already held (the poll just ran) */
 	switch (dp_arp_table_lookup(a->t[p], ip, f)) {
 	case DP_ARP_HIT:
+		*held = false;
 		return DP_DROP_NONE;
 	case DP_ARP_PENDING:
-		return DP_DROP_ARP_UNRESOLVED;
+		return hold(w, m, p, ip); /* asked already (maybe by another worker) */
 	default:
 		break;
 	}
-	if (*asked == ip)
-		return DP_DROP_ARP_UNRESOLVED;
-	*asked = ip;
-	return post(a, MSG_WANT, p, ip, NULL) == 0 ? DP_DROP_ARP_UNRESOLVED : DP_DROP_ARP_BUSY;
+	if (*asked != ip) {
+		if (post(a, MSG_WANT, p, ip, NULL) != 0)
+			return DP_DROP_ARP_BUSY; /* nobody will ask: not held */
+		*asked = ip;
+	}
+	return hold(w, m, p, ip);
 }
 
 void
@@ -193,18 +269,34 @@ dp_arp_resolve_tx(struct dp_worker *w)
 	uint32_t asked = 0;
 	uint16_t k = 0;
 
+	if (w->arp != NULL && w->arp_hold.naddrs > 0)
+		hold_poll(w); /* held frames leave before the newer ones below */
 	for (uint16_t i = 0; i < w->ntx; i++) {
 		struct rte_mbuf *m = w->tx[i];
 		enum dp_drop_reason r = DP_DROP_NONE;
+		bool held = false;
 
 		if (memcmp(rte_pktmbuf_mtod(m, const uint8_t *), resolve_by_arp, 6) == 0)
-			r = w->arp != NULL ? resolve(w, m, &asked) : DP_DROP_ARP_UNRESOLVED;
-		if (r == DP_DROP_NONE)
-			w->tx[k++] = m;
-		else
+			r = w->arp != NULL ? resolve(w, m, &asked, &held) : DP_DROP_ARP_UNRESOLVED;
+		if (r != DP_DROP_NONE)
 			drop(w, m, r);
+		else if (!held)
+			w->tx[k++] = m;
 	}
 	w->ntx = k;
+}
+
+void
+dp_arp_hold_free(struct dp_worker *w)
+{
+	void *f[DP_ARP_HOLD_FRAMES_MAX];
+
+	for (unsigned i = 0; i < DP_ARP_HOLD_ADDRS; i++) {
+		unsigned n = dp_arp_hold_take(&w->arp_hold, i, f);
+
+		for (unsigned k = 0; k < n; k++)
+			rte_pktmbuf_free(f[k]);
+	}
 }
 
 /* Owner: one broadcast request for ip out of port p, through this worker's queue. */
@@ -245,15 +337,14 @@ take(struct dp_worker *w, const struct msg *msg, uint64_t now_ns)
 		dp_stats_drop(&w->stats, DP_DROP_ARP_UNSOLICITED);
 }
 
-unsigned
-dp_arp_service(struct dp_worker *w, uint64_t now_ns)
+/* The owner's share of dp_arp_service: the ring, then the tables' pass. */
+static unsigned
+owner_service(struct dp_worker *w, uint64_t now_ns)
 {
 	struct dp_arp *a = w->arp;
 	struct msg msgs[MSG_BURST];
 	unsigned n;
 
-	if (a == NULL || w->lcore != a->owner)
-		return 0;
 	n = rte_ring_sc_dequeue_burst_elem(a->ring, msgs, sizeof(msgs[0]), MSG_BURST, NULL);
 	for (unsigned i = 0; i < n; i++)
 		take(w, &msgs[i], now_ns);
@@ -271,4 +362,22 @@ dp_arp_service(struct dp_worker *w, uint64_t now_ns)
 			send_request(w, p, ask[i]);
 	}
 	return n;
+}
+
+unsigned
+dp_arp_service(struct dp_worker *w, uint64_t now_ns)
+{
+	unsigned n = 0;
+	uint64_t released;
+
+	if (w->arp == NULL)
+		return 0;
+	w->arp_hold.now_ns = now_ns;
+	if (w->lcore == w->arp->owner)
+		n = owner_service(w, now_ns); /* first: a reply learned now frees frames below */
+	if (w->arp_hold.naddrs == 0)
+		return n;
+	released = w->arp_hold.released;
+	hold_poll(w);
+	return n + (unsigned)(w->arp_hold.released - released);
 }

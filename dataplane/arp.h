@@ -12,12 +12,15 @@
  * The path of a packet to such a node: the stage writes the frame with the
  * zero MAC; dp_arp_resolve_tx, just before the burst leaves (loop.c's
  * flush), fills in the MAC from the port's table (arp_table.h, lock-free
- * reads) or drops the packet (arp_unresolved) and, for an address not in the
- * table, asks the ARP owner. Packets are dropped, not held: the first cell to
- * a peer not yet resolved is lost once (snode-control's DIRECT pings reach
- * every node, so peers are resolved before onion traffic needs them, and a
- * client retries a lost request), and a hold queue would keep mbufs across
- * loop iterations on every worker for a case that happens once per peer.
+ * reads) or, while the address resolves, keeps the frame in the worker's hold
+ * (arp_hold.h: --arp-hold frames per address, 16 addresses, 32 frames a
+ * worker) and, for an address not in the table, asks the ARP owner. Each
+ * loop iteration (dp_arp_service) and each flush while it holds any, the worker looks its held
+ * addresses up: resolved, their frames leave in their order before any newer
+ * frame to them; gone from the table after 3 unanswered requests
+ * (arp_failed) or held 3.5 s (arp_hold_timeout), they are dropped; a frame
+ * over a bound is dropped (arp_hold_full). So the first cells to a peer not
+ * yet resolved are late by one ARP round trip, not lost.
  *
  * The owner is one worker lcore (worker 0, the one that usually polls rx
  * queue 0): the only writer of the tables, it sends every request through
@@ -78,13 +81,18 @@ const uint8_t *dp_arp_next_hop_mac(const void *arg, uint32_t ip);
  * owner, or dropped and counted); false for anything else, requests included. */
 bool dp_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_iface *in);
 
-/* Any worker, before w->tx leaves: fills in the MAC of frames to the zero MAC,
- * drops and counts those not resolved. */
+/* Any worker, before w->tx leaves: first sends the held frames whose address
+ * resolved; then fills in the MAC of frames to the zero MAC, holds those
+ * still resolving (taken out of w->tx), drops and counts the rest. */
 void dp_arp_resolve_tx(struct dp_worker *w);
 
-/* Every loop iteration of every worker; only the owner works: the ring, then
- * retries, refreshes and expiry every DP_ARP_TICK_NS. Returns messages taken. */
+/* Every loop iteration of every worker: the owner takes the ring, then does
+ * retries, refreshes and expiry every DP_ARP_TICK_NS; then each worker sends,
+ * or drops, what it holds (as above). Returns messages taken plus frames sent. */
 unsigned dp_arp_service(struct dp_worker *w, uint64_t now_ns);
+
+/* Frees the worker's held frames (dp_worker_free: nothing leaks at exit). */
+void dp_arp_hold_free(struct dp_worker *w);
 
 /* Telemetry /snode/dp/arp over a (its tables) and the lcores (their arp_* drops). */
 struct dp_lcore;

@@ -79,7 +79,7 @@ dp_arp_table_lookup(struct dp_arp_table *t, uint32_t ip, uint8_t mac[6])
 		uint64_t word, learned;
 
 		if (snapshot(&b[k], &eip, &word, &learned) != 0)
-			return DP_ARP_PENDING; /* being rewritten: never wait for the owner */
+			return DP_ARP_REWRITTEN; /* never wait for the owner */
 		if (eip != ip)
 			continue;
 		if (state_of(word) != DP_ARP_REACHABLE && state_of(word) != DP_ARP_REFRESHING)

@@ -77,9 +77,10 @@ struct dp_arp_table {
 };
 
 enum dp_arp_lookup {
-	DP_ARP_MISS = 0, /* not in the table: ask the owner (dp_arp_want) */
-	DP_ARP_PENDING,	 /* asked, no answer yet */
-	DP_ARP_HIT,	 /* mac filled */
+	DP_ARP_MISS = 0,  /* not in the table: ask the owner (dp_arp_want) */
+	DP_ARP_PENDING,	  /* asked, no answer yet */
+	DP_ARP_HIT,	  /* mac filled */
+	DP_ARP_REWRITTEN, /* its bucket was being rewritten: not known, look again later */
 };
 
 /* The bucket of an address (tests pick colliding ones with it). */

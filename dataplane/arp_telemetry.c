@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Telemetry /snode/dp/arp: the ARP tables' counters summed over the ports, the
- * workers' arp_* drops, and every entry as "port ip mac state age_ms" (at
- * most ENTRIES_SHOWN: telemetry replies are 16 KB at most; `entries` counts
- * them all). Entries are read through their seqlocks, so each line is
+ * workers' arp_* drops and holds (frames waiting for their next hop), and
+ * every entry as "port ip mac state age_ms" (at most ENTRIES_SHOWN: telemetry replies are 16 KB at
+ * most; `entries` counts them all). Entries are read through their seqlocks, so each line is
  * consistent; the counters are read without locks, as the other commands do.
  */
 #include "arp.h"
@@ -51,6 +51,29 @@ drops(enum dp_drop_reason r)
 	for (unsigned i = 0; i < tel_n; i++)
 		sum += tel_lcores[i].worker.stats.drops[r];
 	return sum;
+}
+
+/* The workers' holds (arp_hold.h), read without locks as the counters are. */
+static void
+add_holds(struct rte_tel_data *d)
+{
+	uint64_t frames = 0, addrs = 0, held = 0, released = 0;
+
+	for (unsigned i = 0; i < tel_n; i++) {
+		const struct dp_arp_hold *h = &tel_lcores[i].worker.arp_hold;
+
+		frames += h->nframes;
+		addrs += h->naddrs;
+		held += h->held;
+		released += h->released;
+	}
+	rte_tel_data_add_dict_u64(d, "held", frames);
+	rte_tel_data_add_dict_u64(d, "held_addresses", addrs);
+	rte_tel_data_add_dict_u64(d, "held_total", held);
+	rte_tel_data_add_dict_u64(d, "held_released", released);
+	rte_tel_data_add_dict_u64(d, "hold_full", drops(DP_DROP_ARP_HOLD_FULL));
+	rte_tel_data_add_dict_u64(d, "hold_failed", drops(DP_DROP_ARP_FAILED));
+	rte_tel_data_add_dict_u64(d, "hold_timeout", drops(DP_DROP_ARP_HOLD_TIMEOUT));
 }
 
 static void
@@ -103,6 +126,7 @@ cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "bad", drops(DP_DROP_ARP_BAD));
 	rte_tel_data_add_dict_u64(d, "busy", drops(DP_DROP_ARP_BUSY));
 	rte_tel_data_add_dict_u64(d, "unresolved_drops", drops(DP_DROP_ARP_UNRESOLVED));
+	add_holds(d);
 	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
 	add_entries(list, dp_loop_now_ns());
 	rte_tel_data_add_dict_container(d, "table", list, 0);

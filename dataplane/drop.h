@@ -65,8 +65,16 @@
 	  "us")                                                                                    \
 	X(ARP_UNSOLICITED, "arp_unsolicited",                                                      \
 	  "ARP reply for an address with no request outstanding (gratuitous included)")            \
-	X(ARP_UNRESOLVED, "arp_unresolved", "next hop's MAC not resolved by ARP (yet)")            \
-	X(ARP_BUSY, "arp_busy", "ARP reply or resolution for the ARP owner: its ring was full")
+	X(ARP_UNRESOLVED, "arp_unresolved",                                                        \
+	  "next hop's MAC not resolved by ARP and the frame not held (off-link, --arp-hold 0)")    \
+	X(ARP_BUSY, "arp_busy", "ARP reply or resolution for the ARP owner: its ring was full")    \
+	X(ARP_HOLD_FULL, "arp_hold_full",                                                          \
+	  "next hop resolving by ARP and the worker's hold full (--arp-hold frames for it, 16 "    \
+	  "addresses or 32 frames)")                                                               \
+	X(ARP_FAILED, "arp_failed",                                                                \
+	  "held frame dropped: its next hop answered none of 3 ARP requests")                      \
+	X(ARP_HOLD_TIMEOUT, "arp_hold_timeout",                                                    \
+	  "held frame dropped: its next hop not resolved by ARP in 3.5 s")
 
 enum dp_drop_reason {
 	DP_DROP_NONE = 0,

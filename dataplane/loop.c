@@ -152,6 +152,7 @@ dp_loop_process(struct dp_worker *w, uint16_t port, uint16_t txq, struct rte_mbu
 
 	b.ncreate = b.nreply = b.ndata = 0;
 	w->ntx = 0;
+	w->arp_hold.now_ns = now_ns; /* frames held at this burst's flush are held from now */
 	for (uint16_t i = 0; i < n; i++)
 		classify(w, pkts[i], &b, now_ns);
 	/* CREATE first: a CREATE with MORE and its first DATA may share a burst. */

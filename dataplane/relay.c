@@ -276,8 +276,10 @@ open_arp(const struct dp_args *a, struct relay *r)
 			"dp_arp") != 0)
 		return fail("cannot allocate the ARP tables");
 	r->arp_up = true;
-	for (unsigned i = 0; i < r->nb_lcores; i++)
+	for (unsigned i = 0; i < r->nb_lcores; i++) {
 		r->lcores[i].worker.arp = &r->arp;
+		dp_arp_hold_init(&r->lcores[i].worker.arp_hold, a->arp_hold);
+	}
 	r->swap.gateway_for = dp_arp_next_hop_mac;
 	r->swap.gateway_arg = &r->arp;
 	return 0;
@@ -287,8 +289,10 @@ open_arp(const struct dp_args *a, struct relay *r)
 static int
 create_pools(const struct dp_args *a, struct relay *r)
 {
+	/* and what each worker may hold while ARP resolves (arp_hold.h) */
 	uint32_t nb_mbufs = dp_mempool_size(r->ports.n, (uint16_t)r->nb_lcores, RELAY_DESC,
-					    RELAY_DESC, (uint16_t)rte_lcore_count(), DP_BURST);
+					    RELAY_DESC, (uint16_t)rte_lcore_count(), DP_BURST) +
+			    r->nb_lcores * DP_ARP_HOLD_CAP;
 
 	r->pool = dp_mempool_create("dp_relay", nb_mbufs, (int)rte_socket_id());
 	if (r->pool == NULL)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arp.h"
 #include "data.h"
 #include "reply.h"
 
@@ -34,6 +35,7 @@ dp_worker_init(struct dp_worker *w, unsigned lcore, const struct dp_worker_conf 
 	w->keys = keys;
 	w->nodes = nodes;
 	w->ip_id = (uint16_t)(lcore << 12); /* apart per lcore: ids of one source stay unique */
+	dp_arp_hold_init(&w->arp_hold, DP_ARP_HOLD_FRAMES_DEFAULT);
 	w->scratch = calloc(DP_BURST, sizeof(*w->scratch));
 	if (w->scratch == NULL)
 		return -ENOMEM;
@@ -59,6 +61,7 @@ dp_worker_free(struct dp_worker *w)
 	dp_reply_free(w); /* before the circuits: it removes the ones it was replying on */
 	dp_data_free(w);
 	dp_reasm_free(w);
+	dp_arp_hold_free(w); /* held frames: back to their pool */
 	dp_circuit_table_free(&w->circuits);
 	dp_replay_free(&w->replay);
 	dp_ratelimit_free(&w->ratelimit);

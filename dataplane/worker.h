@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "arp_hold.h"
 #include "cell.h"
 #include "circuit.h"
 #include "dp.h"
@@ -107,7 +108,8 @@ struct dp_worker {
 	void *direct_arg;
 	dp_entry_reply_fn entry_reply; /* REPLY cells for the HTTP entry; NULL: channel_down */
 	void *entry_arg;
-	struct dp_arp *arp; /* ARP resolution of next hops (arp.h); NULL: none */
+	struct dp_arp *arp;	     /* ARP resolution of next hops (arp.h); NULL: none */
+	struct dp_arp_hold arp_hold; /* frames waiting for their next hop's MAC (arp_hold.h) */
 };
 
 /* Defaults: 262,144 circuits for 30 s, 2^24-bit replay filters over 60 s, 600/300 buckets. */

@@ -169,9 +169,44 @@ check "two ports: SIGTERM stops it with exit 0; only the ARP reply was written t
 # --nodes MAC is 00:00:00:00:00:00 (resolve by ARP). The first CREATE toward B makes the
 # dataplane ask (the kernel gets its address a moment after the port starts, so a retry at 1 s
 # or 2 s is the one it answers); the dataplane must learn the kernel's MAC (/snode/dp/arp).
+# Meanwhile it holds the first 4 CREATEs toward B (--arp-hold's default; the other 3 of the
+# pcap's burst are arp_hold_full), and sends them once the kernel answered: the kernel side
+# receives them, in their order, addressed to its MAC, and they peel at B.
 NS=snode-arp-$$
 TAPIF=snarp$$
 KMAC=02:00:00:00:0a:02
+sed "s/\"ip\": \"10.0.0.2\", \"mac\": \"02:00:00:00:00:02\"/\"ip\": \"10.0.1.2\", \"mac\": \"$KMAC\"/" \
+	"$DIR/spec.json" >"$DIR/spec-arp.json"
+# sniff.py KIF PCAP READY: the cells the kernel side of KIF receives (UDP to 22030, not its
+# own), at most 4 (and what follows within 0.3 s), into PCAP; prints their enc types in order
+cat >"$DIR/sniff.py" <<'PY'
+import socket, struct, sys, time
+kif, out, ready = sys.argv[1:4]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.bind((kif, 0))
+open(ready, "w").close()
+s.settimeout(0.1)
+frames, end = [], time.time() + 6
+while time.time() < end:
+    try:
+        fr, addr = s.recvfrom(65535)
+    except socket.timeout:
+        continue
+    except OSError:  # ENETDOWN until the test sets the link up
+        time.sleep(0.01)
+        continue
+    if addr[2] == socket.PACKET_OUTGOING or fr[12:14] != b"\x08\x00" or fr[23] != 17:
+        continue
+    if struct.unpack("!H", fr[36:38])[0] == 22030:
+        frames.append(fr)
+        if len(frames) == 4:
+            end = min(end, time.time() + 0.3)
+with open(out, "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    for i, fr in enumerate(frames):
+        f.write(struct.pack("<IIII", 1, i, len(fr), len(fr)) + fr)
+print(",".join({0: "aes-gcm", 1: "xchacha20"}.get(fr[54], "?") for fr in frames))
+PY
 # arp_kernel NAME VDEV KIF UNSOLICITED: the run below with port 1 = VDEV, whose kernel side is
 # KIF in NS; UNSOLICITED: the replies counted unsolicited (a pattern)
 arp_kernel() {
@@ -188,17 +223,35 @@ arp_kernel() {
 	done
 	ip netns exec "$NS" ip link set "$kif" address "$KMAC"
 	ip netns exec "$NS" ip addr add 10.0.1.2/24 dev "$kif"
+	rm -f "$DIR/sniff.ready" "$DIR/kernel.pcap"
+	ip netns exec "$NS" $PY "$DIR/sniff.py" "$kif" "$DIR/kernel.pcap" "$DIR/sniff.ready" \
+		>"$DIR/sniff.out" 2>&1 &
+	local sniff_pid=$!
+	for _ in $(seq 50); do
+		[ -e "$DIR/sniff.ready" ] && break
+		sleep 0.1
+	done
 	ip netns exec "$NS" ip link set "$kif" up
 	for _ in $(seq 50); do
 		arp=$(tel /snode/dp/arp 2>&1)
-		grep -q "\"1 10.0.1.2 $KMAC reachable" <<<"$arp" && break
+		grep -q "\"held_released\": 4, .*\"1 10.0.1.2 $KMAC reachable" <<<"$arp" && break
 		sleep 0.1
 	done
 	check "ARP ($name): the dataplane learns the kernel's MAC for an on-link next hop" \
 		grep -q "\"1 10.0.1.2 $KMAC reachable [0-9]*\"" <<<"$arp"
-	check "ARP ($name): its cells toward B before that were dropped as arp_unresolved, nothing refused" \
-		grep -q '"bad": 0, "busy": 0, "entries": 1, "expired": 0, "failed": 0, "replies_learned": 1, .*"table_full": 0, "unresolved_drops": 7, "unsolicited": '"$unsolicited"'}' <<<"$arp"
+	check "ARP ($name): it held its first 4 cells toward B meanwhile and sent them (3 more: arp_hold_full), nothing refused" \
+		grep -q '"bad": 0, "busy": 0, "entries": 1, "expired": 0, "failed": 0, "held": 0, "held_addresses": 0, "held_released": 4, "held_total": 4, "hold_failed": 0, "hold_full": 3, "hold_timeout": 0, "replies_learned": 1, .*"table_full": 0, "unresolved_drops": 0, "unsolicited": '"$unsolicited"'}' <<<"$arp"
 	echo "# $arp"
+	wait "$sniff_pid"
+	local order
+	order=$(cat "$DIR/sniff.out")
+	check "ARP ($name): the kernel side receives the 4 held cells, first one first, to its MAC" \
+		test "$order" = "xchacha20,aes-gcm,xchacha20,aes-gcm"
+	[ "$order" = "xchacha20,aes-gcm,xchacha20,aes-gcm" ] || sed 's/^/# /' <<<"$order"
+	out=$($PY "$HERE/../tools/cell_builder.py" check --spec "$DIR/spec-arp.json" --pcap "$DIR/kernel.pcap" 2>&1)
+	check "ARP ($name): ... and each peels at B toward C" \
+		test "$out" = '{"relayed": 4, "arp_replies": 0}'
+	[ "$out" = '{"relayed": 4, "arp_replies": 0}' ] || echo "$out" | sed 's/^/# /'
 	term_wait "$DP_PID" 100
 	rc=$?
 	DP_PID=

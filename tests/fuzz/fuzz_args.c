@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "args_file.h"
+#include "arp_hold.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,6 +66,8 @@ as_argv(char *text, size_t size)
 		for (unsigned p = 0; p < DP_PORTS_MAX; p++)
 			if (a.port_mtu[p] != 0 && !(a.ports >> p & 1))
 				abort(); /* an MTU for a port not in use */
+		if (a.arp_hold > DP_ARP_HOLD_FRAMES_MAX)
+			abort();
 		if ((a.mtu != 0 && (a.mtu < DP_MTU_MIN || a.mtu > DP_MTU_MAX)) || a.ip_prefix < 1 ||
 		    a.ip_prefix > 32 || (unsigned)__builtin_popcount(a.ports) != a.npip + 1)
 			abort(); /* every port but the default has its address */

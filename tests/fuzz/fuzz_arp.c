@@ -6,14 +6,19 @@
  * lookup over eight addresses and a clock that only moves forward),
  * checking after each one that the table's count matches its entries, that
  * no bucket holds an address twice and that a hit returns the MAC last learned.
- * At most 64 operations an input. Seeds: corpus/arp (an ARP request,
- * a reply, a short and a VLAN frame).
+ * At most 64 operations an input. Then the same bytes once more as a run of
+ * hold operations (dataplane/arp_hold.c: add and take over eight addresses on
+ * two ports, with a per-address bound from the first byte): after each, the
+ * counts match the slots, no bound is passed, and the frames taken come out
+ * in the order they were added. Seeds: corpus/arp (an ARP request, a reply, a
+ * short and a VLAN frame).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arp_frame.h"
+#include "arp_hold.h"
 #include "arp_table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -74,6 +79,64 @@ check_table(const struct dp_arp_table *t, const uint8_t learned[8][6])
 			abort(); /* an entry outside the eight buckets */
 }
 
+static void
+check_hold(const struct dp_arp_hold *h)
+{
+	unsigned frames = 0, addrs = 0;
+
+	for (unsigned i = 0; i < DP_ARP_HOLD_ADDRS; i++) {
+		if (h->a[i].ip == 0) {
+			if (h->a[i].n != 0)
+				abort();
+			continue;
+		}
+		addrs++;
+		frames += h->a[i].n;
+		if (h->a[i].n == 0 || h->a[i].n > h->per_addr)
+			abort(); /* a slot is taken with its first frame and freed with its last */
+		for (unsigned k = 1; k < h->a[i].n; k++)
+			if ((uintptr_t)h->a[i].f[k] <= (uintptr_t)h->a[i].f[k - 1])
+				abort(); /* frames are numbered in the order they came */
+	}
+	if (frames != h->nframes || addrs != h->naddrs || frames > DP_ARP_HOLD_CAP)
+		abort();
+}
+
+/* Each byte: bit 0 add or take, bits 1..3 which address, bit 4 which port. */
+static void
+run_hold(const uint8_t *data, size_t size)
+{
+	static struct dp_arp_hold h;
+	void *out[DP_ARP_HOLD_FRAMES_MAX];
+	uintptr_t next = 1;
+
+	dp_arp_hold_init(&h, size > 0 ? data[0] % (DP_ARP_HOLD_FRAMES_MAX + 2) : 4);
+	for (size_t i = 1; i < size && i < 256; i++) {
+		uint8_t op = data[i];
+		uint16_t port = op >> 4 & 1;
+		uint32_t ip = addr(op >> 1 & 7);
+		int slot = dp_arp_hold_find(&h, port, ip);
+
+		if ((op & 1) == 0) {
+			unsigned before = h.nframes;
+			int rc = dp_arp_hold_add(&h, port, ip, (void *)next);
+
+			if ((rc == 0) != (h.nframes == before + 1))
+				abort();
+			next += rc == 0;
+		} else if (slot >= 0) {
+			unsigned n = dp_arp_hold_take(&h, (unsigned)slot, out);
+
+			for (unsigned k = 1; k < n; k++)
+				if ((uintptr_t)out[k] <= (uintptr_t)out[k - 1])
+					abort();
+			if (dp_arp_hold_find(&h, port, ip) >= 0)
+				abort();
+		}
+		check_hold(&h);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -109,5 +172,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		check_table(&t, learned);
 	}
+	run_hold(data, size);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "frag.h"
 #include "mempool.h"
 #include "args_file.h"
+#include "arp_hold.h"
 
 static int
 parse(struct dp_args *a, int argc, const char **argv)
@@ -69,6 +70,30 @@ arp_mode_and_subnet_alone(void **state)
 	argv[4] = "gateway";
 	assert_int_equal(parse(&a, 5, argv), 0);
 	assert_false(a.arp_on_link);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		argv[4] = bad[i];
+		assert_int_equal(parse(&a, 5, argv), -1);
+	}
+}
+
+/* --arp-hold: frames held per resolving next hop, 0..16, default 4; a config file key too. */
+static void
+arp_hold_at_its_edges(void **state)
+{
+	const char *argv[] = {"dp", "--ip", "10.0.0.1/24", "--arp-hold", NULL, NULL};
+	static const char *const bad[] = {"", "17", "-1", "4x", " 4", "256", "4294967300"};
+	struct dp_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 3, argv), 0);
+	assert_int_equal(a.arp_hold, DP_ARP_HOLD_FRAMES_DEFAULT);
+	assert_int_equal(a.arp_hold, 4);
+	argv[4] = "0";
+	assert_int_equal(parse(&a, 5, argv), 0);
+	assert_int_equal(a.arp_hold, 0);
+	argv[4] = "16";
+	assert_int_equal(parse(&a, 5, argv), 0);
+	assert_int_equal(a.arp_hold, DP_ARP_HOLD_FRAMES_MAX);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		argv[4] = bad[i];
 		assert_int_equal(parse(&a, 5, argv), -1);
@@ -361,6 +386,11 @@ config_file_keys_and_limits(void **state)
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = on-link\n", "--arp", "gateway"), 0);
 	assert_false(a.arp_on_link);
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp = all\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-hold = 9\n", NULL, NULL), 0);
+	assert_int_equal(a.arp_hold, 9);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-hold = 9\n", "--arp-hold", "0"), 0);
+	assert_int_equal(a.arp_hold, 0);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-hold = 17\n", NULL, NULL), -1);
 	/* the command line wins */
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\ncell-port = 4000\n",
 				   "--cell-port", "5000"),
@@ -465,6 +495,7 @@ main(void)
 		cmocka_unit_test(config_file_keys_and_limits),
 		cmocka_unit_test(ip_prefix_and_port_ip),
 		cmocka_unit_test(arp_mode_and_subnet_alone),
+		cmocka_unit_test(arp_hold_at_its_edges),
 		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);
