@@ -111,10 +111,9 @@ make_create(const struct dpb_path *p, enum snc_enc_type type, bool more,
 	randombytes_buf(label, sizeof(*label));
 	*label |= 1;
 	snc_cell_mask(dh, DP_CELL_CREATE, *label, 0, mask);
-	uint32_t used =
-		dp_cell_write_create(cell, 0, DP_CELL_FLAG_CLIENT | (more ? DP_CELL_FLAG_MORE : 0),
-				     *label, (uint8_t)e.enc_type, 1,
-				     e.eph_pk, 0, mask, pl.blob, (uint32_t)pl.blob_len);
+	uint32_t used = dp_cell_write_create(
+		cell, 0, DP_CELL_FLAG_CLIENT | (more ? DP_CELL_FLAG_MORE : 0), *label,
+		(uint8_t)e.enc_type, 1, e.eph_pk, 0, mask, pl.blob, (uint32_t)pl.blob_len);
 	randombytes_buf(cell + used, DP_CELL_SMALL - used);
 	*blob_len = (uint32_t)pl.blob_len;
 	snc_onion_free(&on);

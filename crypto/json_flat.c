@@ -30,11 +30,11 @@ plain_run(const uint8_t *p, const uint8_t *end)
 	while (end - p >= 16) {
 		const __m128i c = _mm_loadu_si128((const __m128i *)(const void *)p);
 		/* signed compares: bytes >= 0x80 are negative, below 0x20 too */
-		const __m128i bad = _mm_or_si128(
-			_mm_or_si128(_mm_cmplt_epi8(c, _mm_set1_epi8(0x20)),
-				     _mm_cmpeq_epi8(c, _mm_set1_epi8(0x7f))),
-			_mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')),
-				     _mm_cmpeq_epi8(c, _mm_set1_epi8('\\'))));
+		const __m128i bad =
+			_mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(c, _mm_set1_epi8(0x20)),
+						  _mm_cmpeq_epi8(c, _mm_set1_epi8(0x7f))),
+				     _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')),
+						  _mm_cmpeq_epi8(c, _mm_set1_epi8('\\'))));
 		unsigned mask = (unsigned)_mm_movemask_epi8(bad);
 		if (mask != 0)
 			return p + __builtin_ctz(mask);
@@ -57,9 +57,8 @@ plain_string(const uint8_t **pp, const uint8_t *end, struct snc_json_str *out)
 	q = plain_run(p + 1, end);
 	if (q >= end || *q != '"')
 		return false; /* an escape, a control or non-ASCII byte, or no end: not plain */
-	*out = (struct snc_json_str){.raw = (const char *)(p + 1),
-				     .raw_len = (size_t)(q - p - 1),
-				     .escaped = false};
+	*out = (struct snc_json_str){
+		.raw = (const char *)(p + 1), .raw_len = (size_t)(q - p - 1), .escaped = false};
 	*pp = q + 1;
 	return true;
 }

@@ -54,7 +54,7 @@
 	X(REPLY_STALLED, "reply_stalled", "reply dropped: no mbuf or tx room for it for 1 s")      \
 	X(DATA_SEQ, "data_seq",                                                                    \
 	  "DATA seq repeated, after LAST, past the limit, or a gap at the end")                    \
-	X(DATA_UNEXPECTED, "data_unexpected", "DATA on a circuit whose CREATE had no MORE")   \
+	X(DATA_UNEXPECTED, "data_unexpected", "DATA on a circuit whose CREATE had no MORE")        \
 	X(DATA_TOO_BIG, "data_too_big", "request over 10 MiB (CREATE blob + DATA)")                \
 	X(DATA_BUSY, "data_busy",                                                                  \
 	  "worker's request reassembly full (requests or bytes), or no memory")                    \

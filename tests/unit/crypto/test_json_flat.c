@@ -88,23 +88,23 @@ everything_else_goes_to_the_scanner(void **state)
 {
 	static const char *const cases[] = {
 		"",
-		"{}",			 /* empty: rare, the scanner's */
-		"[\"a\",\"b\"]",	 /* not an object */
-		"\"a\"",		 /* not an object */
-		"{\"a\":1}",		 /* a number */
-		"{\"a\":true}",		 /* a literal */
-		"{\"a\":{\"b\":\"c\"}}", /* nesting */
-		"{\"a\":[\"b\"]}",	 /* an array */
-		"{\"a\\n\":\"b\"}",	 /* an escape in a key */
-		"{\"a\":\"b\\\"\"}",	 /* an escape in a value */
-		"{\"a\":\"\xc3\xa9\"}",	 /* UTF-8 */
-		"{\"a\":\"\x7f\"}",	 /* DEL: valid JSON, not plain */
-		"{\"a\":\"\x01\"}",	 /* a control byte: invalid */
-		"{\"a\":\"b\",}",	 /* trailing comma */
-		"{\"a\" \"b\"}",	 /* no colon */
+		"{}",			     /* empty: rare, the scanner's */
+		"[\"a\",\"b\"]",	     /* not an object */
+		"\"a\"",		     /* not an object */
+		"{\"a\":1}",		     /* a number */
+		"{\"a\":true}",		     /* a literal */
+		"{\"a\":{\"b\":\"c\"}}",     /* nesting */
+		"{\"a\":[\"b\"]}",	     /* an array */
+		"{\"a\\n\":\"b\"}",	     /* an escape in a key */
+		"{\"a\":\"b\\\"\"}",	     /* an escape in a value */
+		"{\"a\":\"\xc3\xa9\"}",	     /* UTF-8 */
+		"{\"a\":\"\x7f\"}",	     /* DEL: valid JSON, not plain */
+		"{\"a\":\"\x01\"}",	     /* a control byte: invalid */
+		"{\"a\":\"b\",}",	     /* trailing comma */
+		"{\"a\" \"b\"}",	     /* no colon */
 		"{\"a\":\"b\" \"c\":\"d\"}", /* no comma */
-		"{\"a\":\"b\"}x",	 /* bytes after the text */
-		"{\"a\":\"b\"}{}",	 /* a second text */
+		"{\"a\":\"b\"}x",	     /* bytes after the text */
+		"{\"a\":\"b\"}{}",	     /* a second text */
 		"{\"a\":\"b\",\"a\":\"c\"}", /* a repeated key: jansson refuses it */
 		"{\"ab\":\"1\",\"b\":\"2\",\"ab\":\"3\"}",
 		"{'a':'b'}",
@@ -183,12 +183,15 @@ strings_end_anywhere(void **state)
 			assert_int_equal(m[0].value.raw_len, (size_t)len);
 			if (len > 0) {
 				copy[at + len - 1] = '\\';
-				assert_int_equal(snc_json_flat_scan(copy, strlen(text), m, CAP, &n), -1);
+				assert_int_equal(snc_json_flat_scan(copy, strlen(text), m, CAP, &n),
+						 -1);
 				copy[at + len - 1] = (char)0x80;
-				assert_int_equal(snc_json_flat_scan(copy, strlen(text), m, CAP, &n), -1);
+				assert_int_equal(snc_json_flat_scan(copy, strlen(text), m, CAP, &n),
+						 -1);
 			}
 			/* unterminated: the text cut before its closing quote */
-			assert_int_equal(snc_json_flat_scan(copy, (size_t)(at + len), m, CAP, &n), -1);
+			assert_int_equal(snc_json_flat_scan(copy, (size_t)(at + len), m, CAP, &n),
+					 -1);
 		}
 		free(copy);
 	}

@@ -131,7 +131,7 @@ worker_cap_at_its_edge(void **state)
 	assert_int_equal(h.nframes, DP_ARP_HOLD_CAP);
 	assert_int_equal(h.naddrs, DP_ARP_HOLD_CAP / 4);
 	assert_int_equal(dp_arp_hold_add(&h, 0, IP + 100, fr(k)), -ENOSPC); /* a new address */
-	assert_int_equal(h.naddrs, DP_ARP_HOLD_CAP / 4);		     /* no slot taken */
+	assert_int_equal(h.naddrs, DP_ARP_HOLD_CAP / 4);		    /* no slot taken */
 	assert_int_equal(dp_arp_hold_take(&h, 0, out), 4);
 	assert_int_equal(dp_arp_hold_add(&h, 0, IP + 100, fr(k)), 0);
 	assert_int_equal(h.held, DP_ARP_HOLD_CAP + 1);
