@@ -101,10 +101,14 @@ check "epoch $(($(height) / EPOCH)), seeded by reveals, has a worker to stop (no
 VKEY=$(key_of "$victim")
 stats() { "$BUILD/tools/snode-tool" control-stats --data-dir "$DIR/node$1"; }
 # storage tests so far (the ~30 blocks above, all 12 nodes healthy): passed, none failed
+# (a failure names its reasons, summed: fail_timeout, fail_other, ...)
 stest=$(for i in $(seq 0 11); do stats "$i"; done | $PY -c '
 import json, sys
 s = [json.loads(l)["storage_test"] for l in sys.stdin]
-print(sum(x["passed"] for x in s) > 0, sum(x["failed"] for x in s), sum(x["answered_ok"] for x in s) > 0)')
+why = {k: sum(x[k] for x in s) for k in s[0] if k.startswith("fail_")}
+reasons = " ".join(f"{k}={v}" for k, v in why.items() if v)
+print(sum(x["passed"] for x in s) > 0, sum(x["failed"] for x in s), sum(x["answered_ok"] for x in s) > 0,
+      *([f"({reasons})"] if reasons else []))')
 check "storage tests pass between healthy members, none fails (passed>0, failed, answered>0: $stest)" \
 	test "$stest" = "True 0 True"
 # their signed reports reach the workers' validators (docs/storage-tests.md, "Reports to the
