@@ -120,9 +120,9 @@ ns_lists(const struct store_ns_result *res)
 	return o;
 }
 
-json_t *
-rpc_delete_ns_json(struct rpc_req *r, const struct ctl_rpc_call *c, const char *key,
-		   const struct store_ns_result *res)
+static json_t *
+ns_result(struct rpc_req *r, const struct ctl_rpc_call *c, const char *key,
+	  const struct store_ns_result *res)
 {
 	static const struct store_hash_list none = {0};
 	json_t *mine = json_object(), *v;
@@ -140,18 +140,22 @@ rpc_delete_ns_json(struct rpc_req *r, const struct ctl_rpc_call *c, const char *
 	return rpc_sign_swarm(r->srv, mine, r->now_ms);
 }
 
-static void
-on_ns_deleted(void *arg, const struct store_status *st, const struct store_ns_result *res)
+void
+rpc_delete_ns_done(struct rpc_req *r, const struct store_status *st, const char *key,
+		   const struct store_ns_result *res)
 {
-	struct rpc_req *r = arg;
-
 	if (!rpc_call_op_end(r))
 		return;
 	if (st->rc != 0)
 		rpc_call_failed(r, st->rc);
 	else
-		rpc_call_done(r, 200, rpc_delete_ns_json(r, rpc_call_current(r), "deleted", res),
-			      NULL);
+		rpc_call_done(r, 200, ns_result(r, rpc_call_current(r), key, res), NULL);
+}
+
+static void
+on_ns_deleted(void *arg, const struct store_status *st, const struct store_ns_result *res)
+{
+	rpc_delete_ns_done(arg, st, "deleted", res);
 }
 
 void

@@ -24,12 +24,12 @@ void rpc_delete_msgs(struct rpc_req *r, struct ctl_rpc_call *c);
 void rpc_delete_ns(struct rpc_req *r, struct ctl_rpc_call *c);
 
 /*
- * The recursive result of a per-namespace operation (delete_all,
- * delete_before, expire_all): mine[key] is the list (one namespace) or the
+ * The store callback's part of a per-namespace operation (delete_all,
+ * delete_before, expire_all): ends the operation and answers the call with
+ * its recursive result: mine[key] is the list (one namespace) or the
  * {ns: list} object (all), signed over PUBKEY_HEX || time || sorted hashes.
- * NULL on no memory.
  */
-json_t *rpc_delete_ns_json(struct rpc_req *r, const struct ctl_rpc_call *c, const char *key,
-			   const struct store_ns_result *res);
+void rpc_delete_ns_done(struct rpc_req *r, const struct store_status *st, const char *key,
+			const struct store_ns_result *res);
 
 #endif

@@ -143,15 +143,7 @@ rpc_expire_msgs(struct rpc_req *r, struct ctl_rpc_call *c)
 static void
 on_all_expired(void *arg, const struct store_status *st, const struct store_ns_result *res)
 {
-	struct rpc_req *r = arg;
-
-	if (!rpc_call_op_end(r))
-		return;
-	if (st->rc != 0)
-		rpc_call_failed(r, st->rc);
-	else
-		rpc_call_done(r, 200, rpc_delete_ns_json(r, rpc_call_current(r), "updated", res),
-			      NULL);
+	rpc_delete_ns_done(arg, st, "updated", res);
 }
 
 void
