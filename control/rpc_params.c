@@ -257,35 +257,51 @@ f_bool(json_t *params, const char *name, bool *out, struct ctl_rpc_status *st)
 	return 0;
 }
 
-static int
-f_int(json_t *params, const char *name, bool *has, int64_t *out, struct ctl_rpc_status *st)
+/* field() that also says in *has whether the field is given. */
+static json_t *
+field_has(json_t *params, const char *name, bool *has)
 {
 	json_t *v = field(params, name);
 
 	*has = v != NULL;
-	if (v == NULL)
-		return 0;
-	if (!json_is_integer(v))
-		return wrong_type(st, name, "integer");
+	return v;
+}
+
+/* A given field's integer, not below min; else a 400 that wants "want". */
+static int
+int_value(json_t *v, const char *name, const char *want, json_int_t min, int64_t *out,
+	  struct ctl_rpc_status *st)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < min)
+		return wrong_type(st, name, want);
 	*out = json_integer_value(v);
 	return 0;
+}
+
+static int
+f_int(json_t *params, const char *name, bool *has, int64_t *out, struct ctl_rpc_status *st)
+{
+	json_t *v = field_has(params, name, has);
+
+	return v == NULL ? 0 : int_value(v, name, "integer", INT64_MIN, out, st);
 }
 
 /* A millisecond timestamp: a non-negative integer, not below 1e9. */
 static int
 f_ts(json_t *params, const char *name, bool *has, uint64_t *out, struct ctl_rpc_status *st)
 {
-	json_t *v = field(params, name);
+	json_t *v = field_has(params, name, has);
+	int64_t n = 0;
+	int rc;
 
-	*has = v != NULL;
 	if (v == NULL)
 		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return wrong_type(st, name, "integer timestamp (in milliseconds)");
-	if (json_integer_value(v) < CTL_RPC_TIMESTAMP_MIN)
+	if ((rc = int_value(v, name, "integer timestamp (in milliseconds)", 0, &n, st)) != 0)
+		return rc;
+	if (n < CTL_RPC_TIMESTAMP_MIN)
 		return bad(st, "Invalid timestamp for '%s': timestamp must be in milliseconds",
 			   name);
-	*out = (uint64_t)json_integer_value(v);
+	*out = (uint64_t)n;
 	return 0;
 }
 
@@ -544,9 +560,8 @@ static int
 f_stringified(json_t *p, const char *name, bool is_signed, bool *has, int64_t *out,
 	      struct ctl_rpc_status *st)
 {
-	json_t *v = field(p, name);
+	json_t *v = field_has(p, name, has);
 
-	*has = v != NULL;
 	if (v == NULL)
 		return 0;
 	if (json_is_string(v)) {
@@ -558,10 +573,8 @@ f_stringified(json_t *p, const char *name, bool is_signed, bool *has, int64_t *o
 		free(dump);
 		return rc;
 	}
-	if (!json_is_integer(v) || (!is_signed && json_integer_value(v) < 0))
-		return wrong_type(st, name, is_signed ? "integer" : "positive integer");
-	*out = json_integer_value(v);
-	return 0;
+	return int_value(v, name, is_signed ? "integer" : "positive integer",
+			 is_signed ? INT64_MIN : 0, out, st);
 }
 
 /* ---- per-method decoders ---------------------------------------------- */
