@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <event2/event.h>
@@ -36,6 +37,43 @@ fx_redis_down(struct rpc_fx *f)
 		event_base_free(f->base);
 	f->base = NULL;
 	redis_test_stop(&f->rt);
+}
+
+struct store *
+fx_store_new(struct rpc_fx *f, char tag)
+{
+	static int prefix;
+	struct store_config sc = {0};
+	struct store *st;
+	char pfx[32], err[256];
+
+	snprintf(pfx, sizeof(pfx), "%c%d:", tag, ++prefix);
+	sc.redis.unix_path = f->rt.sock;
+	sc.redis.prefix = pfx;
+	st = store_new(f->base, &sc, err, sizeof(err));
+	assert_non_null(st);
+	for (int w = 0; w < FX_WAIT_MS && !store_is_ready(st); w += 10)
+		redis_test_loop_for(f->base, 10);
+	assert_true(store_is_ready(st));
+	return st;
+}
+
+uint64_t
+fx_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+fx_identity(struct snc_identity *id)
+{
+	uint8_t seed[SNC_SEED_BYTES];
+
+	randombytes_buf(seed, sizeof(seed));
+	assert_int_equal(snc_identity_from_seed(id, seed), 0);
 }
 
 static struct ctl_swarm_view *

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "identity.h"
 #include "redis_test.h"
 #include "rpc_server.h"
 #include "store.h"
@@ -79,6 +80,14 @@ struct fx_opts {
 	}
 
 int fx_redis_up(struct rpc_fx *f);
+/*
+ * For tests with several nodes on the fixture's redis-server: a store under
+ * key prefix "<tag><k>:" (k counts up per binary), ready (asserts), for one
+ * node; the realtime clock in ms; a random node identity (asserts).
+ */
+struct store *fx_store_new(struct rpc_fx *f, char tag);
+uint64_t fx_wall_ms(void);
+void fx_identity(struct snc_identity *id);
 void fx_redis_down(struct rpc_fx *f);
 int fx_server_up(struct rpc_fx *f, const struct fx_opts *o);
 void fx_server_down(struct rpc_fx *f);

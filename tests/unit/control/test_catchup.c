@@ -22,201 +22,55 @@
 #include "catchup_int.h"
 #include "msg_hash.h"
 #include "revoke.h"
-#include "cell_queue.h"
-#include "rpc_fixture.h"
+#include "catchup_net.h"
 #include "sync_page.h"
 #include "test_common_ctl.h"
 
 enum {
-	N = 4,
+	N = CU_N,
 	OUT = 3,
 	N_MSGS = 300,
 	PAGE = 64,
 	DAY_MS = 86400000
 };
 
-struct node {
-	struct snc_identity id;
-	struct store *st;
-	struct ctl_swarm_view *view;
-	struct ctl_drpc *d;
-	struct ctl_catchup *cu;
-	bool down;
-};
+_Static_assert((int)N_MSGS <= (int)CU_DATA_SLOTS, "cu_msg keeps every body");
 
-static struct rpc_fx fx;
-static struct node nodes[N];
-static struct cell_queue *cells;
-static bool reach[N]; /* what every node's "reachable" answers for node i */
-static char data[N_MSGS][32];
 static uint64_t skew; /* added to the catch-up's clock: moves past retry delays */
-
-static uint64_t wall(void);
 
 static uint64_t
 clock_ms(void *arg)
 {
 	(void)arg;
-	return wall() + skew;
-}
-
-static uint64_t
-wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-deliver_to(void *arg, int i, const uint8_t from[32], const uint8_t *cell, size_t len)
-{
-	struct node *to = &nodes[i];
-
-	(void)arg;
-	if (!to->down)
-		ctl_drpc_on_cell(to->d, from, cell, len);
-}
-
-static int
-send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
-{
-	struct node *from = arg;
-	int to = -1;
-
-	for (int i = 0; i < N; i++)
-		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
-			to = i;
-	assert_true(to >= 0);
-	cell_queue_push(cells, to, from->id.ed25519_pk, cell, len);
-	return 0;
-}
-
-static bool
-reachable(void *arg, const uint8_t peer[32])
-{
-	(void)arg;
-	for (int i = 0; i < N; i++)
-		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
-			return reach[i];
-	return false;
+	return fx_wall_ms() + skew;
 }
 
 static void
 node_up(int i, const struct ctl_swarm_node *members)
 {
-	static int prefix;
-	struct node *n = &nodes[i];
-	struct store_config sc = {0};
-	struct ctl_drpc_conf dc = {.id = &n->id, .send = send_cell, .send_arg = n};
-	struct ctl_catchup_conf cc = {.reachable = reachable,
-				      .now_ms = clock_ms,
-				      .page_records = PAGE,
-				      .call_timeout_ms = 1500};
-	char pfx[32], err[256];
+	struct ctl_catchup_conf cc = {
+		.now_ms = clock_ms, .page_records = PAGE, .call_timeout_ms = 1500};
+	char err[256];
 
-	snprintf(pfx, sizeof(pfx), "c%d:", ++prefix);
-	sc.redis.unix_path = fx.rt.sock;
-	sc.redis.prefix = pfx;
-	n->st = store_new(fx.base, &sc, err, sizeof(err));
-	assert_non_null(n->st);
-	for (int w = 0; w < FX_WAIT_MS && !store_is_ready(n->st); w += 10)
-		redis_test_loop_for(fx.base, 10);
-	assert_true(store_is_ready(n->st));
-	n->view = ctl_swarm_view_single(members, 3, n->id.ed25519_pk, err, sizeof(err));
-	assert_non_null(n->view);
-	n->d = ctl_drpc_new(fx.base, &dc);
-	assert_non_null(n->d);
-	cc.d = n->d;
-	cc.store = n->st;
-	cc.swarm = n->view;
-	cc.self = n->id.ed25519_pk;
-	n->cu = ctl_catchup_new(NULL, &cc); /* no timer: the tests tick */
-	assert_non_null(n->cu);
-	ctl_drpc_set_handler(n->d, ctl_catchup_on_request, n->cu);
+	cu_node_up(i, 'c',
+		   ctl_swarm_view_single(members, 3, nodes[i].id.ed25519_pk, err, sizeof(err)),
+		   &cc);
 }
 
 static int
 setup(void **state)
 {
 	struct ctl_swarm_node members[3];
-	uint8_t seed[SNC_SEED_BYTES];
 
 	(void)state;
-	if (fx_redis_up(&fx) != 0)
+	if (cu_net_up() != 0)
 		return -1;
-	cells = cell_queue_new(fx.base, 16384, deliver_to, NULL);
 	memset(members, 0, sizeof(members));
-	for (int i = 0; i < N; i++) {
-		memset(&nodes[i], 0, sizeof(nodes[i]));
-		randombytes_buf(seed, sizeof(seed));
-		assert_int_equal(snc_identity_from_seed(&nodes[i].id, seed), 0);
-		if (i < 3)
-			memcpy(members[i].ed25519, nodes[i].id.ed25519_pk, 32);
-	}
+	for (int i = 0; i < 3; i++)
+		memcpy(members[i].ed25519, nodes[i].id.ed25519_pk, 32);
 	for (int i = 0; i < N; i++) /* node OUT is in no swarm of the members' views */
 		node_up(i, members);
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	for (int i = 0; i < N; i++) {
-		ctl_catchup_free(nodes[i].cu);
-		ctl_drpc_free(nodes[i].d);
-		store_free(nodes[i].st);
-		ctl_swarm_view_free(nodes[i].view);
-	}
-	cell_queue_free(cells);
-	fx_redis_down(&fx);
-	return 0;
-}
-
-struct put_wait {
-	bool done;
-	int rc;
-	size_t n;
-	uint8_t codes[STORE_BULK_RECORDS_MAX];
-};
-
-static void
-on_put(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
-{
-	struct put_wait *w = arg;
-
-	w->rc = st->rc;
-	w->n = n;
-	if (codes != NULL)
-		memcpy(w->codes, codes, n);
-	w->done = true;
-}
-
-static void
-put(int node, const struct store_msg *m, size_t n)
-{
-	struct put_wait w = {0};
-
-	assert_int_equal(store_bulk_put(nodes[node].st, m, n, (int64_t)wall(), on_put, &w), 0);
-	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
-	assert_int_equal(w.rc, 0);
-}
-
-static void
-msg(struct store_msg *m, int i, int32_t ns, int64_t expiry)
-{
-	memset(m, 0, sizeof(*m));
-	m->pubkey[0] = 0x05;
-	memset(m->pubkey + 1, (uint8_t)(i % 7 + 1), 32);
-	snprintf(data[i % N_MSGS], sizeof(data[0]), "record %d", i);
-	m->data = (const uint8_t *)data[i % N_MSGS];
-	m->len = strlen(data[i % N_MSGS]);
-	m->ns = ns;
-	m->timestamp_ms = (int64_t)wall() - i;
-	m->expiry_ms = expiry;
-	snc_msg_hash_compute(m->pubkey, ns, m->data, m->len, m->hash);
 }
 
 struct scan_wait {
@@ -245,7 +99,7 @@ count(int node)
 	do {
 		w.done = false;
 		assert_int_equal(store_bulk_scan(nodes[node].st, w.next, STORE_BULK_RECORDS_MAX,
-						 1 << 30, (int64_t)wall(), on_scan, &w),
+						 1 << 30, (int64_t)fx_wall_ms(), on_scan, &w),
 				 0);
 		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 	} while (w.next != 0);
@@ -278,8 +132,8 @@ test_pull_pages(void **state)
 
 	(void)state;
 	for (int i = 0; i < N_MSGS; i++)
-		msg(&m[i], i, i % 3 == 0 ? -5 : i % 3, (int64_t)wall() + DAY_MS + i);
-	put(0, m, N_MSGS);
+		cu_msg(&m[i], i, i % 3 == 0 ? -5 : i % 3, (int64_t)fx_wall_ms() + DAY_MS + i);
+	cu_put(0, m, N_MSGS);
 	reach_only(0);
 	assert_true(ctl_catchup_needed(nodes[1].cu)); /* at start */
 	tick_until_idle(1);
@@ -310,13 +164,13 @@ test_refused_records(void **state)
 	struct ctl_catchup_stats before, after;
 
 	(void)state;
-	msg(&m[0], 1000, 0, (int64_t)wall() + DAY_MS);
+	cu_msg(&m[0], 1000, 0, (int64_t)fx_wall_ms() + DAY_MS);
 	memcpy(m[0].hash, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 43); /* well formed */
-	msg(&m[1], 1001, 0, (int64_t)wall() + 40LL * DAY_MS);
-	msg(&m[2], 1002, 0, (int64_t)wall() + 150); /* expired by the time of the pull */
-	msg(&m[3], 1003, 0, (int64_t)wall() + DAY_MS);
-	m[3].timestamp_ms = (int64_t)wall() + 2 * CTL_CATCHUP_TIMESTAMP_AHEAD_MS;
-	put(2, m, 4);
+	cu_msg(&m[1], 1001, 0, (int64_t)fx_wall_ms() + 40LL * DAY_MS);
+	cu_msg(&m[2], 1002, 0, (int64_t)fx_wall_ms() + 150); /* expired by the time of the pull */
+	cu_msg(&m[3], 1003, 0, (int64_t)fx_wall_ms() + DAY_MS);
+	m[3].timestamp_ms = (int64_t)fx_wall_ms() + 2 * CTL_CATCHUP_TIMESTAMP_AHEAD_MS;
+	cu_put(2, m, 4);
 	redis_test_loop_for(fx.base, 200);
 	reach_only(2);
 	ctl_catchup_stats(nodes[1].cu, &before);
@@ -342,7 +196,7 @@ test_pulled_times_bounded(void **state)
 	struct store_msg m;
 
 	(void)state;
-	msg(&m, 1, 0, now + DAY_MS); /* an account the swarm serves */
+	cu_msg(&m, 1, 0, now + DAY_MS); /* an account the swarm serves */
 	memcpy(r.pubkey, m.pubkey, sizeof(r.pubkey));
 	memcpy(t.pubkey, m.pubkey, sizeof(t.pubkey));
 	r.n_un = 1;
@@ -395,7 +249,7 @@ raw_call(int from, int to, const uint8_t *req, size_t len, struct call_wait *w)
 static void
 on_deleted(void *arg, const struct store_status *st, const struct store_hash_list *deleted)
 {
-	struct put_wait *w = arg;
+	struct cu_put_wait *w = arg;
 
 	w->rc = st->rc;
 	w->n = deleted != NULL ? deleted->n : 0;
@@ -405,7 +259,7 @@ on_deleted(void *arg, const struct store_status *st, const struct store_hash_lis
 static void
 on_revoked(void *arg, const struct store_status *st, uint64_t count)
 {
-	struct put_wait *w = arg;
+	struct cu_put_wait *w = arg;
 
 	w->rc = st->rc;
 	w->n = (size_t)count;
@@ -415,7 +269,7 @@ on_revoked(void *arg, const struct store_status *st, uint64_t count)
 static void
 on_checked(void *arg, const struct store_status *st, bool revoked)
 {
-	struct put_wait *w = arg;
+	struct cu_put_wait *w = arg;
 
 	w->rc = st->rc;
 	w->n = revoked;
@@ -431,14 +285,14 @@ test_tombstones_and_revocations(void **state)
 	struct ctl_catchup_stats a0, a1, b0, b1;
 	uint8_t token[36];
 	struct store_msg m;
-	struct put_wait w = {0};
+	struct cu_put_wait w = {0};
 	const char *h[1];
 
 	(void)state;
-	msg(&m, 5, 0, (int64_t)wall() + DAY_MS);
+	cu_msg(&m, 5, 0, (int64_t)fx_wall_ms() + DAY_MS);
 	m.expiry_set_ms = 1; /* set before the deletion below */
-	put(0, &m, 1);
-	put(1, &m, 1);
+	cu_put(0, &m, 1);
+	cu_put(1, &m, 1);
 	h[0] = m.hash;
 	assert_int_equal(store_msg_delete(nodes[0].st, m.pubkey, h, 1, on_deleted, &w), 0);
 	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
@@ -466,7 +320,8 @@ test_tombstones_and_revocations(void **state)
 	assert_true(b0.revs_sent - a0.revs_sent >= 1);
 	/* node 1 now refuses the copy too */
 	memset(&w, 0, sizeof(w));
-	assert_int_equal(store_bulk_put(nodes[1].st, &m, 1, (int64_t)wall(), on_put, &w), 0);
+	assert_int_equal(store_bulk_put(nodes[1].st, &m, 1, (int64_t)fx_wall_ms(), cu_on_put, &w),
+			 0);
 	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 	assert_int_equal(w.codes[0], STORE_BULK_TOMBSTONED);
 	/* node 0 unrevokes the token while node 1 is away: node 1's pull unlists it
@@ -579,7 +434,7 @@ test_free_in_flight(void **state)
 				      .store = nodes[1].st,
 				      .swarm = nodes[1].view,
 				      .self = nodes[1].id.ed25519_pk,
-				      .reachable = reachable};
+				      .reachable = cu_reachable};
 	struct ctl_catchup *c;
 
 	(void)state;
@@ -594,7 +449,7 @@ test_free_in_flight(void **state)
 	/* bad confs */
 	cc.reachable = NULL;
 	assert_null(ctl_catchup_new(NULL, &cc));
-	cc.reachable = reachable;
+	cc.reachable = cu_reachable;
 	cc.page_records = STORE_BULK_RECORDS_MAX + 1;
 	assert_null(ctl_catchup_new(NULL, &cc));
 }
@@ -613,5 +468,5 @@ main(void)
 		cmocka_unit_test(test_free_in_flight),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, cu_net_down);
 }

@@ -16,66 +16,20 @@
 #include "bulk.h"
 #include "catchup.h"
 #include "msg_hash.h"
-#include "cell_queue.h"
-#include "rpc_fixture.h"
+#include "catchup_net.h"
 #include "sync_page.h"
 #include "test_common_ctl.h"
 
 enum {
-	N = 4,
+	N = CU_N,
 	N_MSGS = 40,
 	DAY_MS = 86400000
 };
 
-struct node {
-	struct snc_identity id;
-	struct store *st;
-	struct ctl_swarm_view *view;
-	struct ctl_drpc *d;
-	struct ctl_catchup *cu;
-	bool down;
-};
+_Static_assert((int)N_MSGS <= (int)CU_DATA_SLOTS, "cu_msg keeps every body");
 
-static struct rpc_fx fx;
-static struct node nodes[N];
-static struct cell_queue *cells;
 static int layout = 1; /* 1: A={0,1} B={2}; 2: A={0,1} (all accounts) C={2}; 3: A={0,1,3} C={2} */
-static bool reach[N];  /* what every node's "reachable" answers for node i */
-static char data[N_MSGS][32];
 static struct ctl_swarm_node members[N];
-
-static uint64_t
-wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-deliver_to(void *arg, int i, const uint8_t from[32], const uint8_t *cell, size_t len)
-{
-	struct node *to = &nodes[i];
-
-	(void)arg;
-	if (!to->down)
-		ctl_drpc_on_cell(to->d, from, cell, len);
-}
-
-static int
-send_cell(void *arg, const uint8_t peer[32], const uint8_t *cell, size_t len)
-{
-	struct node *from = arg;
-	int to = -1;
-
-	for (int i = 0; i < N; i++)
-		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
-			to = i;
-	assert_true(to >= 0);
-	cell_queue_push(cells, to, from->id.ed25519_pk, cell, len);
-	return 0;
-}
 
 static uint64_t pinned; /* node 0's clock when not 0 */
 
@@ -83,17 +37,7 @@ static uint64_t
 clock0(void *arg)
 {
 	(void)arg;
-	return pinned != 0 ? pinned : wall();
-}
-
-static bool
-reachable(void *arg, const uint8_t peer[32])
-{
-	(void)arg;
-	for (int i = 0; i < N; i++)
-		if (memcmp(nodes[i].id.ed25519_pk, peer, 32) == 0)
-			return reach[i];
-	return false;
+	return pinned != 0 ? pinned : fx_wall_ms();
 }
 
 /* ---- the test's swarm view: swarms by layout ---- */
@@ -205,114 +149,26 @@ layout_view(int self)
 static void
 node_up(int i)
 {
-	static int prefix;
-	struct node *n = &nodes[i];
-	struct store_config sc = {0};
-	struct ctl_drpc_conf dc = {.id = &n->id, .send = send_cell, .send_arg = n};
-	struct ctl_catchup_conf cc = {
-		.reachable = reachable, .call_timeout_ms = 1500, .drop_retry_ms = 1};
-	char pfx[32], err[256];
+	struct ctl_catchup_conf cc = {.call_timeout_ms = 1500, .drop_retry_ms = 1};
 
-	snprintf(pfx, sizeof(pfx), "h%d:", ++prefix);
-	sc.redis.unix_path = fx.rt.sock;
-	sc.redis.prefix = pfx;
-	n->st = store_new(fx.base, &sc, err, sizeof(err));
-	assert_non_null(n->st);
-	for (int w = 0; w < FX_WAIT_MS && !store_is_ready(n->st); w += 10)
-		redis_test_loop_for(fx.base, 10);
-	assert_true(store_is_ready(n->st));
-	n->view = layout_view(i);
-	n->d = ctl_drpc_new(fx.base, &dc);
-	assert_non_null(n->d);
-	cc.d = n->d;
-	cc.store = n->st;
-	cc.swarm = n->view;
-	cc.self = n->id.ed25519_pk;
 	if (i == 0)
 		cc.now_ms = clock0;
-	n->cu = ctl_catchup_new(NULL, &cc);
-	assert_non_null(n->cu);
-	ctl_drpc_set_handler(n->d, ctl_catchup_on_request, n->cu);
+	cu_node_up(i, 'h', layout_view(i), &cc);
 }
 
 static int
 setup(void **state)
 {
-	uint8_t seed[SNC_SEED_BYTES];
-
 	(void)state;
-	if (fx_redis_up(&fx) != 0)
+	if (cu_net_up() != 0)
 		return -1;
-	cells = cell_queue_new(fx.base, 16384, deliver_to, NULL);
 	for (int i = 0; i < N; i++) {
-		memset(&nodes[i], 0, sizeof(nodes[i]));
-		randombytes_buf(seed, sizeof(seed));
-		assert_int_equal(snc_identity_from_seed(&nodes[i].id, seed), 0);
 		memset(&members[i], 0, sizeof(members[i]));
 		memcpy(members[i].ed25519, nodes[i].id.ed25519_pk, 32);
 	}
 	for (int i = 0; i < N; i++)
 		node_up(i);
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	for (int i = 0; i < N; i++) {
-		ctl_catchup_free(nodes[i].cu);
-		ctl_drpc_free(nodes[i].d);
-		store_free(nodes[i].st);
-		ctl_swarm_view_free(nodes[i].view);
-	}
-	cell_queue_free(cells);
-	fx_redis_down(&fx);
-	return 0;
-}
-
-struct put_wait {
-	bool done;
-	int rc;
-	size_t n;
-	uint8_t codes[STORE_BULK_RECORDS_MAX];
-};
-
-static void
-on_put(void *arg, const struct store_status *st, const uint8_t *codes, size_t n)
-{
-	struct put_wait *w = arg;
-
-	w->rc = st->rc;
-	w->n = n;
-	if (codes != NULL)
-		memcpy(w->codes, codes, n);
-	w->done = true;
-}
-
-static void
-put(int node, const struct store_msg *m, size_t n)
-{
-	struct put_wait w = {0};
-
-	assert_int_equal(store_bulk_put(nodes[node].st, m, n, (int64_t)wall(), on_put, &w), 0);
-	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
-	assert_int_equal(w.rc, 0);
-}
-
-static void
-msg(struct store_msg *m, int i, int32_t ns, int64_t expiry)
-{
-	memset(m, 0, sizeof(*m));
-	m->pubkey[0] = 0x05;
-	memset(m->pubkey + 1, (uint8_t)(i % 7 + 1), 32);
-	snprintf(data[i % N_MSGS], sizeof(data[0]), "record %d", i);
-	m->data = (const uint8_t *)data[i % N_MSGS];
-	m->len = strlen(data[i % N_MSGS]);
-	m->ns = ns;
-	m->timestamp_ms = (int64_t)wall() - i;
-	m->expiry_ms = expiry;
-	snc_msg_hash_compute(m->pubkey, ns, m->data, m->len, m->hash);
 }
 
 struct codes_wait {
@@ -392,7 +248,7 @@ scan_node(int node, struct scan_wait *out)
 	do {
 		w.done = false;
 		assert_int_equal(store_bulk_scan(nodes[node].st, w.next, STORE_BULK_RECORDS_MAX,
-						 1 << 30, (int64_t)wall(), on_scan, &w),
+						 1 << 30, (int64_t)fx_wall_ms(), on_scan, &w),
 				 0);
 		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 	} while (w.next != 0);
@@ -421,18 +277,19 @@ b_tombstone_and_list(void)
 {
 	struct store_tomb t = {0};
 	struct store_bulk_page p = {.tombs = &t, .n_tombs = 1};
-	struct put_wait w = {0};
+	struct cu_put_wait w = {0};
 	bool done = false;
 
-	msg(&gone_msg, 0, 3, (int64_t)wall() + DAY_MS);
+	cu_msg(&gone_msg, 0, 3, (int64_t)fx_wall_ms() + DAY_MS);
 	gone_msg.pubkey[1] = 100; /* even: B's */
 	snc_msg_hash_compute(gone_msg.pubkey, 3, gone_msg.data, gone_msg.len, gone_msg.hash);
 	memcpy(t.pubkey, gone_msg.pubkey, 33);
 	strcpy(t.hash, gone_msg.hash);
 	t.ns = 3;
-	t.deleted_ms = (int64_t)wall();
+	t.deleted_ms = (int64_t)fx_wall_ms();
 	t.until_ms = gone_msg.expiry_ms;
-	assert_int_equal(store_bulk_put_page(nodes[2].st, &p, (int64_t)wall(), on_put, &w), 0);
+	assert_int_equal(store_bulk_put_page(nodes[2].st, &p, (int64_t)fx_wall_ms(), cu_on_put, &w),
+			 0);
 	assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 	memset(rev_acct, 0x22, 33);
 	rev_acct[0] = 0x03;
@@ -491,7 +348,7 @@ test_start(void **state)
 
 	(void)state;
 	for (int i = 0; i < N_MSGS; i++) {
-		msg(&m[i], i, i % 2, (int64_t)wall() + DAY_MS);
+		cu_msg(&m[i], i, i % 2, (int64_t)fx_wall_ms() + DAY_MS);
 		m[i].pubkey[1] = (uint8_t)i; /* its parity picks the swarm */
 		snc_msg_hash_compute(m[i].pubkey, m[i].ns, m[i].data, m[i].len, m[i].hash);
 		if (i % 2)
@@ -499,9 +356,9 @@ test_start(void **state)
 		else
 			even[ne++] = m[i];
 	}
-	put(0, odd, no);
-	put(1, odd, no);
-	put(2, even, ne);
+	cu_put(0, odd, no);
+	cu_put(1, odd, no);
+	cu_put(2, even, ne);
 	b_tombstone_and_list();
 	reach_all(true);
 	for (int i = 0; i < N; i++)
@@ -543,13 +400,14 @@ tombstone_first(void)
 	memcpy(t.pubkey, m[0].pubkey, 33);
 	strcpy(t.hash, m[0].hash);
 	t.ns = m[0].ns;
-	t.deleted_ms = (int64_t)wall();
+	t.deleted_ms = (int64_t)fx_wall_ms();
 	t.until_ms = m[0].expiry_ms;
 	for (int i = 0; i < 2; i++) {
-		struct put_wait w = {0};
+		struct cu_put_wait w = {0};
 
-		assert_int_equal(store_bulk_put_page(nodes[i].st, &p, (int64_t)wall(), on_put, &w),
-				 0);
+		assert_int_equal(
+			store_bulk_put_page(nodes[i].st, &p, (int64_t)fx_wall_ms(), cu_on_put, &w),
+			0);
 		assert_true(redis_test_loop_until(fx.base, &w.done, FX_WAIT_MS));
 		assert_int_equal(w.codes[0], STORE_BULK_TOMB_RECORDED);
 	}
@@ -683,7 +541,7 @@ test_push_bounds(void **state)
 
 	(void)state;
 	layout = 2;
-	pinned = wall();
+	pinned = fx_wall_ms();
 	now = (int64_t)pinned;
 	bound_rec(&r[0], 0, 2, 1, now + tol, now, now + DAY_MS);	  /* ts at the edge */
 	bound_rec(&r[1], 1, 2, 1, now + tol + 1, now, now + DAY_MS);	  /* too new */
@@ -786,5 +644,5 @@ main(void)
 		cmocka_unit_test(test_push_bounds),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, cu_net_down);
 }
