@@ -43,15 +43,6 @@ static struct cell_queue *cells;
 static uint8_t acct_pk[32], acct_sk[64];
 static char acct_hex[67];
 
-static uint64_t
-wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void
 deliver_to(void *arg, int i, const uint8_t from[32], const uint8_t *cell, size_t len)
 {
@@ -98,32 +89,14 @@ group_teardown(void **state)
 }
 
 static void
-identity(struct snc_identity *id)
-{
-	uint8_t seed[SNC_SEED_BYTES];
-
-	randombytes_buf(seed, sizeof(seed));
-	assert_int_equal(snc_identity_from_seed(id, seed), 0);
-}
-
-static void
 node_up(int i, const struct ctl_swarm_node *members)
 {
-	static int prefix;
 	struct node *n = &nodes[i];
-	struct store_config sc = {0};
 	struct ctl_rpc_server_conf rc = {0};
 	struct ctl_drpc_conf dc = {.id = &n->id, .send = send_cell, .send_arg = n};
-	char pfx[32], err[256];
+	char err[256];
 
-	snprintf(pfx, sizeof(pfx), "r%d:", ++prefix);
-	sc.redis.unix_path = fx.rt.sock;
-	sc.redis.prefix = pfx;
-	n->st = store_new(fx.base, &sc, err, sizeof(err));
-	assert_non_null(n->st);
-	for (int w = 0; w < FX_WAIT_MS && !store_is_ready(n->st); w += 10)
-		redis_test_loop_for(fx.base, 10);
-	assert_true(store_is_ready(n->st));
+	n->st = fx_store_new(&fx, 'r');
 	n->view = ctl_swarm_view_single(members, N, n->id.ed25519_pk, err, sizeof(err));
 	assert_non_null(n->view);
 	rc.ed25519_sk = n->id.ed25519_sk;
@@ -149,7 +122,7 @@ setup(void **state)
 	memset(members, 0, sizeof(members));
 	for (int i = 0; i < N; i++) {
 		memset(&nodes[i], 0, sizeof(nodes[i]));
-		identity(&nodes[i].id);
+		fx_identity(&nodes[i].id);
 		sodium_bin2hex(nodes[i].hex, sizeof(nodes[i].hex), nodes[i].id.ed25519_pk, 32);
 		memcpy(members[i].ed25519, nodes[i].id.ed25519_pk, 32);
 		memcpy(members[i].x25519, nodes[i].id.x25519_pk, 32);
@@ -158,7 +131,7 @@ setup(void **state)
 	}
 	for (int i = 0; i < N; i++)
 		node_up(i, members);
-	identity(&outsider);
+	fx_identity(&outsider);
 	crypto_sign_keypair(acct_pk, acct_sk);
 	memcpy(acct_hex, "03", 2);
 	sodium_bin2hex(acct_hex + 2, 65, acct_pk, 32);
@@ -218,7 +191,7 @@ static char *
 store_body(const char *data)
 {
 	static char body[512];
-	uint64_t now = wall();
+	uint64_t now = fx_wall_ms();
 
 	snprintf(body, sizeof(body),
 		 "{\"method\":\"store\",\"params\":{\"pubkey\":\"%s\",\"timestamp\":%llu,"
@@ -243,7 +216,7 @@ retrieve_at(int i)
 {
 	char body[512], msg[64], sig[89];
 	struct answer a;
-	uint64_t now = wall();
+	uint64_t now = fx_wall_ms();
 	json_t *msgs;
 
 	snprintf(msg, sizeof(msg), "retrieve%llu", (unsigned long long)now);
@@ -373,7 +346,7 @@ the_receiving_side_checks_forwarded_calls(void **state)
 	char body[512], msg[64], sig[89];
 	struct ctl_rpc_server_stats ss;
 	struct answer a;
-	uint64_t expiry = wall() - 65000; /* inside 70 s, outside 60 s */
+	uint64_t expiry = fx_wall_ms() - 65000; /* inside 70 s, outside 60 s */
 
 	(void)state;
 	/* a node outside the account's swarm */
@@ -393,7 +366,7 @@ the_receiving_side_checks_forwarded_calls(void **state)
 	snprintf(body, sizeof(body),
 		 "{\"method\":\"delete_all\",\"params\":{\"pubkey\":\"%s\",\"timestamp\":%llu,"
 		 "\"signature\":\"%.86s==\"}}",
-		 acct_hex, (unsigned long long)wall(),
+		 acct_hex, (unsigned long long)fx_wall_ms(),
 		 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 		 "AAAAA");
 	call(1, nodes[0].id.ed25519_pk, body, &a);

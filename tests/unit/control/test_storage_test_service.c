@@ -55,8 +55,7 @@ static struct node nodes[N];
 static struct cell_queue *cells;
 static char dir[64], regpath[128];
 static int tester, testee, other; /* node indexes of the height's pair, and the third */
-static int prefix;
-static unsigned per_peer; /* the services' serving_per_peer (0: the default, 1) */
+static unsigned per_peer;	  /* the services' serving_per_peer (0: the default, 1) */
 
 static void
 deliver_to(void *arg, int i, const uint8_t from[32], const uint8_t *cell, size_t len)
@@ -98,10 +97,7 @@ group_setup(void **state)
 	f = fopen(regpath, "w");
 	assert_non_null(f);
 	for (int i = 0; i < N; i++) {
-		uint8_t seed[SNC_SEED_BYTES];
-
-		randombytes_buf(seed, sizeof(seed));
-		assert_int_equal(snc_identity_from_seed(&nodes[i].id, seed), 0);
+		fx_identity(&nodes[i].id);
 		sodium_bin2hex(ed, sizeof(ed), nodes[i].id.ed25519_pk, 32);
 		sodium_bin2hex(x, sizeof(x), nodes[i].id.x25519_pk, 32);
 		fprintf(f, "register %s %s 10.0.0.%d:22020 1\n", ed, x, i + 1);
@@ -127,21 +123,13 @@ static void
 node_up(int i, const struct ctl_stest_conf *c)
 {
 	struct node *n = &nodes[i];
-	struct store_config sc = {0};
 	struct ctl_rpc_server_conf rc = {0};
 	struct ctl_drpc_conf dc = {.id = &n->id, .send = send_cell, .send_arg = n};
 	struct ctl_stest_service_conf tc = {
 		.base = fx.base, .self = n->id.ed25519_pk, .c = *c, .serving_per_peer = per_peer};
-	char pfx[32], err[256];
+	char err[256];
 
-	snprintf(pfx, sizeof(pfx), "s%d:", ++prefix);
-	sc.redis.unix_path = fx.rt.sock;
-	sc.redis.prefix = pfx;
-	n->st = store_new(fx.base, &sc, err, sizeof(err));
-	assert_non_null(n->st);
-	for (int w = 0; w < FX_WAIT_MS && !store_is_ready(n->st); w += 10)
-		redis_test_loop_for(fx.base, 10);
-	assert_true(store_is_ready(n->st));
+	n->st = fx_store_new(&fx, 's');
 	n->view = ctl_swarm_view_registry_load(regpath, n->id.ed25519_pk, 22021, err, sizeof(err));
 	assert_non_null(n->view);
 	rc.ed25519_sk = n->id.ed25519_sk;
