@@ -12,16 +12,15 @@
 #include <inttypes.h>
 #include <sodium.h>
 
+#include "quorum_nodes.h"
 #include "quorum_vote.h"
 
 enum {
-	NODES = 20,
+	NODES = QN_NODES,
 	FAIL_AFTER = 1000,
 	LINES = 64,
 };
 
-static uint8_t seeds[NODES][32];
-static uint8_t pk[NODES][32];
 static struct ctl_registry reg;
 static struct ctl_vote votes[NODES];
 static uint8_t worker[32]; /* the node tested */
@@ -44,15 +43,6 @@ must_apply(const char *line)
 		fail_msg("%s: %s", line, why);
 }
 
-static int
-node_of(const uint8_t key[32])
-{
-	for (int i = 0; i < NODES; i++)
-		if (memcmp(pk[i], key, 32) == 0)
-			return i;
-	return -1;
-}
-
 static bool
 reach(void *arg, const uint8_t key[32], uint64_t now_ms, uint64_t *unreachable_for)
 {
@@ -73,7 +63,7 @@ pass(void *arg, const uint8_t key[32], uint64_t now_ms)
 static int
 send_vote(void *arg, const uint8_t peer[32], const uint8_t *body, size_t len)
 {
-	int to = node_of(peer);
+	int to = qn_node_of(peer);
 
 	assert_true(to >= 0);
 	(void)ctl_vote_receive(&votes[to], arg, body, len);
@@ -92,13 +82,9 @@ submit(void *arg, const char *line)
 static void
 block(uint64_t h)
 {
-	char line[200], t[32], hex[65];
-	uint8_t d[32];
+	char line[QN_LINE_MAX];
 
-	snprintf(t, sizeof(t), "block %" PRIu64, h);
-	crypto_hash_sha256(d, (const uint8_t *)t, strlen(t));
-	sodium_bin2hex(hex, sizeof(hex), d, 32);
-	snprintf(line, sizeof(line), "block %" PRIu64 " %s", h, hex);
+	qn_block_line(h, line);
 	must_apply(line);
 	for (int i = 0; i < NODES; i++)
 		ctl_vote_on_registry(&votes[i], &reg);
@@ -150,18 +136,11 @@ setup(void **state)
 	ctl_registry_init(&reg);
 	must_apply("option epoch-blocks 4");
 	must_apply("option block-seconds 1200");
+	qn_keys();
 	for (int i = 0; i < NODES; i++) {
-		uint8_t sk[64];
-		char line[300], e[65], x[65];
+		char line[QN_LINE_MAX];
 
-		crypto_hash_sha256(seeds[i], (const uint8_t *)&i, sizeof(i));
-		crypto_sign_seed_keypair(pk[i], sk, seeds[i]);
-		sodium_bin2hex(e, sizeof(e), pk[i], 32);
-		memset(x, 'a' + i % 6, 64);
-		x[0] = (char)('0' + i / 10);
-		x[1] = (char)('0' + i % 10);
-		x[64] = '\0';
-		snprintf(line, sizeof(line), "register %s %s 10.0.0.%d:22030 1", e, x, i + 1);
+		qn_register_line(i, 1, line);
 		must_apply(line);
 	}
 	for (int i = 0; i < NODES; i++) {
@@ -171,7 +150,7 @@ setup(void **state)
 					  .submit = submit,
 					  .pass = pass};
 
-		assert_int_equal(snc_identity_from_seed(&c.id, seeds[i]), 0);
+		assert_int_equal(snc_identity_from_seed(&c.id, qn_seeds[i]), 0);
 		assert_int_equal(ctl_vote_init(&votes[i], &c, 0), 0);
 		votes[i].conf.send_arg = votes[i].conf.id.ed25519_pk;
 	}
@@ -201,16 +180,11 @@ static char decomm_line[CTL_REGISTRY_RECORD_LINE_MAX];
 static void
 reregister(const uint8_t key[32], uint64_t h)
 {
-	int i = node_of(key);
-	char line[300], e[65], x[65];
+	int i = qn_node_of(key);
+	char line[QN_LINE_MAX];
 
 	assert_true(i >= 0);
-	sodium_bin2hex(e, sizeof(e), pk[i], 32);
-	memset(x, 'a' + i % 6, 64);
-	x[0] = (char)('0' + i / 10);
-	x[1] = (char)('0' + i % 10);
-	x[64] = '\0';
-	snprintf(line, sizeof(line), "register %s %s 10.0.0.%d:22030 %" PRIu64, e, x, i + 1, h);
+	qn_register_line(i, h, line);
 	must_apply(line);
 }
 
@@ -246,12 +220,12 @@ test_unwanted_vote_refused(void **state)
 {
 	const struct ctl_quorum *q = &reg.ep.cur;
 	uint8_t msg[CTL_QUORUM_VOTE_MSG], sig[CTL_QUORUM_SIG], body[CTL_VOTE_WIRE], sk[64], pk0[32];
-	int from = node_of(q->validators[0]), to = node_of(q->validators[1]);
+	int from = qn_node_of(q->validators[0]), to = qn_node_of(q->validators[1]);
 
 	(void)state;
 	assert_true(from >= 0 && to >= 0);
 	assert_int_equal(status_of(worker), CTL_REGISTRY_ACTIVE);
-	crypto_sign_seed_keypair(pk0, sk, seeds[from]);
+	crypto_sign_seed_keypair(pk0, sk, qn_seeds[from]);
 	ctl_quorum_vote_message(msg, CTL_QUORUM_RECOMMISSION, worker, q->epoch);
 	crypto_sign_detached(sig, NULL, msg, sizeof(msg), sk);
 	ctl_vote_encode(body, CTL_QUORUM_RECOMMISSION, q->epoch, worker, 0, sig);
@@ -412,7 +386,7 @@ test_restore(void **state)
 
 	(void)state;
 	for (int i = 0; i < NODES && v == NULL; i++)
-		if ((me = ctl_quorum_validator_index(&reg.ep.cur, pk[i])) >= 0)
+		if ((me = ctl_quorum_validator_index(&reg.ep.cur, qn_pk[i])) >= 0)
 			v = &votes[i];
 	assert_non_null(v);
 	ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, worker, 1);

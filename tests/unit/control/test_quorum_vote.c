@@ -12,16 +12,15 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "quorum_nodes.h"
 #include "quorum_vote.h"
 #include "registry_append.h"
 
 enum {
-	NODES = 20,
+	NODES = QN_NODES,
 	FAIL_AFTER = 1000
 };
 
-static uint8_t seeds[NODES][32];
-static uint8_t pk[NODES][32];
 static struct ctl_registry reg;
 static struct ctl_quorum q1; /* epoch 1's, copied: the registry's moves */
 static const struct ctl_quorum *q = &q1;
@@ -39,15 +38,6 @@ apply(const char *line)
 
 	if (ctl_registry_apply_line(&reg, line, why, sizeof(why)) != 0)
 		fail_msg("%s: %s", line, why);
-}
-
-static int
-node_of(const uint8_t key[32])
-{
-	for (int i = 0; i < NODES; i++)
-		if (memcmp(pk[i], key, 32) == 0)
-			return i;
-	return -1;
 }
 
 /* reach: only the silent worker fails, unreachable for as long as asked */
@@ -89,13 +79,9 @@ submit_pending(void *arg, const char *line)
 static void
 block(uint64_t h)
 {
-	char line[200], t[32], hex[65];
-	uint8_t d[32];
+	char line[QN_LINE_MAX];
 
-	snprintf(t, sizeof(t), "block %" PRIu64, h);
-	crypto_hash_sha256(d, (const uint8_t *)t, strlen(t));
-	sodium_bin2hex(hex, sizeof(hex), d, 32);
-	snprintf(line, sizeof(line), "block %" PRIu64 " %s", h, hex);
+	qn_block_line(h, line);
 	apply(line);
 }
 
@@ -114,18 +100,11 @@ setup(void **state)
 	}
 	ctl_registry_init(&reg);
 	apply("option epoch-blocks 4");
+	qn_keys();
 	for (int i = 0; i < NODES; i++) {
-		uint8_t sk[64];
-		char line[300], e[65], x[65];
+		char line[QN_LINE_MAX];
 
-		crypto_hash_sha256(seeds[i], (const uint8_t *)&i, sizeof(i));
-		crypto_sign_seed_keypair(pk[i], sk, seeds[i]);
-		sodium_bin2hex(e, sizeof(e), pk[i], 32);
-		memset(x, 'a' + i % 6, 64);
-		x[0] = (char)('0' + i / 10);
-		x[1] = (char)('0' + i % 10);
-		x[64] = '\0';
-		snprintf(line, sizeof(line), "register %s %s 10.0.0.%d:22030 1", e, x, i + 1);
+		qn_register_line(i, 1, line);
 		apply(line);
 	}
 	block(1);
@@ -140,8 +119,8 @@ setup(void **state)
 					  .send = send_vote,
 					  .submit = submit_pending};
 
-		assert_int_equal(snc_identity_from_seed(&c.id, seeds[node_of(q->validators[i])]),
-				 0);
+		assert_int_equal(
+			snc_identity_from_seed(&c.id, qn_seeds[qn_node_of(q->validators[i])]), 0);
 		c.send_arg = votes[i].conf.id.ed25519_pk; /* set again below, after init */
 		assert_int_equal(ctl_vote_init(&votes[i], &c, 0), 0);
 		votes[i].conf.send_arg = votes[i].conf.id.ed25519_pk;
@@ -285,11 +264,11 @@ test_receive_refusals(void **state)
 {
 	struct ctl_vote *v = &votes[0];
 	uint8_t body[CTL_VOTE_WIRE], msg[CTL_QUORUM_VOTE_MSG], sig[64], sk[64], p[32];
-	int signer = node_of(q->validators[1]);
+	int signer = qn_node_of(q->validators[1]);
 	uint64_t refused = v->st.refused;
 
 	(void)state;
-	crypto_sign_seed_keypair(p, sk, seeds[signer]);
+	crypto_sign_seed_keypair(p, sk, qn_seeds[signer]);
 	ctl_quorum_vote_message(msg, CTL_QUORUM_DECOMMISSION, q->workers[0], 1);
 	crypto_sign_detached(sig, NULL, msg, sizeof(msg), sk);
 	ctl_vote_encode(body, CTL_QUORUM_DECOMMISSION, 1, q->workers[0], 1, sig);
@@ -349,7 +328,7 @@ test_not_a_validator(void **state)
 		.fail_after_ms = 1, .reach = reach, .send = send_vote, .submit = submit_pending};
 
 	(void)state;
-	assert_int_equal(snc_identity_from_seed(&c.id, seeds[node_of(q->workers[0])]), 0);
+	assert_int_equal(snc_identity_from_seed(&c.id, qn_seeds[qn_node_of(q->workers[0])]), 0);
 	assert_int_equal(ctl_vote_init(&v, &c, 0), 0);
 	ctl_vote_on_registry(&v, &reg);
 	ctl_vote_round(&v, 1000000);
