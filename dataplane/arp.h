@@ -20,7 +20,9 @@
  * frame to them; gone from the table after 3 unanswered requests
  * (arp_failed) or held 3.5 s (arp_hold_timeout), they are dropped; a frame
  * over a bound is dropped (arp_hold_full). So the first cells to a peer not
- * yet resolved are late by one ARP round trip, not lost.
+ * yet resolved are late by one ARP round trip, not lost; and with warming
+ * (arp_warm.h) the owner asks for a new node table's on-link nodes before
+ * cells go to them, so most first cells find the MAC.
  *
  * The owner is one worker lcore (worker 0, the one that usually polls rx
  * queue 0): the only writer of the tables, it sends every request through
