@@ -46,7 +46,8 @@ dp_arp_warm_pass(struct dp_worker *w, uint64_t now_ns)
 		if (p == DP_PORTS_MAX)
 			continue;
 		if (a->room[p] == 0)
-			break; /* this port's share of the pass is spent: go on from here next pass */
+			break; /* this port's share of the pass is spent: go on from here next pass
+				*/
 		switch (dp_arp_table_want_warm(a->t[p], n->ip, now_ns)) {
 		case 1:
 			a->room[p]--;

@@ -51,14 +51,14 @@ struct dp_worker;
 /* The owner's walk and its counters (telemetry reads them without locks). */
 struct dp_arp_warm {
 	bool on;			   /* --arp-warm */
-	const struct dp_node_table *table; /* the table walked: compared, never read across passes */
+	const struct dp_node_table *table; /* only compared: the walk reads w->nodes */
 	uint64_t seq;			   /* its swap_seq */
 	uint32_t next;			   /* its next node to look at */
 	uint32_t left;			   /* its nodes not looked at yet */
 	uint64_t tables;		   /* tables whose walk started */
-	uint64_t asked;			   /* requests asked for (first ones; retries are the table's) */
+	uint64_t asked;			   /* first requests (retries: the table's) */
 	uint64_t known;			   /* nodes already in the ARP table */
-	uint64_t no_room;		   /* nodes skipped: warming's share of their bucket is taken */
+	uint64_t no_room;		   /* nodes skipped: warming's 6 ways taken */
 };
 
 /* Owner, on each 10 ms pass after the retries: the next slice of the walk over

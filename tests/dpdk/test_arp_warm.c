@@ -45,14 +45,14 @@
 #define PASS ((uint64_t)DP_ARP_TICK_NS)
 
 enum {
-	A_IP0 = 0x0a000001,   /* 10.0.0.1/24: A on port 0 */
-	A_IP1 = 0x0a001001,   /* 10.0.16.1/20: A on port 1 */
-	FIRST = 0x0a001010,   /* 10.0.16.16: the first of the on-link nodes of port 1 */
-	NWARM = 20,	      /* zero-MAC on-link nodes of port 1 in the first table */
-	P0_NODE = 0x0a000032, /* 10.0.0.50: zero MAC, on-link on port 0 */
-	MAC_NODE = 0x0a001005, /* 10.0.16.5: on-link, with a MAC */
-	OFF_NODE = 0x0b000005, /* 11.0.0.5: zero MAC, off-link: nothing to ask */
-	BIG = 1200,	       /* nodes of the table bigger than an ARP table */
+	A_IP0 = 0x0a000001,	/* 10.0.0.1/24: A on port 0 */
+	A_IP1 = 0x0a001001,	/* 10.0.16.1/20: A on port 1 */
+	FIRST = 0x0a001010,	/* 10.0.16.16: the first of the on-link nodes of port 1 */
+	NWARM = 20,		/* zero-MAC on-link nodes of port 1 in the first table */
+	P0_NODE = 0x0a000032,	/* 10.0.0.50: zero MAC, on-link on port 0 */
+	MAC_NODE = 0x0a001005,	/* 10.0.16.5: on-link, with a MAC */
+	OFF_NODE = 0x0b000005,	/* 11.0.0.5: zero MAC, off-link: nothing to ask */
+	BIG = 1200,		/* nodes of the table bigger than an ARP table */
 	BIG_FIRST = 0x0a001400, /* 10.0.20.0: its first */
 	POOL = 4096,
 };
@@ -303,7 +303,7 @@ new_table_is_asked_paced(void **state)
 	for (unsigned k = 0; k < NWARM; k++)
 		assert_int_equal(asked_of[k], 1);
 	assert_int_equal(arp.warm.asked, NWARM); /* 19 on port 1, 1 on port 0 */
-	assert_int_equal(arp.warm.known, 1);	  /* the one the cell asked for */
+	assert_int_equal(arp.warm.known, 1);	 /* the one the cell asked for */
 	assert_int_equal(arp.warm.left, 0);
 	assert_int_equal(arp.warm.no_room, 0);
 	assert_int_equal(arp.t[1]->n, NWARM);

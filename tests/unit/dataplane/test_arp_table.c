@@ -3,7 +3,8 @@
  * dataplane/arp_table.c: an address asked once, answered, used, refreshed
  * from 50 s while in use (served meanwhile, even when first used minutes later); retries at most
  * once a second and 3 times; unused and silent entries forgotten; a bucket full at 8; replies
- * nobody asked for refused; warming leaves 2 ways of a bucket to cells; readers on another thread never see one address with another's MAC.
+ * nobody asked for refused; warming leaves 2 ways of a bucket to cells; readers on another thread
+ * never see one address with another's MAC.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -249,7 +250,7 @@ warming_leaves_two_ways_per_bucket(void **state)
 
 	(void)state;
 	same_bucket(ips, DP_ARP_WAYS + 1);
-	assert_int_equal(dp_arp_table_want(t, ips[0], 0), 1); /* a cell's, first */
+	assert_int_equal(dp_arp_table_want(t, ips[0], 0), 1);	   /* a cell's, first */
 	assert_int_equal(dp_arp_table_want_warm(t, ips[0], 0), 0); /* asked already */
 	for (unsigned i = 1; i < DP_ARP_WARM_WAYS; i++)
 		assert_int_equal(dp_arp_table_want_warm(t, ips[i], 0), 1);
