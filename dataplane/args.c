@@ -31,6 +31,7 @@ static const struct option dp_long_opts[] = {
 	{"port-mtu", required_argument, NULL, 'U'},
 	{"arp", required_argument, NULL, 'R'},
 	{"arp-hold", required_argument, NULL, 'H'},
+	{"arp-warm", required_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -161,6 +162,11 @@ take(struct dp_args *a, int c, const char *v)
 			return bad("arp-hold", v, "expected frames, 0..16");
 		a->arp_hold = (unsigned)n;
 		return 0;
+	case 'W':
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return bad("arp-warm", v, "expected on or off");
+		a->arp_warm = strcmp(v, "on") == 0;
+		return 0;
 	case 'F':
 		return 0; /* read before the rest (config_file) */
 	default:
@@ -266,6 +272,7 @@ dp_args_parse(int argc, char **argv, struct dp_args *args)
 	args->cell_port = DP_DEFAULT_CELL_PORT;
 	args->big_mbufs = DP_BIG_MBUFS_DEFAULT;
 	args->arp_hold = DP_ARP_HOLD_FRAMES_DEFAULT;
+	args->arp_warm = true;
 	args->ip_prefix = 32;
 	if (find_config_file(argc, argv, &file) != 0)
 		return -1;
@@ -310,7 +317,7 @@ dp_args_usage(const char *prog)
 	       "                 [--big-mbufs N] [--mtu N] [--port-ip "
 	       "\"(P,A.B.C.D/LEN[,MAC]),...\"]\n"
 	       "                 [--port-mtu \"(P,MTU),...\"]\n"
-	       "                 [--arp gateway|on-link] [--arp-hold N]\n"
+	       "                 [--arp gateway|on-link] [--arp-hold N] [--arp-warm on|off]\n"
 	       "  --self-check         start, exercise, stop and close every port, then exit\n"
 	       "  --ip A.B.C.D[/LEN]   this node's IPv4 address (and subnet) on the default\n"
 	       "                       port: the lowest of the mask, port 0 by default\n"
@@ -345,6 +352,9 @@ dp_args_usage(const char *prog)
 	       "  --arp-hold N         frames each worker holds per next hop ARP is resolving\n"
 	       "                       (0..16, default %d; 16 hops, 32 frames a worker at\n"
 	       "                       most; 0: dropped, arp_unresolved)\n"
+	       "  --arp-warm on|off    on (default): ask ARP for a new node table's on-link\n"
+	       "                       nodes before cells go to them (8 a port per 10 ms);\n"
+	       "                       off: each at its first cell\n"
 	       "  --config-file FILE   the options above as 'key = value' lines ('#' comments);\n"
 	       "                       the command line overrides them\n"
 	       "  -h, --help           this text\n"

@@ -7,7 +7,7 @@
  *                   [--channel PATH] [--portmask HEX] [--config "(port,queue,lcore),..."]
  *                   [--config-file FILE] [--big-mbufs N] [--mtu N]
  *                   [--port-ip "(port,A.B.C.D/LEN[,MAC]),..."] [--port-mtu "(port,MTU),..."]
- *                   [--arp gateway|on-link] [--arp-hold N]
+ *                   [--arp gateway|on-link] [--arp-hold N] [--arp-warm on|off]
  * (at least one of --nodes and --gateway-mac: docs/channel.md, NODES; the
  * config file holds the same options as key = value lines, args_file.h).
  * Relay mode serves the ports of the mask (port 0 by default) with one rx/tx
@@ -54,6 +54,7 @@ struct dp_args {
 	uint16_t mtu;	    /* --mtu: IP bytes per packet on every port; 0: each port's own */
 	bool arp_on_link;   /* --arp on-link: ARP on-link next hops even with a gateway MAC */
 	unsigned arp_hold;  /* --arp-hold: frames held per resolving address (arp_hold.h) */
+	bool arp_warm;	    /* --arp-warm on: ARP for new tables' on-link nodes (arp_warm.h) */
 	char *file_text;    /* the --config-file's text: its values point into it */
 	/* --port-mtu, by port, over --mtu; 0: not given */
 	uint16_t port_mtu[DP_PORTS_MAX];

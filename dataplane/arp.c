@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -73,9 +74,8 @@ dp_arp_free(struct dp_arp *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* True when ip is a host of port p's subnet other than p itself. */
-static bool
-on_link(const struct dp_arp *a, uint16_t p, uint32_t ip)
+bool
+dp_arp_on_link(const struct dp_arp *a, uint16_t p, uint32_t ip)
 {
 	const struct dp_port_addr *pa = &a->ports->p[p];
 	uint32_t host = ip & ~pa->net_mask;
@@ -93,7 +93,7 @@ dp_arp_next_hop_mac(const void *arg, uint32_t ip)
 	uint16_t p = dp_ports_route(a->ports, ip);
 	const struct dp_port_addr *pa = &a->ports->p[p];
 
-	if (on_link(a, p, ip) && (a->on_link || !pa->have_gateway))
+	if (dp_arp_on_link(a, p, ip) && (a->on_link || !pa->have_gateway))
 		return resolve_by_arp;
 	return pa->have_gateway ? pa->gateway_mac : NULL;
 }
@@ -128,7 +128,7 @@ check_reply(const struct dp_arp *a, const struct dp_arp_frame *f, const struct d
 	if (f->tpa != in->ip || memcmp(f->tha, in->mac.addr_bytes, 6) != 0 ||
 	    !dp_arp_mac_unicast(f->sha))
 		return DP_DROP_ARP_BAD;
-	if (a == NULL || in->port_id >= DP_PORTS_MAX || !on_link(a, in->port_id, f->spa))
+	if (a == NULL || in->port_id >= DP_PORTS_MAX || !dp_arp_on_link(a, in->port_id, f->spa))
 		return DP_DROP_ARP_UNSOLICITED; /* we never ask for it on this port */
 	return DP_DROP_NONE;
 }
@@ -241,7 +241,7 @@ resolve(struct dp_worker *w, struct rte_mbuf *m, uint32_t *asked, bool *held)
 	    p >= DP_PORTS_MAX)
 		return DP_DROP_ARP_UNRESOLVED;
 	ip = (uint32_t)f[30] << 24 | (uint32_t)f[31] << 16 | (uint32_t)f[32] << 8 | f[33];
-	if (!on_link(a, p, ip))
+	if (!dp_arp_on_link(a, p, ip))
 		return DP_DROP_ARP_UNRESOLVED; /* off-link with no MAC: nothing to ask */
 	*held = true;
 	if (w->arp_hold.naddrs > 0 && dp_arp_hold_find(&w->arp_hold, p, ip) >= 0)
@@ -299,9 +299,8 @@ dp_arp_hold_free(struct dp_worker *w)
 	}
 }
 
-/* Owner: one broadcast request for ip out of port p, through this worker's queue. */
-static void
-send_request(struct dp_worker *w, uint16_t p, uint32_t ip)
+void
+dp_arp_request(struct dp_worker *w, uint16_t p, uint32_t ip)
 {
 	struct dp_arp *a = w->arp;
 	const struct dp_iface *me = &a->ports->p[p].iface;
@@ -332,7 +331,7 @@ take(struct dp_worker *w, const struct msg *msg, uint64_t now_ns)
 	if (t == NULL)
 		return;
 	if (msg->kind == MSG_WANT && dp_arp_table_want(t, msg->ip, now_ns) == 1)
-		send_request(w, msg->port, msg->ip);
+		dp_arp_request(w, msg->port, msg->ip);
 	else if (msg->kind == MSG_LEARN && dp_arp_table_learn(t, msg->ip, msg->mac, now_ns) != 0)
 		dp_stats_drop(&w->stats, DP_DROP_ARP_UNSOLICITED);
 }
@@ -359,8 +358,11 @@ owner_service(struct dp_worker *w, uint64_t now_ns)
 				     : 0;
 
 		for (unsigned i = 0; i < m; i++)
-			send_request(w, p, ask[i]);
+			dp_arp_request(w, p, ask[i]);
+		/* what the retries left of this port's pass, warming may use (arp_warm.h) */
+		a->room[p] = (uint8_t)RTE_MIN((unsigned)DP_ARP_WARM_ASK, DP_ARP_ASK_MAX - m);
 	}
+	dp_arp_warm_pass(w, now_ns);
 	return n;
 }
 

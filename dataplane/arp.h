@@ -20,7 +20,9 @@
  * frame to them; gone from the table after 3 unanswered requests
  * (arp_failed) or held 3.5 s (arp_hold_timeout), they are dropped; a frame
  * over a bound is dropped (arp_hold_full). So the first cells to a peer not
- * yet resolved are late by one ARP round trip, not lost.
+ * yet resolved are late by one ARP round trip, not lost; and with warming
+ * (arp_warm.h) the owner asks for a new node table's on-link nodes before
+ * cells go to them, so most first cells find the MAC.
  *
  * The owner is one worker lcore (worker 0, the one that usually polls rx
  * queue 0): the only writer of the tables, it sends every request through
@@ -40,6 +42,7 @@
 #include <stdint.h>
 
 #include "arp_table.h"
+#include "arp_warm.h"
 #include "args_config.h"
 
 struct rte_mbuf;
@@ -65,6 +68,8 @@ struct dp_arp {
 	uint64_t last_tick_ns;
 	uint64_t sent;	    /* requests that left (owner) */
 	uint64_t tx_failed; /* requests not sent: no mbuf, or the tx queue refused (owner) */
+	uint8_t room[DP_PORTS_MAX]; /* owner: requests warming may still send in this pass */
+	struct dp_arp_warm warm;    /* owner: a new node table's on-link nodes (arp_warm.h) */
 };
 
 /* Tables for the ports of ps with a subnet (prefix below 32), the owner's ring
@@ -72,6 +77,14 @@ struct dp_arp {
 int dp_arp_init(struct dp_arp *a, const struct dp_ports *ps, unsigned owner_lcore,
 		struct rte_mempool *pool, bool on_link, const char *name);
 void dp_arp_free(struct dp_arp *a);
+
+/* True when ip is a host of port p's subnet other than p's own address, and p
+ * has a table. */
+bool dp_arp_on_link(const struct dp_arp *a, uint16_t p, uint32_t ip);
+
+/* Owner: one broadcast request for ip out of port p, through w's tx queue
+ * (counted sent, or tx_failed). */
+void dp_arp_request(struct dp_worker *w, uint16_t p, uint32_t ip);
 
 /* node_update.h's gateway_for (arg: a dp_arp): the MAC a node at ip gets when
  * no --nodes line names it; the zero MAC means "resolve by ARP". */
@@ -87,7 +100,8 @@ bool dp_arp_input(struct dp_worker *w, struct rte_mbuf *m, const struct dp_iface
 void dp_arp_resolve_tx(struct dp_worker *w);
 
 /* Every loop iteration of every worker: the owner takes the ring, then does
- * retries, refreshes and expiry every DP_ARP_TICK_NS; then each worker sends,
+ * retries, refreshes and expiry every DP_ARP_TICK_NS, and then the next slice
+ * of warming (arp_warm.h, with a->warm.on); then each worker sends,
  * or drops, what it holds (as above). Returns messages taken plus frames sent. */
 unsigned dp_arp_service(struct dp_worker *w, uint64_t now_ns);
 

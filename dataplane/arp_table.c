@@ -114,8 +114,9 @@ forget(struct dp_arp_table *t, struct dp_arp_entry *e)
 	t->n--;
 }
 
-int
-dp_arp_table_want(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns)
+/* want, with room: entries its bucket may hold, counting this one. */
+static int
+want_within(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns, unsigned room)
 {
 	struct dp_arp_entry *b = &t->e[dp_arp_bucket(ip) * DP_ARP_WAYS];
 
@@ -123,7 +124,7 @@ dp_arp_table_want(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns)
 		return -EINVAL;
 	if (find(t, ip) != NULL)
 		return 0;
-	for (unsigned k = 0; k < DP_ARP_WAYS; k++) {
+	for (unsigned k = 0; t->bn[dp_arp_bucket(ip)] < room && k < DP_ARP_WAYS; k++) {
 		struct dp_arp_entry *e = &b[k];
 
 		if (e->ip != 0)
@@ -137,8 +138,22 @@ dp_arp_table_want(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns)
 		t->c.requests++;
 		return 1;
 	}
-	t->c.full++;
 	return -ENOSPC;
+}
+
+int
+dp_arp_table_want(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns)
+{
+	int rc = want_within(t, ip, now_ns, DP_ARP_WAYS);
+
+	t->c.full += rc == -ENOSPC;
+	return rc;
+}
+
+int
+dp_arp_table_want_warm(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns)
+{
+	return want_within(t, ip, now_ns, DP_ARP_WARM_WAYS);
 }
 
 int

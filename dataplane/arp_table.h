@@ -36,6 +36,8 @@ enum {
 	DP_ARP_BUCKETS = 128,
 	DP_ARP_ENTRIES = DP_ARP_WAYS * DP_ARP_BUCKETS, /* addresses per port */
 	DP_ARP_TRIES = 3,			       /* requests per address before giving up */
+	/* entries of a bucket warming may fill (arp_warm.h): the other 2 stay for cells */
+	DP_ARP_WARM_WAYS = 6,
 };
 
 #define DP_ARP_RETRY_NS	  1000000000ull	  /* between two requests for one address */
@@ -92,6 +94,12 @@ enum dp_arp_lookup dp_arp_table_lookup(struct dp_arp_table *t, uint32_t ip, uint
 /* Owner: a packet wants ip. 1: a new INCOMPLETE entry, send a request now; 0:
  * already there (asked or resolved); -ENOSPC: its bucket is full. */
 int dp_arp_table_want(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns);
+
+/* Owner: the same for an address nothing waits for yet (arp_warm.h), taken
+ * only while its bucket holds fewer than DP_ARP_WARM_WAYS entries, so the
+ * addresses cells ask for later still find room. -ENOSPC (not counted `full`):
+ * no room left for warming in its bucket. */
+int dp_arp_table_want_warm(struct dp_arp_table *t, uint32_t ip, uint64_t now_ns);
 
 /* Owner: a reply says ip is at mac. 0: learned; -ENOENT: no request outstanding. */
 int dp_arp_table_learn(struct dp_arp_table *t, uint32_t ip, const uint8_t mac[6], uint64_t now_ns);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Telemetry /snode/dp/arp: the ARP tables' counters summed over the ports, the
- * workers' arp_* drops and holds (frames waiting for their next hop), and
+ * workers' arp_* drops and holds (frames waiting for their next hop), warming's
+ * counters (arp_warm.h), and
  * every entry as "port ip mac state age_ms" (at most ENTRIES_SHOWN: telemetry replies are 16 KB at
  * most; `entries` counts them all). Entries are read through their seqlocks, so each line is
  * consistent; the counters are read without locks, as the other commands do.
@@ -76,6 +77,20 @@ add_holds(struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "hold_timeout", drops(DP_DROP_ARP_HOLD_TIMEOUT));
 }
 
+/* Warming (arp_warm.h): the owner's counters, read without locks as the others are. */
+static void
+add_warm(struct rte_tel_data *d)
+{
+	const struct dp_arp_warm *wm = &tel_arp->warm;
+
+	rte_tel_data_add_dict_u64(d, "warm", wm->on);
+	rte_tel_data_add_dict_u64(d, "warm_tables", wm->tables);
+	rte_tel_data_add_dict_u64(d, "warm_asked", wm->asked);
+	rte_tel_data_add_dict_u64(d, "warm_known", wm->known);
+	rte_tel_data_add_dict_u64(d, "warm_no_room", wm->no_room);
+	rte_tel_data_add_dict_u64(d, "warm_left", wm->left);
+}
+
 static void
 add_entries(struct rte_tel_data *list, uint64_t now_ns)
 {
@@ -127,6 +142,7 @@ cmd_arp(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "busy", drops(DP_DROP_ARP_BUSY));
 	rte_tel_data_add_dict_u64(d, "unresolved_drops", drops(DP_DROP_ARP_UNRESOLVED));
 	add_holds(d);
+	add_warm(d);
 	rte_tel_data_start_array(list, RTE_TEL_STRING_VAL);
 	add_entries(list, dp_loop_now_ns());
 	rte_tel_data_add_dict_container(d, "table", list, 0);

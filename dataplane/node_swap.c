@@ -89,6 +89,7 @@ dp_node_swap_publish(struct dp_node_swap *s, struct dp_node_table *next, uint64_
 		dp_node_table_destroy(next);
 		return DP_NODES_BUSY;
 	}
+	next->swap_seq = ++s->seq; /* before the release: workers read it with the pointer */
 	__atomic_store_n(&s->current, next, __ATOMIC_RELEASE);
 	/* the token is taken after the store: a worker that reports a quiescent
 	 * state for it loads the new pointer afterwards */

@@ -50,6 +50,7 @@ struct dp_node_swap {
 	struct dp_node_table *retired[DP_NODE_SWAP_RETIRED];
 	uint64_t tokens[DP_NODE_SWAP_RETIRED];
 	unsigned nretired;
+	uint64_t seq; /* tables published: the last one's swap_seq (node_table.h) */
 	struct dp_node_swap_stats st;
 	/* Set by the relay with several ports: each node's gateway MAC is its port's
 	 * (dp_node_update_ctx.gateway_for); NULL: the gateway_mac of dp_node_swap_apply. */

@@ -35,6 +35,10 @@ struct dp_node_table {
 	struct dp_u64map by_ed;
 	struct dp_u64map by_addr;
 	uint8_t self_sk[32], self_pk[32]; /* this node's X25519 pair, for link keys */
+	/* Which publication this is (dp_node_swap_publish: 1, 2, ...; 0: the --nodes file's):
+	 * with the pointer, tells the ARP owner a new table from an old one at the same
+	 * address (arp_warm.h). */
+	uint64_t swap_seq;
 };
 
 /* cap nodes at most. 0, -EINVAL, -ENOMEM. */

@@ -276,6 +276,7 @@ open_arp(const struct dp_args *a, struct relay *r)
 			"dp_arp") != 0)
 		return fail("cannot allocate the ARP tables");
 	r->arp_up = true;
+	r->arp.warm.on = a->arp_warm; /* the --nodes table at start, then each new one */
 	for (unsigned i = 0; i < r->nb_lcores; i++) {
 		r->lcores[i].worker.arp = &r->arp;
 		dp_arp_hold_init(&r->lcores[i].worker.arp_hold, a->arp_hold);

@@ -176,6 +176,8 @@ a_retired_table_waits_for_every_online_thread(void **state)
 	assert_int_equal(swap.st.pending, 1); /* neither thread passed */
 	t = dp_node_swap_enter(&swap, 0);     /* thread 0 passes and sees the new table */
 	assert_int_equal(t->n, 6);
+	assert_int_equal(start.swap_seq, 0); /* the file's; each published one its number */
+	assert_int_equal(t->swap_seq, 1);    /* (arp_warm.h tells tables apart by it) */
 	dp_node_swap_reclaim(&swap);
 	assert_int_equal(swap.st.pending, 1); /* thread 1 has not */
 	(void)dp_node_swap_enter(&swap, 1);
@@ -188,6 +190,7 @@ a_retired_table_waits_for_every_online_thread(void **state)
 				 DP_NODES_OK);
 	assert_int_equal(swap.st.pending, DP_NODE_SWAP_RETIRED);
 	t = dp_node_swap_current(&swap);
+	assert_int_equal(t->swap_seq, 1 + DP_NODE_SWAP_RETIRED);
 	assert_int_equal(dp_node_swap_apply(&swap, body, make(99), gw, self_ed, NODES),
 			 DP_NODES_BUSY);
 	assert_ptr_equal(dp_node_swap_current(&swap), t);

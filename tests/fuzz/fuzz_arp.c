@@ -2,7 +2,8 @@
 /*
  * libFuzzer: dataplane/arp_frame.c's parser on any bytes (a well-formed
  * verdict must round-trip the fields it read), then the same bytes as a run of
- * owner operations on one ARP table (dataplane/arp_table.c: want, learn, tick,
+ * owner operations on one ARP table (dataplane/arp_table.c: want, warming's want (never
+ * past 6 entries of a bucket), learn, tick,
  * lookup over eight addresses and a clock that only moves forward),
  * checking after each one that the table's count matches its entries, that
  * no bucket holds an address twice and that a hit returns the MAC last learned.
@@ -154,8 +155,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		now += (uint64_t)(op >> 5) * 7000000000ull; /* 0..49 s a step */
 		switch (op & 3) {
-		case 0:
-			dp_arp_table_want(&t, ip, now);
+		case 0: /* a cell's want, or warming's (odd steps): never past 6 of a bucket */
+			if ((i & 1) == 0)
+				dp_arp_table_want(&t, ip, now);
+			else if (dp_arp_table_want_warm(&t, ip, now) == 1 &&
+				 t.bn[dp_arp_bucket(ip)] > DP_ARP_WARM_WAYS)
+				abort();
 			break;
 		case 1:
 			if (dp_arp_table_learn(&t, ip, mac, now) == 0)

@@ -76,6 +76,29 @@ arp_mode_and_subnet_alone(void **state)
 	}
 }
 
+/* --arp-warm: on (the default) or off, nothing else (the config file key: below). */
+static void
+arp_warm_on_or_off(void **state)
+{
+	const char *argv[] = {"dp", "--ip", "10.0.0.1/24", "--arp-warm", NULL, NULL};
+	static const char *const bad[] = {"", "On", "1", "yes", "on ", "offf", "true"};
+	struct dp_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 3, argv), 0);
+	assert_true(a.arp_warm);
+	argv[4] = "off";
+	assert_int_equal(parse(&a, 5, argv), 0);
+	assert_false(a.arp_warm);
+	argv[4] = "on";
+	assert_int_equal(parse(&a, 5, argv), 0);
+	assert_true(a.arp_warm);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		argv[4] = bad[i];
+		assert_int_equal(parse(&a, 5, argv), -1);
+	}
+}
+
 /* --arp-hold: frames held per resolving next hop, 0..16, default 4; a config file key too. */
 static void
 arp_hold_at_its_edges(void **state)
@@ -391,6 +414,12 @@ config_file_keys_and_limits(void **state)
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-hold = 9\n", "--arp-hold", "0"), 0);
 	assert_int_equal(a.arp_hold, 0);
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-hold = 17\n", NULL, NULL), -1);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-warm = off\n", NULL, NULL), 0);
+	assert_false(a.arp_warm);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-warm = off\n", "--arp-warm", "on"),
+			 0);
+	assert_true(a.arp_warm);
+	assert_int_equal(with_file(&a, "ip = 10.0.0.7/24\narp-warm = no\n", NULL, NULL), -1);
 	/* the command line wins */
 	assert_int_equal(with_file(&a, "ip = 10.0.0.7\nnodes = n\ncell-port = 4000\n",
 				   "--cell-port", "5000"),
@@ -496,6 +525,7 @@ main(void)
 		cmocka_unit_test(ip_prefix_and_port_ip),
 		cmocka_unit_test(arp_mode_and_subnet_alone),
 		cmocka_unit_test(arp_hold_at_its_edges),
+		cmocka_unit_test(arp_warm_on_or_off),
 		cmocka_unit_test(bad_addresses_and_options),
 	};
 	return cmocka_run_group_tests_name("dataplane/args", tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * dataplane/arp_table.c: an address asked once, answered, used, refreshed
  * from 50 s while in use (served meanwhile, even when first used minutes later); retries at most
  * once a second and 3 times; unused and silent entries forgotten; a bucket full at 8; replies
- * nobody asked for refused; readers on another thread never see one address with another's MAC.
+ * nobody asked for refused; warming leaves 2 ways of a bucket to cells; readers on another thread
+ * never see one address with another's MAC.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -238,6 +239,40 @@ bucket_holds_eight(void **state)
 	free(t);
 }
 
+/* Warming (arp_warm.h) fills 6 ways of a bucket at most, asks for an address once, and
+ * leaves the last 2 ways to the addresses cells ask for; its refusals are not `full`. */
+static void
+warming_leaves_two_ways_per_bucket(void **state)
+{
+	struct dp_arp_table *t = new_table();
+	uint32_t ips[DP_ARP_WAYS + 1];
+	uint8_t mac[6];
+
+	(void)state;
+	same_bucket(ips, DP_ARP_WAYS + 1);
+	assert_int_equal(dp_arp_table_want(t, ips[0], 0), 1);	   /* a cell's, first */
+	assert_int_equal(dp_arp_table_want_warm(t, ips[0], 0), 0); /* asked already */
+	for (unsigned i = 1; i < DP_ARP_WARM_WAYS; i++)
+		assert_int_equal(dp_arp_table_want_warm(t, ips[i], 0), 1);
+	assert_int_equal(dp_arp_table_want_warm(t, ips[DP_ARP_WARM_WAYS], 0), -ENOSPC);
+	assert_int_equal(t->n, DP_ARP_WARM_WAYS);
+	assert_int_equal(t->c.full, 0);
+	assert_int_equal(t->c.requests, DP_ARP_WARM_WAYS);
+	assert_int_equal(look(t, ips[1], mac), DP_ARP_PENDING);
+	assert_int_equal(look(t, ips[DP_ARP_WARM_WAYS], mac), DP_ARP_MISS);
+	/* what warming left out, cells still get: the last 2 ways, then `full` as before */
+	assert_int_equal(dp_arp_table_want(t, ips[DP_ARP_WARM_WAYS], 0), 1);
+	assert_int_equal(dp_arp_table_want(t, ips[DP_ARP_WARM_WAYS + 1], 0), 1);
+	assert_int_equal(dp_arp_table_want(t, ips[DP_ARP_WAYS], 0), -ENOSPC);
+	assert_int_equal(t->c.full, 1);
+	/* a warmed entry answered once is a hit, and an answered one is not asked again */
+	assert_int_equal(dp_arp_table_learn(t, ips[1], mac1, S), 0);
+	assert_int_equal(dp_arp_table_want_warm(t, ips[1], S), 0);
+	assert_int_equal(look(t, ips[1], mac), DP_ARP_HIT);
+	assert_memory_equal(mac, mac1, 6);
+	free(t);
+}
+
 /* A writer moves one address between two MACs while readers look it up. */
 static struct dp_arp_table *shared;
 static volatile int stop;
@@ -297,6 +332,7 @@ main(void)
 		cmocka_unit_test(entry_in_use_is_refreshed_before_it_expires),
 		cmocka_unit_test(replies_nobody_asked_for_are_refused),
 		cmocka_unit_test(bucket_holds_eight),
+		cmocka_unit_test(warming_leaves_two_ways_per_bucket),
 		cmocka_unit_test(readers_never_see_a_torn_entry),
 	};
 
