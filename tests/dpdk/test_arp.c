@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "alloc_count.h"
+#include "alloc_count_assert.h"
 #include "arp.h"
 #include "arp_frame.h"
 #include "cell_mask.h"
@@ -159,10 +160,7 @@ client_create(void)
 static void
 assert_no_alloc(void)
 {
-	if (alloc_count_allocs() + alloc_count_frees() > 0)
-		alloc_count_report(stdout);
-	assert_int_equal(alloc_count_allocs(), 0);
-	assert_int_equal(alloc_count_frees(), 0);
+	assert_no_alloc_counted();
 	alloc_count_reset();
 }
 

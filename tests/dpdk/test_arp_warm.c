@@ -31,6 +31,7 @@
 #include <rte_mbuf.h>
 
 #include "alloc_count.h"
+#include "alloc_count_assert.h"
 #include "arp.h"
 #include "arp_frame.h"
 #include "eal_test.h"
@@ -152,10 +153,7 @@ service(void)
 	alloc_count_arm();
 	n = dp_arp_service(&a, now);
 	alloc_count_disarm();
-	if (alloc_count_allocs() + alloc_count_frees() > 0)
-		alloc_count_report(stdout);
-	assert_int_equal(alloc_count_allocs(), 0);
-	assert_int_equal(alloc_count_frees(), 0);
+	assert_no_alloc_counted();
 	return n;
 }
 
