@@ -63,6 +63,42 @@ plain_string(const uint8_t **pp, const uint8_t *end, struct snc_json_str *out)
 	return true;
 }
 
+/* 1 to 18 digits at *pp without a leading zero (int64 holds them all); what follows is the
+ * caller's: a '.', 'e' or 19th digit there fails its grammar, and the scanner decides. */
+static bool
+small_integer(const uint8_t **pp, const uint8_t *end, struct snc_json_flat_member *m)
+{
+	const uint8_t *p = *pp;
+	int64_t v = 0;
+
+	if (p >= end || *p < '0' || *p > '9')
+		return false;
+	if (*p == '0') {
+		p++;
+	} else {
+		for (int i = 0; i < 18 && p < end && *p >= '0' && *p <= '9'; i++)
+			v = v * 10 + (*p++ - '0');
+	}
+	m->type = SNC_JSON_INTEGER;
+	m->integer = v;
+	m->value = (struct snc_json_str){
+		.raw = (const char *)*pp, .raw_len = (size_t)(p - *pp), .escaped = false};
+	*pp = p;
+	return true;
+}
+
+/* The member's value: a plain string or a small integer. */
+static bool
+flat_value(const uint8_t **pp, const uint8_t *end, struct snc_json_flat_member *m)
+{
+	if (*pp < end && **pp == '"') {
+		m->type = SNC_JSON_STRING;
+		m->integer = 0;
+		return plain_string(pp, end, &m->value);
+	}
+	return small_integer(pp, end, m);
+}
+
 static bool
 repeated(const struct snc_json_flat_member *m, size_t n)
 {
@@ -93,7 +129,7 @@ snc_json_flat_scan(const char *buf, size_t len, struct snc_json_flat_member *m, 
 		if (p >= end || *p++ != ':')
 			return -1;
 		p = skip_ws(p, end);
-		if (!plain_string(&p, end, &m[k].value))
+		if (!flat_value(&p, end, &m[k]))
 			return -1;
 		if (repeated(m, ++k))
 			return -1;

@@ -99,8 +99,9 @@ on_member(void *arg, const struct snc_json_str *key, const struct snc_json_value
 	}
 }
 
-/* A relay layer's JSON is a few plain strings: taken without the full scanner (a third
- * of a relayed CREATE's non-crypto time went to the scan). 0, or -1: not that form. */
+/* A relay layer's JSON is a few plain strings (an exit's, a port number too): taken without
+ * the full scanner (a third of a relayed CREATE's non-crypto time went to the scan). 0, or
+ * -1: not that form. */
 static int
 load_flat(const char *json, size_t len, struct fields *f)
 {
@@ -111,10 +112,13 @@ load_flat(const char *json, size_t len, struct fields *f)
 		return -1;
 	f->seen = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct snc_json_value v = {.type = SNC_JSON_STRING,
-						 .raw = m[i].value.raw - 1,
-						 .raw_len = m[i].value.raw_len + 2,
-						 .str = m[i].value};
+		const bool str = m[i].type == SNC_JSON_STRING; /* raw: a string with its quotes */
+		const struct snc_json_value v = {.type = m[i].type,
+						 .raw = m[i].value.raw - (str ? 1 : 0),
+						 .raw_len = m[i].value.raw_len + (str ? 2 : 0),
+						 .integer = m[i].integer,
+						 .str = str ? m[i].value
+							    : (struct snc_json_str){0}};
 		on_member(f, &m[i].key, &v);
 	}
 	return 0;

@@ -10,7 +10,8 @@
  *     unescaping, type, integer, decoded string, and the value's text re-read
  *     by jansson);
  *   - snc_json_flat_scan (the plain-strings fast path): what it accepts, jansson
- *     accepts as an object of exactly those members, each a string of those bytes;
+ *     accepts as an object of exactly those members, each a string of those bytes or
+ *     an integer of that value;
  *   - a 3-key workspace: accepts what an ample one accepts, rejects what it
  *     rejects, and answers SNC_JSON_E_KEYS only for a text that is valid but
  *     for duplicates; an ample workspace (one key per 4 input bytes) never
@@ -141,10 +142,14 @@ compare_flat(const char *text, size_t size)
 	check(j != NULL && json_is_object(j) && n >= 1 && n <= 8 && json_object_size(j) == n);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *v = json_object_getn(j, m[i].key.raw, m[i].key.raw_len);
-		check(!m[i].key.escaped && !m[i].value.escaped);
-		check(v != NULL && json_is_string(v) &&
-		      json_string_length(v) == m[i].value.raw_len &&
-		      memcmp(json_string_value(v), m[i].value.raw, m[i].value.raw_len) == 0);
+		check(!m[i].key.escaped && !m[i].value.escaped && v != NULL);
+		if (m[i].type == SNC_JSON_INTEGER)
+			check(json_is_integer(v) && json_integer_value(v) == m[i].integer);
+		else
+			check(m[i].type == SNC_JSON_STRING && json_is_string(v) &&
+			      json_string_length(v) == m[i].value.raw_len &&
+			      memcmp(json_string_value(v), m[i].value.raw, m[i].value.raw_len) ==
+				      0);
 	}
 	json_decref(j);
 }

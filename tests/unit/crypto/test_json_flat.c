@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * crypto/json_flat.c, the plain-strings fast path of the route parser: what it takes
- * (the layouts real clients write, whitespace anywhere JSON allows it, exactly cap
- * members), everything it leaves to the full scanner (each its own case, every prefix
+ * (the layouts real clients write, small integers, whitespace anywhere JSON allows it,
+ * exactly cap members), everything it leaves to the full scanner (each its own case, every prefix
  * of a valid text, cap + 1 members, a repeated key), and strings ending at every offset
  * around the 16-byte steps. Every accepted text is also one jansson accepts with the
  * same members (the fuzz harness fuzz_route_differential checks that on any bytes).
@@ -45,6 +45,12 @@ accepted(const char *text, size_t want_n)
 		const json_t *v = json_object_getn(j, m[i].key.raw, m[i].key.raw_len);
 		assert_false(m[i].key.escaped || m[i].value.escaped);
 		assert_non_null(v);
+		if (m[i].type == SNC_JSON_INTEGER) {
+			assert_true(json_is_integer(v));
+			assert_int_equal(json_integer_value(v), m[i].integer);
+			continue;
+		}
+		assert_int_equal(m[i].type, SNC_JSON_STRING);
 		assert_int_equal(json_string_length(v), m[i].value.raw_len);
 		assert_memory_equal(json_string_value(v), m[i].value.raw, m[i].value.raw_len);
 	}
@@ -71,6 +77,11 @@ client_layouts(void **state)
 	accepted("{\"destination\": \"ab\", \"ephemeral_key\": \"cd\", \"enc_type\": \"x\"}", 3);
 	accepted(" \t\r\n{ \"a\" : \"\" , \"b\":\"~ !#\" }\n ", 2);
 	accepted("{\"headers\":\"\"}", 1);
+	/* an exit's layer: a port number among the strings; integers at their edges */
+	accepted("{\"host\":\"example.org\",\"target\":\"/oxen/v4/lsrpc\",\"method\":\"POST\","
+		 "\"protocol\":\"https\",\"port\":443,\"ephemeral_key\":\"ab\",\"enc_type\":\"x\"}",
+		 7);
+	accepted("{\"a\":0,\"b\":9,\"c\":123456789012345678 }", 3);
 	/* the members' views point into the text */
 	{
 		struct snc_json_flat_member m[CAP];
@@ -88,24 +99,29 @@ everything_else_goes_to_the_scanner(void **state)
 {
 	static const char *const cases[] = {
 		"",
-		"{}",			     /* empty: rare, the scanner's */
-		"[\"a\",\"b\"]",	     /* not an object */
-		"\"a\"",		     /* not an object */
-		"{\"a\":1}",		     /* a number */
-		"{\"a\":true}",		     /* a literal */
-		"{\"a\":{\"b\":\"c\"}}",     /* nesting */
-		"{\"a\":[\"b\"]}",	     /* an array */
-		"{\"a\\n\":\"b\"}",	     /* an escape in a key */
-		"{\"a\":\"b\\\"\"}",	     /* an escape in a value */
-		"{\"a\":\"\xc3\xa9\"}",	     /* UTF-8 */
-		"{\"a\":\"\x7f\"}",	     /* DEL: valid JSON, not plain */
-		"{\"a\":\"\x01\"}",	     /* a control byte: invalid */
-		"{\"a\":\"b\",}",	     /* trailing comma */
-		"{\"a\" \"b\"}",	     /* no colon */
-		"{\"a\":\"b\" \"c\":\"d\"}", /* no comma */
-		"{\"a\":\"b\"}x",	     /* bytes after the text */
-		"{\"a\":\"b\"}{}",	     /* a second text */
-		"{\"a\":\"b\",\"a\":\"c\"}", /* a repeated key: jansson refuses it */
+		"{}",			       /* empty: rare, the scanner's */
+		"[\"a\",\"b\"]",	       /* not an object */
+		"\"a\"",		       /* not an object */
+		"{\"a\":-1}",		       /* a sign */
+		"{\"a\":01}",		       /* a leading zero: invalid */
+		"{\"a\":1.5}",		       /* a fraction */
+		"{\"a\":1e3}",		       /* an exponent */
+		"{\"a\":1234567890123456789}", /* 19 digits: the scanner checks the range */
+		"{\"a\":null}",		       /* a literal */
+		"{\"a\":true}",		       /* a literal */
+		"{\"a\":{\"b\":\"c\"}}",       /* nesting */
+		"{\"a\":[\"b\"]}",	       /* an array */
+		"{\"a\\n\":\"b\"}",	       /* an escape in a key */
+		"{\"a\":\"b\\\"\"}",	       /* an escape in a value */
+		"{\"a\":\"\xc3\xa9\"}",	       /* UTF-8 */
+		"{\"a\":\"\x7f\"}",	       /* DEL: valid JSON, not plain */
+		"{\"a\":\"\x01\"}",	       /* a control byte: invalid */
+		"{\"a\":\"b\",}",	       /* trailing comma */
+		"{\"a\" \"b\"}",	       /* no colon */
+		"{\"a\":\"b\" \"c\":\"d\"}",   /* no comma */
+		"{\"a\":\"b\"}x",	       /* bytes after the text */
+		"{\"a\":\"b\"}{}",	       /* a second text */
+		"{\"a\":\"b\",\"a\":\"c\"}",   /* a repeated key: jansson refuses it */
 		"{\"ab\":\"1\",\"b\":\"2\",\"ab\":\"3\"}",
 		"{'a':'b'}",
 		"{\"a\":\"b\"\v}", /* not JSON whitespace */
@@ -130,9 +146,12 @@ every_prefix_is_refused(void **state)
 	size_t n;
 
 	(void)state;
-	for (size_t len = 0; len < strlen(relay); len++)
-		assert_int_equal(scan(relay, len, m, &n), -1);
-	assert_int_equal(scan(relay, strlen(relay), m, &n), 0);
+	for (int t = 0; t < 2; t++) {
+		const char *text = t == 0 ? relay : "{\"port\":443,\"a\":10}";
+		for (size_t len = 0; len < strlen(text); len++)
+			assert_int_equal(scan(text, len, m, &n), -1);
+		assert_int_equal(scan(text, strlen(text), m, &n), 0);
+	}
 }
 
 /* Exactly cap members taken, one more left to the scanner. */
