@@ -39,10 +39,20 @@ start_redis() {
 	done
 	return 1
 }
+# Waits (10 s at most) for its Redis connection to be ready ("redis ...: connected" once more
+# in its log): a store before that is rightly answered 503 "not connected to Redis", which
+# phase 1's "only 200 answers" must not count (seen under ASan on a loaded machine).
 start_control() {
+	local before
+	before=$(grep -c 'redis .*: connected' "$DIR/ctl.log" 2>/dev/null)
 	"$CTL" --data-dir "$DIR/key" --redis "$DIR/redis.sock" --dp-socket "$DIR/dp.sock" \
 		--listen none 2>>"$DIR/ctl.log" &
 	CTL_PID=$!
+	for _ in $(seq 100); do
+		[ "$(grep -c 'redis .*: connected' "$DIR/ctl.log" 2>/dev/null)" -gt "${before:-0}" ] && return
+		sleep 0.1
+	done
+	echo "# snode-control did not log its Redis connection within 10 s"
 }
 # feed OUT ARGS...: runs the feeder (its JSON summary in OUT).
 feed() {
