@@ -50,11 +50,11 @@ struct dp_circuit {
 	uint8_t replying;    /* destination: a reply is queued (reply.c) */
 	uint8_t reply_done;  /* relay: LAST seen, later REPLY cells are refused */
 	uint32_t reply_seq;  /* relay: lowest REPLY seq still accepted */
-	uint8_t more;	     /* destination: DATA cells follow the CREATE (data.c) */
 	uint8_t data_done;   /* LAST DATA seen, later DATA cells are refused */
 	uint32_t data_seq;   /* lowest DATA seq still accepted (the next one, at the destination) */
 	uint8_t entry;	     /* the previous hop is snode-control's HTTP entry (entry.h) */
-	uint8_t has_kf;	     /* the CREATE had MORE: kf derived, DATA cells may follow */
+	uint8_t has_kf;	     /* the CREATE had MORE: kf derived, DATA cells may follow (a
+				destination's circuit lives on with it only if reassembly began) */
 };
 
 struct dp_circuit_table {

@@ -21,14 +21,9 @@ enum dp_drop_reason
 dp_data_begin(struct dp_worker *w, struct dp_circuit *c, const struct snc_route *r,
 	      const struct snc_payload *p, uint64_t now_ns)
 {
-	enum dp_drop_reason why;
-
 	if (w->data == NULL) /* a worker made without dp_data_init */
 		return DP_DROP_DATA_BUSY;
-	why = dp_data_asm_begin(w->data, c->in_label, &c->prev, r, p, now_ns);
-	if (why == DP_DROP_NONE)
-		c->more = 1;
-	return why;
+	return dp_data_asm_begin(w->data, c->in_label, &c->prev, r, p, now_ns);
 }
 
 /* Ends a request and the circuit it came on. */
@@ -167,9 +162,8 @@ one(struct dp_worker *w, struct dp_data_item *it, uint16_t i, const uint8_t *mas
 	*fwd = false;
 	if (c == NULL)
 		return DP_DROP_NO_CIRCUIT;
+	/* a circuit without MORE never gets here: mask_key refused it (no kf) */
 	r = dp_cell_unmask(&it->cell, mask);
-	if (r == DP_DROP_NONE && c->out_label == 0 && !c->more)
-		r = DP_DROP_DATA_UNEXPECTED;
 	if (r == DP_DROP_NONE)
 		r = dp_data_cell_check(c, &it->cell);
 	if (r == DP_DROP_NONE)

@@ -31,6 +31,7 @@ hop(struct dp_circuit *c, uint64_t in_label, uint64_t out_label)
 	c->out_label = out_label;
 	randombytes_buf(c->hop_key, 32);
 	snc_cell_data_keys(c->hop_key, c->kf, c->kr);
+	c->has_kf = 1; /* every hop's CREATE had MORE */
 }
 
 static void
@@ -42,7 +43,6 @@ make_path(struct path *p)
 	p->a.client_link = 1;
 	hop(&p->b, label_ab, label_bc);
 	hop(&p->c, label_bc, 0);
-	p->c.more = 1;
 }
 
 /* The client's DATA cell seq carrying chunk (n bytes) for path p. */
